@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+import pghistory
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from flexwork.common.models import BaseModel
+
+
+class Language(models.TextChoices):
+    INDONESIAN = "id", "Bahasa Indonesia"
+    ENGLISH = "en", "English"
+
+
+class User(AbstractUser):
+    """A login. The organisation app attaches an employee record (the NIP is the username)."""
+
+    language = models.CharField(_("language"), max_length=5, choices=Language.choices, default=Language.INDONESIAN)
+    mfa_required = models.BooleanField(
+        _("MFA required"),
+        default=False,
+        help_text=_("The user must enrol an authenticator app before using FlexWork."),
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"), condition=~models.Q(email=""), name="accounts_user_email_unique_ci"
+            ),
+            models.CheckConstraint(condition=models.Q(language__in=Language.values), name="accounts_user_language_valid"),
+        ]
+
+
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    exclude=["key_hash"],
+    model_name="ApiTokenEvent",
+)
+class ApiToken(BaseModel):
+    """A personal API token (api.md "Authentication"). Only a SHA-256 of the key is stored; the
+    key itself is shown once, when it is made."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=80)
+    prefix = models.CharField(max_length=16, help_text="The first characters of the key, to recognise it in a list.")
+    key_hash = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(expires_at__gt=models.F("created_at")), name="api_token_expiry_after_creation"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()

@@ -1,0 +1,95 @@
+"""Error responses outside DRF views: unknown /api/ URLs, CSRF failures, oversize bodies,
+server errors and an unavailable database. Under /api/ they use the JSON shape of api.md;
+pages get a small HTML page in the site's look."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from flexwork.common.middleware import is_api_path
+
+logger = logging.getLogger("flexwork.api")
+
+RETRY_AFTER_SECONDS = 5
+
+
+def error_body(message: str, code: str, fields=None, violations=None) -> dict:
+    return {"message": str(message), "code": code, "fields": fields or {}, "violations": violations or []}
+
+
+def json_error(status: int, message: str, code: str, **extra_headers) -> JsonResponse:
+    response = JsonResponse(error_body(message, code), status=status)
+    for name, value in extra_headers.items():
+        response[name.replace("_", "-")] = value
+    return response
+
+
+def _page(request, status: int, title: str, message: str) -> HttpResponse:
+    return render(request, "errors/error.html", {"title": title, "message": message}, status=status)
+
+
+def not_found(request: HttpRequest, exception=None) -> HttpResponse:
+    message = _("Not found.")
+    if is_api_path(request.path):
+        return json_error(404, message, "not_found")
+    return _page(request, 404, _("Page not found"), _("The page you asked for does not exist or is not yours to see."))
+
+
+def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
+    message = _("You do not have permission to do this.")
+    if is_api_path(request.path):
+        return json_error(403, message, "permission_denied")
+    return _page(request, 403, _("Not allowed"), message)
+
+
+def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
+    message = _("The request could not be understood.")
+    if is_api_path(request.path):
+        return json_error(400, message, "bad_request")
+    return _page(request, 400, _("Bad request"), message)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    message = _("The security token of this form is missing or out of date. Reload the page and try again.")
+    if is_api_path(request.path):
+        return json_error(403, message, "csrf_failed")
+    return _page(request, 403, _("Form expired"), message)
+
+
+def too_large_response(request: HttpRequest) -> HttpResponse:
+    message = _("The upload is too large.")
+    if is_api_path(request.path):
+        return json_error(413, message, "too_large")
+    return _page(request, 413, _("Upload too large"), message)
+
+
+def database_unavailable_response(request: HttpRequest) -> HttpResponse:
+    message = _("The service is briefly unavailable. Please try again in a moment.")
+    if is_api_path(request.path):
+        response = json_error(503, message, "service_unavailable")
+    else:
+        response = _page(request, 503, _("Briefly unavailable"), message)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500. Django calls it inside its `except` block, so the exception is at hand: an
+    unavailable database is a 503 with Retry-After, not a 500."""
+    exc = sys.exc_info()[1]
+    if isinstance(exc, (OperationalError, InterfaceError)):
+        logger.warning("database unavailable: %s", exc)
+        return database_unavailable_response(request)
+    message = _("Something went wrong on our side. The error has been logged.")
+    if is_api_path(request.path):
+        return json_error(500, message, "server_error")
+    try:
+        return _page(request, 500, _("Server error"), message)
+    except Exception:  # the template layer itself may be what failed
+        return HttpResponse(message, status=500, content_type="text/plain; charset=utf-8")

@@ -1,0 +1,35 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from allauth.account.decorators import secure_admin_login
+from flexwork.api.errors import not_found
+
+# Django admin sits behind allauth's login, rate limits and MFA.
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "FlexWork"
+
+urlpatterns = [
+    path("", include("flexwork.accounts.urls")),
+    path("", include("flexwork.notifications.urls")),
+    path("", include("flexwork.common.urls")),
+    path("", include("flexwork.health.urls")),
+    path("", include("flexwork.org.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("flexwork.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
+    re_path(r"^api/.*$", not_found),
+]
+
+handler400 = "flexwork.api.errors.bad_request"
+handler403 = "flexwork.api.errors.permission_denied"
+handler404 = "flexwork.api.errors.not_found"
+handler500 = "flexwork.api.errors.server_error"
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,1 @@
+"""Flexible work arrangements: requests, approvals, schedule days (models arrive with issue 4)."""

@@ -1,0 +1,15 @@
+# The FlexWork image for docker-compose.yml: web (gunicorn), worker and beat share it.
+FROM python:3.11-slim-bookworm
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends gettext \
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt
+COPY . .
+RUN DJANGO_SETTINGS_MODULE=flexwork.settings.local python manage.py compilemessages --ignore=.venv \
+    && DJANGO_SETTINGS_MODULE=flexwork.settings.local DJANGO_STATIC_ROOT=/app/var/static python manage.py collectstatic --noinput
+RUN useradd --create-home --uid 1000 flexwork && mkdir -p /app/var/evidence /app/var/media && chown -R flexwork /app/var
+USER flexwork
+EXPOSE 8000

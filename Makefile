@@ -1,0 +1,71 @@
+# FlexWork: two commands on a fresh machine.
+#   make run   install, create the database, migrate, load demo data, start web + worker + beat
+#   make test  everything the whole suite needs, then lint, migrations check, schema, translations, pytest
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+export DJANGO_SETTINGS_MODULE ?= flexwork.settings.local
+PYTEST_ARGS ?= --create-db
+
+.PHONY: run test install db migrate messages static seed lint format migrations-check schema translations pytest e2e clean
+
+$(VENV)/.installed: requirements.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip 2>&1 | grep -v '^WARNING: Location' || true
+	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt 2>&1 | grep -v '^WARNING: Location' || true
+	@$(PY) -c "import django, celery, allauth, rest_framework" # fail here, loudly, if the install did not work
+	@touch $@
+
+install: $(VENV)/.installed
+
+db: install
+	@$(PY) scripts/ensure_database.py
+
+migrate: db
+	@$(PY) manage.py migrate --noinput
+
+messages: install
+	@$(PY) manage.py compilemessages --ignore=.venv --ignore=var >/dev/null
+
+static: install
+	@$(PY) manage.py collectstatic --noinput >/dev/null
+
+seed: migrate
+	@$(PY) manage.py seed_demo
+
+# Web, Celery worker and beat in the foreground (Procfile, the same processes as docker-compose.yml).
+# One Ctrl-C stops all three.
+run: migrate messages static seed
+	@echo
+	@echo "  FlexWork is starting at http://127.0.0.1:8000/  (Ctrl-C stops web, worker and beat)"
+	@echo
+	@$(VENV)/bin/honcho start -f Procfile
+
+lint: install
+	@$(VENV)/bin/ruff check .
+	@$(VENV)/bin/ruff format --check .
+
+format: install
+	@$(VENV)/bin/ruff check --fix .
+	@$(VENV)/bin/ruff format .
+
+migrations-check: install
+	@DJANGO_SETTINGS_MODULE=flexwork.settings.test $(PY) manage.py makemigrations --check --dry-run
+
+schema: install
+	@DJANGO_SETTINGS_MODULE=flexwork.settings.test $(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
+
+translations: install
+	@for lang in id en; do \
+	  msgfmt --check --statistics -o /dev/null locale/$$lang/LC_MESSAGES/django.po 2>&1 | tee /dev/stderr \
+	    | grep -Eq 'untranslated|fuzzy' && { echo "locale/$$lang is incomplete"; exit 1; } || true; \
+	done
+
+pytest: install messages db
+	@DJANGO_SETTINGS_MODULE=flexwork.settings.test $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+test: lint migrations-check schema translations pytest
+
+clean:
+	rm -rf var/static var/test-evidence

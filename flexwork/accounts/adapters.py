@@ -1,11 +1,25 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.core.ratelimit import respond_429
 from allauth.mfa.adapter import DefaultMFAAdapter
+from django.core.exceptions import ValidationError
 
 
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request):
         # Accounts come from HR's import or the platform operator, never from self sign-up.
         return False
+
+    def pre_authenticate(self, request, **credentials):
+        # allauth answers a locked account (too many failed logins for one login name) with a form
+        # error and status 200; we answer 429, like every other rate limit, so that monitoring and
+        # scripts see it. The per-account limit is strict, the per-IP one generous (offices sit behind NAT).
+        try:
+            super().pre_authenticate(request, **credentials)
+        except ValidationError as exc:
+            if exc.code == "too_many_login_attempts":
+                raise ImmediateHttpResponse(respond_429(request)) from exc
+            raise
 
 
 class MfaAdapter(DefaultMFAAdapter):

@@ -4,3 +4,7 @@ from django.apps import AppConfig
 class AccountsConfig(AppConfig):
     name = "flexwork.accounts"
     label = "accounts"
+
+    def ready(self):
+        # Connect the signal receivers and register the OpenAPI security schemes.
+        from flexwork.accounts import receivers, schema  # noqa: F401

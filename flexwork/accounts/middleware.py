@@ -1,8 +1,57 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from flexwork.accounts.selectors import user_has_totp, user_must_have_mfa
+from flexwork.common.middleware import is_api_path
+
+
 class MfaEnrolmentMiddleware:
-    """Completed by the accounts work: users who must have MFA enrol before anything else."""
+    """Users who must have MFA (`mfa_required`, staff, superusers) enrol an authenticator app before
+    anything else: pages redirect to allauth's TOTP activation, session calls under /api/ answer 403.
+
+    Costs one indexed query, and only for logged-in users who must have MFA. Token calls are not
+    affected: a token can only be made after a full login, MFA included."""
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self._exempt: tuple[str, ...] | None = None
 
-    def __call__(self, request):
+    def exempt_prefixes(self) -> tuple[str, ...]:
+        # Resolved on first use: the URLconf is not necessarily loaded when middleware is built.
+        if self._exempt is None:
+            self._exempt = (
+                reverse("account_logout"),
+                reverse("account_reauthenticate"),
+                reverse("mfa_index"),  # every allauth MFA page lives below it (activate, recovery codes, …)
+                reverse("set-language"),
+                settings.STATIC_URL,
+                "/healthz",
+            )
+        return self._exempt
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and user_must_have_mfa(user=user)
+            and not request.path.startswith(self.exempt_prefixes())
+            and not user_has_totp(user=user)
+        ):
+            return self.enrolment_required_response(request)
         return self.get_response(request)
+
+    def enrolment_required_response(self, request: HttpRequest) -> HttpResponse:
+        if is_api_path(request.path):
+            body = {
+                "message": _("Set up two-factor authentication (an authenticator app) before using FlexWork."),
+                "code": "mfa_enrolment_required",
+                "fields": {},
+                "violations": [],
+            }
+            return JsonResponse(body, status=403)
+        return HttpResponseRedirect(reverse("mfa_activate_totp"))

@@ -30,8 +30,16 @@ class User(AbstractUser):
             models.UniqueConstraint(
                 Lower("email"), condition=~models.Q(email=""), name="accounts_user_email_unique_ci"
             ),
-            models.CheckConstraint(condition=models.Q(language__in=Language.values), name="accounts_user_language_valid"),
+            models.CheckConstraint(
+                condition=models.Q(language__in=Language.values), name="accounts_user_language_valid"
+            ),
         ]
+
+
+class ApiTokenStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    EXPIRED = "expired", _("Expired")
+    REVOKED = "revoked", _("Revoked")
 
 
 @pghistory.track(
@@ -55,7 +63,9 @@ class ApiToken(BaseModel):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(expires_at__gt=models.F("created_at")), name="api_token_expiry_after_creation"),
+            models.CheckConstraint(
+                condition=models.Q(expires_at__gt=models.F("created_at")), name="api_token_expiry_after_creation"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -64,3 +74,12 @@ class ApiToken(BaseModel):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None and self.expires_at > timezone.now()
+
+    @property
+    def status(self) -> str:
+        """ "active", "expired" or "revoked" (revocation wins: it was a deliberate act)."""
+        if self.revoked_at is not None:
+            return ApiTokenStatus.REVOKED
+        if self.expires_at <= timezone.now():
+            return ApiTokenStatus.EXPIRED
+        return ApiTokenStatus.ACTIVE

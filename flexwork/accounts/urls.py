@@ -1,1 +1,11 @@
-urlpatterns: list = []
+from django.urls import path
+
+from flexwork.accounts import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("profile/", views.profile, name="profile"),
+    path("profile/tokens/", views.token_list, name="token-list"),
+    path("profile/tokens/<int:token_id>/revoke/", views.token_revoke, name="token-revoke"),
+    path("i18n/setlang/", views.set_language, name="set-language"),
+]

@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from flexwork.common.exceptions import ApplicationError
+
+
+def add_application_error(form: forms.Form, error: ApplicationError) -> None:
+    """Show an ApplicationError in the form: per-field messages next to their fields, the rest on top."""
+    shown = False
+    for field, messages in error.fields.items():
+        for message in messages:
+            form.add_error(field if field in form.fields else None, message)
+            shown = True
+    if not shown:
+        form.add_error(None, error.message)
+
+
+class ApiTokenCreateForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=80,
+        help_text=_("What the token is for, e.g. “attendance script on my laptop”."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    expires_in_days = forms.IntegerField(
+        label=_("Valid for (days)"),
+        min_value=1,
+        max_value=settings.API_TOKEN_MAX_DAYS,
+        initial=settings.API_TOKEN_DEFAULT_DAYS,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+
+
+class LanguageForm(forms.Form):
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)

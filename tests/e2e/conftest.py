@@ -1,0 +1,79 @@
+"""Browser tests: Playwright (sync API) driving Debian's Chromium against pytest-django's live_server.
+
+Playwright's sync API runs an event loop in the test thread, so Django sees an "async context" and
+would refuse ORM calls made by the tests themselves; the tests are plain synchronous code, so that is
+safe here."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PHONE = {"width": 360, "height": 740}
+BLOCKING_IMPACTS = {"serious", "critical"}
+
+
+@pytest.fixture(scope="session")
+def playwright_instance():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_instance):
+    assert CHROMIUM.exists(), f"{CHROMIUM} is missing: apt-get install -y chromium"
+    browser = playwright_instance.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def phone_page(browser):
+    """A fresh browser context the size of a small phone (360 px wide)."""
+    context = browser.new_context(viewport=PHONE, locale="id-ID")
+    page = context.new_page()
+    csp_errors: list[str] = []
+    page.on("console", lambda m: csp_errors.append(m.text) if "Content Security Policy" in m.text else None)
+    yield page
+    context.close()
+    assert not csp_errors, f"the CSP blocked something: {csp_errors}"
+
+
+def axe(page) -> None:
+    """Run axe-core on the page as it is now; fail on any serious or critical violation."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    blocking = [v for v in results.response["violations"] if v.get("impact") in BLOCKING_IMPACTS]
+    report = "\n".join(
+        f"{v['impact']}: {v['id']} ({v['help']}) at {[n['target'] for n in v['nodes']]}" for v in blocking
+    )
+    assert not blocking, f"accessibility violations on {page.url}:\n{report}"
+
+
+def screenshot(page, name: str) -> None:
+    """With E2E_SCREENSHOTS=<dir>, keep a full-page PNG of each checked page (to look at by eye)."""
+    folder = os.environ.get("E2E_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        count = len(list(Path(folder).glob("*.png")))
+        page.screenshot(path=str(Path(folder) / f"{count:02d}-{name}.png"), full_page=True)
+
+
+def assert_fits_phone(page) -> None:
+    """Nothing makes the whole page scroll sideways on a 360 px screen (wide tables scroll in their box)."""
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"{page.url} is {width}px wide on a {PHONE['width']}px phone"

@@ -1,9 +1,9 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from allauth.account.decorators import secure_admin_login
 from flexwork.api.errors import not_found
 
 # Django admin sits behind allauth's login, rate limits and MFA.
@@ -27,6 +27,7 @@ urlpatterns = [
 handler400 = "flexwork.api.errors.bad_request"
 handler403 = "flexwork.api.errors.permission_denied"
 handler404 = "flexwork.api.errors.not_found"
+handler429 = "flexwork.accounts.views.rate_limited"  # allauth's rate limits (it has no 429.html)
 handler500 = "flexwork.api.errors.server_error"
 
 if settings.DEBUG:

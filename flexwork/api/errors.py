@@ -7,11 +7,15 @@ from __future__ import annotations
 import logging
 import sys
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.translation import gettext as _
 
+from flexwork.common.i18n import language_from_accept_header
 from flexwork.common.middleware import is_api_path
 
 logger = logging.getLogger("flexwork.api")
@@ -32,6 +36,17 @@ def json_error(status: int, message: str, code: str, **extra_headers) -> JsonRes
 
 def _page(request, status: int, title: str, message: str) -> HttpResponse:
     return render(request, "errors/error.html", {"title": title, "message": message}, status=status)
+
+
+def _bare_page(status: int, title: str, message: str) -> HttpResponse:
+    """The error page without the request's context processors (which may query the database that
+    just failed), and plain text if even the template layer fails."""
+    try:
+        html = render_to_string("errors/error.html", {"title": title, "message": message})
+        return HttpResponse(html, status=status)
+    except Exception:
+        logger.exception("error page could not be rendered")
+        return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
 
 
 def not_found(request: HttpRequest, exception=None) -> HttpResponse:
@@ -63,10 +78,17 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 
 
 def too_large_response(request: HttpRequest) -> HttpResponse:
-    message = _("The upload is too large.")
-    if is_api_path(request.path):
-        return json_error(413, message, "too_large")
-    return _page(request, 413, _("Upload too large"), message)
+    """Sent by RequestSizeMiddleware before the language middleware has run, and without reading the
+    body: the caller's Accept-Language is honoured here, and the page needs no session."""
+    language = language_from_accept_header(request.headers.get("Accept-Language", "")) or settings.LANGUAGE_CODE
+    with translation.override(language):
+        message = _("The upload is too large.")
+        if is_api_path(request.path):
+            response = json_error(413, message, "too_large")
+        else:
+            response = _bare_page(413, _("Upload too large"), message)
+    response["Content-Language"] = language
+    return response
 
 
 def database_unavailable_response(request: HttpRequest) -> HttpResponse:
@@ -74,7 +96,7 @@ def database_unavailable_response(request: HttpRequest) -> HttpResponse:
     if is_api_path(request.path):
         response = json_error(503, message, "service_unavailable")
     else:
-        response = _page(request, 503, _("Briefly unavailable"), message)
+        response = _bare_page(503, _("Briefly unavailable"), message)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
 
@@ -89,7 +111,4 @@ def server_error(request: HttpRequest) -> HttpResponse:
     message = _("Something went wrong on our side. The error has been logged.")
     if is_api_path(request.path):
         return json_error(500, message, "server_error")
-    try:
-        return _page(request, 500, _("Server error"), message)
-    except Exception:  # the template layer itself may be what failed
-        return HttpResponse(message, status=500, content_type="text/plain; charset=utf-8")
+    return _bare_page(500, _("Server error"), message)

@@ -3,7 +3,10 @@ shape of api.md, in the caller's language, with the transaction rolled back."""
 
 from __future__ import annotations
 
+import logging
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import InterfaceError, OperationalError
 from django.http import Http404
@@ -14,6 +17,8 @@ from rest_framework.views import set_rollback
 
 from flexwork.api.errors import RETRY_AFTER_SECONDS, error_body
 from flexwork.common.exceptions import ApplicationError
+
+security_logger = logging.getLogger("django.security")
 
 
 def _flatten(detail) -> dict[str, list[str]]:
@@ -58,6 +63,14 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, RequestDataTooBig):
+        # Form fields beyond DATA_UPLOAD_MAX_MEMORY_SIZE (files have their own limit in the service).
+        set_rollback()
+        return Response(error_body(_("The upload is too large."), "too_large"), status=413)
+    elif isinstance(exc, SuspiciousOperation):
+        # Too many fields or files, a bad multipart boundary, …: bad input, never a 500.
+        security_logger.warning("suspicious request: %s", exc)
+        exc = exceptions.ParseError()
     elif isinstance(exc, (OperationalError, InterfaceError)):
         set_rollback()
         body = error_body(_("The service is briefly unavailable. Please try again in a moment."), "service_unavailable")

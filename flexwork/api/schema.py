@@ -1,7 +1,10 @@
 """OpenAPI: every operation documents the error responses of api.md with one shared shape."""
 
+import inspect
+
 from drf_spectacular import openapi
-from drf_spectacular.utils import extend_schema_serializer
+from drf_spectacular.plumbing import get_doc
+from drf_spectacular.utils import OpenApiResponse, extend_schema_serializer
 from rest_framework import serializers
 
 
@@ -24,9 +27,27 @@ class ErrorSerializer(serializers.Serializer):
 
 ERRORS_EVERY_OPERATION = ("400", "401", "403", "404", "429", "503")
 ERRORS_WITH_BODY = ("409", "413", "415")
+# The meaning of each status in api.md, shown next to the Error body.
+ERROR_DESCRIPTIONS = {
+    "400": "Malformed input, or a hard policy rule violated (`fields`, `violations`).",
+    "401": "No or bad credentials (with `WWW-Authenticate`).",
+    "403": "The object is in the caller's scope, but the role may not do this (also `csrf_failed`).",
+    "404": "Unknown, or outside the caller's scope.",
+    "409": "The object changed meanwhile, or a uniqueness conflict.",
+    "413": "Upload or body too large (`too_large`).",
+    "415": "Wrong content type (`unsupported_media_type`).",
+    "429": "Rate limited (with `Retry-After`).",
+    "503": "The database or another dependency is unavailable (with `Retry-After`).",
+}
 
 
 class AutoSchema(openapi.AutoSchema):
+    def get_description(self) -> str:
+        """The operation's own docstring or its view's, never one inherited from BaseApi."""
+        action_or_method = getattr(self.view, getattr(self.view, "action", self.method.lower()), None)
+        own_doc = self.view.__class__.__dict__.get("__doc__")
+        return get_doc(action_or_method) or (inspect.cleandoc(own_doc) if own_doc else "")
+
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         if direction != "response":
@@ -36,5 +57,6 @@ class AutoSchema(openapi.AutoSchema):
             codes += ERRORS_WITH_BODY
         for code in codes:
             if code not in responses:
-                responses[code] = self._get_response_for_code(ErrorSerializer, code)
+                error = OpenApiResponse(response=ErrorSerializer, description=ERROR_DESCRIPTIONS[code])
+                responses[code] = self._get_response_for_code(error, code)
         return responses

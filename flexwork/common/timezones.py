@@ -19,12 +19,24 @@ def zone_abbreviation(zone_name: str) -> str:
 
 
 def zone_name_for_user(user) -> str:
-    """The viewer's office zone. The organisation app gives users an office zone (their unit's,
-    else their agency's); until a user has one, the installation default applies."""
-    zone = getattr(user, "office_time_zone", None) if user is not None else None
-    if callable(zone):
-        zone = zone()
-    return zone or settings.FLEXWORK_DEFAULT_TIME_ZONE
+    """The viewer's office zone: their unit's override, else their agency's (rules.md §1); the
+    installation default for users without an employee record. One small query per user object,
+    remembered on it (a request's user, a notification's recipient)."""
+    if user is None or not getattr(user, "is_authenticated", False) or user.pk is None:
+        return settings.FLEXWORK_DEFAULT_TIME_ZONE
+    zone = getattr(user, "_office_time_zone", None)
+    if zone is None:
+        from django.db.models.functions import Coalesce
+
+        from flexwork.org.models import Employee
+
+        zone = (
+            Employee.objects.filter(user_id=user.pk)
+            .values_list(Coalesce("unit__time_zone", "agency__time_zone"), flat=True)
+            .first()
+        ) or settings.FLEXWORK_DEFAULT_TIME_ZONE
+        user._office_time_zone = zone
+    return zone
 
 
 def zone_for_user(user) -> zoneinfo.ZoneInfo:

@@ -111,6 +111,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "flexwork.common.context_processors.flexwork",
+                "flexwork.notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -264,6 +265,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "flexwork.api.exception_handler.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "flexwork.api.schema.AutoSchema",
     "DEFAULT_THROTTLE_CLASSES": [],
+    # Scoped rates, used by views that name a `throttle_scope` (ScopedRateThrottle).
+    "DEFAULT_THROTTLE_RATES": {"evidence_upload": "60/min"},
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 API_TOKEN_DEFAULT_DAYS = env.int("API_TOKEN_DEFAULT_DAYS", default=90)
@@ -302,7 +305,6 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=300
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_TASK_ROUTES = {"flexwork.reports.*": {"queue": "reports"}}
-CELERY_WORKER_QUEUES = "celery,reports"  # every worker command consumes both (Makefile, compose, tests)
 # Publishing must fail fast when Redis is down: the outbox row stays and beat re-publishes it.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -355,7 +357,7 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if ALLAUTH_TRUSTED
 # https://django-pghistory.readthedocs.io/en/latest/settings/
 PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")  # writes only
 PGHISTORY_APPEND_ONLY = True  # history tables refuse UPDATE and DELETE (a trigger)
-PGHISTORY_CREATED_AT_FUNCTION = "NOW"
+PGHISTORY_CREATED_AT_FUNCTION = "NOW()"  # SQL put into the triggers: a call, with parentheses
 
 # ---------------------------------------------------------------------------- logging
 LOGGING = {

@@ -1,0 +1,628 @@
+"""Writes of the organisation app (HackSoft services: keyword-only, full_clean, atomic).
+
+Role checks (HR only) are done by the interfaces (APIs, pages, commands) through scope.py;
+services check data: same agency, no cycles, valid NIPs, ranges."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import holidays as holidays_lib
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from flexwork.common.exceptions import ApplicationError, ConflictError
+from flexwork.common.services import model_update
+from flexwork.org import events
+from flexwork.org.models import (
+    POLICY_FIELD_NAMES,
+    POLICY_TIME_PAIRS,
+    TASK_CRITERIA,
+    Agency,
+    AgencyPolicy,
+    DesignatedLocation,
+    Employee,
+    EmployeeChange,
+    EmployeeChangeKind,
+    Holiday,
+    HolidayKind,
+    Position,
+    RamadanRange,
+    Role,
+    RoleAssignment,
+    Unit,
+    UnitPolicyOverride,
+)
+from flexwork.org.validators import validate_nip
+
+User = get_user_model()
+
+ERR_OTHER_AGENCY = gettext_lazy("This belongs to another agency.")
+ERR_UNIT_CYCLE = gettext_lazy("A unit cannot be placed under itself or under one of its own sub-units.")
+ERR_SUPERVISOR_CYCLE = gettext_lazy(
+    "This supervisor reports (directly or indirectly) to the employee: that would be a cycle."
+)
+ERR_SUPERVISOR_SELF = gettext_lazy("An employee cannot supervise themself.")
+ERR_SUPERVISOR_AGENCY = gettext_lazy("The supervisor must work in the same agency.")
+ERR_NIP_TAKEN = gettext_lazy("An account with this NIP already exists.")
+ERR_NOT_ALLOWED_FIELD = gettext_lazy("This field cannot be changed here.")
+
+
+def _validation_to_application(exc: ValidationError) -> ApplicationError:
+    if hasattr(exc, "error_dict"):
+        fields = {name: [str(m) for e in errs for m in e.messages] for name, errs in exc.error_dict.items()}
+    else:
+        fields = {"non_field_errors": [str(m) for m in exc.messages]}
+    return ApplicationError(_("Some fields are not valid."), code="invalid", fields=fields)
+
+
+def _clean_and_save(instance, **save_kwargs) -> None:
+    try:
+        instance.full_clean()
+    except ValidationError as exc:
+        raise _validation_to_application(exc) from exc
+    instance.save(**save_kwargs)
+
+
+def _update(instance, data: dict[str, Any], fields: list[str]):
+    unknown = set(data) - set(fields)
+    if unknown:
+        raise ApplicationError(
+            _("Some fields are not valid."), fields={name: [str(ERR_NOT_ALLOWED_FIELD)] for name in sorted(unknown)}
+        )
+    try:
+        return model_update(instance=instance, fields=fields, data=data)
+    except ValidationError as exc:
+        raise _validation_to_application(exc) from exc
+
+
+def _same_agency(*, agency_id: int, field: str, obj) -> None:
+    if obj is not None and obj.agency_id != agency_id:
+        raise ApplicationError(str(ERR_OTHER_AGENCY), code="other_agency", fields={field: [str(ERR_OTHER_AGENCY)]})
+
+
+# ---------------------------------------------------------------------------- agency
+
+
+@transaction.atomic
+def agency_create(
+    *,
+    code: str,
+    name: str,
+    time_zone: str = "Asia/Jakarta",
+    fwa_start_date: datetime.date | None = None,
+    mfa_required_for_hr: bool = True,
+) -> Agency:
+    """A new agency with its default policy (every rules.md number at its default)."""
+    agency = Agency(
+        code=code,
+        name=name,
+        time_zone=time_zone,
+        fwa_start_date=fwa_start_date,
+        mfa_required_for_hr=mfa_required_for_hr,
+    )
+    _clean_and_save(agency)
+    policy = AgencyPolicy(agency=agency)
+    _clean_and_save(policy)
+    return agency
+
+
+AGENCY_UPDATE_FIELDS = ["name", "time_zone", "fwa_start_date", "mfa_required_for_hr"]
+
+
+@transaction.atomic
+def agency_update(*, agency: Agency, data: dict[str, Any]) -> Agency:
+    agency, _changed = _update(agency, data, AGENCY_UPDATE_FIELDS)
+    return agency
+
+
+# ---------------------------------------------------------------------------- units
+
+UNIT_FIELDS = [
+    "code",
+    "name",
+    "parent",
+    "head",
+    "is_decision_level",
+    "is_public_service",
+    "min_onsite_headcount",
+    "time_zone",
+    "office_latitude",
+    "office_longitude",
+    "office_radius_m",
+    "fwa_start_date",
+]
+
+
+@transaction.atomic
+def unit_create(*, agency: Agency, code: str, name: str, parent: Unit | None = None, **fields: Any) -> Unit:
+    """A unit under `parent` (None: the agency's root). Children of the root are decision levels
+    unless said otherwise (rules.md §3)."""
+    unknown = set(fields) - set(UNIT_FIELDS)
+    if unknown:
+        raise ApplicationError(
+            _("Some fields are not valid."), fields={name: [str(ERR_NOT_ALLOWED_FIELD)] for name in sorted(unknown)}
+        )
+    _same_agency(agency_id=agency.id, field="parent", obj=parent)
+    _same_agency(agency_id=agency.id, field="head", obj=fields.get("head"))
+    if parent is None and Unit.objects.filter(agency=agency, parent__isnull=True).exists():
+        message = _("The agency already has a root unit; choose a parent unit.")
+        raise ApplicationError(message, fields={"parent": [message]})
+    if "is_decision_level" not in fields:
+        fields["is_decision_level"] = parent is not None and parent.parent_id is None
+    unit = Unit(agency=agency, code=code, name=name, parent=parent, **fields)
+    _clean_and_save(unit)
+    unit.path = [*(parent.path if parent else []), unit.id]
+    unit.save(update_fields=["path"])
+    return unit
+
+
+@transaction.atomic
+def unit_update(*, unit: Unit, data: dict[str, Any]) -> Unit:
+    """Change a unit. Moving it (a new parent) moves its whole subtree: the `path` of every
+    descendant is rewritten in one UPDATE while the unit row is locked."""
+    unit = Unit.objects.select_for_update().get(id=unit.id)
+    new_parent = data.get("parent", unit.parent)
+    moving = "parent" in data and (new_parent.id if new_parent else None) != unit.parent_id
+    if moving:
+        if new_parent is None:
+            message = _("Only the agency's root unit has no parent.")
+            raise ApplicationError(message, fields={"parent": [message]})
+        _same_agency(agency_id=unit.agency_id, field="parent", obj=new_parent)
+        new_parent = Unit.objects.get(id=new_parent.id)  # fresh path
+        if unit.id in new_parent.path:
+            raise ApplicationError(str(ERR_UNIT_CYCLE), code="unit_cycle", fields={"parent": [str(ERR_UNIT_CYCLE)]})
+        data = {**data, "parent": new_parent}
+    _same_agency(agency_id=unit.agency_id, field="head", obj=data.get("head"))
+    old_path = list(unit.path)
+    unit, _changed = _update(unit, data, UNIT_FIELDS)
+    if moving:
+        new_path = [*new_parent.path, unit.id]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE org_unit SET path = %s::integer[] || path[%s:], updated_at = NOW() "
+                "WHERE agency_id = %s AND path @> ARRAY[%s]::integer[]",
+                [new_path, len(old_path) + 1, unit.agency_id, unit.id],
+            )
+        unit.refresh_from_db()
+    return unit
+
+
+# ---------------------------------------------------------------------------- positions
+
+POSITION_FIELDS = ["code", "name", "type", "is_fwa_eligible", *TASK_CRITERIA]
+
+
+@transaction.atomic
+def position_create(*, agency: Agency, code: str, name: str, type: str, **fields: Any) -> Position:  # noqa: A002
+    unknown = set(fields) - set(POSITION_FIELDS)
+    if unknown:
+        raise ApplicationError(
+            _("Some fields are not valid."), fields={name: [str(ERR_NOT_ALLOWED_FIELD)] for name in sorted(unknown)}
+        )
+    position = Position(agency=agency, code=code, name=name, type=type, **fields)
+    _clean_and_save(position)
+    return position
+
+
+@transaction.atomic
+def position_update(*, position: Position, data: dict[str, Any]) -> Position:
+    position, _changed = _update(position, data, POSITION_FIELDS)
+    return position
+
+
+# ---------------------------------------------------------------------------- employees
+
+
+def _nip_check(*, nip: str, employee_type: str) -> None:
+    try:
+        validate_nip(nip, employee_type=employee_type)
+    except ValidationError as exc:
+        raise ApplicationError(exc.messages[0], code=exc.code or "invalid_nip", fields={"nip": exc.messages}) from exc
+
+
+def supervisor_creates_cycle(*, employee_id: int | None, supervisor_id: int | None) -> bool:
+    """True if `supervisor_id` is `employee_id` or reports to them, directly or indirectly.
+    One recursive query up the supervisor chain (bounded, so existing bad data cannot loop)."""
+    if employee_id is None or supervisor_id is None:
+        return False
+    if employee_id == supervisor_id:
+        return True
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            WITH RECURSIVE chain(id, supervisor_id, depth) AS (
+                SELECT id, supervisor_id, 1 FROM org_employee WHERE id = %s
+                UNION ALL
+                SELECT e.id, e.supervisor_id, c.depth + 1
+                FROM org_employee e JOIN chain c ON e.id = c.supervisor_id
+                WHERE c.depth < 1000
+            )
+            SELECT EXISTS (SELECT 1 FROM chain WHERE id = %s)
+            """,
+            [supervisor_id, employee_id],
+        )
+        return bool(cursor.fetchone()[0])
+
+
+def _check_supervisor(*, employee_id: int | None, agency_id: int, supervisor: Employee | None) -> None:
+    if supervisor is None:
+        return
+    if supervisor.agency_id != agency_id:
+        raise ApplicationError(
+            str(ERR_SUPERVISOR_AGENCY), code="other_agency", fields={"supervisor": [str(ERR_SUPERVISOR_AGENCY)]}
+        )
+    if employee_id is not None and supervisor.id == employee_id:
+        raise ApplicationError(
+            str(ERR_SUPERVISOR_SELF), code="supervisor_cycle", fields={"supervisor": [str(ERR_SUPERVISOR_SELF)]}
+        )
+    if supervisor_creates_cycle(employee_id=employee_id, supervisor_id=supervisor.id):
+        raise ApplicationError(
+            str(ERR_SUPERVISOR_CYCLE), code="supervisor_cycle", fields={"supervisor": [str(ERR_SUPERVISOR_CYCLE)]}
+        )
+
+
+@transaction.atomic
+def employee_create(
+    *,
+    agency: Agency,
+    nip: str,
+    name: str,
+    employee_type: str,
+    unit: Unit,
+    position: Position | None = None,
+    position_start_date: datetime.date | None = None,
+    supervisor: Employee | None = None,
+    email: str = "",
+    language: str | None = None,
+    password: str | None = None,
+    sanction_start: datetime.date | None = None,
+    sanction_end: datetime.date | None = None,
+    sanction_in_process: bool = False,
+    is_active: bool = True,
+) -> Employee:
+    """An employee and their login (username = NIP). Without `password` the login is unusable
+    until first activation."""
+    _nip_check(nip=nip, employee_type=employee_type)
+    _same_agency(agency_id=agency.id, field="unit", obj=unit)
+    _same_agency(agency_id=agency.id, field="position", obj=position)
+    _check_supervisor(employee_id=None, agency_id=agency.id, supervisor=supervisor)
+    if User.objects.filter(username=nip).exists() or Employee.objects.filter(nip=nip).exists():
+        raise ConflictError(str(ERR_NIP_TAKEN), code="nip_taken", fields={"nip": [str(ERR_NIP_TAKEN)]})
+    user = User(username=nip, email=(email or "").strip(), is_active=is_active)
+    if language:
+        user.language = language
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    try:
+        user.full_clean(exclude=["password"])
+    except ValidationError as exc:
+        raise _validation_to_application(exc) from exc
+    user.save()
+    employee = Employee(
+        agency=agency,
+        user=user,
+        nip=nip,
+        name=name,
+        employee_type=employee_type,
+        unit=unit,
+        position=position,
+        position_start_date=position_start_date,
+        supervisor=supervisor,
+        sanction_start=sanction_start,
+        sanction_end=sanction_end,
+        sanction_in_process=sanction_in_process,
+        is_active=is_active,
+    )
+    _clean_and_save(employee)
+    return employee
+
+
+EMPLOYEE_FIELDS = [
+    "name",
+    "employee_type",
+    "unit",
+    "position",
+    "position_start_date",
+    "supervisor",
+    "sanction_start",
+    "sanction_end",
+    "sanction_in_process",
+    "is_active",
+]
+USER_FIELDS = ["email", "language"]
+
+_CHANGE_KINDS = {"unit": EmployeeChangeKind.UNIT, "supervisor": EmployeeChangeKind.SUPERVISOR}
+
+
+def _describe(obj) -> str:
+    if obj is None:
+        return "—"
+    return getattr(obj, "name", str(obj))
+
+
+@transaction.atomic
+def employee_update(
+    *, employee: Employee, data: dict[str, Any], actor=None, effective_date: datetime.date | None = None
+) -> Employee:
+    """Change an employee. A change of unit, supervisor or position is recorded (EmployeeChange)
+    with `effective_date` (default today); unit and supervisor changes fire their events (the
+    arrangements app re-routes pending approvals) and tell the employee; deactivation fires
+    employee_deactivated and blocks the login. The employee row is locked meanwhile."""
+    effective_date = effective_date or timezone.localdate()
+    employee = (
+        Employee.objects.select_for_update(of=("self",))
+        .select_related("user", "unit", "supervisor", "position")
+        .get(id=employee.id)
+    )
+    user_data = {key: data[key] for key in USER_FIELDS if key in data}
+    data = {key: value for key, value in data.items() if key not in USER_FIELDS}
+    _same_agency(agency_id=employee.agency_id, field="unit", obj=data.get("unit"))
+    _same_agency(agency_id=employee.agency_id, field="position", obj=data.get("position"))
+    if data.get("supervisor") is not None:
+        _check_supervisor(employee_id=employee.id, agency_id=employee.agency_id, supervisor=data["supervisor"])
+    if "employee_type" in data and data["employee_type"] != employee.employee_type:
+        _nip_check(nip=employee.nip, employee_type=data["employee_type"])
+    before = {"unit": employee.unit, "supervisor": employee.supervisor, "position": employee.position}
+    was_active = employee.is_active
+
+    employee, _changed = _update(employee, data, EMPLOYEE_FIELDS)
+    if user_data:
+        _update(employee.user, user_data, USER_FIELDS)
+
+    changes: list[tuple[str, Any, Any]] = []
+    for field in ("unit", "supervisor", "position"):
+        old, new = before[field], getattr(employee, field)
+        if (old.id if old else None) != (new.id if new else None):
+            changes.append((field, old, new))
+            EmployeeChange.objects.create(
+                agency_id=employee.agency_id,
+                employee=employee,
+                kind=EmployeeChangeKind[field.upper()],
+                old_id=old.id if old else None,
+                new_id=new.id if new else None,
+                effective_date=effective_date,
+                actor=actor,
+            )
+    if was_active != employee.is_active:
+        kind = EmployeeChangeKind.REACTIVATED if employee.is_active else EmployeeChangeKind.DEACTIVATED
+        EmployeeChange.objects.create(
+            agency_id=employee.agency_id, employee=employee, kind=kind, effective_date=effective_date, actor=actor
+        )
+        employee.user.is_active = employee.is_active
+        employee.user.save(update_fields=["is_active"])
+
+    for field, old, new in changes:
+        if field in _CHANGE_KINDS:
+            event = events.employee_unit_changed if field == "unit" else events.employee_supervisor_changed
+            event.send(
+                employee=employee,
+                old_id=old.id if old else None,
+                new_id=new.id if new else None,
+                effective_date=effective_date,
+                actor=actor,
+            )
+    if was_active and not employee.is_active:
+        events.employee_deactivated.send(
+            employee=employee, old_id=None, new_id=None, effective_date=effective_date, actor=actor
+        )
+    if changes and employee.is_active:
+        _notify_employee_changed(employee=employee, changes=changes, effective_date=effective_date)
+    return employee
+
+
+def _notify_employee_changed(*, employee: Employee, changes, effective_date: datetime.date) -> None:
+    from flexwork.common.i18n import user_language
+    from flexwork.notifications.services import notification_send
+
+    labels = {
+        "unit": gettext_lazy("Unit"),
+        "supervisor": gettext_lazy("Supervisor"),
+        "position": gettext_lazy("Position"),
+    }
+    with translation.override(user_language(employee.user) or "id"):
+        summary = "; ".join(f"{labels[field]}: {_describe(old)} → {_describe(new)}" for field, old, new in changes)
+    notification_send(
+        recipient=employee.user,
+        kind="employee_changed",
+        context={
+            "summary": summary,
+            "effective_date": effective_date.isoformat(),
+            "fields": [field for field, _old, _new in changes],
+        },
+    )
+
+
+@transaction.atomic
+def employee_home_location_set(*, employee: Employee, latitude, longitude, actor=None) -> Employee:
+    """Write the approved home coordinates (the approval flow lives in the onboarding app).
+    Positions are never copied into the audit trail (pghistory excludes these columns)."""
+    employee.home_latitude, employee.home_longitude = latitude, longitude
+    try:
+        employee.clean_fields(exclude=[f.name for f in Employee._meta.fields if not f.name.startswith("home_")])
+        employee.validate_constraints()
+    except ValidationError as exc:
+        raise _validation_to_application(exc) from exc
+    # A plain UPDATE of the two columns only: `updated_at` is left alone so that no audit row
+    # (which would tell *when* someone moved house) is written either.
+    Employee.objects.filter(id=employee.id).update(home_latitude=latitude, home_longitude=longitude)
+    return employee
+
+
+# ---------------------------------------------------------------------------- roles
+
+
+@transaction.atomic
+def role_assign(*, agency: Agency, user, role: str) -> RoleAssignment:
+    employee = Employee.objects.filter(user_id=user.pk).first()
+    if employee is None or employee.agency_id != agency.id:
+        message = _("Only an employee of this agency can hold an agency role.")
+        raise ApplicationError(message, code="other_agency", fields={"user": [message]})
+    assignment, _created = RoleAssignment.objects.get_or_create(agency=agency, user=user, role=Role(role))
+    if role == Role.HR_ADMIN and agency.mfa_required_for_hr and not user.mfa_required:
+        user.mfa_required = True
+        user.save(update_fields=["mfa_required"])
+    return assignment
+
+
+@transaction.atomic
+def role_revoke(*, agency: Agency, user, role: str) -> None:
+    RoleAssignment.objects.filter(agency=agency, user=user, role=role).delete()
+
+
+# ---------------------------------------------------------------------------- designated locations
+
+LOCATION_FIELDS = ["name", "latitude", "longitude", "radius_m", "is_active"]
+
+
+@transaction.atomic
+def location_create(
+    *, agency: Agency, name: str, latitude, longitude, radius_m: int = 100, is_active: bool = True
+) -> DesignatedLocation:
+    location = DesignatedLocation(
+        agency=agency, name=name, latitude=latitude, longitude=longitude, radius_m=radius_m, is_active=is_active
+    )
+    _clean_and_save(location)
+    return location
+
+
+@transaction.atomic
+def location_update(*, location: DesignatedLocation, data: dict[str, Any]) -> DesignatedLocation:
+    location, _changed = _update(location, data, LOCATION_FIELDS)
+    return location
+
+
+# ---------------------------------------------------------------------------- holidays
+
+HOLIDAY_CATEGORIES = {"public": HolidayKind.LIBUR_NASIONAL, "government": HolidayKind.CUTI_BERSAMA}
+
+
+def holidays_from_library(*, year: int) -> list[tuple[datetime.date, str, str, bool]]:
+    """(date, name, kind, confirmed) from the `holidays` package for Indonesia, language `id`.
+    The package marks dates it only estimates (lunar calendars) with its `estimated_label`
+    ("%s (perkiraan)"); such rows start unconfirmed and keep the label in their name, so HR sees it."""
+    rows = []
+    for category, kind in HOLIDAY_CATEGORIES.items():
+        calendar = holidays_lib.country_holidays("ID", years=year, categories=(category,), language="id")
+        estimated_suffix = calendar.tr(calendar.estimated_label) % ""
+        for day in sorted(calendar):
+            for name in calendar.get_list(day):
+                rows.append((day, name, kind, not name.endswith(estimated_suffix)))
+    return rows
+
+
+@transaction.atomic
+def holidays_seed(*, agency: Agency, year: int) -> list[Holiday]:
+    """Add the year's national holidays and cuti bersama. Rows HR already has (same date and
+    name) are left alone, so seeding twice adds nothing and never undoes a confirmation."""
+    existing = set(Holiday.objects.filter(agency=agency, date__year=year).values_list("date", "name"))
+    new = [
+        Holiday(agency=agency, date=day, name=name, kind=kind, confirmed=confirmed)
+        for day, name, kind, confirmed in holidays_from_library(year=year)
+        if (day, name) not in existing
+    ]
+    Holiday.objects.bulk_create(new)  # bulk_create fires pghistory's triggers (database level)
+    return new
+
+
+HOLIDAY_FIELDS = ["date", "name", "kind", "confirmed"]
+
+
+def _holiday_conflict() -> ConflictError:
+    message = _("There is already a holiday with this name on this date.")
+    return ConflictError(message, code="duplicate", fields={"name": [message]})
+
+
+@transaction.atomic
+def holiday_create(*, agency: Agency, date: datetime.date, name: str, kind: str, confirmed: bool = True) -> Holiday:
+    if Holiday.objects.filter(agency=agency, date=date, name=name).exists():
+        raise _holiday_conflict()
+    holiday = Holiday(agency=agency, date=date, name=name, kind=kind, confirmed=confirmed)
+    try:
+        holiday.full_clean(validate_constraints=False)
+    except ValidationError as exc:
+        raise _validation_to_application(exc) from exc
+    holiday.save()
+    return holiday
+
+
+@transaction.atomic
+def holiday_update(*, holiday: Holiday, data: dict[str, Any]) -> Holiday:
+    """Move, rename or confirm a holiday (confirming an estimated date: data={"confirmed": True})."""
+    holiday, _changed = _update(holiday, data, HOLIDAY_FIELDS)
+    return holiday
+
+
+@transaction.atomic
+def holiday_confirm(*, holiday: Holiday) -> Holiday:
+    return holiday_update(holiday=holiday, data={"confirmed": True})
+
+
+@transaction.atomic
+def holiday_delete(*, holiday: Holiday) -> None:
+    holiday.delete()
+
+
+# ---------------------------------------------------------------------------- Ramadan
+
+
+@transaction.atomic
+def ramadan_range_create(*, agency: Agency, start: datetime.date, end: datetime.date) -> RamadanRange:
+    if end < start:
+        message = _("The last day cannot be before the first day.")
+        raise ApplicationError(message, fields={"end": [message]})
+    ramadan = RamadanRange(agency=agency, start=start, end=end)
+    try:
+        with transaction.atomic():  # a savepoint: the exclusion constraint may refuse the row
+            ramadan.save()
+    except IntegrityError as exc:
+        message = _("This range overlaps another Ramadan range of the agency.")
+        raise ConflictError(message, code="overlap", fields={"start": [message]}) from exc
+    return ramadan
+
+
+@transaction.atomic
+def ramadan_range_delete(*, ramadan_range: RamadanRange) -> None:
+    ramadan_range.delete()
+
+
+# ---------------------------------------------------------------------------- policy
+
+
+@transaction.atomic
+def policy_update(
+    *, agency: Agency, data: dict[str, Any], unit: Unit | None = None
+) -> AgencyPolicy | UnitPolicyOverride:
+    """Change the agency policy, or a unit's overrides (a None value there means "inherit").
+    Every change is audited by pghistory (AgencyPolicyEvent / UnitPolicyOverrideEvent).
+    `mfa_required_for_hr` lives on the agency and is accepted here for the agency policy."""
+    from flexwork.org.selectors import policy_for
+
+    data = dict(data)
+    if unit is None and "mfa_required_for_hr" in data:
+        agency_update(agency=agency, data={"mfa_required_for_hr": data.pop("mfa_required_for_hr")})
+    if unit is None:
+        target = AgencyPolicy.objects.select_for_update().get(agency=agency)
+    else:
+        _same_agency(agency_id=agency.id, field="unit", obj=unit)
+        target = UnitPolicyOverride.objects.select_for_update().filter(unit=unit).first()
+        if target is None:
+            target = UnitPolicyOverride(agency=agency, unit=unit)
+            _clean_and_save(target)
+    target, _changed = _update(target, data, list(POLICY_FIELD_NAMES))
+    # Pairs must stay ordered in the effective policy too (a unit may override one end only).
+    effective = policy_for(agency=agency, unit=unit)
+    fields = {}
+    for start, end in POLICY_TIME_PAIRS:
+        if getattr(effective, end) <= getattr(effective, start):
+            fields[end] = [_("The end must be after the start.")]
+    if fields:
+        raise ApplicationError(_("Some fields are not valid."), fields=fields)
+    return target

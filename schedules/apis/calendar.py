@@ -1,0 +1,167 @@
+"""Schedule days and the team calendar over the API (api.md)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
+from rest_framework import serializers
+from rest_framework.response import Response
+
+from flexwork.api.pagination import get_paginated_response
+from flexwork.api.views import BaseApi
+from flexwork.org import scope as org_scope
+from flexwork.org.selectors import employee_get_for, unit_get_for
+from schedules import selectors
+from schedules.apis.serializers import EmployeeRefSerializer, ScheduleDaySerializer, UnitRefSerializer
+from schedules.models import DaySource, Location
+
+TAGS = ["schedule"]
+MAX_CALENDAR_DAYS = 62
+
+
+def _range_errors(attrs, *, max_days: int | None = None):
+    date_from, date_to = attrs.get("date_from"), attrs.get("date_to")
+    if date_from and date_to and date_to < date_from:
+        raise serializers.ValidationError({"date_to": [_("The end date is before the start date.")]})
+    if max_days and date_from and date_to and (date_to - date_from).days >= max_days:
+        message = _("At most %(days)d days at a time.") % {"days": max_days}
+        raise serializers.ValidationError({"date_to": [message]})
+    return attrs
+
+
+class ScheduleDayListApi(BaseApi):
+    """The materialised schedule days in scope (a day without a row is an ordinary OFFICE day)."""
+
+    @extend_schema_serializer(component_name="ScheduleDayListFilter")
+    class FilterSerializer(serializers.Serializer):
+        employee = serializers.IntegerField(required=False, min_value=1)
+        date_from = serializers.DateField(required=False)
+        date_to = serializers.DateField(required=False)
+
+        def validate(self, attrs):
+            return _range_errors(attrs)
+
+    @extend_schema(
+        operation_id="schedule_days_list",
+        parameters=[FilterSerializer],
+        responses={200: ScheduleDaySerializer(many=True)},
+        tags=TAGS,
+    )
+    def get(self, request):
+        org_scope.require_agency(request.user)
+        filters = self.FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        if filters.validated_data.get("employee"):
+            employee_get_for(user=request.user, employee_id=filters.validated_data["employee"])  # 404 outside
+        return get_paginated_response(
+            serializer_class=ScheduleDaySerializer,
+            queryset=selectors.schedule_day_list_for(user=request.user, filters=filters.validated_data),
+            request=request,
+            view=self,
+        )
+
+
+@extend_schema_serializer(component_name="TeamCalendarCell")
+class CellSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    location = serializers.ChoiceField(choices=Location.choices)
+    planned_start = serializers.TimeField(format="%H:%M", allow_null=True)
+    planned_end = serializers.TimeField(format="%H:%M", allow_null=True)
+    source = serializers.ChoiceField(choices=DaySource.choices, allow_null=True, help_text="Null: an ordinary day.")
+    arrangement = serializers.IntegerField(allow_null=True)
+
+
+@extend_schema_serializer(component_name="TeamCalendarRow")
+class RowSerializer(serializers.Serializer):
+    employee = EmployeeRefSerializer()
+    cells = CellSerializer(many=True)
+
+
+@extend_schema_serializer(component_name="TeamCalendarCounts")
+class CountsSerializer(serializers.Serializer):
+    OFFICE = serializers.IntegerField()
+    OTHER_OFFICE = serializers.IntegerField()
+    HOME = serializers.IntegerField()
+    DESIGNATED = serializers.IntegerField()
+
+
+@extend_schema_serializer(component_name="TeamCalendarDay")
+class DaySerializer(serializers.Serializer):
+    date = serializers.DateField()
+    working = serializers.BooleanField()
+    holiday = serializers.CharField(allow_null=True)
+    counts = CountsSerializer()
+    away = serializers.IntegerField()
+    allowed_away = serializers.IntegerField()
+    coverage_warning = serializers.BooleanField()
+
+
+class TeamCalendarApi(BaseApi):
+    """The unit × days grid: each person's location and hours, counts per location, coverage warnings."""
+
+    @extend_schema_serializer(component_name="TeamCalendarFilter")
+    class FilterSerializer(serializers.Serializer):
+        unit = serializers.IntegerField(min_value=1)
+        date_from = serializers.DateField()
+        date_to = serializers.DateField()
+        subtree = serializers.BooleanField(required=False, default=False, help_text="Include the sub-units.")
+
+        def validate(self, attrs):
+            return _range_errors(attrs, max_days=MAX_CALENDAR_DAYS)
+
+    @extend_schema_serializer(component_name="TeamCalendar")
+    class OutputSerializer(serializers.Serializer):
+        unit = UnitRefSerializer()
+        date_from = serializers.DateField()
+        date_to = serializers.DateField()
+        headcount = serializers.IntegerField()
+        share_percent = serializers.IntegerField()
+        days = DaySerializer(many=True)
+        rows = RowSerializer(many=True)
+
+    @extend_schema(
+        operation_id="team_calendar_retrieve",
+        parameters=[FilterSerializer],
+        responses={200: OutputSerializer},
+        tags=TAGS,
+    )
+    def get(self, request):
+        filters = self.FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        data = filters.validated_data
+        unit_get_for(user=request.user, unit_id=data["unit"])  # 404 outside the caller's scope
+        org_scope.require_role(
+            request.user,
+            org_scope.SUPERVISOR,
+            org_scope.UNIT_HEAD,
+            org_scope.DECIDER,
+            org_scope.HR_ADMIN,
+            org_scope.AGENCY_HEAD,
+        )
+        calendar = selectors.team_calendar_for(
+            user=request.user,
+            unit_id=data["unit"],
+            date_from=data["date_from"],
+            date_to=data["date_to"],
+            subtree=data["subtree"],
+        )
+        dates = [day.date for day in calendar.days]
+        rows = [
+            {
+                "employee": row.employee,
+                "cells": [
+                    {
+                        "date": day,
+                        "location": cell.location if cell else Location.OFFICE,
+                        "planned_start": cell.planned_start if cell else None,
+                        "planned_end": cell.planned_end if cell else None,
+                        "source": cell.source if cell else None,
+                        "arrangement": cell.arrangement_id if cell else None,
+                    }
+                    for day, cell in zip(dates, row.cells, strict=True)
+                ],
+            }
+            for row in calendar.rows
+        ]
+        body = {**vars(calendar), "days": [vars(day) for day in calendar.days], "rows": rows}
+        return Response(self.OutputSerializer(body).data)

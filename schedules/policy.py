@@ -1,0 +1,718 @@
+"""The rule check of rules.md §3: every rule of the catalogue, all violations at once.
+
+`check_proposal` fetches what the rules need in a fixed number of queries (policy, holidays, the
+employee's days and pending requests around the covered weeks, the unit's headcount and absences,
+directives, Ramadan ranges), whatever the number of dates, then runs each rule as a small pure
+function. Every number comes from `policy_for(agency, unit)`. Messages are in the active language;
+`source` is the Source column of rules.md, verbatim."""
+
+from __future__ import annotations
+
+import datetime
+import math
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Q
+from django.utils.translation import gettext as _
+
+from flexwork.approvals.models import PENDING_STATUSES
+from flexwork.approvals.workdays import (
+    add_months,
+    days_between,
+    is_working_day,
+    iso_week,
+    office_today,
+    week_bounds,
+    working_days_between,
+)
+from flexwork.org.models import DesignatedLocation, Employee, Holiday, RamadanRange
+from flexwork.org.selectors import policy_for
+from schedules.models import ArrangementRequest, DaySource, Directive, Location, ScheduleDay
+
+HARD, SOFT, INFO = "hard", "soft", "info"
+
+# The Source column of rules.md §3, verbatim.
+SOURCES = {
+    "ELIG_POSITION": "PermenPANRB 4/2025 (task criteria)",
+    "ELIG_SANCTION": "Pasal 25",
+    "ELIG_NEW_IN_POST": "Pasal 25",
+    "CAP_WEEKLY": "Pasal 13(1)",
+    "OVERLAP": "kebijakan instansi",
+    "LEAD_TIME": "kebijakan instansi",
+    "MAX_SPAN": "kebijakan instansi",
+    "LOCATION_NOT_DESIGNATED": "Pasal 12(1)(c)",
+    "EVIDENCE_REQUIRED": "Pasal 10, 13",
+    "WORK_PLAN_REQUIRED": "Pasal 7; PermenPANRB 6/2022",
+    "DYN_WINDOW": "Perpres 21/2023 Pasal 9",
+    "DYN_CORE": "Perpres 21/2023 Pasal 9",
+    "DYN_WEEKLY_TOTAL": "Perpres 21/2023 Pasal 9",
+    "DYN_DAILY_FLOOR": "kebijakan instansi",
+    "COVERAGE_UNIT_SHARE": "kebijakan instansi",
+    "PUBLIC_SERVICE_MIN_ONSITE": "Perpres 21/2023 Pasal 7",
+    "DIRECTIVE_MODE": "SE MenPANRB (directive)",
+    "DIRECTIVE_SHARE": "SE MenPANRB (directive)",
+    "HOLIDAY_SKIPPED": "Perpres 21/2023 Pasal 6",
+}
+RULE_CODES = tuple(SOURCES)
+
+SUBMIT, DECISION, DRAFT = "submit", "decision", "draft"
+
+
+@dataclass(frozen=True)
+class Violation:
+    code: str
+    severity: str
+    message: str
+    dates: tuple[datetime.date, ...] = ()
+
+    @property
+    def source(self) -> str:
+        return SOURCES[self.code]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "message": str(self.message),
+            "source": self.source,
+            "dates": [day.isoformat() for day in self.dates],
+        }
+
+
+@dataclass
+class Proposal:
+    """What is asked, before it is stored: the API body or a stored request (`from_request`)."""
+
+    employee: Employee  # with unit, agency, position loaded
+    location: str
+    requested_dates: list[datetime.date]  # as asked, non-working days included
+    planned_start: datetime.time | None = None
+    planned_end: datetime.time | None = None
+    exception_basis: str | None = None
+    evidence_count: int = 0
+    work_plan_count: int = 0
+    designated_location_id: int | None = None
+    other_office_unit_id: int | None = None
+    request_id: int | None = None  # a stored request: its own days and pending row are not "others"
+
+    @property
+    def is_dynamic(self) -> bool:
+        return self.planned_start is not None and self.planned_end is not None
+
+
+@dataclass
+class CheckResult:
+    violations: list[Violation]
+    working_dates: list[datetime.date]
+    skipped_dates: list[datetime.date]
+    directive_dates: dict[datetime.date, int]  # covered day → the directive that makes it a directive day
+    quota: dict[str, Any]
+
+    @property
+    def hard(self) -> list[Violation]:
+        return [v for v in self.violations if v.severity == HARD]
+
+    @property
+    def soft(self) -> list[Violation]:
+        return [v for v in self.violations if v.severity == SOFT]
+
+    def as_list(self) -> list[dict[str, Any]]:
+        return [v.as_dict() for v in self.violations]
+
+
+@dataclass
+class Facts:
+    """Everything the rules read, fetched once."""
+
+    proposal: Proposal
+    policy: Any
+    at: str
+    today: datetime.date
+    as_of: datetime.date
+    holidays: set[datetime.date]
+    working: list[datetime.date]
+    skipped: list[datetime.date]
+    own_days: list[ScheduleDay]
+    pending_dates: list[tuple[str, list[datetime.date]]]
+    designated_ok: bool
+    headcount: int
+    away: Counter
+    directives: list[Directive]
+    ramadan: list[RamadanRange]
+    leave_dates: set[datetime.date] = field(default_factory=set)
+
+    def directives_on(self, day: datetime.date) -> list[Directive]:
+        return [d for d in self.directives if d.date_from <= day <= d.date_to]
+
+
+# ---------------------------------------------------------------------------- dates
+
+
+def expand_dates(
+    *,
+    dates: Iterable[datetime.date] | None = None,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+    weekdays: Iterable[int] | None = None,
+) -> list[datetime.date]:
+    """The requested days: explicit dates, or a range filtered by ISO weekdays (1 = Monday)."""
+    if dates:
+        return sorted(set(dates))
+    if date_from is None or date_to is None:
+        return []
+    allowed = set(weekdays) if weekdays else None
+    return [day for day in days_between(date_from, date_to) if allowed is None or day.isoweekday() in allowed]
+
+
+def allowed_away(headcount: int, share_percent: int) -> int:
+    """rules.md §3: 0 if the share is 0, else max(1, floor(active_headcount × share))."""
+    if not share_percent:
+        return 0
+    return max(1, math.floor(headcount * share_percent / 100))
+
+
+def _minutes(start: datetime.time, end: datetime.time) -> int:
+    return (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
+
+
+def _in_ramadan(day: datetime.date, ramadan: list[RamadanRange]) -> bool:
+    return any(r.start <= day <= r.end for r in ramadan)
+
+
+def standard_net_minutes(day: datetime.date, policy, ramadan: list[RamadanRange]) -> int:
+    """rules.md §2: the day's net minutes on the normal (or Ramadan) schedule."""
+    prefix = "ramadan_" if _in_ramadan(day, ramadan) else ""
+    part = "fri" if day.isoweekday() == 5 else "mon_thu"
+    start = getattr(policy, f"{prefix}{part}_start")
+    end = getattr(policy, f"{prefix}{part}_end")
+    return _minutes(start, end) - getattr(policy, f"{prefix}{part}_break_minutes")
+
+
+def planned_net_minutes(day, start, end, policy, ramadan) -> int:
+    """Net minutes of a dynamic day: the planned span minus that day's break (never below 0)."""
+    prefix = "ramadan_" if _in_ramadan(day, ramadan) else ""
+    part = "fri" if day.isoweekday() == 5 else "mon_thu"
+    return max(0, _minutes(start, end) - getattr(policy, f"{prefix}{part}_break_minutes"))
+
+
+def counts_in_cap(location: str, policy) -> bool:
+    if location == Location.OFFICE:
+        return False
+    if location == Location.OTHER_OFFICE and not policy.other_office_counts_in_cap:
+        return False
+    return True
+
+
+# ---------------------------------------------------------------------------- facts
+
+
+def _leave_dates(employee: Employee, first: datetime.date, last: datetime.date) -> set[datetime.date]:
+    """Leave and official-duty days (they neither count in the cap nor in the headcount). The leave
+    issue fills this in; until then there are none."""
+    return set()
+
+
+def gather(proposal: Proposal, *, at: str, as_of: datetime.date | None = None) -> Facts:
+    employee = proposal.employee
+    policy = policy_for(agency=employee.agency_id, unit=employee.unit)
+    today = office_today(employee)
+    requested = sorted(set(proposal.requested_dates))
+    first_req = requested[0] if requested else today
+    last_req = requested[-1] if requested else today
+    week_start, _end = week_bounds(first_req)
+    _start, week_end = week_bounds(last_req)
+    horizon_start = min(week_start, today, as_of or today)
+    holidays = set(
+        Holiday.objects.filter(agency_id=employee.agency_id, date__range=(horizon_start, week_end)).values_list(
+            "date", flat=True
+        )
+    )
+    working = [day for day in requested if is_working_day(day, holidays)]
+    skipped = [day for day in requested if not is_working_day(day, holidays)]
+
+    own_days = list(
+        ScheduleDay.objects.filter(
+            employee_id=employee.id, local_date__range=(week_start, week_end), cancelled_at__isnull=True
+        ).only("id", "local_date", "location", "source", "arrangement_id", "planned_start", "planned_end")
+    )
+    pending = ArrangementRequest.objects.filter(
+        employee_id=employee.id, status__in=PENDING_STATUSES, first_date__lte=week_end, last_date__gte=week_start
+    )
+    if proposal.request_id:
+        pending = pending.exclude(id=proposal.request_id)
+    pending_dates = [(loc, dates) for loc, dates in pending.values_list("location", "dates")]
+
+    designated_ok = True
+    if proposal.location == Location.DESIGNATED:
+        designated_ok = bool(
+            proposal.designated_location_id
+            and DesignatedLocation.objects.filter(
+                id=proposal.designated_location_id, agency_id=employee.agency_id, is_active=True
+            ).exists()
+        )
+
+    headcount, away = 0, Counter()
+    if proposal.location != Location.OFFICE and working:
+        headcount = Employee.objects.filter(unit_id=employee.unit_id, is_active=True).count()
+        rows = (
+            ScheduleDay.objects.filter(
+                employee__unit_id=employee.unit_id,
+                employee__is_active=True,
+                local_date__in=working,
+                cancelled_at__isnull=True,
+            )
+            .exclude(location=Location.OFFICE)
+            .exclude(employee_id=employee.id)
+            .values("local_date")
+            .annotate(n=Count("id"))
+        )
+        away = Counter({row["local_date"]: row["n"] for row in rows})
+
+    directives = []
+    if working:
+        directives = list(
+            Directive.objects.filter(
+                agency_id=employee.agency_id, date_from__lte=working[-1], date_to__gte=working[0]
+            ).filter(Q(unit__isnull=True) | Q(unit_id__in=employee.unit.path))
+        )
+    ramadan = []
+    if proposal.is_dynamic and working:
+        ramadan = list(
+            RamadanRange.objects.filter(agency_id=employee.agency_id, start__lte=week_end, end__gte=week_start)
+        )
+    return Facts(
+        proposal=proposal,
+        policy=policy,
+        at=at,
+        today=today,
+        as_of=as_of or today,
+        holidays=holidays,
+        working=working,
+        skipped=skipped,
+        own_days=own_days,
+        pending_dates=pending_dates,
+        designated_ok=designated_ok,
+        headcount=headcount,
+        away=away,
+        directives=directives,
+        ramadan=ramadan,
+        leave_dates=_leave_dates(employee, week_start, week_end),
+    )
+
+
+# ---------------------------------------------------------------------------- rules
+
+Rule = Callable[[Facts], list[Violation]]
+
+
+def rule_elig_position(f: Facts) -> list[Violation]:
+    position = f.proposal.employee.position
+    if position is not None and position.is_fwa_eligible:
+        return []
+    return [
+        Violation(
+            "ELIG_POSITION",
+            HARD,
+            _("Your position is not eligible for flexible work (it does not meet the task criteria)."),
+            tuple(f.working),
+        )
+    ]
+
+
+def rule_elig_sanction(f: Facts) -> list[Violation]:
+    days = tuple(day for day in f.working if f.proposal.employee.is_under_sanction_on(day))
+    if not days:
+        return []
+    return [
+        Violation(
+            "ELIG_SANCTION",
+            HARD,
+            _("Flexible work is not possible while a disciplinary sanction applies or is in process."),
+            days,
+        )
+    ]
+
+
+def rule_elig_new_in_post(f: Facts) -> list[Violation]:
+    start = f.proposal.employee.position_start_date
+    months = f.policy.new_in_post_months
+    if start is None or not months:
+        return []
+    eligible_from = add_months(start, months)
+    days = tuple(day for day in f.working if day < eligible_from)
+    if not days:
+        return []
+    message = _("Flexible work starts %(months)d months after the start in the position (from %(date)s).") % {
+        "months": months,
+        "date": eligible_from.isoformat(),
+    }
+    return [Violation("ELIG_NEW_IN_POST", HARD, message, days)]
+
+
+def _counted_request_days(f: Facts) -> list[datetime.date]:
+    """This request's days that count in the cap: not directive days, not leave days."""
+    if f.proposal.exception_basis or not counts_in_cap(f.proposal.location, f.policy):
+        return []
+    return [day for day in f.working if day not in f.leave_dates and not _directive_allows(f, day, f.proposal.location)]
+
+
+def _approved_counted_by_week(f: Facts) -> Counter:
+    counted: Counter = Counter()
+    for row in f.own_days:
+        if row.source != DaySource.INDIVIDUAL or not counts_in_cap(row.location, f.policy):
+            continue
+        if f.proposal.request_id and row.arrangement_id == f.proposal.request_id:
+            continue
+        if not is_working_day(row.local_date, f.holidays) or row.local_date in f.leave_dates:
+            continue  # a day that became a holiday is kept but ignored by the cap (rules.md §7)
+        counted[iso_week(row.local_date)] += 1
+    return counted
+
+
+def _pending_counted_by_week(f: Facts) -> Counter:
+    counted: Counter = Counter()
+    for location, dates in f.pending_dates:
+        if not counts_in_cap(location, f.policy):
+            continue
+        for day in dates:
+            if is_working_day(day, f.holidays):
+                counted[iso_week(day)] += 1
+    return counted
+
+
+def rule_cap_weekly(f: Facts) -> list[Violation]:
+    mine = _counted_request_days(f)
+    if not mine:
+        return []
+    cap = f.policy.max_location_days_per_week
+    approved = _approved_counted_by_week(f)
+    pending = _pending_counted_by_week(f) if f.at != DECISION else Counter()
+    by_week: dict[tuple[int, int], list[datetime.date]] = defaultdict(list)
+    for day in mine:
+        by_week[iso_week(day)].append(day)
+    found = []
+    for (year, week), days in sorted(by_week.items()):
+        total = approved[(year, week)] + len(days)
+        values = {"cap": cap, "week": week, "year": year, "count": total}
+        if total > cap:
+            message = _(
+                "At most %(cap)d days a week away from the office: week %(week)d of %(year)d would have %(count)d."
+            )
+            found.append(Violation("CAP_WEEKLY", HARD, message % values, tuple(days)))
+        elif total + pending[(year, week)] > cap:
+            values["count"] = total + pending[(year, week)]
+            message = _(
+                "Together with your other pending requests, week %(week)d of %(year)d would have %(count)d days "
+                "away from the office (at most %(cap)d)."
+            )
+            found.append(Violation("CAP_WEEKLY", SOFT, message % values, tuple(days)))
+    return found
+
+
+def rule_overlap(f: Facts) -> list[Violation]:
+    own = f.proposal.request_id
+    taken = {row.local_date for row in f.own_days if not (own and row.arrangement_id == own)}
+    days = tuple(day for day in f.working if day in taken)
+    if not days:
+        return []
+    return [Violation("OVERLAP", HARD, _("You already have an approved arrangement on these days."), days)]
+
+
+def rule_lead_time(f: Facts) -> list[Violation]:
+    if not f.working:
+        return []
+    lead = f.policy.lead_working_days
+    first = f.working[0]
+    if working_days_between(f.as_of, first, f.holidays) >= lead:
+        return []
+    message = _("Ask at least %(lead)d working day(s) before the first day.") % {"lead": lead}
+    return [Violation("LEAD_TIME", HARD, message, (first,))]
+
+
+def rule_max_span(f: Facts) -> list[Violation]:
+    requested = f.working + f.skipped
+    if not requested:
+        return []
+    first, last = min(requested), max(requested)
+    span = (last - first).days + 1
+    if span <= f.policy.max_span_days:
+        return []
+    message = _("One request may span at most %(max)d days; this one spans %(span)d.") % {
+        "max": f.policy.max_span_days,
+        "span": span,
+    }
+    return [Violation("MAX_SPAN", HARD, message, (first, last))]
+
+
+def rule_location_designated(f: Facts) -> list[Violation]:
+    if f.proposal.location != Location.DESIGNATED or f.designated_ok:
+        return []
+    return [
+        Violation(
+            "LOCATION_NOT_DESIGNATED",
+            HARD,
+            _("Choose an active designated location of your agency."),
+            tuple(f.working),
+        )
+    ]
+
+
+def rule_evidence(f: Facts) -> list[Violation]:
+    if not f.proposal.exception_basis or f.proposal.evidence_count > 0:
+        return []
+    return [Violation("EVIDENCE_REQUIRED", HARD, _("An exception basis needs at least one evidence file."))]
+
+
+def rule_work_plan(f: Facts) -> list[Violation]:
+    if f.proposal.work_plan_count > 0:
+        return []
+    return [Violation("WORK_PLAN_REQUIRED", HARD, _("Add at least one planned output to the work plan."))]
+
+
+def rule_dynamic_hours(f: Facts) -> list[Violation]:
+    p = f.proposal
+    if not p.is_dynamic or not f.working:
+        return []
+    policy = f.policy
+    found = []
+    if p.planned_start < policy.dynamic_window_start or p.planned_end > policy.dynamic_window_end:
+        message = _("Planned hours must lie between %(start)s and %(end)s.") % {
+            "start": policy.dynamic_window_start.strftime("%H:%M"),
+            "end": policy.dynamic_window_end.strftime("%H:%M"),
+        }
+        found.append(Violation("DYN_WINDOW", HARD, message, tuple(f.working)))
+    missing_core = []
+    for day in f.working:
+        friday = day.isoweekday() == 5
+        core_start = policy.core_fri_start if friday else policy.core_start
+        core_end = policy.core_fri_end if friday else policy.core_end
+        if p.planned_start > core_start or p.planned_end < core_end:
+            missing_core.append(day)
+    if missing_core:
+        message = _("Planned hours must cover the core hours (%(start)s–%(end)s; Friday %(fri_start)s–%(fri_end)s).")
+        message %= {
+            "start": policy.core_start.strftime("%H:%M"),
+            "end": policy.core_end.strftime("%H:%M"),
+            "fri_start": policy.core_fri_start.strftime("%H:%M"),
+            "fri_end": policy.core_fri_end.strftime("%H:%M"),
+        }
+        found.append(Violation("DYN_CORE", HARD, message, tuple(missing_core)))
+
+    planned_other = {
+        row.local_date: (row.planned_start, row.planned_end)
+        for row in f.own_days
+        if row.planned_start is not None and row.arrangement_id != p.request_id
+    }
+    short_weeks = []
+    for (year, week), days in sorted(_by_week(f.working).items()):
+        monday = datetime.date.fromisocalendar(year, week, 1)
+        requirement = planned = 0
+        for offset in range(5):
+            day = monday + datetime.timedelta(days=offset)
+            if not is_working_day(day, f.holidays):
+                continue
+            standard = standard_net_minutes(day, policy, f.ramadan)
+            requirement += standard
+            if day in days:
+                planned += planned_net_minutes(day, p.planned_start, p.planned_end, policy, f.ramadan)
+            elif day in planned_other:
+                planned += planned_net_minutes(day, *planned_other[day], policy, f.ramadan)
+            else:
+                planned += standard
+        if planned < requirement:
+            short_weeks.append((week, year, planned, requirement, days))
+    for week, year, planned, requirement, days in short_weeks:
+        message = _("Week %(week)d of %(year)d would have %(planned)s net hours; at least %(required)s are required.")
+        message %= {"week": week, "year": year, "planned": _hours(planned), "required": _hours(requirement)}
+        found.append(Violation("DYN_WEEKLY_TOTAL", HARD, message, tuple(days)))
+
+    short_days = tuple(
+        day
+        for day in f.working
+        if planned_net_minutes(day, p.planned_start, p.planned_end, policy, f.ramadan) < policy.daily_floor_minutes
+    )
+    if short_days:
+        message = _("A planned day under %(hours)s net hours.") % {"hours": _hours(policy.daily_floor_minutes)}
+        found.append(Violation("DYN_DAILY_FLOOR", SOFT, message, short_days))
+    return found
+
+
+def _hours(minutes: int) -> str:
+    return f"{minutes / 60:.1f}".rstrip("0").rstrip(".")
+
+
+def _by_week(days: Iterable[datetime.date]) -> dict[tuple[int, int], list[datetime.date]]:
+    grouped: dict[tuple[int, int], list[datetime.date]] = defaultdict(list)
+    for day in days:
+        grouped[iso_week(day)].append(day)
+    return grouped
+
+
+def _directive_allows(f: Facts, day: datetime.date, location: str) -> bool:
+    return any(location in d.allowed_locations for d in f.directives_on(day))
+
+
+def rule_coverage(f: Facts) -> list[Violation]:
+    if f.proposal.location == Location.OFFICE or not f.working:
+        return []
+    share = f.policy.coverage_share_percent
+    headcount = f.headcount  # the leave issue subtracts people on leave or official duty that day
+    limit = allowed_away(headcount, share)
+    days = tuple(day for day in f.working if not f.directives_on(day) and f.away[day] + 1 > limit)
+    if not days:
+        return []
+    message = _("At most %(limit)d of %(headcount)d people of your unit may be away on one day (%(share)d%%).") % {
+        "limit": limit,
+        "headcount": headcount,
+        "share": share,
+    }
+    return [Violation("COVERAGE_UNIT_SHARE", SOFT, message, days)]
+
+
+def rule_public_service(f: Facts) -> list[Violation]:
+    minimum = f.proposal.employee.unit.min_onsite_headcount
+    if f.proposal.location == Location.OFFICE or not minimum or not f.working:
+        return []
+    days = tuple(day for day in f.working if f.headcount - f.away[day] - 1 < minimum)
+    if not days:
+        return []
+    message = _("Your unit must keep at least %(minimum)d people on site.") % {"minimum": minimum}
+    return [Violation("PUBLIC_SERVICE_MIN_ONSITE", SOFT, message, days)]
+
+
+def rule_directive(f: Facts) -> list[Violation]:
+    location = f.proposal.location
+    if not f.directives:
+        return []
+    mode_days, share_days, limits = [], [], set()
+    for day in f.working:
+        directives = f.directives_on(day)
+        if not directives:
+            continue
+        if location != Location.OFFICE and not any(location in d.allowed_locations for d in directives):
+            mode_days.append(day)
+            continue
+        if location == Location.OFFICE:
+            continue
+        for directive in directives:
+            if directive.max_share_percent is None or location not in directive.allowed_locations:
+                continue
+            limit = allowed_away(f.headcount, directive.max_share_percent)
+            if f.away[day] + 1 > limit:
+                share_days.append(day)
+                limits.add(directive.max_share_percent)
+                break
+    found = []
+    if mode_days:
+        allowed = sorted({loc for d in f.directives for loc in d.allowed_locations})
+        labels = ", ".join(str(Location(loc).label) for loc in allowed)
+        message = _("An agency directive allows only these locations on these days: %(allowed)s.") % {"allowed": labels}
+        found.append(Violation("DIRECTIVE_MODE", HARD, message, tuple(mode_days)))
+    if share_days:
+        message = _("An agency directive allows at most %(share)d%% of your unit away on these days.") % {
+            "share": min(limits)
+        }
+        found.append(Violation("DIRECTIVE_SHARE", SOFT, message, tuple(share_days)))
+    return found
+
+
+def rule_holiday_skipped(f: Facts) -> list[Violation]:
+    if not f.skipped:
+        return []
+    return [
+        Violation(
+            "HOLIDAY_SKIPPED",
+            INFO,
+            _("Weekends and holidays are skipped: %(count)d day(s).") % {"count": len(f.skipped)},
+            tuple(f.skipped),
+        )
+    ]
+
+
+RULES: tuple[Rule, ...] = (
+    rule_elig_position,
+    rule_elig_sanction,
+    rule_elig_new_in_post,
+    rule_cap_weekly,
+    rule_overlap,
+    rule_lead_time,
+    rule_max_span,
+    rule_location_designated,
+    rule_evidence,
+    rule_work_plan,
+    rule_dynamic_hours,
+    rule_coverage,
+    rule_public_service,
+    rule_directive,
+    rule_holiday_skipped,
+)
+
+
+def quota(f: Facts) -> dict[str, Any]:
+    """The weekly quota per covered week: approved days, pending days, this request's days, left."""
+    cap = f.policy.max_location_days_per_week
+    counts = bool(_counted_request_days(f)) or (
+        counts_in_cap(f.proposal.location, f.policy) and not f.proposal.exception_basis
+    )
+    approved, pending = _approved_counted_by_week(f), _pending_counted_by_week(f)
+    mine = Counter(iso_week(day) for day in _counted_request_days(f))
+    weeks = sorted({iso_week(day) for day in (f.working or [f.today])})
+    rows = [
+        {
+            "iso_year": year,
+            "iso_week": week,
+            "approved": approved[(year, week)],
+            "pending": pending[(year, week)],
+            "requested": mine[(year, week)],
+            "left": max(0, cap - approved[(year, week)]),
+        }
+        for year, week in weeks
+    ]
+    first = rows[0] if rows else {"approved": 0, "left": cap}
+    return {"cap": cap, "counts_in_cap": counts, "used": first["approved"], "left": first["left"], "weeks": rows}
+
+
+def check_proposal(proposal: Proposal, *, at: str = SUBMIT, as_of: datetime.date | None = None) -> CheckResult:
+    """Run every rule; return every violation (hard, soft and info) and the weekly quota.
+    At a decision, call it while holding a row lock on the employee (the cap counts rows)."""
+    facts = gather(proposal, at=at, as_of=as_of)
+    violations: list[Violation] = []
+    for rule in RULES:
+        violations.extend(rule(facts))
+    directive_dates = {}
+    for day in facts.working:
+        for directive in facts.directives_on(day):
+            if proposal.location in directive.allowed_locations and proposal.location != Location.OFFICE:
+                directive_dates[day] = directive.id
+                break
+    return CheckResult(
+        violations=violations,
+        working_dates=facts.working,
+        skipped_dates=facts.skipped,
+        directive_dates=directive_dates,
+        quota=quota(facts),
+    )
+
+
+def proposal_from_request(arrangement_request: ArrangementRequest) -> Proposal:
+    """The stored request as a proposal (for the checks at submit and decision)."""
+    from flexwork.common.selectors import evidence_list_for_owner
+
+    return Proposal(
+        employee=arrangement_request.employee,
+        location=arrangement_request.location,
+        requested_dates=list(arrangement_request.dates),
+        planned_start=arrangement_request.planned_start,
+        planned_end=arrangement_request.planned_end,
+        exception_basis=arrangement_request.exception_basis,
+        evidence_count=evidence_list_for_owner(owner=arrangement_request).count()
+        if arrangement_request.exception_basis
+        else 0,
+        work_plan_count=arrangement_request.work_plan.count(),
+        designated_location_id=arrangement_request.designated_location_id,
+        other_office_unit_id=arrangement_request.other_office_unit_id,
+        request_id=arrangement_request.id,
+    )

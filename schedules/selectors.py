@@ -1,0 +1,320 @@
+"""Reads of the arrangements app. Every selector takes the acting user and is scoped through
+flexwork.org.scope, agency first; the lists run in a fixed number of queries.
+
+For the pages: `arrangement_list_for` (all in scope, filters), `approval_queue_for` (what the user
+may act on now), `my_requests_for`, `arrangement_get_for` (+ `arrangement_transitions`),
+`schedule_day_list_for` / `my_schedule_days_for`, `team_calendar_for` (unit × days grid with counts),
+`delegation_list_for`, `directive_list_for`, `recall_list_for`."""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from flexwork.approvals import services as engine
+from flexwork.approvals.models import PENDING_STATUSES, ApprovalStep, Delegation
+from flexwork.approvals.workdays import days_between, is_working_day
+from flexwork.org import scope as org_scope
+from flexwork.org.models import Employee, Holiday, Unit
+from flexwork.org.selectors import policy_for
+from schedules.models import ArrangementRequest, Directive, Location, Recall, ScheduleDay
+from schedules.policy import allowed_away
+
+ARRANGEMENT_RELATED = (
+    "employee",
+    "employee__unit",
+    "employee__agency",
+    "employee__user",
+    "other_office_unit",
+    "designated_location",
+    "recommender",
+    "decider",
+    "escalated_to",
+)
+
+
+def arrangement_visible_q(user) -> Q:
+    """Requests a user may see: those of employees in scope (scope.employee_q), plus those they are
+    an approver of (recommender, decider, escalation target) or act on as an active delegate."""
+    scope = org_scope.scope_for(user)
+    if scope.agency_id is None:
+        return Q(pk__in=[])
+    me = scope.employee_id
+    delegators = engine.delegators_of(user=scope)
+    reach = (
+        org_scope.employee_q(scope, prefix="employee__")
+        | Q(recommender_id=me)
+        | Q(decider_id=me)
+        | Q(escalated_to_id=me)
+        | Q(recommender_id__in=delegators)
+        | Q(decider_id__in=delegators)
+        | Q(escalated_to_id__in=delegators)
+    )
+    return Q(agency_id=scope.agency_id) & reach
+
+
+def arrangement_visible_qs(*, user) -> QuerySet[ArrangementRequest]:
+    return ArrangementRequest.objects.filter(arrangement_visible_q(user))
+
+
+def arrangement_list_for(*, user, filters: dict | None = None) -> QuerySet[ArrangementRequest]:
+    filters = filters or {}
+    scope = org_scope.scope_for(user)
+    qs = ArrangementRequest.objects.filter(arrangement_visible_q(scope)).select_related(*ARRANGEMENT_RELATED)
+    if filters.get("queue"):
+        qs = qs.filter(approval_queue_q(scope))
+    if filters.get("mine"):
+        qs = qs.filter(employee_id=scope.employee_id)
+    if filters.get("status"):
+        qs = qs.filter(status__in=filters["status"])
+    if filters.get("employee"):
+        qs = qs.filter(employee_id=filters["employee"])
+    if filters.get("unit"):
+        qs = qs.filter(employee__unit__path__contains=[filters["unit"]])
+    if filters.get("location"):
+        qs = qs.filter(location=filters["location"])
+    if filters.get("date_from"):
+        qs = qs.filter(last_date__gte=filters["date_from"])
+    if filters.get("date_to"):
+        qs = qs.filter(first_date__lte=filters["date_to"])
+    if filters.get("has_violations") is not None:
+        flagged = Q(violations__contains=[{"severity": "soft"}]) | Q(violations__contains=[{"severity": "hard"}])
+        qs = qs.filter(flagged) if filters["has_violations"] else qs.exclude(flagged)
+    if filters.get("queue"):
+        return qs.order_by("first_date", "id")
+    return qs.order_by("-created_at", "-id")
+
+
+def approval_queue_q(user) -> Q:
+    """Pending requests the user may act on now: as the step's approver, the escalation target or
+    a delegate of one of them; never their own."""
+    scope = org_scope.scope_for(user)
+    if scope.employee_id is None:
+        return Q(pk__in=[])
+    me = scope.employee_id
+    delegators = engine.delegators_of(user=scope)
+    recommend = Q(step=ApprovalStep.RECOMMEND) & (Q(recommender_id=me) | Q(recommender_id__in=delegators))
+    decide = Q(step=ApprovalStep.DECIDE) & (Q(decider_id=me) | Q(decider_id__in=delegators))
+    escalated = Q(escalated_to_id=me) | Q(escalated_to_id__in=delegators)
+    return (
+        Q(agency_id=scope.agency_id, status__in=PENDING_STATUSES)
+        & (recommend | decide | escalated)
+        & ~Q(employee_id=me)
+    )
+
+
+def approval_queue_for(*, user, filters: dict | None = None) -> QuerySet[ArrangementRequest]:
+    """The approval queue (oldest first day first). Filters as `arrangement_list_for`."""
+    return arrangement_list_for(user=user, filters={**(filters or {}), "queue": True})
+
+
+def my_requests_for(*, user, filters: dict | None = None) -> QuerySet[ArrangementRequest]:
+    return arrangement_list_for(user=user, filters={**(filters or {}), "mine": True})
+
+
+def arrangement_get_for(*, user, arrangement_id: int, for_update: bool = False) -> ArrangementRequest:
+    """The request if `user` may see it; Http404 otherwise (also for another agency)."""
+    qs = ArrangementRequest.objects.filter(arrangement_visible_q(user)).select_related(
+        *ARRANGEMENT_RELATED, "employee__supervisor", "employee__position"
+    )
+    return get_object_or_404(qs, id=arrangement_id)
+
+
+def arrangement_transitions(*, arrangement_request: ArrangementRequest):
+    return engine.transitions_for(arrangement_request)
+
+
+def arrangement_days(*, arrangement_request: ArrangementRequest) -> list[dict[str, Any]]:
+    """Each requested day with its state: requested (no row yet), scheduled, recalled, cancelled, skipped."""
+    rows = {}
+    for row in ScheduleDay.objects.filter(arrangement=arrangement_request).order_by("local_date", "cancelled_at"):
+        if row.local_date not in rows or row.cancelled_at is None:
+            rows[row.local_date] = row
+    skipped = {
+        date
+        for v in arrangement_request.violations
+        if v.get("code") == "HOLIDAY_SKIPPED"
+        for date in v.get("dates", [])
+    }
+    days = []
+    for day in arrangement_request.dates:
+        row = rows.get(day)
+        if row is None:
+            state = "skipped" if day.isoformat() in skipped else "requested"
+        elif row.cancelled_at is not None:
+            state = "cancelled"
+        elif row.recall_id:
+            state = "recalled"
+        else:
+            state = "scheduled"
+        days.append({"date": day, "state": state, "location": row.location if row else arrangement_request.location})
+    return days
+
+
+# ---------------------------------------------------------------------------- schedule days
+
+
+def schedule_day_list_for(*, user, filters: dict | None = None) -> QuerySet[ScheduleDay]:
+    filters = filters or {}
+    scope = org_scope.scope_for(user)
+    qs = ScheduleDay.objects.filter(agency_id=scope.agency_id or 0, cancelled_at__isnull=True).filter(
+        org_scope.employee_q(scope, prefix="employee__")
+    )
+    if filters.get("employee"):
+        qs = qs.filter(employee_id=filters["employee"])
+    if filters.get("date_from"):
+        qs = qs.filter(local_date__gte=filters["date_from"])
+    if filters.get("date_to"):
+        qs = qs.filter(local_date__lte=filters["date_to"])
+    return qs.select_related("employee", "other_office_unit", "designated_location").order_by(
+        "local_date", "employee_id"
+    )
+
+
+def my_schedule_days_for(*, user, date_from: datetime.date, date_to: datetime.date) -> QuerySet[ScheduleDay]:
+    scope = org_scope.scope_for(user)
+    return schedule_day_list_for(
+        user=scope, filters={"employee": scope.employee_id or 0, "date_from": date_from, "date_to": date_to}
+    )
+
+
+# ---------------------------------------------------------------------------- team calendar
+
+
+@dataclass
+class CalendarDay:
+    date: datetime.date
+    working: bool
+    holiday: str | None
+    counts: dict[str, int]
+    away: int
+    allowed_away: int
+    coverage_warning: bool
+
+
+@dataclass
+class CalendarRow:
+    employee: Employee
+    cells: list[ScheduleDay | None] = field(default_factory=list)
+
+
+@dataclass
+class TeamCalendar:
+    unit: Unit
+    date_from: datetime.date
+    date_to: datetime.date
+    headcount: int
+    share_percent: int
+    days: list[CalendarDay]
+    rows: list[CalendarRow]
+
+
+def team_calendar_for(
+    *, user, unit_id: int, date_from: datetime.date, date_to: datetime.date, subtree: bool = False
+) -> TeamCalendar:
+    """The unit × days grid: each active person's day (None = an ordinary OFFICE day), counts per
+    location per day, and coverage warnings (away > allowed_away of rules.md §3). Out of scope →
+    404. A fixed number of queries whatever the unit size and the range."""
+    unit = get_object_or_404(org_scope.visible_units(user), id=unit_id)
+    people = Employee.objects.filter(agency_id=unit.agency_id, is_active=True)
+    people = people.filter(unit__path__contains=[unit.id]) if subtree else people.filter(unit_id=unit.id)
+    people = list(people.select_related("unit").order_by("name", "id"))
+    ids = [person.id for person in people]
+    rows_by_key = {
+        (row.employee_id, row.local_date): row
+        for row in ScheduleDay.objects.filter(
+            employee_id__in=ids, local_date__range=(date_from, date_to), cancelled_at__isnull=True
+        ).select_related("other_office_unit", "designated_location")
+    }
+    holidays = dict(
+        Holiday.objects.filter(agency_id=unit.agency_id, date__range=(date_from, date_to)).values_list("date", "name")
+    )
+    policy = policy_for(agency=unit.agency_id, unit=unit)
+    headcount = len(people)
+    limit = allowed_away(headcount, policy.coverage_share_percent)
+    days: list[CalendarDay] = []
+    grid_rows = [CalendarRow(employee=person) for person in people]
+    for day in days_between(date_from, date_to):
+        counts: Counter = Counter({location: 0 for location in Location.values})
+        for row in grid_rows:
+            cell = rows_by_key.get((row.employee.id, day))
+            row.cells.append(cell)
+            counts[cell.location if cell else Location.OFFICE] += 1
+        away = headcount - counts[Location.OFFICE]
+        working = is_working_day(day, set(holidays))
+        days.append(
+            CalendarDay(
+                date=day,
+                working=working,
+                holiday=holidays.get(day),
+                counts=dict(counts),
+                away=away,
+                allowed_away=limit,
+                coverage_warning=working and away > limit,
+            )
+        )
+    return TeamCalendar(
+        unit=unit,
+        date_from=date_from,
+        date_to=date_to,
+        headcount=headcount,
+        share_percent=policy.coverage_share_percent,
+        days=days,
+        rows=grid_rows,
+    )
+
+
+# ---------------------------------------------------------------------------- delegations, directives, recalls
+
+
+def delegation_list_for(*, user) -> QuerySet[Delegation]:
+    return (
+        Delegation.objects.filter(engine.delegation_q(user))
+        .select_related("delegator", "delegate")
+        .order_by("-date_from", "-id")
+    )
+
+
+def delegation_get_for(*, user, delegation_id: int) -> Delegation:
+    return get_object_or_404(delegation_list_for(user=user), id=delegation_id)
+
+
+def directive_list_for(*, user, active_on: datetime.date | None = None) -> QuerySet[Directive]:
+    """Directives are announcements: everyone in the agency sees them."""
+    qs = Directive.objects.filter(org_scope.agency_q(user)).select_related("unit")
+    if active_on is not None:
+        qs = qs.filter(date_from__lte=active_on, date_to__gte=active_on)
+    return qs.order_by("-date_from", "-id")
+
+
+def directive_get_for(*, user, directive_id: int) -> Directive:
+    return get_object_or_404(directive_list_for(user=user), id=directive_id)
+
+
+def recall_list_for(*, user) -> QuerySet[Recall]:
+    scope = org_scope.scope_for(user)
+    return (
+        Recall.objects.filter(agency_id=scope.agency_id or 0)
+        .filter(org_scope.employee_q(scope, prefix="employee__"))
+        .select_related("employee", "recalled_by")
+        .order_by("-local_date", "-id")
+    )
+
+
+def recall_get_for(*, user, recall_id: int) -> Recall:
+    return get_object_or_404(recall_list_for(user=user), id=recall_id)
+
+
+def today_for(user) -> datetime.date:
+    scope = org_scope.scope_for(user)
+    if scope.office_time_zone:
+        import zoneinfo
+
+        return timezone.now().astimezone(zoneinfo.ZoneInfo(scope.office_time_zone)).date()
+    return timezone.localdate()

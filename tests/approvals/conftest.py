@@ -1,0 +1,1 @@
+from tests.schedules.conftest import body, monday  # noqa: F401

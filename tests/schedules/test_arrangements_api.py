@@ -1,0 +1,282 @@
+"""/api/v1/arrangements/ end to end through APIClient (api.md paths, bodies and error shape)."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from flexwork.org import services as org_services
+from schedules.models import ArrangementRequest, ScheduleDay
+from tests.org.factories import EmployeeFactory, LocationFactory
+from tests.org.helpers import assert_error, queries_for
+from tests.schedules.conftest import create, days
+
+pytestmark = pytest.mark.django_db
+URL = "/api/v1/arrangements/"
+
+
+def test_an_employee_submits_and_the_chain_approves(client_for, employee_a, supervisor_a, unit_head_a, body, monday):
+    created = client_for(employee_a).post(URL, {**body, "submit": True}, format="json")
+    assert created.status_code == 201, created.content
+    data = created.json()
+    assert data["status"] == "submitted" and data["step"] == "RECOMMEND"
+    assert [d["date"] for d in data["days"]] == [monday.isoformat(), (monday + datetime.timedelta(days=4)).isoformat()]
+    assert data["violations"] == [] and data["allowed_actions"] == ["withdraw"]
+    assert data["work_plan"] == [
+        {"description": "Draf laporan", "quantity": "1.00", "unit": "dokumen", "indicator": None}
+    ]
+
+    pk = data["id"]
+    recommended = client_for(supervisor_a).post(f"{URL}{pk}/recommend/", {"note": "Setuju"}, format="json")
+    assert recommended.status_code == 200, recommended.content
+    approved = client_for(unit_head_a).post(f"{URL}{pk}/approve/", {}, format="json")
+    assert approved.status_code == 200, approved.content
+    data = approved.json()
+
+    assert data["status"] == "approved"
+    assert [d["state"] for d in data["days"]] == ["scheduled", "scheduled"]
+    assert [(t["action"], t["from_status"], t["to_status"]) for t in data["transitions"]] == [
+        ("submit", "draft", "submitted"),
+        ("recommend", "submitted", "recommended"),
+        ("approve", "recommended", "approved"),
+    ]
+    assert data["transitions"][1]["who"]["username"] == supervisor_a.username
+    assert data["transitions"][1]["note"] == "Setuju" and data["transitions"][1]["on_behalf_of"] is None
+
+
+def test_a_draft_is_created_without_submit_and_patched(client_for, employee_a, body, monday):
+    client = client_for(employee_a)
+    draft = client.post(URL, body, format="json").json()
+    assert draft["status"] == "draft" and draft["allowed_actions"] == ["edit", "submit", "withdraw"]
+
+    patched = client.patch(f"{URL}{draft['id']}/", {"reason": "Lain", "location": "HOME"}, format="json")
+    assert patched.status_code == 200, patched.content
+    assert patched.json()["reason"] == "Lain" and len(patched.json()["days"]) == 2
+
+    submitted = client.post(f"{URL}{draft['id']}/submit/", {}, format="json")
+    assert submitted.json()["status"] == "submitted"
+    refused = client.patch(f"{URL}{draft['id']}/", {"reason": "x"}, format="json")
+    assert_error(refused, 409, code="invalid_transition")
+
+
+def test_a_third_day_in_the_week_is_refused_with_the_rule_and_its_source(client_for, employee_a, body, monday):
+    body = {**body, "dates": [d.isoformat() for d in days(monday, 0, 1, 2)], "submit": True}
+
+    response = client_for(employee_a).post(URL, body, format="json", HTTP_ACCEPT_LANGUAGE="id")
+
+    error = assert_error(response, 400, code="policy_violation")
+    assert error["violations"][0]["code"] == "CAP_WEEKLY"
+    assert error["violations"][0]["source"] == "Pasal 13(1)"
+    assert error["violations"][0]["dates"] == [d.isoformat() for d in days(monday, 0, 1, 2)]
+    assert not ArrangementRequest.objects.exists()
+
+
+def test_soft_violations_submit_with_201_and_approval_needs_an_override_reason(
+    client_for, employee_a, supervisor_a, unit_head_a, body, org_world
+):
+    org_services.unit_update(unit=org_world.sec_a, data={"is_public_service": True})
+    created = client_for(employee_a).post(URL, {**body, "submit": True}, format="json")
+    assert created.status_code == 201
+    assert [v["code"] for v in created.json()["violations"]] == ["COVERAGE_UNIT_SHARE"]
+    pk = created.json()["id"]
+    client_for(supervisor_a).post(f"{URL}{pk}/recommend/", {}, format="json")
+
+    refused = client_for(unit_head_a).post(f"{URL}{pk}/approve/", {}, format="json")
+    assert_error(refused, 400, field="override_reason", code="override_reason_required")
+    approved = client_for(unit_head_a).post(f"{URL}{pk}/approve/", {"override_reason": "Tenggat"}, format="json")
+    assert approved.json()["transitions"][-1]["override_reason"] == "Tenggat"
+
+
+def test_check_always_answers_200_with_violations_and_quota(client_for, employee_a, body, monday):
+    response = client_for(employee_a).post(
+        f"{URL}check/", {**body, "dates": [d.isoformat() for d in days(monday, 0, 1, 2)]}, format="json"
+    )
+
+    assert response.status_code == 200
+    assert response.json()["violations"][0]["code"] == "CAP_WEEKLY"
+    assert response.json()["quota"] == {
+        "cap": 2,
+        "counts_in_cap": True,
+        "used": 0,
+        "left": 2,
+        "weeks": [
+            {
+                "iso_year": monday.isocalendar()[0],
+                "iso_week": monday.isocalendar()[1],
+                "approved": 0,
+                "pending": 0,
+                "requested": 3,
+                "left": 2,
+            }
+        ],
+    }
+    assert not ArrangementRequest.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        ({"dates": None, "date_from": "2030-02-10", "date_to": "2030-02-01"}, "date_to"),
+        ({"dates": ["2030-02-30"]}, "dates.0"),
+        ({"dates": None, "date_from": "2030-02-04", "date_to": "2030-02-28", "weekdays": []}, "weekdays"),
+        ({"dates": None, "date_from": "2030-02-04", "date_to": "2030-02-28", "weekdays": [6]}, "weekdays.0"),
+        ({"planned_start": "10:00", "planned_end": "09:00"}, "planned_end"),
+        ({"location": "OTHER_OFFICE"}, "other_office_unit"),
+        ({"location": "MOON"}, "location"),
+        ({"evidence": [999999]}, "evidence"),
+        ({"dates": ["2030-02-02"]}, "dates"),  # a Saturday only: no working day
+    ],
+)
+def test_bad_input_is_a_clear_400_and_changes_nothing(client_for, employee_a, body, change, field):
+    response = client_for(employee_a).post(URL, {**body, **change, "submit": True}, format="json")
+
+    assert_error(response, 400, field=field)
+    assert not ArrangementRequest.objects.exists()
+
+
+def test_an_other_agencys_location_is_refused(client_for, employee_a, body, agency_b):
+    foreign = LocationFactory(agency=agency_b)
+
+    response = client_for(employee_a).post(
+        URL, {**body, "location": "DESIGNATED", "designated_location": foreign.id}, format="json"
+    )
+
+    error = assert_error(response, 400, code="policy_violation")
+    assert error["violations"][0]["code"] == "LOCATION_NOT_DESIGNATED"
+
+
+def test_cancel_chosen_days_and_revoke(client_for, employee_a, supervisor_a, unit_head_a, body, monday):
+    pk = client_for(employee_a).post(URL, {**body, "submit": True}, format="json").json()["id"]
+    client_for(supervisor_a).post(f"{URL}{pk}/recommend/", {}, format="json")
+    client_for(unit_head_a).post(f"{URL}{pk}/approve/", {}, format="json")
+
+    cancelled = client_for(employee_a).post(f"{URL}{pk}/cancel/", {"dates": [monday.isoformat()]}, format="json")
+    assert [d["state"] for d in cancelled.json()["days"]] == ["cancelled", "scheduled"]
+    revoked = client_for(unit_head_a).post(f"{URL}{pk}/revoke/", {"note": "Penugasan kantor"}, format="json")
+    assert revoked.json()["status"] == "revoked"
+    assert not ScheduleDay.objects.filter(arrangement_id=pk, cancelled_at__isnull=True).exists()
+
+
+def test_transitions_not_allowed_from_the_current_state_are_409(client_for, employee_a, supervisor_a, body):
+    pk = client_for(employee_a).post(URL, body, format="json").json()["id"]
+
+    assert_error(client_for(employee_a).post(f"{URL}{pk}/cancel/", {}, format="json"), 409, code="invalid_transition")
+    assert_error(
+        client_for(supervisor_a).post(f"{URL}{pk}/recommend/", {}, format="json"), 409, code="invalid_transition"
+    )
+
+
+def test_return_then_resubmit(client_for, employee_a, supervisor_a, body):
+    pk = client_for(employee_a).post(URL, {**body, "submit": True}, format="json").json()["id"]
+    returned = client_for(supervisor_a).post(f"{URL}{pk}/return/", {"note": "Perbaiki"}, format="json")
+    assert returned.json()["status"] == "returned"
+
+    resubmitted = client_for(employee_a).patch(f"{URL}{pk}/", {"reason": "Diperbaiki", "submit": True}, format="json")
+    assert resubmitted.json()["status"] == "submitted" and resubmitted.json()["step"] == "RECOMMEND"
+
+
+def test_withdraw_and_reject(client_for, employee_a, supervisor_a, body, monday):
+    first = client_for(employee_a).post(URL, {**body, "submit": True}, format="json").json()["id"]
+    second = (
+        client_for(employee_a)
+        .post(URL, {**body, "dates": [monday.isoformat()], "submit": True}, format="json")
+        .json()["id"]
+    )
+
+    assert client_for(employee_a).post(f"{URL}{first}/withdraw/", {}, format="json").json()["status"] == "withdrawn"
+    assert (
+        client_for(supervisor_a).post(f"{URL}{second}/reject/", {"note": "Tidak"}, format="json").json()["status"]
+        == "rejected"
+    )
+
+
+# ---------------------------------------------------------------------------- scope and roles
+
+
+def test_it_hides_other_agencies(client_for, employee_a, employee_b, hr_admin_b, body):
+    pk = client_for(employee_a).post(URL, {**body, "submit": True}, format="json").json()["id"]
+
+    for user in (employee_b, hr_admin_b):
+        client = client_for(user)
+        assert_error(client.get(f"{URL}{pk}/"), 404, code="not_found")
+        assert_error(client.post(f"{URL}{pk}/approve/", {}, format="json"), 404)
+        assert_error(client.patch(f"{URL}{pk}/", {"reason": "x"}, format="json"), 404)
+        assert client.get(URL).json()["count"] == 0
+
+
+def test_it_hides_requests_of_colleagues_outside_the_scope(client_for, employee_a, org_world, body):
+    colleague = EmployeeFactory(agency=org_world.agency_a, unit=org_world.sec_a, position=org_world.position_a)
+    pk = client_for(employee_a).post(URL, body, format="json").json()["id"]
+
+    assert_error(client_for(colleague.user).get(f"{URL}{pk}/"), 404)
+
+
+def test_it_forbids_employee(client_for, employee_a, supervisor_a, body):
+    pk = client_for(employee_a).post(URL, {**body, "submit": True}, format="json").json()["id"]
+    client_for(supervisor_a).post(f"{URL}{pk}/recommend/", {}, format="json")
+
+    assert_error(client_for(employee_a).post(f"{URL}{pk}/approve/", {}, format="json"), 403, code="permission_denied")
+
+
+def test_it_forbids_supervisor(client_for, employee_a, supervisor_a, body):
+    pk = client_for(employee_a).post(URL, body, format="json").json()["id"]
+
+    assert_error(client_for(supervisor_a).patch(f"{URL}{pk}/", {"reason": "x"}, format="json"), 403)
+    assert_error(client_for(supervisor_a).post(f"{URL}{pk}/submit/", {}, format="json"), 403)
+
+
+def test_it_forbids_hr_admin(client_for, employee_a, supervisor_a, hr_admin_a, body):
+    pk = client_for(employee_a).post(URL, {**body, "submit": True}, format="json").json()["id"]
+
+    assert client_for(hr_admin_a).get(f"{URL}{pk}/").status_code == 200
+    assert_error(client_for(hr_admin_a).post(f"{URL}{pk}/recommend/", {}, format="json"), 403)
+
+
+def test_it_forbids_platform_operator(client_for, platform_operator, body):
+    assert_error(client_for(platform_operator).post(URL, body, format="json"), 403)
+
+
+def test_it_requires_authentication(api_client):
+    assert api_client.get(URL).status_code == 401
+
+
+# ---------------------------------------------------------------------------- lists and queue
+
+
+def _many_requests(org_world, n: int, monday):
+    for i in range(n):
+        person = EmployeeFactory(
+            agency=org_world.agency_a,
+            unit=org_world.sec_a,
+            position=org_world.position_a,
+            supervisor=org_world.supervisor_a.employee,
+        )
+        create(person.user, days(monday, i % 5))
+
+
+def test_the_queue_shows_what_the_caller_may_act_on(client_for, employee_a, supervisor_a, unit_head_a, body):
+    pk = client_for(employee_a).post(URL, {**body, "submit": True}, format="json").json()["id"]
+
+    assert [r["id"] for r in client_for(supervisor_a).get(f"{URL}?queue=true").json()["results"]] == [pk]
+    assert client_for(unit_head_a).get(f"{URL}?queue=true").json()["count"] == 0
+    client_for(supervisor_a).post(f"{URL}{pk}/recommend/", {}, format="json")
+    assert [r["id"] for r in client_for(unit_head_a).get(f"{URL}?queue=true").json()["results"]] == [pk]
+    assert client_for(employee_a).get(f"{URL}?mine=true&status=recommended").json()["count"] == 1
+
+
+def test_the_queue_and_the_list_run_in_a_fixed_number_of_queries(
+    client_for, supervisor_a, hr_admin_a, org_world, monday
+):
+    _many_requests(org_world, 2, monday)
+    small_queue = queries_for(client_for(supervisor_a), f"{URL}?queue=true")
+    small_list = queries_for(client_for(hr_admin_a), URL)
+    _many_requests(org_world, 6, monday + datetime.timedelta(weeks=1))
+
+    assert queries_for(client_for(supervisor_a), f"{URL}?queue=true") == small_queue
+    assert queries_for(client_for(hr_admin_a), URL) == small_list
+    assert client_for(supervisor_a).get(f"{URL}?queue=true").json()["count"] == 8
+
+
+def test_bad_filters_are_400(client_for, hr_admin_a):
+    assert_error(client_for(hr_admin_a).get(f"{URL}?status=nonsense"), 400, field="status")

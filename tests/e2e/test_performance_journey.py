@@ -1,0 +1,120 @@
+"""Browser journey of performance management (issue 6), on a 360 px phone with axe on every page.
+
+Without the daily output log (attendance, a later issue) the steps "the employee logs output on a
+WFH day" and "the supervisor verifies it" are not here: the realisation form shows the suggestion
+from verified output (0 until attendance exists), and the employee corrects it."""
+
+import pytest
+
+from tests.e2e.conftest import PHONE, assert_fits_phone, axe, screenshot
+from tests.performance.factories import ensure_reference_data, office_today
+
+pytestmark = pytest.mark.e2e
+
+PASSWORD = "demo-pass-123"  # tests/org/factories.EmployeeFactory
+
+
+def check(page, name: str) -> None:
+    assert_fits_phone(page)
+    axe(page)
+    screenshot(page, name)
+
+
+def login(browser, live_server, user):
+    context = browser.new_context(viewport=PHONE, locale="id-ID")
+    page = context.new_page()
+    csp_errors: list[str] = []
+    page.on("console", lambda m: csp_errors.append(m.text) if "Content Security Policy" in m.text else None)
+    page.goto(live_server.url + "/accounts/login/")
+    page.fill("#id_login", user.username)
+    page.fill("#id_password", PASSWORD)
+    page.locator("main button[type=submit]").click()
+    page.wait_for_load_state()
+    page.csp_errors = csp_errors
+    return page
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_target_realisation_evaluation_and_predikat(live_server, browser, org_world):
+    ensure_reference_data()  # the predikat matrix (seeded by a migration; a flush may have emptied it)
+    year = office_today().year
+    employee = org_world.employee_a.employee
+
+    # 1. The supervisor opens the team view and sets targets for Pegawai A.
+    boss = login(browser, live_server, org_world.supervisor_a)
+    boss.goto(live_server.url + "/performance/team/")
+    check(boss, "perf-team")
+    boss.locator(f"a[href='/performance/skp/new/?employee={employee.id}']").click()
+    boss.wait_for_url("**/performance/skp/new/**")
+    check(boss, "perf-skp-new")
+    boss.fill("#id_year", str(year))
+    boss.locator("main button[type=submit]").click()
+    boss.wait_for_url("**/performance/skp/*/")
+    skp_url = boss.url
+    boss.fill("#id_description", "Laporan pelayanan publik")
+    boss.get_by_role("button", name="Tambah hasil kerja").or_(boss.get_by_role("button", name="Add the result")).click()
+    boss.wait_for_url(skp_url)
+    boss.locator("details summary").first.click()
+    boss.select_option("[id$='_aspect']", "QUANTITY")
+    boss.fill("[id$='_description']", "Jumlah laporan yang disusun")
+    boss.fill("[id$='_target_min']", "10")
+    boss.fill("[id$='_unit']", "laporan")
+    boss.locator("form.perf-indicator-form button[type=submit]").click()
+    boss.wait_for_url(skp_url)
+    assert "Jumlah laporan yang disusun" in boss.content()
+    check(boss, "perf-skp-draft")
+    boss.locator("button[formaction$='/approve/']").click()
+    boss.wait_for_url(skp_url)
+    assert boss.locator("#skp-status").inner_text() in ("Disetujui", "Approved")
+
+    # 2. The employee sees the target and enters this month's realisation, correcting the suggestion.
+    mine = login(browser, live_server, org_world.employee_a)
+    mine.goto(live_server.url + "/performance/")
+    check(mine, "perf-my-targets")
+    mine.get_by_role("link", name="Jumlah laporan yang disusun").first.click()
+    mine.wait_for_url("**/performance/indicators/*/")
+    check(mine, "perf-indicator")
+    mine.locator("tr.current a[href*='/realisation/']").click()
+    mine.wait_for_url("**/realisation/**")
+    check(mine, "perf-realisation")
+    assert mine.locator("#suggested-value").inner_text() == "0"
+    mine.locator("[data-fill-target]").click()
+    assert mine.input_value("#id_value") == "0"
+    mine.fill("#id_value", "12")
+    mine.fill("#id_note", "Dua belas laporan selesai")
+    mine.locator("main form[method=post] button[type=submit]").click()
+    mine.wait_for_url("**/performance/indicators/*/")
+    current = mine.locator("tr.current").inner_text()
+    assert "12" in current and "120" in current
+
+    # 3. The supervisor evaluates: results above, all seven values above → Sangat Baik.
+    boss.goto(skp_url + "evaluate/")
+    check(boss, "perf-evaluate")
+    boss.check("#id_results_rating_0")
+    for name in ("service", "accountable", "competent", "harmonious", "loyal", "adaptive", "collaborative"):
+        boss.check(f"#id_behaviour_{name}_0")
+    boss.locator("main form[method=post] button[type=submit]").click()
+    boss.wait_for_load_state()
+    assert "/performance/evaluations/" in boss.url, boss.locator("main").inner_text()
+    assert "Sangat Baik" in boss.locator("#predikat").inner_text()
+    check(boss, "perf-evaluation")
+
+    # 4. The employee sees the predikat, and the printable SKP.
+    mine.goto(boss.url)
+    assert "Sangat Baik" in mine.locator("#predikat").inner_text()
+    mine.goto(skp_url + "print/")
+    check(mine, "perf-skp-print")
+
+    # 5. HR sees the predikat distribution of the year, in Indonesian and in English.
+    hr = login(browser, live_server, org_world.hr_admin_a)
+    hr.goto(f"{live_server.url}/performance/distribution/?year={year}")
+    assert hr.get_attribute("html", "lang") == "id"
+    check(hr, "perf-distribution-id")
+    hr.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
+    hr.reload()
+    assert hr.get_attribute("html", "lang") == "en"
+    assert "Predikat distribution" in hr.locator("h1").inner_text()
+    check(hr, "perf-distribution-en")
+    for page in (boss, mine, hr):
+        assert not page.csp_errors, page.csp_errors
+        page.context.close()

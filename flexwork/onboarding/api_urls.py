@@ -1,0 +1,10 @@
+"""Onboarding paths under /api/v1/ (api.md)."""
+
+from django.urls import path
+
+from flexwork.onboarding import apis
+
+urlpatterns = [
+    path("imports/", apis.ImportCreateApi.as_view(), name="api-imports"),
+    path("imports/<int:batch_id>/confirm/", apis.ImportConfirmApi.as_view(), name="api-import-confirm"),
+]

@@ -1,0 +1,669 @@
+"""Writes of the onboarding app: organisation imports, activation codes, MFA resets and
+home-location requests. Role checks are done by the interfaces (APIs, pages, the command)."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import secrets
+from typing import Any
+
+import pgtrigger
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from flexwork.common.exceptions import ApplicationError, ConflictError
+from flexwork.common.i18n import user_language
+from flexwork.notifications.services import notification_send
+from flexwork.onboarding import importing
+from flexwork.onboarding.models import (
+    AccountAction,
+    AccountActionKind,
+    ActivationCode,
+    HomeLocationRequest,
+    HomeLocationStatus,
+    ImportBatch,
+    ImportKind,
+    ImportStatus,
+)
+from flexwork.org import events
+from flexwork.org import services as org_services
+from flexwork.org.models import (
+    Agency,
+    Employee,
+    EmployeeChange,
+    EmployeeChangeKind,
+    Position,
+    Unit,
+)
+from flexwork.org.validators import validate_latitude, validate_longitude
+
+User = get_user_model()
+
+# ---------------------------------------------------------------------------- imports
+
+IMPORT_NOT_PREVIEWED = gettext_lazy("This import was already confirmed or has failed; upload the file again.")
+IMPORT_HAS_ERRORS = gettext_lazy("The file has rows with errors. Fix them and upload the corrected file.")
+IMPORT_STALE = gettext_lazy(
+    "The organisation data changed since the preview, and the file no longer fits it. Upload the file again."
+)
+
+
+def _agency_today(agency: Agency) -> datetime.date:
+    import zoneinfo
+
+    return timezone.localtime(timezone.now(), zoneinfo.ZoneInfo(agency.time_zone)).date()
+
+
+def _check(*, kind: str, agency_id: int, records: list, pre_errors: list | None = None) -> importing.CheckResult:
+    if kind == ImportKind.EMPLOYEES:
+        return importing.employees_check(agency_id=agency_id, records=records, pre_errors=pre_errors)
+    return importing.units_check(agency_id=agency_id, records=records, pre_errors=pre_errors)
+
+
+def _changed_summary(check: importing.CheckResult, kind: str) -> list[dict]:
+    key = "nip" if kind == ImportKind.EMPLOYEES else "code"
+    compared = importing.EMPLOYEE_COMPARED if kind == ImportKind.EMPLOYEES else importing.UNIT_COMPARED
+    out = []
+    for record in check.changed:
+        before = record.get("before") or {}
+        fields = [name for name in compared if name in before and before[name] != record[name]]
+        out.append({"row": record["row"], "key": record[key], "fields": fields})
+    return out
+
+
+@transaction.atomic
+def import_preview(*, agency: Agency, kind: str, data: bytes, name: str, uploaded_by) -> ImportBatch:
+    """Read and check a file without changing anything but the stored preview. File-level
+    problems raise ApplicationError (400 / 413 / 415); row problems are listed in the batch."""
+    if kind not in ImportKind.values:
+        message = _("Choose what the file holds: employees or units.")
+        raise ApplicationError(message, fields={"kind": [message]})
+    parsed = importing.import_file_read(data=data, name=name, kind=kind)
+    records, pre_errors = importing.rows_as_records(parsed, kind=kind)
+    check = _check(kind=kind, agency_id=agency.id, records=records, pre_errors=pre_errors)
+    batch = ImportBatch(
+        agency=agency,
+        kind=kind,
+        uploaded_by=uploaded_by,
+        original_name=(name or "import")[:255],
+        row_count=check.rows,
+        new_count=len(check.new),
+        changed_count=len(check.changed),
+        unchanged_count=check.unchanged,
+        error_count=check.error_rows,
+        rows=records,
+        errors=check.errors,
+        new_rows=[record["row"] for record in check.new],
+        changed_rows=_changed_summary(check, kind),
+    )
+    batch.save()
+    return batch
+
+
+@transaction.atomic
+def import_confirm(*, batch: ImportBatch, actor) -> ImportBatch:
+    """Write the previewed rows in ONE transaction, keyed by NIP (units: by code). The rows are
+    checked again against the data as it is now; only rows that really changed are written, so a
+    second import of the same file writes nothing and records no history."""
+    batch = ImportBatch.objects.select_for_update().select_related("agency").get(id=batch.id)
+    if batch.status != ImportStatus.PREVIEWED:
+        raise ConflictError(str(IMPORT_NOT_PREVIEWED), code="import_not_previewed")
+    if batch.error_count:
+        raise ApplicationError(str(IMPORT_HAS_ERRORS), code="import_has_errors")
+    check = _check(kind=batch.kind, agency_id=batch.agency_id, records=batch.rows)
+    if check.errors:
+        raise ConflictError(str(IMPORT_STALE), code="import_stale")
+    if batch.kind == ImportKind.EMPLOYEES:
+        _employees_apply(agency=batch.agency, check=check, actor=actor)
+    else:
+        _units_apply(agency=batch.agency, check=check)
+    batch.status = ImportStatus.CONFIRMED
+    batch.confirmed_at = timezone.now()
+    batch.new_count = len(check.new)
+    batch.changed_count = len(check.changed)
+    batch.unchanged_count = check.unchanged
+    batch.save(update_fields=["status", "confirmed_at", "new_count", "changed_count", "unchanged_count", "updated_at"])
+    return batch
+
+
+def _unusable_password() -> str:
+    # What set_unusable_password() stores ("!" + random text: never a valid hash), made with
+    # one call to the OS generator instead of 40 random.choice calls: 60,000 users per import.
+    return "!" + secrets.token_urlsafe(30)
+
+
+# Inserting new employees layer by layer (supervisors first) gives each row its supervisor at
+# insert time: one audit event per new employee, no second pass. A pathological chain deeper
+# than this falls back to insert-then-update for the rest.
+MAX_SUPERVISOR_LAYERS = 40
+BATCH_SIZE = 5000
+
+
+def _employees_apply(*, agency: Agency, check: importing.CheckResult, actor) -> None:
+    now = timezone.now()
+    today = _agency_today(agency)
+    id_of = importing.existing_employee_ids(agency.id)
+
+    # 1. Logins of new employees: unusable passwords (first login by activation code), e-mail verified.
+    users = [
+        User(
+            username=record["nip"],
+            email=record["email"],
+            is_active=record["is_active"],
+            password=_unusable_password(),
+            date_joined=now,
+        )
+        for record in check.new
+    ]
+    User.objects.bulk_create(users, batch_size=BATCH_SIZE)
+    user_id_of = {user.username: user.id for user in users}
+    EmailAddress.objects.bulk_create(
+        [EmailAddress(user_id=user.id, email=user.email, verified=True, primary=True) for user in users if user.email],
+        batch_size=BATCH_SIZE,
+    )
+
+    # 2. New employees, supervisors before their reports.
+    def build(record: dict, *, with_supervisor: bool = True) -> Employee:
+        return Employee(
+            agency=agency,
+            user_id=user_id_of[record["nip"]],
+            nip=record["nip"],
+            name=record["name"],
+            employee_type=record["employee_type"],
+            unit_id=record["unit_id"],
+            position_id=record["position_id"],
+            position_start_date=record["position_start_date"],
+            supervisor_id=id_of.get(record["supervisor_nip"]) if with_supervisor else None,
+            is_active=record["is_active"],
+        )
+
+    pending = check.new
+    inserted: list[int] = []
+    # pghistory's row trigger opens a subtransaction per row (its EXCEPTION block), which makes
+    # bulk inserts quadratic (60,000 rows: 70 s). It is switched off for these statements and the
+    # very same audit rows are written afterwards with one INSERT … SELECT (_employee_insert_events).
+    with pgtrigger.ignore(EMPLOYEE_INSERT_TRIGGER):
+        pending = _employees_insert(pending, build=build, id_of=id_of, inserted=inserted)
+    _employee_insert_events(inserted)
+    if pending:  # pragma: no cover - only a supervisor chain deeper than MAX_SUPERVISOR_LAYERS
+        objects = Employee.objects.bulk_create([build(r, with_supervisor=False) for r in pending])
+        id_of.update({employee.nip: employee.id for employee in objects})
+        for employee, record in zip(objects, pending, strict=True):
+            employee.supervisor_id = id_of[record["supervisor_nip"]]
+        Employee.objects.bulk_update(objects, ["supervisor_id"], batch_size=1000)
+
+    if not check.changed:
+        return
+    _employees_update(agency=agency, check=check, actor=actor, id_of=id_of, now=now, today=today)
+
+
+def _employees_insert(pending: list[dict], *, build, id_of: dict, inserted: list[int]) -> list[dict]:
+    """Insert new employees layer by layer, supervisors first; returns rows left (too deep)."""
+    for _layer in range(MAX_SUPERVISOR_LAYERS):
+        if not pending:
+            break
+        ready = [r for r in pending if r["supervisor_nip"] is None or r["supervisor_nip"] in id_of]
+        waiting = [r for r in pending if not (r["supervisor_nip"] is None or r["supervisor_nip"] in id_of)]
+        if not ready:
+            break
+        objects = Employee.objects.bulk_create([build(r) for r in ready], batch_size=BATCH_SIZE)
+        id_of.update({employee.nip: employee.id for employee in objects})
+        inserted.extend(employee.id for employee in objects)
+        pending = waiting
+    return pending
+
+
+EMPLOYEE_INSERT_TRIGGER = "org.Employee:insert_insert"
+
+
+def _employee_insert_events(ids: list[int]) -> None:
+    """The pghistory "insert" events of freshly inserted employees, as the trigger writes them
+    (same columns, same context), in one statement."""
+    if not ids:
+        return
+    from django.apps import apps
+
+    event_model = apps.get_model("org", "EmployeeEvent")
+    tracked = [f.column for f in event_model._meta.concrete_fields if not f.column.startswith("pgh_")]
+    columns = ", ".join(f'"{column}"' for column in tracked)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT _pgh_attach_context()")
+        context_id = cursor.fetchone()[0]
+        cursor.execute(
+            f'INSERT INTO "{event_model._meta.db_table}" ({columns}, pgh_context_id, pgh_created_at, pgh_label, '
+            f"pgh_obj_id) SELECT {columns}, %s, NOW(), 'insert', id FROM \"{Employee._meta.db_table}\" "
+            "WHERE id = ANY(%s)",
+            [context_id, ids],
+        )
+
+
+def _employees_update(*, agency, check, actor, id_of, now, today) -> None:
+    # 3. Existing employees whose row changed: one bulk update, their history, events, notices.
+    employees, users_changed, email_changed, changes = [], [], [], []
+    notices: list[tuple[int, list[tuple[str, Any, Any]]]] = []
+    deactivated, unit_or_supervisor = [], []
+    for record in check.changed:
+        before = record["before"]
+        supervisor_id = id_of.get(record["supervisor_nip"])
+        old_supervisor_id = id_of.get(before["supervisor_nip"])
+        employees.append(
+            Employee(
+                id=record["id"],
+                name=record["name"],
+                employee_type=record["employee_type"],
+                unit_id=record["unit_id"],
+                position_id=record["position_id"],
+                position_start_date=record["position_start_date"],
+                supervisor_id=supervisor_id,
+                is_active=record["is_active"],
+                updated_at=now,
+            )
+        )
+        moved = []
+        for kind, old, new in (
+            (EmployeeChangeKind.UNIT, before["unit_id"], record["unit_id"]),
+            (EmployeeChangeKind.SUPERVISOR, old_supervisor_id, supervisor_id),
+            (EmployeeChangeKind.POSITION, before["position_id"], record["position_id"]),
+        ):
+            if old != new:
+                moved.append((kind, old, new))
+                changes.append(
+                    EmployeeChange(
+                        agency=agency,
+                        employee_id=record["id"],
+                        kind=kind,
+                        old_id=old,
+                        new_id=new,
+                        effective_date=today,
+                        actor=actor,
+                    )
+                )
+        if before["is_active"] != record["is_active"]:
+            kind = EmployeeChangeKind.REACTIVATED if record["is_active"] else EmployeeChangeKind.DEACTIVATED
+            changes.append(
+                EmployeeChange(agency=agency, employee_id=record["id"], kind=kind, effective_date=today, actor=actor)
+            )
+            if not record["is_active"]:
+                deactivated.append(record["id"])
+        if before["is_active"] != record["is_active"] or before["email"] != record["email"]:
+            users_changed.append(User(id=record["user_id"], is_active=record["is_active"], email=record["email"]))
+            if before["email"] != record["email"]:
+                email_changed.append(record)
+        if moved:
+            unit_or_supervisor.extend((record["id"], kind, old, new) for kind, old, new in moved)
+            if record["is_active"]:
+                notices.append((record["id"], moved))
+    Employee.objects.bulk_update(
+        employees,
+        [
+            "name",
+            "employee_type",
+            "unit_id",
+            "position_id",
+            "position_start_date",
+            "supervisor_id",
+            "is_active",
+            "updated_at",
+        ],
+        batch_size=1000,
+    )
+    EmployeeChange.objects.bulk_create(changes, batch_size=BATCH_SIZE)
+    if users_changed:
+        User.objects.bulk_update(users_changed, ["is_active", "email"], batch_size=1000)
+    if email_changed:
+        user_ids = [record["user_id"] for record in email_changed]
+        EmailAddress.objects.filter(user_id__in=user_ids).delete()
+        EmailAddress.objects.bulk_create(
+            [
+                EmailAddress(user_id=record["user_id"], email=record["email"], verified=True, primary=True)
+                for record in email_changed
+                if record["email"]
+            ]
+        )
+    _employees_changed_announce(
+        agency=agency, moves=unit_or_supervisor, deactivated=deactivated, notices=notices, today=today, actor=actor
+    )
+
+
+def _employees_changed_announce(*, agency, moves, deactivated, notices, today, actor) -> None:
+    """Fire the organisation events (the arrangements app re-routes pending approvals) and tell
+    each employee what changed, as employee_update does for a single change."""
+    ids = {employee_id for employee_id, *_rest in moves} | set(deactivated) | {n[0] for n in notices}
+    if not ids:
+        return
+    employees = {e.id: e for e in Employee.objects.filter(id__in=ids).select_related("user")}
+    for employee_id, kind, old, new in moves:
+        if kind == EmployeeChangeKind.UNIT:
+            signal = events.employee_unit_changed
+        elif kind == EmployeeChangeKind.SUPERVISOR:
+            signal = events.employee_supervisor_changed
+        else:
+            continue
+        signal.send(employee=employees[employee_id], old_id=old, new_id=new, effective_date=today, actor=actor)
+    for employee_id in deactivated:
+        events.employee_deactivated.send(
+            employee=employees[employee_id], old_id=None, new_id=None, effective_date=today, actor=actor
+        )
+    if not notices:
+        return
+    unit_ids = {x for _e, moved in notices for kind, o, n in moved if kind == EmployeeChangeKind.UNIT for x in (o, n)}
+    position_ids = {
+        x for _e, moved in notices for kind, o, n in moved if kind == EmployeeChangeKind.POSITION for x in (o, n)
+    }
+    people_ids = {
+        x for _e, moved in notices for kind, o, n in moved if kind == EmployeeChangeKind.SUPERVISOR for x in (o, n)
+    }
+    names = {
+        EmployeeChangeKind.UNIT: dict(Unit.objects.filter(id__in=unit_ids - {None}).values_list("id", "name")),
+        EmployeeChangeKind.POSITION: dict(
+            Position.objects.filter(id__in=position_ids - {None}).values_list("id", "name")
+        ),
+        EmployeeChangeKind.SUPERVISOR: dict(
+            Employee.objects.filter(id__in=people_ids - {None}).values_list("id", "name")
+        ),
+    }
+    labels = {
+        EmployeeChangeKind.UNIT: gettext_lazy("Unit"),
+        EmployeeChangeKind.SUPERVISOR: gettext_lazy("Supervisor"),
+        EmployeeChangeKind.POSITION: gettext_lazy("Position"),
+    }
+    for employee_id, moved in notices:
+        employee = employees[employee_id]
+        with translation.override(user_language(employee.user) or "id"):
+            summary = "; ".join(
+                f"{labels[kind]}: {names[kind].get(old, '—')} → {names[kind].get(new, '—')}" for kind, old, new in moved
+            )
+        notification_send(
+            recipient=employee.user,
+            kind="employee_changed",
+            context={
+                "summary": summary,
+                "effective_date": today.isoformat(),
+                "fields": [str(kind).lower() for kind, _o, _n in moved],
+            },
+        )
+
+
+def _units_apply(*, agency: Agency, check: importing.CheckResult) -> None:
+    """Units are few (hundreds): each goes through the organisation services, which keep `path`
+    and refuse cycles. Rows are applied parents first, in the order of the final tree, so that
+    no intermediate state is a cycle."""
+    units = {unit.code: unit for unit in Unit.objects.filter(agency=agency)}
+    todo = {record["code"]: record for record in [*check.new, *check.changed]}
+    done: set[str] = set()
+
+    def depth_first(code: str) -> None:
+        if code in done or code not in todo:
+            return
+        record = todo[code]
+        if record["parent_code"]:
+            depth_first(record["parent_code"])
+        parent = units.get(record["parent_code"]) if record["parent_code"] else None
+        fields = {
+            "is_public_service": record["is_public_service"],
+            "time_zone": record["time_zone"],
+            "office_latitude": record["latitude"],
+            "office_longitude": record["longitude"],
+            "office_radius_m": record["radius_m"],
+        }
+        if code in units:
+            data = {"name": record["name"], **fields}
+            if parent is not None:
+                data["parent"] = parent
+            units[code] = org_services.unit_update(unit=units[code], data=data)
+        else:
+            units[code] = org_services.unit_create(
+                agency=agency, code=code, name=record["name"], parent=parent, **fields
+            )
+        done.add(code)
+
+    for code in todo:
+        depth_first(code)
+
+
+# ---------------------------------------------------------------------------- activation codes
+
+ACTIVATION_DAYS = 7
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read off paper
+CODE_LENGTH = 12
+ACTIVATION_MAX_FAILURES = 5
+ACTIVATION_WINDOW_SECONDS = 15 * 60
+
+ERR_CODE_WRONG = gettext_lazy("The NIP or the activation code is not right. Check both and try again.")
+ERR_CODE_USED = gettext_lazy(
+    "This activation code was already used. Log in with your password, or ask HR for a new code."
+)
+ERR_CODE_REPLACED = gettext_lazy("A newer activation code was issued for you. Use the newest code, or ask HR.")
+ERR_CODE_EXPIRED = gettext_lazy("This activation code has expired. Ask HR for a new one.")
+ERR_TOO_MANY = gettext_lazy("Too many wrong attempts for this NIP. Wait 15 minutes, then try again.")
+ERR_NO_EMAIL = gettext_lazy("This employee has no e-mail address: print or export a code instead.")
+
+
+def activation_code_normalise(code: str) -> str:
+    return "".join(ch for ch in (code or "").upper() if ch.isalnum())
+
+
+def activation_code_hash(code: str) -> str:
+    return hashlib.sha256(activation_code_normalise(code).encode()).hexdigest()
+
+
+def activation_code_new() -> str:
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    return "-".join(raw[i : i + 4] for i in range(0, CODE_LENGTH, 4))
+
+
+@transaction.atomic
+def activation_codes_issue(*, employees: list[Employee], issued_by) -> list[tuple[Employee, str]]:
+    """A fresh code (valid 7 days) for each employee; their older live codes stop working.
+    Returns (employee, code) pairs: the codes exist nowhere else, show or print them now."""
+    if not employees:
+        return []
+    now = timezone.now()
+    ids = [employee.id for employee in employees]
+    ActivationCode.objects.filter(employee_id__in=ids, used_at__isnull=True, invalidated_at__isnull=True).update(
+        invalidated_at=now, updated_at=now
+    )
+    issued = [(employee, activation_code_new()) for employee in employees]
+    ActivationCode.objects.bulk_create(
+        [
+            ActivationCode(
+                agency_id=employee.agency_id,
+                employee=employee,
+                code_hash=activation_code_hash(code),
+                expires_at=now + datetime.timedelta(days=ACTIVATION_DAYS),
+                issued_by=issued_by,
+                created_at=now,
+            )
+            for employee, code in issued
+        ],
+        batch_size=BATCH_SIZE,
+    )
+    AccountAction.objects.bulk_create(
+        [
+            AccountAction(
+                agency_id=employee.agency_id, employee=employee, kind=AccountActionKind.CODE_ISSUED, actor=issued_by
+            )
+            for employee in employees
+        ],
+        batch_size=BATCH_SIZE,
+    )
+    return issued
+
+
+@transaction.atomic
+def activation_link_send(*, employee: Employee, issued_by, activate_url: str) -> None:
+    """E-mail a one-time activation link (a fresh code; older codes stop working)."""
+    if not employee.user.email:
+        raise ApplicationError(str(ERR_NO_EMAIL), code="no_email")
+    [(_employee, code)] = activation_codes_issue(employees=[employee], issued_by=issued_by)
+    from urllib.parse import urlencode
+
+    link = f"{activate_url}?{urlencode({'nip': employee.nip, 'code': code})}"
+    expires_at = timezone.now() + datetime.timedelta(days=ACTIVATION_DAYS)
+    notification_send(
+        recipient=employee.user,
+        kind="activation_link",
+        context={"link": link, "expires_at": expires_at.isoformat()},
+    )
+    AccountAction.objects.create(
+        agency_id=employee.agency_id, employee=employee, kind=AccountActionKind.LINK_SENT, actor=issued_by
+    )
+
+
+def _failure_key(nip: str) -> str:
+    return f"onboarding:activation-failures:{hashlib.sha256(nip.encode()).hexdigest()[:32]}"
+
+
+def _count_failure(nip: str) -> None:
+    key = _failure_key(nip)
+    cache.add(key, 0, ACTIVATION_WINDOW_SECONDS)
+    try:
+        cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, ACTIVATION_WINDOW_SECONDS)
+
+
+@transaction.atomic
+def account_activate(*, nip: str, code: str, password: str):
+    """First login: NIP + activation code → the chosen password is set and the code used up.
+    Wrong, used, replaced or expired codes change nothing; at most 5 failures per NIP in 15 min."""
+    nip = (nip or "").strip()
+    if (cache.get(_failure_key(nip)) or 0) >= ACTIVATION_MAX_FAILURES:
+        raise ApplicationError(str(ERR_TOO_MANY), code="rate_limited", status_code=429)
+    employee = Employee.objects.select_related("user").filter(nip=nip, is_active=True).first()
+    candidate = None
+    if employee is not None and activation_code_normalise(code):
+        candidate = (
+            ActivationCode.objects.filter(employee=employee, code_hash=activation_code_hash(code))
+            .order_by("-created_at", "-id")
+            .first()
+        )
+    now = timezone.now()
+    problem = None
+    if candidate is None:
+        problem = ERR_CODE_WRONG
+    elif candidate.used_at is not None:
+        problem = ERR_CODE_USED
+    elif candidate.invalidated_at is not None:
+        problem = ERR_CODE_REPLACED
+    elif candidate.expires_at <= now:
+        problem = ERR_CODE_EXPIRED
+    if problem is not None:
+        _count_failure(nip)
+        raise ApplicationError(str(problem), code="activation_refused", fields={"code": [str(problem)]})
+    user = employee.user
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ApplicationError(
+            _("Choose another password."), code="invalid", fields={"password": exc.messages}
+        ) from exc
+    # Compare-and-swap: of two concurrent activations with one code, exactly one wins.
+    claimed = ActivationCode.objects.filter(id=candidate.id, used_at__isnull=True, invalidated_at__isnull=True).update(
+        used_at=now, updated_at=now
+    )
+    if claimed != 1:
+        raise ConflictError(str(ERR_CODE_USED), code="activation_refused", fields={"code": [str(ERR_CODE_USED)]})
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    AccountAction.objects.create(
+        agency_id=employee.agency_id, employee=employee, kind=AccountActionKind.ACTIVATED, actor=user
+    )
+    cache.delete(_failure_key(nip))
+    return user
+
+
+# ---------------------------------------------------------------------------- MFA reset
+
+
+@transaction.atomic
+def mfa_reset(*, employee: Employee, actor) -> int:
+    """Remove the employee's authenticators (TOTP, recovery codes): they enrol again at the next
+    login when MFA is required. Audited and the employee is told. Returns how many were removed."""
+    from allauth.mfa.models import Authenticator
+
+    removed = Authenticator.objects.filter(user_id=employee.user_id).count()
+    Authenticator.objects.filter(user_id=employee.user_id).delete()
+    AccountAction.objects.create(
+        agency_id=employee.agency_id,
+        employee=employee,
+        kind=AccountActionKind.MFA_RESET,
+        actor=actor,
+        detail={"authenticators": removed},
+    )
+    notification_send(recipient=employee.user, kind="mfa_reset", context={})
+    return removed
+
+
+# ---------------------------------------------------------------------------- home location
+
+ERR_HOME_DECIDED = gettext_lazy("This request was already decided.")
+
+
+def _coordinates_check(latitude, longitude, accuracy_m) -> None:
+    fields: dict[str, list[str]] = {}
+    for name, value, check in (("latitude", latitude, validate_latitude), ("longitude", longitude, validate_longitude)):
+        if value is None:
+            fields[name] = [_("This value is required.")]
+            continue
+        try:
+            check(value)
+        except ValidationError as exc:
+            fields[name] = [str(m) for m in exc.messages]
+    if accuracy_m is not None and accuracy_m < 0:
+        fields["accuracy_m"] = [_("The accuracy cannot be negative.")]
+    if fields:
+        raise ApplicationError(_("Some fields are not valid."), code="invalid", fields=fields)
+
+
+@transaction.atomic
+def home_location_request_submit(
+    *, employee: Employee, latitude, longitude, accuracy_m: int | None = None
+) -> HomeLocationRequest:
+    """Propose home coordinates. A request still waiting is replaced by the new one."""
+    _coordinates_check(latitude, longitude, accuracy_m)
+    pending = (
+        HomeLocationRequest.objects.select_for_update()
+        .filter(employee=employee, status=HomeLocationStatus.PENDING)
+        .first()
+    )
+    if pending is not None:
+        pending.latitude, pending.longitude, pending.accuracy_m = latitude, longitude, accuracy_m
+        pending.save(update_fields=["latitude", "longitude", "accuracy_m", "updated_at"])
+        return pending
+    return HomeLocationRequest.objects.create(
+        agency_id=employee.agency_id, employee=employee, latitude=latitude, longitude=longitude, accuracy_m=accuracy_m
+    )
+
+
+@transaction.atomic
+def home_location_request_decide(*, home_request: HomeLocationRequest, actor, approve: bool) -> HomeLocationRequest:
+    """Approve (the coordinates become the employee's registered home) or reject a request.
+    The caller checked that `actor` is the employee's supervisor or an HR admin."""
+    now = timezone.now()
+    status = HomeLocationStatus.APPROVED if approve else HomeLocationStatus.REJECTED
+    won = HomeLocationRequest.objects.filter(id=home_request.id, status=HomeLocationStatus.PENDING).update(
+        status=status, decided_by=actor, decided_at=now, updated_at=now
+    )
+    if won != 1:
+        raise ConflictError(str(ERR_HOME_DECIDED), code="already_decided")
+    home_request.refresh_from_db()
+    employee = Employee.objects.select_related("user").get(id=home_request.employee_id)
+    if approve:
+        org_services.employee_home_location_set(
+            employee=employee, latitude=home_request.latitude, longitude=home_request.longitude, actor=actor
+        )
+    notification_send(
+        recipient=employee.user,
+        kind="home_location_approved" if approve else "home_location_rejected",
+        context={},
+    )
+    return home_request

@@ -1,0 +1,21 @@
+from django.urls import path
+
+from flexwork.onboarding import views
+
+urlpatterns = [
+    path("activate/", views.activate, name="activate"),
+    path("profile/home-location/", views.home_location, name="home-location"),
+    path("home-locations/", views.home_location_queue, name="home-location-queue"),
+    path("home-locations/<int:request_id>/decide/", views.home_location_decide, name="home-location-decide"),
+    path("hr/", views.hr_index, name="hr-index"),
+    path("hr/units/", views.unit_tree, name="hr-units"),
+    path("hr/employees/", views.employee_list, name="hr-employees"),
+    path("hr/employees/<int:employee_id>/", views.employee_detail, name="hr-employee-detail"),
+    path("hr/imports/", views.import_page, name="hr-imports"),
+    path("hr/imports/<int:batch_id>/", views.import_detail, name="hr-import-detail"),
+    path("hr/imports/template/<str:kind>.<str:fmt>", views.import_template, name="hr-import-template"),
+    path("hr/policy/", views.policy_page, name="hr-policy"),
+    path("hr/holidays/", views.holiday_page, name="hr-holidays"),
+    path("hr/locations/", views.location_page, name="hr-locations"),
+    path("hr/activation-codes/", views.activation_codes, name="hr-activation-codes"),
+]

@@ -1,0 +1,536 @@
+"""Pages: first-login activation, home location (employee and deciders) and HR's organisation
+pages. Each view: scope (404 outside) → role (403) → service → template."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import zoneinfo
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from flexwork.common.exceptions import ApplicationError
+from flexwork.onboarding import forms, selectors, services
+from flexwork.onboarding.importing import row_error_message
+from flexwork.onboarding.models import AccountAction, ImportKind
+from flexwork.onboarding.sample import template_file
+from flexwork.org import scope as org_scope
+from flexwork.org import selectors as org_selectors
+from flexwork.org import services as org_services
+from flexwork.org.models import (
+    Agency,
+    DesignatedLocation,
+    Employee,
+    Holiday,
+    Position,
+    Unit,
+)
+
+EMPLOYEES_PER_PAGE = 50
+PREVIEW_ERRORS_SHOWN = 500
+
+
+def _hr(request: HttpRequest) -> tuple[org_scope.UserScope, Agency]:
+    scope = org_scope.require_agency(request.user)
+    org_scope.require_role(scope, org_scope.HR_ADMIN)
+    return scope, Agency.objects.get(id=scope.agency_id)
+
+
+def _agency_today(agency: Agency) -> datetime.date:
+    return timezone.localtime(timezone.now(), zoneinfo.ZoneInfo(agency.time_zone)).date()
+
+
+def unconfirmed_next_month(agency: Agency) -> list[Holiday]:
+    today = _agency_today(agency)
+    first = (today.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+    last = (first + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+    return list(Holiday.objects.filter(agency=agency, confirmed=False, date__range=(first, last)).order_by("date"))
+
+
+# ---------------------------------------------------------------------------- activation (anonymous)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def activate(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        form = forms.ActivateForm(request.POST)
+        if form.is_valid():
+            try:
+                user = services.account_activate(
+                    nip=form.cleaned_data["nip"],
+                    code=form.cleaned_data["code"],
+                    password=form.cleaned_data["password1"],
+                )
+            except ApplicationError as error:
+                if error.fields.get("password"):
+                    for message in error.fields["password"]:
+                        form.add_error("password1", message)
+                else:
+                    form.add_error(None, error.message)
+                return render(request, "onboarding/activate.html", {"form": form}, status=error.status_code)
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Your account is active. Welcome to FlexWork."))
+            return redirect("home")
+        return render(request, "onboarding/activate.html", {"form": form}, status=400)
+    form = forms.ActivateForm(
+        initial={"nip": request.GET.get("nip", "")[:18], "code": request.GET.get("code", "")[:32]}
+    )
+    return render(request, "onboarding/activate.html", {"form": form})
+
+
+# ---------------------------------------------------------------------------- home location
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def home_location(request: HttpRequest) -> HttpResponse:
+    employee = org_selectors.employee_for_user(request.user)
+    if employee is None or not employee.is_active:
+        raise Http404
+    form = forms.HomeLocationForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.home_location_request_submit(
+                    employee=employee,
+                    latitude=form.cleaned_data["latitude"],
+                    longitude=form.cleaned_data["longitude"],
+                    accuracy_m=form.cleaned_data.get("accuracy_m"),
+                )
+            except ApplicationError as error:
+                forms.add_application_error(form, error)
+            else:
+                messages.success(request, _("Your home location was sent to your supervisor for approval."))
+                return redirect("home-location")
+        status = 400
+    requests_ = selectors.home_location_requests_of(employee=employee).select_related("decided_by")[:10]
+    context = {
+        "form": form,
+        "employee": employee,
+        "has_home": employee.home_latitude is not None,
+        "home_requests": requests_,
+    }
+    return render(request, "onboarding/home_location.html", context, status=status)
+
+
+@require_GET
+@login_required
+def home_location_queue(request: HttpRequest) -> HttpResponse:
+    scope = org_scope.require_agency(request.user)
+    if not scope.roles.intersection({org_scope.HR_ADMIN, org_scope.SUPERVISOR}):
+        org_scope.require_role(scope, org_scope.HR_ADMIN, org_scope.SUPERVISOR)
+    queue = selectors.home_location_queue_for(user=scope)
+    return render(request, "onboarding/home_location_queue.html", {"queue": queue})
+
+
+@require_POST
+@login_required
+def home_location_decide(request: HttpRequest, request_id: int) -> HttpResponse:
+    home_request = selectors.home_location_request_get_for_decision(user=request.user, request_id=request_id)
+    approve = request.POST.get("decision") == "approve"
+    try:
+        services.home_location_request_decide(home_request=home_request, actor=request.user, approve=approve)
+    except ApplicationError as error:
+        messages.warning(request, error.message)
+    else:
+        name = home_request.employee.name
+        if approve:
+            messages.success(request, _("The home location of %(name)s was approved.") % {"name": name})
+        else:
+            messages.success(request, _("The home location of %(name)s was rejected.") % {"name": name})
+    return redirect("home-location-queue")
+
+
+# ---------------------------------------------------------------------------- HR: index, units, employees
+
+
+@require_GET
+@login_required
+def hr_index(request: HttpRequest) -> HttpResponse:
+    _scope, agency = _hr(request)
+    context = {"agency": agency, "unconfirmed": unconfirmed_next_month(agency)}
+    return render(request, "org/hr_index.html", context)
+
+
+@require_GET
+@login_required
+def unit_tree(request: HttpRequest) -> HttpResponse:
+    scope, agency = _hr(request)
+    units = (
+        org_selectors.unit_list_for(user=scope)
+        .annotate(employee_count=Count("employees"))
+        .select_related("head", "parent")
+    )
+    return render(request, "org/unit_tree.html", {"agency": agency, "units": units})
+
+
+@require_GET
+@login_required
+def employee_list(request: HttpRequest) -> HttpResponse:
+    scope, agency = _hr(request)
+    units = list(Unit.objects.filter(agency=agency).order_by("path").only("id", "code", "name"))
+    form = forms.EmployeeFilterForm(request.GET or None, units=units)
+    filters = {}
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = {"q": data.get("q"), "unit_subtree": data.get("unit")}
+        if data.get("active") in ("0", "1"):
+            filters["active"] = data["active"] == "1"
+    qs = org_selectors.employee_list_for(user=scope, filters=filters)
+    page = Paginator(qs, EMPLOYEES_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "query": query.urlencode(), "agency": agency}
+    return render(request, "org/employee_list.html", context)
+
+
+def _history(employee: Employee) -> tuple[list, list]:
+    from django.apps import apps
+
+    changes = list(org_selectors.employee_changes(employee=employee)[:100])
+    names = {}
+    for model, kind in ((Unit, "UNIT"), (Employee, "SUPERVISOR"), (Position, "POSITION")):
+        ids = {i for c in changes if c.kind == kind for i in (c.old_id, c.new_id) if i}
+        names[kind] = dict(model.objects.filter(id__in=ids).values_list("id", "name")) if ids else {}
+    for change in changes:
+        change.old_name = names.get(change.kind, {}).get(change.old_id, "")
+        change.new_name = names.get(change.kind, {}).get(change.new_id, "")
+    event_model = apps.get_model("org", "EmployeeEvent")
+    events = list(
+        event_model.objects.filter(pgh_obj_id=employee.id)
+        .select_related("pgh_context")
+        .order_by("-pgh_created_at", "-pgh_id")[:50]
+    )
+    return changes, events
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def employee_detail(request: HttpRequest, employee_id: int) -> HttpResponse:
+    scope = org_scope.require_agency(request.user)
+    employee = org_selectors.employee_get_for(user=scope, employee_id=employee_id)
+    _scope, agency = _hr(request)
+    new_code = None
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "issue_code":
+            [(_employee, new_code)] = services.activation_codes_issue(employees=[employee], issued_by=request.user)
+            messages.success(request, _("A new activation code was issued; older codes no longer work."))
+        elif action == "send_link":
+            try:
+                services.activation_link_send(
+                    employee=employee,
+                    issued_by=request.user,
+                    activate_url=request.build_absolute_uri(reverse("activate")),
+                )
+            except ApplicationError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(
+                    request, _("An activation link was e-mailed to %(email)s.") % {"email": employee.user.email}
+                )
+            return redirect("hr-employee-detail", employee_id=employee.id)
+        elif action == "reset_mfa":
+            removed = services.mfa_reset(employee=employee, actor=request.user)
+            messages.success(
+                request,
+                _("Two-factor authentication was reset (%(count)s authenticators removed).") % {"count": removed},
+            )
+            return redirect("hr-employee-detail", employee_id=employee.id)
+    changes, events = _history(employee)
+    actions = AccountAction.objects.filter(agency=agency, employee=employee).select_related("actor")[:50]
+    context = {
+        "employee": employee,
+        "changes": changes,
+        "events": events,
+        "actions": actions,
+        "new_code": new_code,
+        "activated": employee.user.has_usable_password(),
+    }
+    response = render(request, "org/employee_detail.html", context)
+    if new_code:
+        response["Cache-Control"] = "no-store"
+    return response
+
+
+# ---------------------------------------------------------------------------- HR: imports
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def import_page(request: HttpRequest) -> HttpResponse:
+    _scope, agency = _hr(request)
+    form = forms.ImportUploadForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                batch = services.import_preview(
+                    agency=agency,
+                    kind=form.cleaned_data["kind"],
+                    data=upload.read(),
+                    name=upload.name or "",
+                    uploaded_by=request.user,
+                )
+            except ApplicationError as error:
+                forms.add_application_error(form, error)
+                status = error.status_code
+            else:
+                return redirect("hr-import-detail", batch_id=batch.id)
+        else:
+            status = 400
+    batches = selectors.import_batch_list_for(user=request.user)[:20]
+    return render(request, "org/import.html", {"form": form, "batches": batches}, status=status)
+
+
+@require_GET
+@login_required
+def import_template(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
+    _hr(request)
+    kind = kind.upper()
+    if kind not in ImportKind.values or fmt not in ("csv", "xlsx"):
+        raise Http404
+    content_type = (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        if fmt == "xlsx"
+        else "text/csv; charset=utf-8"
+    )
+    response = HttpResponse(template_file(kind=kind, fmt=fmt), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="template_{kind.lower()}.{fmt}"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def import_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
+    batch = selectors.import_batch_get_for(user=request.user, batch_id=batch_id)
+    if request.method == "POST":
+        try:
+            batch = services.import_confirm(batch=batch, actor=request.user)
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                _("Imported: %(new)s new, %(changed)s changed, %(unchanged)s unchanged.")
+                % {"new": batch.new_count, "changed": batch.changed_count, "unchanged": batch.unchanged_count},
+            )
+        return redirect("hr-import-detail", batch_id=batch.id)
+    errors = [{**error, "message": row_error_message(error)} for error in batch.errors[:PREVIEW_ERRORS_SHOWN]]
+    context = {
+        "batch": batch,
+        "errors": errors,
+        "errors_hidden": max(0, len(batch.errors) - PREVIEW_ERRORS_SHOWN),
+        "changed": batch.changed_rows[:200],
+        "new_rows": batch.new_rows[:200],
+    }
+    return render(request, "org/import_detail.html", context)
+
+
+# ---------------------------------------------------------------------------- HR: policy
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def policy_page(request: HttpRequest) -> HttpResponse:
+    _scope, agency = _hr(request)
+    units = list(Unit.objects.filter(agency=agency).order_by("path").only("id", "code", "name"))
+    unit = None
+    unit_id = request.GET.get("unit") or request.POST.get("unit")
+    if unit_id:
+        try:
+            unit = next(u for u in units if u.id == int(unit_id))
+        except (ValueError, StopIteration):
+            raise Http404 from None
+    if unit is None:
+        from flexwork.org.models import AgencyPolicy
+
+        instance = AgencyPolicy.objects.get(agency=agency)
+        form_class = forms.AgencyPolicyForm
+    else:
+        instance = org_selectors.unit_policy_override_get(unit=unit)
+        form_class = forms.UnitPolicyForm
+    form = form_class(request.POST or None, instance=instance)
+    if unit is not None:
+        for field in form.fields.values():
+            field.required = False
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = {name: form.cleaned_data[name] for name in form.changed_data}
+            try:
+                org_services.policy_update(agency=agency, unit=unit, data=data)
+            except ApplicationError as error:
+                forms.add_application_error(form, error)
+                status = 400
+            else:
+                messages.success(request, _("The policy was saved."))
+                target = reverse("hr-policy") + (f"?unit={unit.id}" if unit else "")
+                return redirect(target)
+        else:
+            status = 400
+    context = {"form": form, "units": units, "unit": unit, "agency": agency}
+    return render(request, "org/policy.html", context, status=status)
+
+
+# ---------------------------------------------------------------------------- HR: holidays
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def holiday_page(request: HttpRequest) -> HttpResponse:
+    _scope, agency = _hr(request)
+    today = _agency_today(agency)
+    try:
+        year = int(request.GET.get("year") or request.POST.get("year") or today.year)
+    except ValueError:
+        year = today.year
+    year = min(max(year, 2000), 2100)
+    form = forms.HolidayForm(request.POST if request.POST.get("action") == "add" else None)
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "add":
+                if form.is_valid():
+                    org_services.holiday_create(agency=agency, **form.cleaned_data)
+                    messages.success(request, _("The holiday was added."))
+                    return redirect(f"{reverse('hr-holidays')}?year={year}")
+                status = 400
+            elif action == "seed":
+                added = org_services.holidays_seed(agency=agency, year=year)
+                messages.success(
+                    request, _("%(count)s holidays were added from the holiday calendar.") % {"count": len(added)}
+                )
+                return redirect(f"{reverse('hr-holidays')}?year={year}")
+            elif action in ("confirm", "delete"):
+                holiday = get_object_or_404(Holiday, agency=agency, id=request.POST.get("holiday"))
+                if action == "confirm":
+                    org_services.holiday_confirm(holiday=holiday)
+                    messages.success(request, _("The date of “%(name)s” was confirmed.") % {"name": holiday.name})
+                else:
+                    org_services.holiday_delete(holiday=holiday)
+                    messages.success(request, _("“%(name)s” was removed.") % {"name": holiday.name})
+                return redirect(f"{reverse('hr-holidays')}?year={year}")
+        except ApplicationError as error:
+            forms.add_application_error(form, error)
+            status = error.status_code
+    holidays = Holiday.objects.filter(agency=agency, date__year=year).order_by("date", "name")
+    context = {
+        "year": year,
+        "years": [year - 1, year + 1],
+        "holidays": holidays,
+        "form": form,
+        "unconfirmed": unconfirmed_next_month(agency),
+    }
+    return render(request, "org/holidays.html", context, status=status)
+
+
+# ---------------------------------------------------------------------------- HR: designated locations
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def location_page(request: HttpRequest) -> HttpResponse:
+    _scope, agency = _hr(request)
+    form = forms.LocationForm(request.POST if request.POST.get("action") == "add" else None)
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "add":
+                if form.is_valid():
+                    org_services.location_create(agency=agency, **form.cleaned_data)
+                    messages.success(request, _("The location was added."))
+                    return redirect("hr-locations")
+                status = 400
+            elif action == "toggle":
+                location = get_object_or_404(DesignatedLocation, agency=agency, id=request.POST.get("location"))
+                org_services.location_update(location=location, data={"is_active": not location.is_active})
+                return redirect("hr-locations")
+        except ApplicationError as error:
+            forms.add_application_error(form, error)
+            status = error.status_code
+    locations = DesignatedLocation.objects.filter(agency=agency).order_by("name")
+    return render(request, "org/locations.html", {"form": form, "locations": locations}, status=status)
+
+
+# ---------------------------------------------------------------------------- HR: activation codes
+
+
+def _not_activated(unit: Unit):
+    return (
+        Employee.objects.filter(agency_id=unit.agency_id, unit__path__contains=[unit.id], is_active=True)
+        .filter(user__password__startswith="!")
+        .select_related("unit")
+        .order_by("unit__path", "name", "id")
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@login_required
+def activation_codes(request: HttpRequest) -> HttpResponse:
+    """Choose a unit; issuing prints (or downloads as CSV) a fresh code for each employee of the
+    unit and its sub-units who has not activated yet. Codes are shown only in this answer."""
+    _scope, agency = _hr(request)
+    units = list(
+        Unit.objects.filter(agency=agency)
+        .order_by("path")
+        .annotate(waiting=Count("employees", filter=_waiting_filter()))
+        .only("id", "code", "name", "path")
+    )
+    if request.method == "POST":
+        unit = next((u for u in units if str(u.id) == request.POST.get("unit")), None)
+        if unit is None:
+            raise Http404
+        employees = list(_not_activated(unit))
+        issued = services.activation_codes_issue(employees=employees, issued_by=request.user)
+        expires = timezone.now() + datetime.timedelta(days=services.ACTIVATION_DAYS)
+        if request.POST.get("format") == "csv":
+            out = io.StringIO()
+            writer = csv.writer(out)
+            writer.writerow(["kode_unit", "unit", "nip", "nama", "kode_aktivasi", "berlaku_sampai"])
+            for employee, code in issued:
+                writer.writerow(
+                    [
+                        employee.unit.code,
+                        employee.unit.name,
+                        employee.nip,
+                        employee.name,
+                        code,
+                        expires.date().isoformat(),
+                    ]
+                )
+            response = HttpResponse(("\ufeff" + out.getvalue()).encode(), content_type="text/csv; charset=utf-8")
+            response["Content-Disposition"] = f'attachment; filename="activation_codes_{unit.code}.csv"'
+            return response
+        context = {
+            "unit": unit,
+            "issued": issued,
+            "expires": expires,
+            "activate_url": request.build_absolute_uri(reverse("activate")),
+        }
+        return render(request, "org/activation_codes_print.html", context)
+    return render(request, "org/activation_codes.html", {"units": units})
+
+
+def _waiting_filter():
+    from django.db.models import Q
+
+    return Q(employees__is_active=True, employees__user__password__startswith="!")

@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 export DJANGO_SETTINGS_MODULE ?= flexwork.settings.local
 PYTEST_ARGS ?= --create-db
 
-.PHONY: run test install db migrate messages static seed lint format migrations-check schema translations pytest e2e clean
+.PHONY: run test install db migrate messages catalogues static seed lint format migrations-check schema translations pytest e2e clean
 
 $(VENV)/.installed: requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -42,6 +42,12 @@ run: migrate messages static seed
 	@echo
 	@$(VENV)/bin/honcho start -f Procfile
 
+# After adding UI text: refresh both catalogues (English msgstr = msgid), then translate locale/id.
+catalogues: install
+	@$(PY) manage.py makemessages -l id -l en --no-location --no-obsolete --ignore=.venv --ignore=var --ignore='locale_allauth/*'
+	@msgen locale/en/LC_MESSAGES/django.po -o locale/en/LC_MESSAGES/django.po
+	@msgfmt --statistics -o /dev/null locale/id/LC_MESSAGES/django.po
+
 lint: install
 	@$(VENV)/bin/ruff check .
 	@$(VENV)/bin/ruff format --check .
@@ -57,9 +63,9 @@ schema: install
 	@DJANGO_SETTINGS_MODULE=flexwork.settings.test $(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
 
 translations: install
-	@for lang in id en; do \
-	  msgfmt --check --statistics -o /dev/null locale/$$lang/LC_MESSAGES/django.po 2>&1 | tee /dev/stderr \
-	    | grep -Eq 'untranslated|fuzzy' && { echo "locale/$$lang is incomplete"; exit 1; } || true; \
+	@for po in locale/id/LC_MESSAGES/django.po locale/en/LC_MESSAGES/django.po locale_allauth/id/LC_MESSAGES/django.po; do \
+	  msgfmt --check --statistics -o /dev/null $$po 2>&1 | tee /dev/stderr \
+	    | grep -Eq 'untranslated|fuzzy' && { echo "$$po is incomplete"; exit 1; } || true; \
 	done
 
 pytest: install messages db

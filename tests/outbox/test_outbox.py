@@ -199,5 +199,6 @@ def test_the_database_refuses_an_unknown_status():
 def test_the_beat_schedule_names_existing_tasks(settings):
     from flexwork.celery import app
 
+    app.loader.import_default_modules()  # what a worker does at start: import every app's tasks module
     for entry in settings.CELERY_BEAT_SCHEDULE.values():
         assert entry["task"] in app.tasks

@@ -1,5 +1,33 @@
+"""Attendance: check-in and check-out, daily status, leave, corrections, output logs."""
+
 from django.apps import AppConfig
 
 
 class AttendanceConfig(AppConfig):
     name = "attendance"
+
+    def ready(self) -> None:
+        from django.utils.translation import gettext_lazy as _
+
+        from flexwork.notifications.kinds import kind_register
+
+        kind_register(
+            "attendance_request_pending",
+            title=_("%(request_label)s of %(employee_name)s waits for you"),
+            body=_("%(employee_name)s sent a request (%(request_label)s) that waits for your decision since %(when)s."),
+        )
+        kind_register(
+            "attendance_request_approved",
+            title=_("Your %(request_label)s request was approved"),
+            body=_("Your request (%(request_label)s) was approved on %(when)s. %(note)s"),
+        )
+        kind_register(
+            "attendance_request_rejected",
+            title=_("Your %(request_label)s request was not approved"),
+            body=_("Your request (%(request_label)s) was rejected or revoked on %(when)s. %(note)s"),
+        )
+        kind_register(
+            "attendance_request_returned",
+            title=_("Your %(request_label)s request was returned"),
+            body=_("Your request (%(request_label)s) was returned for revision on %(when)s. %(note)s"),
+        )

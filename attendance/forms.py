@@ -1,0 +1,93 @@
+"""Forms of the attendance pages (the same services as the API)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from attendance.models import CheckKind, LeaveKind, Verification
+from flexwork.common.forms import DecimalCommaField
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+
+class LeaveForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=LeaveKind.choices)
+    date_from = forms.DateField(label=_("From"), widget=DateInput())
+    date_to = forms.DateField(label=_("Until"), widget=DateInput())
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class CorrectionForm(forms.Form):
+    local_date = forms.DateField(label=_("Date"), widget=DateInput())
+    kind = forms.ChoiceField(label=_("Which check"), choices=CheckKind.choices)
+    corrected_time = forms.TimeField(label=_("Correct time"), widget=TimeInput())
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class WorkLogForm(forms.Form):
+    local_date = forms.DateField(label=_("Date"), widget=DateInput())
+    description = forms.CharField(label=_("What did you produce?"), widget=forms.Textarea(attrs={"rows": 2}))
+    quantity = DecimalCommaField(label=_("Quantity"), min_value=Decimal("0.01"), max_digits=10, decimal_places=2)
+    unit_of_measure = forms.CharField(label=_("Unit (e.g. document, report)"), max_length=50)
+    minutes_spent = forms.IntegerField(label=_("Minutes spent"), min_value=1, max_value=1440)
+    link = forms.URLField(
+        label=_("Link to the result (optional)"), required=False, max_length=500, assume_scheme="https"
+    )
+    indicator = forms.TypedChoiceField(
+        label=_("Indicator served (optional)"), required=False, coerce=int, empty_value=None
+    )
+    evidence = forms.FileField(label=_("Evidence file (optional)"), required=False)
+
+    def __init__(self, *args, indicator_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"].choices = [("", "—"), *[(i.id, str(i)) for i in indicator_choices]]
+
+
+class VerifyForm(forms.Form):
+    verification = forms.ChoiceField(label=_("Verdict"), choices=Verification.choices)
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000)
+
+
+class DecisionForm(forms.Form):
+    action = forms.ChoiceField(
+        choices=[(a, a) for a in ("recommend", "approve", "reject", "return", "withdraw", "cancel", "revoke")]
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000)
+
+
+class ExceptionFilterForm(forms.Form):
+    date_from = forms.DateField(label=_("From"), widget=DateInput(), required=False)
+    date_to = forms.DateField(label=_("Until"), widget=DateInput(), required=False)
+    unit = forms.TypedChoiceField(label=_("Unit"), required=False, coerce=int, empty_value=None)
+    kind = forms.ChoiceField(
+        label=_("Exception"),
+        required=False,
+        choices=[
+            ("", _("All exceptions")),
+            ("flagged", _("Flagged check")),
+            ("late", _("Late arrival")),
+            ("early", _("Early leave")),
+            ("TK", _("Absent without reason")),
+            ("missing_log", _("Missing output log")),
+        ],
+    )
+
+    def __init__(self, *args, units=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = [("", _("Whole agency")), *[(u.id, u.name) for u in units]]
+
+
+class LeaveImportForm(forms.Form):
+    file = forms.FileField(label=_("CSV file"))

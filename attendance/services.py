@@ -1,0 +1,541 @@
+"""Check-in and check-out (rules.md §4), idempotency keys, the output log, reminders and the
+position purge. Leave and corrections are in attendance.requests, statuses in attendance.status.
+
+The check path is the hottest write of the installation (a whole agency between 07:00 and 08:00):
+a fixed number of queries (employee with policy, the day's schedule, official duty, one upsert),
+no audit trigger, and the status is computed after commit by a task (and again by the nightly job)."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import logging
+import uuid
+import zoneinfo
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.db import connection, transaction
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from attendance.geo import Fence, Verdict, judge
+from attendance.models import (
+    CheckEvent,
+    CheckKind,
+    DayLocation,
+    DayStatus,
+    IdempotencyKey,
+    LeaveKind,
+    LeaveRequest,
+    MissingLogReminder,
+    Verification,
+    WorkLog,
+)
+from flexwork.approvals.models import ApprovalStatus
+from flexwork.approvals.workdays import is_working_day
+from flexwork.common.exceptions import ApplicationError, ConflictError
+from flexwork.common.services import evidence_attach
+from flexwork.org.models import Agency, AgencyPolicy, Employee, Unit, UnitPolicyOverride
+from flexwork.org.selectors import holiday_dates, policy_for
+from schedules.models import Location, ScheduleDay
+
+logger = logging.getLogger("flexwork.attendance")
+
+# The registered home has no radius of its own on Employee or in the policy yet: this is the fence
+# around it. (A policy column `home_radius_m` belongs to the organisation app; see the report.)
+HOME_FENCE_RADIUS_M = 100
+IDEMPOTENCY_KEEP = datetime.timedelta(hours=24)
+
+ERR_NO_EMPLOYEE = _("Only active staff of an agency can check in or out.")
+ERR_KEY_REUSED = _("This Idempotency-Key was already used for another operation.")
+ERR_KEY_IN_FLIGHT = _("A request with this Idempotency-Key is still being processed. Try again.")
+ERR_LOG_FUTURE = _("You cannot write a log for a day that has not come yet.")
+ERR_LOG_VERIFIED = _("A verified entry cannot be changed.")
+ERR_NOT_SUPERVISOR = _("Only the direct supervisor verifies output logs.")
+ERR_NOT_OWNER = _("Only its author can change this entry.")
+ERR_INDICATOR = _("Choose one of your approved indicators for that day.")
+ERR_EVIDENCE = _("Unknown evidence file, or one that belongs elsewhere.")
+
+
+# ---------------------------------------------------------------------------- check-in / check-out
+
+
+@dataclass(frozen=True)
+class CheckOutcome:
+    id: int
+    kind: str
+    local_date: datetime.date
+    at: datetime.datetime
+    zone: str
+    location: str
+    distance_m: int | None
+    inside_fence: bool | None
+    flags: list[str]
+    attempt_count: int
+    created: bool
+    fence: Fence
+
+    @property
+    def time(self) -> datetime.datetime:
+        return self.at.astimezone(zoneinfo.ZoneInfo(self.zone))
+
+
+def employee_for_check(user) -> Employee:
+    """The caller's employee row with unit, agency and the effective `max_accuracy_m` (the unit's
+    override, else the agency's), in one query. 403 for anyone who is not active agency staff."""
+    agency_value = AgencyPolicy.objects.filter(agency_id=OuterRef("agency_id")).values("max_accuracy_m")[:1]
+    unit_value = UnitPolicyOverride.objects.filter(unit_id=OuterRef("unit_id")).values("max_accuracy_m")[:1]
+    employee = (
+        Employee.objects.select_related("unit", "agency")
+        .annotate(max_accuracy_m=Coalesce(Subquery(unit_value), Subquery(agency_value)))
+        .filter(user_id=user.pk, is_active=True)
+        .first()
+    )
+    if employee is None:
+        raise PermissionDenied(str(ERR_NO_EMPLOYEE))
+    return employee
+
+
+def office_zone(employee: Employee) -> str:
+    return employee.unit.time_zone or employee.agency.time_zone
+
+
+def _float(value) -> float | None:
+    return float(value) if value is not None else None
+
+
+def fence_for(*, employee: Employee, local_date: datetime.date) -> Fence:
+    """rules.md §4: official duty → no fence; else by the day's schedule location (no row = OFFICE):
+    OFFICE the unit's office, OTHER_OFFICE that unit's office, HOME the approved home, DESIGNATED
+    that location. Two queries."""
+    on_duty = LeaveRequest.objects.filter(
+        employee_id=employee.id,
+        status=ApprovalStatus.APPROVED,
+        kind=LeaveKind.DINAS_LUAR,
+        date_from__lte=local_date,
+        date_to__gte=local_date,
+    ).exists()
+    if on_duty:
+        return Fence(DayLocation.OFFICIAL_DUTY, None, None, None, required=False, label=str(_("Official duty")))
+    day = (
+        ScheduleDay.objects.filter(employee_id=employee.id, local_date=local_date, cancelled_at__isnull=True)
+        .select_related("other_office_unit", "designated_location")
+        .first()
+    )
+    return fence_from_day(employee=employee, day=day)
+
+
+def fence_from_day(*, employee: Employee, day: ScheduleDay | None) -> Fence:
+    location = day.location if day is not None else Location.OFFICE
+    if location == Location.HOME:
+        return Fence(
+            DayLocation.HOME,
+            _float(employee.home_latitude),
+            _float(employee.home_longitude),
+            HOME_FENCE_RADIUS_M,
+            label=str(_("Your registered home")),
+        )
+    if location == Location.DESIGNATED and day.designated_location is not None:
+        place = day.designated_location
+        return Fence(
+            DayLocation.DESIGNATED, _float(place.latitude), _float(place.longitude), place.radius_m, label=place.name
+        )
+    if location == Location.OTHER_OFFICE and day.other_office_unit is not None:
+        unit = day.other_office_unit
+        return Fence(
+            DayLocation.OTHER_OFFICE,
+            _float(unit.office_latitude),
+            _float(unit.office_longitude),
+            unit.office_radius_m,
+            label=unit.name,
+        )
+    if location == Location.DESIGNATED:
+        return Fence(DayLocation.DESIGNATED, None, None, None)
+    unit = employee.unit
+    return Fence(
+        DayLocation.OFFICE,
+        _float(unit.office_latitude),
+        _float(unit.office_longitude),
+        unit.office_radius_m,
+        label=unit.name,
+    )
+
+
+_CHOSEN = ("at", "location", "latitude", "longitude", "accuracy_m", "distance_m", "fence_radius_m", "inside_fence",
+           "flags", "ip")  # fmt: skip
+_COLUMNS = (
+    "created_at", "updated_at", "agency_id", "employee_id", "kind", "local_date", *_CHOSEN, "flagged", "attempts",
+    "attempt_count", "unit_id", "supervisor_id",
+)  # fmt: skip
+_RETURNING = "id, local_date, at, location, distance_m, inside_fence, flags, attempt_count, (xmax = 0) AS inserted"
+
+# Check-in: a repeat after an accepted (unflagged) check-in changes nothing (the WHERE fails, no row
+# comes back); after a flagged one it adds an attempt, and an unflagged attempt becomes the day's.
+_CHECK_IN_SQL = f"""
+INSERT INTO attendance_checkevent AS e ({", ".join(_COLUMNS)})
+VALUES ({", ".join(["%s"] * len(_COLUMNS))})
+ON CONFLICT (employee_id, local_date, kind) DO UPDATE SET
+  {", ".join(f"{c} = CASE WHEN EXCLUDED.flagged THEN e.{c} ELSE EXCLUDED.{c} END" for c in _CHOSEN)},
+  flagged = e.flagged AND EXCLUDED.flagged,
+  attempts = e.attempts || EXCLUDED.attempts,
+  attempt_count = e.attempt_count + 1,
+  updated_at = EXCLUDED.updated_at
+WHERE e.flagged
+RETURNING {_RETURNING}
+"""
+# Check-out: the latest one counts; every attempt is kept.
+_CHECK_OUT_SQL = f"""
+INSERT INTO attendance_checkevent AS e ({", ".join(_COLUMNS)})
+VALUES ({", ".join(["%s"] * len(_COLUMNS))})
+ON CONFLICT (employee_id, local_date, kind) DO UPDATE SET
+  {", ".join(f"{c} = EXCLUDED.{c}" for c in _CHOSEN)},
+  flagged = EXCLUDED.flagged,
+  attempts = e.attempts || EXCLUDED.attempts,
+  attempt_count = e.attempt_count + 1,
+  updated_at = EXCLUDED.updated_at
+RETURNING {_RETURNING}
+"""
+
+
+def attendance_check(
+    *,
+    user,
+    kind: str,
+    latitude: float,
+    longitude: float,
+    accuracy_m: float,
+    ip: str | None = None,
+    now: datetime.datetime | None = None,
+) -> CheckOutcome:
+    """Record a check-in or check-out at the server's clock. Never refused for its position:
+    outside the fence or inaccurate is stored and flagged. Four queries (five on an accepted repeat)."""
+    now = now or timezone.now()
+    employee = employee_for_check(user)
+    zone = office_zone(employee)
+    local_date = now.astimezone(zoneinfo.ZoneInfo(zone)).date()
+    fence = fence_for(employee=employee, local_date=local_date)
+    verdict: Verdict = judge(
+        fence=fence,
+        latitude=latitude,
+        longitude=longitude,
+        accuracy_m=accuracy_m,
+        max_accuracy_m=employee.max_accuracy_m or 100,
+    )
+    lat, lon = Decimal(f"{latitude:.6f}"), Decimal(f"{longitude:.6f}")
+    attempt = {
+        "at": now.isoformat(),
+        "latitude": float(lat),
+        "longitude": float(lon),
+        "accuracy_m": accuracy_m,
+        "distance_m": verdict.distance_m,
+        "inside_fence": verdict.inside_fence,
+        "flags": list(verdict.flags),
+    }
+    values = {
+        "created_at": now,
+        "updated_at": now,
+        "agency_id": employee.agency_id,
+        "employee_id": employee.id,
+        "kind": kind,
+        "local_date": local_date,
+        "at": now,
+        "location": fence.location,
+        "latitude": lat,
+        "longitude": lon,
+        "accuracy_m": accuracy_m,
+        "distance_m": verdict.distance_m,
+        "fence_radius_m": fence.radius_m if fence.required else None,
+        "inside_fence": verdict.inside_fence,
+        "flags": list(verdict.flags),
+        "ip": ip,
+        "flagged": verdict.flagged,
+        "attempts": json.dumps([attempt]),
+        "attempt_count": 1,
+        "unit_id": employee.unit_id,
+        "supervisor_id": employee.supervisor_id,
+    }
+    sql = _CHECK_IN_SQL if kind == CheckKind.IN else _CHECK_OUT_SQL
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [values[c] for c in _COLUMNS])
+        row = cursor.fetchone()
+    if row is None:
+        # An accepted check-in already stands: answer it unchanged (200).
+        event = CheckEvent.objects.get(employee_id=employee.id, local_date=local_date, kind=kind)
+        row = (event.id, event.local_date, event.at, event.location, event.distance_m, event.inside_fence,
+               event.flags, event.attempt_count, False)  # fmt: skip
+    else:
+        _after_commit_refresh(employee_id=employee.id, local_date=local_date)
+    event_id, day, at, location, distance, inside, flags, attempts, inserted = row
+    return CheckOutcome(
+        id=event_id,
+        kind=kind,
+        local_date=day,
+        at=at,
+        zone=zone,
+        location=location,
+        distance_m=distance,
+        inside_fence=inside,
+        flags=list(flags),
+        attempt_count=attempts,
+        created=bool(inserted),
+        fence=fence,
+    )
+
+
+def _after_commit_refresh(*, employee_id: int, local_date: datetime.date) -> None:
+    """The day's status is recomputed after commit by a task: none of that work sits in the check
+    request. A broker outage only delays it: the nightly job recomputes every day anyway."""
+
+    def publish():
+        from attendance.tasks import day_status_refresh_task
+
+        day_status_refresh_task.delay(employee_id, local_date.isoformat())
+
+    transaction.on_commit(publish, robust=True)
+
+
+# ---------------------------------------------------------------------------- idempotency keys
+
+
+@dataclass(frozen=True)
+class StoredResponse:
+    status_code: int
+    body: dict
+
+
+_CLAIM_SQL = """
+INSERT INTO attendance_idempotencykey AS k (user_id, key, endpoint, status_code, body, created_at)
+VALUES (%s, %s, %s, NULL, NULL, %s)
+ON CONFLICT (user_id, key) DO UPDATE SET endpoint = EXCLUDED.endpoint, status_code = NULL, body = NULL,
+  created_at = EXCLUDED.created_at
+WHERE k.created_at < %s
+RETURNING id
+"""
+
+
+def idempotency_claim(*, user, key: uuid.UUID, endpoint: str, now=None) -> int | StoredResponse:
+    """Claim `key` for this user, or get the response stored under it (kept 24 h). A concurrent
+    request with the same key waits on the unique index until the first commits, then replays it.
+    Returns the claimed row id, or the StoredResponse to replay."""
+    now = now or timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(_CLAIM_SQL, [user.pk, key, endpoint, now, now - IDEMPOTENCY_KEEP])
+        row = cursor.fetchone()
+    if row is not None:
+        return row[0]
+    stored = IdempotencyKey.objects.filter(user_id=user.pk, key=key).values("endpoint", "status_code", "body").first()
+    if stored is None or stored["status_code"] is None:
+        raise ConflictError(str(ERR_KEY_IN_FLIGHT), code="idempotency_in_flight")
+    if stored["endpoint"] != endpoint:
+        raise ApplicationError(
+            str(ERR_KEY_REUSED), code="idempotency_key_reused", fields={"Idempotency-Key": [str(ERR_KEY_REUSED)]}
+        )
+    return StoredResponse(status_code=stored["status_code"], body=stored["body"])
+
+
+def idempotency_store(*, key_id: int, status_code: int, body: dict) -> None:
+    IdempotencyKey.objects.filter(id=key_id).update(status_code=status_code, body=body)
+
+
+def idempotency_keys_purge(*, now=None) -> int:
+    now = now or timezone.now()
+    deleted, _detail = IdempotencyKey.objects.filter(created_at__lt=now - IDEMPOTENCY_KEEP).delete()
+    return deleted
+
+
+# ---------------------------------------------------------------------------- output log
+
+
+def day_location(*, employee: Employee, local_date: datetime.date) -> str:
+    return fence_for(employee=employee, local_date=local_date).location
+
+
+def _office_today(employee: Employee) -> datetime.date:
+    return timezone.now().astimezone(zoneinfo.ZoneInfo(office_zone(employee))).date()
+
+
+def _resolve_indicator(*, employee: Employee, local_date: datetime.date, indicator_id: int | None):
+    if indicator_id is None:
+        return None
+    from performance.selectors import indicator_choices_for
+
+    indicator = indicator_choices_for(employee=employee, on_date=local_date).filter(id=indicator_id).first()
+    if indicator is None:
+        raise ApplicationError(str(ERR_INDICATOR), fields={"indicator": [str(ERR_INDICATOR)]})
+    return indicator
+
+
+def _attach(*, user, entry: WorkLog, evidence_ids: list[int]) -> None:
+    from flexwork.common.selectors import evidence_list_attachable_for
+
+    ids = list(dict.fromkeys(evidence_ids or []))
+    if not ids:
+        return
+    files = list(evidence_list_attachable_for(user=user).filter(id__in=ids))
+    if len(files) != len(ids):
+        raise ApplicationError(str(ERR_EVIDENCE), fields={"evidence": [str(ERR_EVIDENCE)]})
+    for evidence in files:
+        evidence_attach(evidence=evidence, owner=entry)
+
+
+@transaction.atomic
+def worklog_create(
+    *,
+    user,
+    local_date: datetime.date,
+    description: str,
+    quantity: Decimal,
+    unit_of_measure: str,
+    minutes_spent: int,
+    link: str = "",
+    indicator_id: int | None = None,
+    evidence_ids: list[int] | None = None,
+) -> WorkLog:
+    """An output-log entry of the caller for one of their days (never a future one); the day's
+    location comes from the schedule (official duty, else the schedule day, else the office)."""
+    employee = employee_for_check(user)
+    if local_date > _office_today(employee):
+        raise ApplicationError(str(ERR_LOG_FUTURE), fields={"local_date": [str(ERR_LOG_FUTURE)]})
+    entry = WorkLog(
+        agency_id=employee.agency_id,
+        employee=employee,
+        local_date=local_date,
+        location=day_location(employee=employee, local_date=local_date),
+        description=description.strip(),
+        quantity=quantity,
+        unit_of_measure=unit_of_measure.strip(),
+        minutes_spent=minutes_spent,
+        link=link or "",
+        indicator=_resolve_indicator(employee=employee, local_date=local_date, indicator_id=indicator_id),
+        unit_id=employee.unit_id,
+        supervisor_id=employee.supervisor_id,
+    )
+    entry.full_clean()
+    entry.save()
+    _attach(user=user, entry=entry, evidence_ids=evidence_ids or [])
+    # A late log lifts the day's missing-log flag; the reminder row stays for the digest's history.
+    DayStatus.objects.filter(employee_id=employee.id, local_date=local_date, missing_log=True).update(missing_log=False)
+    return entry
+
+
+@transaction.atomic
+def worklog_delete(*, entry: WorkLog, user) -> None:
+    if entry.employee.user_id != user.pk:
+        raise PermissionDenied(str(ERR_NOT_OWNER))
+    if entry.verification:
+        raise ConflictError(str(ERR_LOG_VERIFIED), code="verified")
+    entry.delete()
+
+
+def can_verify(*, entry: WorkLog, user) -> bool:
+    supervisor = entry.employee.supervisor
+    return supervisor is not None and supervisor.user_id == user.pk
+
+
+@transaction.atomic
+def worklog_verify(*, entry: WorkLog, user, verification: str, note: str = "") -> WorkLog:
+    """The direct supervisor's verdict on one entry (sesuai / kurang / tidak sesuai) with a note.
+    Verifying again replaces the verdict."""
+    if not can_verify(entry=entry, user=user):
+        raise PermissionDenied(str(ERR_NOT_SUPERVISOR))
+    if verification not in Verification.values:
+        raise ApplicationError(_("Unknown verdict."), fields={"verification": [str(_("Unknown verdict."))]})
+    entry.verification = verification
+    entry.verification_note = note or ""
+    entry.verified_by = user
+    entry.verified_at = timezone.now()
+    entry.save(update_fields=["verification", "verification_note", "verified_by", "verified_at", "updated_at"])
+    return entry
+
+
+# ---------------------------------------------------------------------------- missing logs
+
+
+AWAY_LOCATIONS = (Location.HOME, Location.DESIGNATED)
+MISSING_LOG_LOOKBACK_DAYS = 14
+
+
+def _next_working_day(day: datetime.date, holidays: set[datetime.date]) -> datetime.date:
+    day += datetime.timedelta(days=1)
+    while not is_working_day(day, holidays):
+        day += datetime.timedelta(days=1)
+    return day
+
+
+def missing_logs_flag(*, agency: Agency, today: datetime.date) -> int:
+    """WFH/WFA days whose next working day has ended (is before `today`, an office date) without
+    any log entry: set the day's `missing_log` and create one reminder row each. Idempotent."""
+    first = today - datetime.timedelta(days=MISSING_LOG_LOOKBACK_DAYS)
+    holidays = holiday_dates(agency_id=agency.id, date_from=first, date_to=today + datetime.timedelta(days=14))
+    days = (
+        ScheduleDay.objects.filter(
+            agency_id=agency.id,
+            cancelled_at__isnull=True,
+            location__in=AWAY_LOCATIONS,
+            local_date__gte=first,
+            local_date__lt=today,
+        )
+        .annotate(
+            has_log=Exists(
+                WorkLog.objects.filter(employee_id=OuterRef("employee_id"), local_date=OuterRef("local_date"))
+            )
+        )
+        .filter(has_log=False, employee__is_active=True)
+        .values_list("employee_id", "local_date", "location")
+    )
+    due = [
+        (employee_id, day, location)
+        for employee_id, day, location in days
+        if day not in holidays and _next_working_day(day, holidays) < today
+    ]
+    if not due:
+        return 0
+    MissingLogReminder.objects.bulk_create(
+        [MissingLogReminder(agency_id=agency.id, employee_id=e, local_date=d, location=loc) for e, d, loc in due],
+        ignore_conflicts=True,
+    )
+    condition = Q()
+    for employee_id, day, _location in due:
+        condition |= Q(employee_id=employee_id, local_date=day)
+    DayStatus.objects.filter(condition).update(missing_log=True)
+    return len(due)
+
+
+# ---------------------------------------------------------------------------- privacy
+
+
+POSITION_FIELDS = {"latitude": None, "longitude": None, "accuracy_m": None, "ip": None, "attempts": []}
+
+
+def positions_purge(*, now: datetime.datetime | None = None) -> int:
+    """UU PDP: clear positions (and IP addresses) of check events older than the policy's
+    `location_retention_days` (the unit's override, else the agency's, by the event's unit
+    snapshot). Statuses, times, distances and flags stay."""
+    now = now or timezone.now()
+    purged = 0
+    for agency in Agency.objects.all().only("id"):
+        default_days = policy_for(agency=agency.id).location_retention_days
+        overrides = dict(
+            UnitPolicyOverride.objects.filter(
+                unit__agency_id=agency.id, location_retention_days__isnull=False
+            ).values_list("unit_id", "location_retention_days")
+        )
+        kept = CheckEvent.objects.filter(agency_id=agency.id, positions_purged_at__isnull=True)
+        for unit_id, days in overrides.items():
+            purged += kept.filter(unit_id=unit_id, at__lt=now - datetime.timedelta(days=days)).update(
+                positions_purged_at=now, **POSITION_FIELDS
+            )
+        purged += (
+            kept.exclude(unit_id__in=list(overrides))
+            .filter(at__lt=now - datetime.timedelta(days=default_days))
+            .update(positions_purged_at=now, **POSITION_FIELDS)
+        )
+    return purged
+
+
+def units_in_zone(zone: str):
+    return Unit.objects.annotate(zone=Coalesce("time_zone", "agency__time_zone")).filter(zone=zone)

@@ -1,0 +1,317 @@
+"""Attendance pages (phone first): check-in, my month, my positions, my daily log, my requests
+(and those I decide), team today, logs to verify, HR exceptions and the leave import. Each view:
+scope (404 outside) → role (403) → the same services as the API → template."""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+import zoneinfo
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from attendance import forms, requests, selectors, services
+from attendance.models import AttendanceCorrection, DayLocation, DayStatus, LeaveRequest
+from attendance.status import week_summary
+from flexwork.common.exceptions import ApplicationError
+from flexwork.common.services import evidence_upload
+from flexwork.org import scope as org_scope
+from flexwork.org.models import Employee, Unit
+
+PER_PAGE = 50
+
+
+def _me(request: HttpRequest) -> Employee:
+    scope = org_scope.require_agency(request.user)
+    return Employee.objects.select_related("unit", "agency", "supervisor").get(id=scope.employee_id)
+
+
+def _today(employee: Employee) -> datetime.date:
+    return timezone.now().astimezone(zoneinfo.ZoneInfo(services.office_zone(employee))).date()
+
+
+def _form_errors(form, error: ApplicationError) -> None:
+    for field, problems in (error.fields or {}).items():
+        for problem in problems:
+            form.add_error(field if field in form.fields else None, problem)
+    if not error.fields:
+        form.add_error(None, error.message)
+
+
+@login_required
+def check_page(request: HttpRequest) -> HttpResponse:
+    employee = _me(request)
+    today = _today(employee)
+    fence = services.fence_for(employee=employee, local_date=today)
+    events = {e.kind: e for e in selectors.my_events(user=request.user, date_from=today, date_to=today)}
+    return render(
+        request,
+        "attendance/check.html",
+        {
+            "employee": employee,
+            "today": today,
+            "fence": fence,
+            "location_label": DayLocation(fence.location).label,
+            "check_in": events.get("IN"),
+            "check_out": events.get("OUT"),
+            "check_in_url": reverse("api-attendance-check-in"),
+            "check_out_url": reverse("api-attendance-check-out"),
+        },
+    )
+
+
+def _month_bounds(value: str | None, today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    try:
+        first = datetime.date.fromisoformat(f"{value}-01") if value else today.replace(day=1)
+    except ValueError:
+        first = today.replace(day=1)
+    last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+    return first, last
+
+
+@login_required
+def month_page(request: HttpRequest) -> HttpResponse:
+    employee = _me(request)
+    today = _today(employee)
+    first, last = _month_bounds(request.GET.get("month"), today)
+    statuses = list(
+        DayStatus.objects.filter(employee_id=employee.id, local_date__range=(first, last)).order_by("local_date")
+    )
+    previous = (first - datetime.timedelta(days=1)).strftime("%Y-%m")
+    following = (last + datetime.timedelta(days=1)).strftime("%Y-%m")
+    return render(
+        request,
+        "attendance/month.html",
+        {
+            "statuses": statuses,
+            "first": first,
+            "previous": previous,
+            "following": following,
+            "week": week_summary(employee=employee, day=today),
+            "worked_total": sum(s.worked_minutes for s in statuses),
+            "required_total": sum(s.required_minutes for s in statuses),
+        },
+    )
+
+
+@login_required
+def positions_page(request: HttpRequest) -> HttpResponse:
+    """UU PDP: every position stored about the person, attempt by attempt."""
+    employee = _me(request)
+    today = _today(employee)
+    events = selectors.my_events(user=request.user, date_from=today - datetime.timedelta(days=3660), date_to=today)
+    page = Paginator(events, PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "attendance/positions.html", {"page": page})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def log_page(request: HttpRequest) -> HttpResponse:
+    employee = _me(request)
+    today = _today(employee)
+    from performance.selectors import indicator_choices_for
+
+    day = today
+    if request.method == "POST":
+        try:
+            day = datetime.date.fromisoformat(request.POST.get("local_date", ""))
+        except ValueError:
+            day = today
+    form = forms.WorkLogForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"local_date": today},
+        indicator_choices=indicator_choices_for(employee=employee, on_date=day),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            evidence_ids = []
+            if data.get("evidence"):
+                evidence_ids = [evidence_upload(user=request.user, uploaded_file=data["evidence"]).id]
+            services.worklog_create(
+                user=request.user,
+                local_date=data["local_date"],
+                description=data["description"],
+                quantity=data["quantity"],
+                unit_of_measure=data["unit_of_measure"],
+                minutes_spent=data["minutes_spent"],
+                link=data["link"],
+                indicator_id=data["indicator"],
+                evidence_ids=evidence_ids,
+            )
+        except ApplicationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Your entry is saved."))
+            return redirect("attendance-log")
+    entries = selectors.worklog_list_for(
+        user=request.user, filters={"mine": True, "date_from": today - datetime.timedelta(days=31)}
+    )
+    return render(request, "attendance/log.html", {"form": form, "entries": entries[:200]})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def requests_page(request: HttpRequest) -> HttpResponse:
+    """My leave and corrections, with the forms to ask; and the requests waiting for my decision."""
+    _me(request)
+    leave_form = forms.LeaveForm(request.POST if request.POST.get("form") == "leave" else None, prefix="leave")
+    correction_form = forms.CorrectionForm(
+        request.POST if request.POST.get("form") == "correction" else None,
+        prefix="correction",
+        initial={"local_date": request.GET.get("date"), "kind": request.GET.get("kind")},
+    )
+    if request.method == "POST":
+        form = leave_form if request.POST.get("form") == "leave" else correction_form
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if form is leave_form:
+                    requests.leave_request_create(
+                        user=request.user,
+                        kind=data["kind"],
+                        date_from=data["date_from"],
+                        date_to=data["date_to"],
+                        reason=data["reason"],
+                    )
+                else:
+                    requests.correction_create(
+                        user=request.user,
+                        local_date=data["local_date"],
+                        kind=data["kind"],
+                        corrected_time=data["corrected_time"],
+                        reason=data["reason"],
+                    )
+            except ApplicationError as error:
+                _form_errors(form, error)
+            else:
+                messages.success(request, _("Your request was sent for approval."))
+                return redirect("attendance-requests")
+    return render(
+        request,
+        "attendance/requests.html",
+        {
+            "leave_form": leave_form,
+            "correction_form": correction_form,
+            "my_leaves": selectors.leave_list_for(user=request.user, filters={"mine": True})[:50],
+            "my_corrections": selectors.correction_list_for(user=request.user, filters={"mine": True})[:50],
+            "queue_leaves": selectors.leave_list_for(user=request.user, filters={"queue": True})[:100],
+            "queue_corrections": selectors.correction_list_for(user=request.user, filters={"queue": True})[:100],
+        },
+    )
+
+
+@login_required
+@require_POST
+def request_decide(request: HttpRequest, kind: str, request_id: int) -> HttpResponse:
+    if kind == "leave":
+        obj: LeaveRequest | AttendanceCorrection = selectors.leave_get_for(user=request.user, leave_id=request_id)
+    else:
+        obj = selectors.correction_get_for(user=request.user, correction_id=request_id)
+    form = forms.DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose an action."))
+        return redirect("attendance-requests")
+    try:
+        requests.request_act(
+            obj=obj, action=form.cleaned_data["action"], actor=request.user, note=form.cleaned_data["note"]
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Done."))
+    return redirect("attendance-requests")
+
+
+@login_required
+def team_page(request: HttpRequest) -> HttpResponse:
+    scope = org_scope.require_agency(request.user)
+    if not scope.roles.intersection({org_scope.SUPERVISOR, org_scope.UNIT_HEAD, org_scope.HR_ADMIN}):
+        raise PermissionDenied(_("Your role does not allow this."))
+    employee = _me(request)
+    today = _today(employee)
+    rows = selectors.team_today_for(user=scope, local_date=today)
+    return render(request, "attendance/team.html", {"rows": rows, "today": today})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def verify_page(request: HttpRequest) -> HttpResponse:
+    scope = org_scope.require_agency(request.user)
+    if org_scope.SUPERVISOR not in scope.roles:
+        raise PermissionDenied(_("Your role does not allow this."))
+    if request.method == "POST":
+        entry = selectors.worklog_get_for(user=request.user, worklog_id=int(request.POST.get("entry", 0) or 0))
+        form = forms.VerifyForm(request.POST)
+        if form.is_valid():
+            services.worklog_verify(
+                entry=entry,
+                user=request.user,
+                verification=form.cleaned_data["verification"],
+                note=form.cleaned_data["note"],
+            )
+            messages.success(request, _("Verdict saved."))
+        else:
+            messages.error(request, _("Choose a verdict."))
+        return redirect("attendance-verify")
+    entries = selectors.worklog_list_for(user=scope, filters={"to_verify": True})[:200]
+    return render(request, "attendance/verify.html", {"entries": entries, "form": forms.VerifyForm()})
+
+
+@login_required
+def exceptions_page(request: HttpRequest) -> HttpResponse:
+    scope = org_scope.require_agency(request.user)
+    org_scope.require_role(scope, org_scope.HR_ADMIN, org_scope.AGENCY_HEAD)
+    units = Unit.objects.filter(agency_id=scope.agency_id).order_by("path")
+    form = forms.ExceptionFilterForm(request.GET or None, units=units)
+    filters: dict = {"exceptions": True}
+    if form.is_valid():
+        data = form.cleaned_data
+        filters.update({k: data[k] for k in ("date_from", "date_to", "unit") if data.get(k)})
+        kind = data.get("kind")
+        if kind == "flagged":
+            filters["flagged"] = True
+        elif kind == "TK":
+            filters["absence"] = "TK"
+        qs = selectors.day_status_list_for(user=scope, filters=filters)
+        if kind == "late":
+            qs = qs.filter(arrival__in=["TL1", "TL2", "TL3", "TL4", "HKD"])
+        elif kind == "early":
+            qs = qs.filter(departure__in=["PSW1", "PSW2", "PSW3", "PSW4", "HKP"])
+        elif kind == "missing_log":
+            qs = qs.filter(missing_log=True)
+    else:
+        qs = selectors.day_status_list_for(user=scope, filters=filters)
+    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "attendance/exceptions.html", {"form": form, "page": page, "query": query.urlencode()})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def leave_import_page(request: HttpRequest) -> HttpResponse:
+    scope = org_scope.require_agency(request.user)
+    org_scope.require_role(scope, org_scope.HR_ADMIN)
+    form = forms.LeaveImportForm(request.POST or None, request.FILES or None)
+    errors: dict = {}
+    if request.method == "POST" and form.is_valid():
+        try:
+            created, errors = requests.leave_import_csv(user=request.user, content=form.cleaned_data["file"].read())
+        except ApplicationError as error:
+            _form_errors(form, error)
+        else:
+            if not errors:
+                messages.success(request, _("%(count)s leave records imported.") % {"count": created})
+                return redirect("attendance-leave-import")
+    return render(request, "attendance/leave_import.html", {"form": form, "errors": sorted(errors.items())})

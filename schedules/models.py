@@ -251,3 +251,32 @@ class ScheduleDay(AgencyOwnedModel):
     @property
     def is_active(self) -> bool:
         return self.cancelled_at is None
+
+
+class CalendarFeed(AgencyOwnedModel):
+    """A secret iCal feed URL (schedules/ical.py) of a person's or a unit's schedule. Only the
+    SHA-256 of the token is stored: the URL is shown once, and revoking it (or the owner losing the
+    scope) makes the old URL answer 404."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    employee = models.ForeignKey("org.Employee", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    unit = models.ForeignKey("org.Unit", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["owner", "revoked_at"], name="sched_feed_owner_revoked")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(employee__isnull=False, unit__isnull=True) | Q(employee__isnull=True, unit__isnull=False),
+                name="sched_feed_person_xor_unit",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"feed {self.id} ({'unit' if self.unit_id else 'person'})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

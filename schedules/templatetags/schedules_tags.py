@@ -1,0 +1,48 @@
+"""Small display helpers of the arrangement pages."""
+
+from __future__ import annotations
+
+from django import template
+
+from schedules.models import Location
+
+register = template.Library()
+
+REGULATION = "PermenPANRB 4/2025"
+SHORT_LABELS = {
+    Location.OFFICE: "WFO",
+    Location.OTHER_OFFICE: "WFO-L",
+    Location.HOME: "WFH",
+    Location.DESIGNATED: "WFA",
+}
+
+
+@register.filter
+def regulation(source: str) -> str:
+    """rules.md gives bare article numbers ("Pasal 13(1)") for PermenPANRB 4/2025: name the
+    regulation in front of them when shown to people (static/js/schedules-form.js does the same)."""
+    source = str(source or "")
+    return f"{REGULATION} {source}" if source.startswith("Pasal ") else source
+
+
+@register.filter
+def short_location(value: str) -> str:
+    return SHORT_LABELS.get(value, value)
+
+
+@register.filter
+def location_label(value: str) -> str:
+    try:
+        return str(Location(value).label)
+    except ValueError:
+        return value
+
+
+@register.filter
+def blocking(violations) -> list:
+    return [v for v in violations or [] if v.get("severity") in ("hard", "soft")]
+
+
+@register.filter
+def get_count(counts: dict, key: str) -> int:
+    return (counts or {}).get(key, 0)

@@ -1,0 +1,29 @@
+"""Arrangement pages. Notifications link to /arrangements/<id>/ and /schedule/: keep those paths."""
+
+from django.urls import path
+
+from schedules import views
+
+urlpatterns = [
+    path("arrangements/", views.my_requests, name="schedules-my-requests"),
+    path("arrangements/new/", views.request_new, name="schedules-request-new"),
+    path("arrangements/queue/", views.approval_queue, name="schedules-queue"),
+    path("arrangements/queue/approve/", views.queue_bulk_approve, name="schedules-queue-bulk-approve"),
+    path("arrangements/all/", views.all_requests, name="schedules-all-requests"),
+    path("arrangements/<int:arrangement_id>/", views.request_detail, name="schedules-request-detail"),
+    path("arrangements/<int:arrangement_id>/edit/", views.request_edit, name="schedules-request-edit"),
+    path("arrangements/<int:arrangement_id>/<str:action>/", views.request_action, name="schedules-request-action"),
+    path("schedule/", views.my_calendar, name="schedules-my-calendar"),
+    path("schedule/team/", views.team_calendar, name="schedules-team-calendar"),
+    path("schedule/recall/", views.recall, name="schedules-recall"),
+    path("schedule/directives/", views.directives, name="schedules-directives"),
+    path("schedule/delegations/", views.delegations, name="schedules-delegations"),
+    path(
+        "schedule/delegations/<int:delegation_id>/revoke/",
+        views.delegation_revoke,
+        name="schedules-delegation-revoke",
+    ),
+    path("schedule/feeds/", views.feed_create, name="schedules-feed-create"),
+    path("schedule/feeds/<int:feed_id>/revoke/", views.feed_revoke, name="schedules-feed-revoke"),
+    path("schedule/ical/<str:token>.ics", views.ical_feed, name="schedules-ical"),
+]

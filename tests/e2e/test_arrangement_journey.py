@@ -1,0 +1,144 @@
+"""Browser journey of a flexible work arrangement (issue 4), on a 360 px phone, in Indonesian, with
+axe on every page visited: WFH on next Monday and Friday, recommended and approved from the queue,
+both days on the calendar, and a third day of that week refused with CAP_WEEKLY and its source.
+
+The Indonesian catalogue is generated at the end of the project, so the test reads rule codes,
+sources, statuses and the page language, not translated sentences."""
+
+import datetime
+
+import pytest
+
+from tests.e2e.conftest import PHONE, assert_fits_phone, axe, screenshot
+
+pytestmark = pytest.mark.e2e
+
+PASSWORD = "demo-pass-123"  # tests/org/factories.EmployeeFactory
+CAP_SOURCE = "PermenPANRB 4/2025 Pasal 13(1)"
+
+
+def check(page, name: str) -> None:
+    assert page.get_attribute("html", "lang") == "id"
+    assert_fits_phone(page)
+    axe(page)
+    screenshot(page, name)
+
+
+def login(browser, live_server, user):
+    context = browser.new_context(viewport=PHONE, locale="id-ID")
+    page = context.new_page()
+    csp_errors: list[str] = []
+    page.on("console", lambda m: csp_errors.append(m.text) if "Content Security Policy" in m.text else None)
+    page.goto(live_server.url + "/accounts/login/")
+    page.fill("#id_login", user.username)
+    page.fill("#id_password", PASSWORD)
+    page.locator("main button[type=submit]").click()
+    page.wait_for_load_state()
+    page.csp_errors = csp_errors
+    return page
+
+
+def next_monday_and_friday(employee):
+    """The next Monday (at least the lead time ahead) whose Monday, Wednesday and Friday are working days."""
+    from flexwork.approvals.workdays import is_working_day, office_today, working_days_between
+    from flexwork.org.models import Holiday
+    from flexwork.org.selectors import policy_for
+
+    today = office_today(employee)
+    lead = policy_for(agency=employee.agency_id, unit=employee.unit).lead_working_days
+    holidays = set(Holiday.objects.filter(agency_id=employee.agency_id).values_list("date", flat=True))
+    monday = today + datetime.timedelta(days=7 - today.weekday())
+    while True:
+        week = [monday + datetime.timedelta(days=offset) for offset in (0, 2, 4)]
+        if all(is_working_day(day, holidays) for day in week) and working_days_between(today, monday, holidays) >= lead:
+            return monday, monday + datetime.timedelta(days=4)
+        monday += datetime.timedelta(days=7)
+
+
+def fill_request(page, dates, reason: str) -> None:
+    page.select_option("#id_location", "HOME")
+    page.check("#id_date_mode_0")
+    page.fill("#id_dates", ", ".join(day.isoformat() for day in dates))
+    page.fill("#id_reason", reason)
+    page.fill("#id_work_plan-0-description", "Draf laporan triwulan")
+    page.fill("#id_work_plan-0-quantity", "1")
+    page.fill("#id_work_plan-0-unit", "dokumen")
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_wfh_request_recommended_approved_and_the_cap_refused(live_server, browser, org_world):
+    employee = org_world.employee_a.employee
+    monday, friday = next_monday_and_friday(employee)
+    wednesday = monday + datetime.timedelta(days=2)
+
+    # 1. The employee asks for WFH on Monday and Friday; the live check shows the quota and no rule broken.
+    mine = login(browser, live_server, org_world.employee_a)
+    mine.goto(live_server.url + "/arrangements/new/")
+    check(mine, "arr-new")
+    fill_request(mine, [monday, friday], "Menyusun laporan triwulan")
+    mine.locator("#quota-text").wait_for()
+    assert "2" in mine.locator("#quota-text").inner_text()
+    assert mine.locator("#rule-check-result .sched-violation.sev-hard").count() == 0
+    check(mine, "arr-new-checked")
+    mine.locator("#submit-request").click()
+    mine.wait_for_url("**/arrangements/*/")
+    request_url = mine.url
+    arrangement_id = int(request_url.rstrip("/").rsplit("/", 1)[-1])
+    assert mine.get_attribute("#request-status", "data-status") == "submitted"
+    check(mine, "arr-detail-pending")
+    mine.goto(live_server.url + "/arrangements/")
+    assert mine.locator(f"a[href='/arrangements/{arrangement_id}/']").count() == 1
+    check(mine, "arr-my-requests")
+
+    # 2. The supervisor recommends it from the queue.
+    boss = login(browser, live_server, org_world.supervisor_a)
+    boss.goto(live_server.url + "/arrangements/queue/")
+    card = boss.locator(f"#request-{arrangement_id}")
+    card.locator("summary").click()
+    check(boss, "arr-queue-supervisor")
+    card.locator("textarea[name=note]").fill("Setuju, laporan prioritas")
+    card.locator("button[data-action=recommend]").click()
+    boss.wait_for_url("**/arrangements/queue/")
+    assert boss.locator(f"#request-{arrangement_id}").count() == 0
+
+    # 3. The decider (head of the decision-level unit) approves it from the queue.
+    head = login(browser, live_server, org_world.unit_head_a)
+    head.goto(live_server.url + "/arrangements/queue/")
+    check(head, "arr-queue-decider")
+    card = head.locator(f"#request-{arrangement_id}")
+    card.locator("summary").click()
+    card.locator("button[data-action=approve]").click()
+    head.wait_for_url("**/arrangements/queue/")
+    head.goto(request_url)
+    assert head.get_attribute("#request-status", "data-status") == "approved"
+    check(head, "arr-detail-approved")
+    head.goto(f"{live_server.url}/schedule/team/?unit={org_world.sec_a.id}&date={monday.isoformat()}")
+    check(head, "arr-team-calendar")
+    assert head.locator("#team-calendar td.loc-HOME").count() == 2
+
+    # 4. The employee sees both days on the calendar.
+    for day in (monday, friday):
+        mine.goto(f"{live_server.url}/schedule/?month={day:%Y-%m}")
+        assert mine.locator(f"td[data-date='{day.isoformat()}'][data-location='HOME']").count() == 1
+    check(mine, "arr-my-calendar")
+
+    # 5. A third day in the same week: the live check refuses it with CAP_WEEKLY and its source,
+    #    and so does the server when submitted anyway.
+    mine.goto(live_server.url + "/arrangements/new/")
+    fill_request(mine, [wednesday], "Rapat daring")
+    violation = mine.locator("#rule-check-result [data-code=CAP_WEEKLY]")
+    violation.wait_for()
+    assert CAP_SOURCE in violation.inner_text()
+    assert "sev-hard" in violation.get_attribute("class")
+    check(mine, "arr-cap-live")
+    mine.locator("#submit-request").click()
+    mine.wait_for_load_state()
+    refused = mine.locator("#rule-check-result [data-code=CAP_WEEKLY]")
+    assert refused.count() == 1 and CAP_SOURCE in refused.inner_text()
+    assert wednesday.isoformat() in refused.inner_text()
+    assert mine.locator("#form-errors").count() == 1
+    check(mine, "arr-cap-refused")
+
+    for page in (mine, boss, head):
+        assert not page.csp_errors, page.csp_errors
+        page.context.close()

@@ -34,18 +34,20 @@ from schedules.models import ArrangementRequest, DaySource, Directive, Location,
 
 HARD, SOFT, INFO = "hard", "soft", "info"
 
-# The Source column of rules.md §3, verbatim.
+# The Source column of rules.md §3, with the regulation named where rules.md gives a bare article of
+# PermenPANRB 4/2025 (as api.md's example does: "PermenPANRB 4/2025 Pasal 13(1)"), so the source
+# reads the same in the API and on every page.
 SOURCES = {
     "ELIG_POSITION": "PermenPANRB 4/2025 (task criteria)",
-    "ELIG_SANCTION": "Pasal 25",
-    "ELIG_NEW_IN_POST": "Pasal 25",
-    "CAP_WEEKLY": "Pasal 13(1)",
+    "ELIG_SANCTION": "PermenPANRB 4/2025 Pasal 25",
+    "ELIG_NEW_IN_POST": "PermenPANRB 4/2025 Pasal 25",
+    "CAP_WEEKLY": "PermenPANRB 4/2025 Pasal 13(1)",
     "OVERLAP": "kebijakan instansi",
     "LEAD_TIME": "kebijakan instansi",
     "MAX_SPAN": "kebijakan instansi",
-    "LOCATION_NOT_DESIGNATED": "Pasal 12(1)(c)",
-    "EVIDENCE_REQUIRED": "Pasal 10, 13",
-    "WORK_PLAN_REQUIRED": "Pasal 7; PermenPANRB 6/2022",
+    "LOCATION_NOT_DESIGNATED": "PermenPANRB 4/2025 Pasal 12(1)(c)",
+    "EVIDENCE_REQUIRED": "PermenPANRB 4/2025 Pasal 10, 13",
+    "WORK_PLAN_REQUIRED": "PermenPANRB 4/2025 Pasal 7; PermenPANRB 6/2022",
     "DYN_WINDOW": "Perpres 21/2023 Pasal 9",
     "DYN_CORE": "Perpres 21/2023 Pasal 9",
     "DYN_WEEKLY_TOTAL": "Perpres 21/2023 Pasal 9",

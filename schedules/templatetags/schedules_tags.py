@@ -8,21 +8,12 @@ from schedules.models import Location
 
 register = template.Library()
 
-REGULATION = "PermenPANRB 4/2025"
 SHORT_LABELS = {
     Location.OFFICE: "WFO",
     Location.OTHER_OFFICE: "WFO-L",
     Location.HOME: "WFH",
     Location.DESIGNATED: "WFA",
 }
-
-
-@register.filter
-def regulation(source: str) -> str:
-    """rules.md gives bare article numbers ("Pasal 13(1)") for PermenPANRB 4/2025: name the
-    regulation in front of them when shown to people (static/js/schedules-form.js does the same)."""
-    source = str(source or "")
-    return f"{REGULATION} {source}" if source.startswith("Pasal ") else source
 
 
 @register.filter

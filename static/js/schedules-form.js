@@ -7,7 +7,6 @@
   "use strict";
   var form = document.getElementById("arrangement-form");
   if (!form) return;
-  var REGULATION = "PermenPANRB 4/2025 ";
   var section = document.getElementById("rule-check");
   var result = document.getElementById("rule-check-result");
   var timer = null;
@@ -185,7 +184,7 @@
       item.appendChild(el("span", "sched-sev", section.getAttribute(label)));
       item.appendChild(el("span", "sched-msg", v.message));
       var source = el("span", "sched-source", section.getAttribute("data-source") + " ");
-      source.appendChild(el("cite", "", (v.source.indexOf("Pasal ") === 0 ? REGULATION : "") + v.source));
+      source.appendChild(el("cite", "", v.source));
       item.appendChild(source);
       if (v.dates && v.dates.length) {
         item.appendChild(el("span", "sched-dates", section.getAttribute("data-days") + " " + v.dates.join(", ")));

@@ -67,7 +67,7 @@ def test_a_third_day_in_the_week_is_refused_with_the_rule_and_its_source(client_
 
     error = assert_error(response, 400, code="policy_violation")
     assert error["violations"][0]["code"] == "CAP_WEEKLY"
-    assert error["violations"][0]["source"] == "Pasal 13(1)"
+    assert error["violations"][0]["source"] == "PermenPANRB 4/2025 Pasal 13(1)"
     assert error["violations"][0]["dates"] == [d.isoformat() for d in days(monday, 0, 1, 2)]
     assert not ArrangementRequest.objects.exists()
 

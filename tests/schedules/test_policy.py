@@ -61,8 +61,8 @@ def test_a_plain_request_breaks_no_rule_and_every_source_is_the_rules_md_text(em
     result = check(employee_a, days(monday, 0, 4))
 
     assert result.violations == []
-    assert SOURCES["CAP_WEEKLY"] == "Pasal 13(1)"
-    assert SOURCES["WORK_PLAN_REQUIRED"] == "Pasal 7; PermenPANRB 6/2022"
+    assert SOURCES["CAP_WEEKLY"] == "PermenPANRB 4/2025 Pasal 13(1)"
+    assert SOURCES["WORK_PLAN_REQUIRED"] == "PermenPANRB 4/2025 Pasal 7; PermenPANRB 6/2022"
     assert len(SOURCES) == 19
 
 
@@ -142,7 +142,7 @@ def test_cap_weekly_allows_two_days_and_refuses_a_third(employee_a, monday):
 
     found = by_code(check(employee_a, days(monday, 0, 1, 2)), "CAP_WEEKLY")
     assert found[0].severity == "hard"
-    assert found[0].source == "Pasal 13(1)"
+    assert found[0].source == "PermenPANRB 4/2025 Pasal 13(1)"
 
 
 def test_cap_weekly_counts_approved_days_plus_this_request(employee_a, supervisor_a, unit_head_a, monday):

@@ -24,7 +24,15 @@ from flexwork.common.exceptions import ApplicationError, ConflictError
 @require_GET
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html", {"now": timezone.now()})
+    from flexwork.org.scope import SUPERVISOR, UNIT_HEAD, scope_for
+    from flexwork.reports.dashboards import me_dashboard
+
+    scope = scope_for(request.user)
+    context = {"now": timezone.now()}
+    if scope.agency_id is not None:  # staff of an agency: their day, schedule, requests and targets
+        context["me"] = me_dashboard(user=scope)
+        context["leads_team"] = bool(scope.roles & {SUPERVISOR, UNIT_HEAD})
+    return render(request, "home.html", context)
 
 
 @require_GET

@@ -57,6 +57,8 @@ def client_for(user) -> APIClient:
         ),
         ("rekap.xlsx", xlsx_bytes(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
     ],
+    # Named ids: the generated Office files carry timestamps, and pytest-xdist workers must agree on ids.
+    ids=["pdf", "jpeg", "png", "docx", "xlsx"],
 )
 def test_it_accepts_each_allowed_type_by_content(alice, name, content, media_type, extension, evidence_root):
     evidence = evidence_upload(user=alice, uploaded_file=upload(name, content))

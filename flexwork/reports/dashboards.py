@@ -1,0 +1,512 @@
+"""Dashboard data for HR (and unit heads on their subtree), supervisors and employees.
+
+Every panel is one set-based query; the number of queries is fixed whatever the agency's size.
+Results are cached for a minute under a key of the agency, the viewer's scope, the filters and the
+language, so two viewers with different reach never share an entry."""
+
+from __future__ import annotations
+
+import datetime
+import zoneinfo
+from decimal import Decimal
+
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.http import Http404
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from flexwork.common.exceptions import ApplicationError
+from flexwork.org import scope as org_scope
+from flexwork.org.models import Unit
+
+CACHE_SECONDS = 60
+TREND_WEEKS = 12
+MAX_RANGE_DAYS = 400
+DASHBOARD_ROLES = {org_scope.HR_ADMIN, org_scope.AGENCY_HEAD, org_scope.UNIT_HEAD}
+AGE_BUCKETS = ("0-1", "2-3", "4-7", "8+")
+
+
+def _rows(sql: str, params: dict) -> list[dict]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [c.name for c in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _today(scope: org_scope.UserScope) -> datetime.date:
+    return timezone.now().astimezone(zoneinfo.ZoneInfo(scope.office_time_zone or "Asia/Jakarta")).date()
+
+
+def _pct(part, whole) -> float | None:
+    if not whole:
+        return None
+    return round(float(Decimal(100) * Decimal(part) / Decimal(whole)), 1)
+
+
+def _scope_key(scope: org_scope.UserScope) -> str:
+    if scope.agency_wide:
+        return "agency"
+    return "units-" + "-".join(str(i) for i in sorted(scope.headed_unit_ids)) + f"-e{scope.employee_id}"
+
+
+def _cache_key(kind: str, scope: org_scope.UserScope, *parts) -> str:
+    language = translation.get_language() or "id"
+    return ":".join(["dash", kind, str(scope.agency_id), _scope_key(scope), *map(str, parts), language])
+
+
+def parse_range(date_from, date_to, today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    end = date_to or today
+    start = date_from or (end - datetime.timedelta(weeks=TREND_WEEKS) + datetime.timedelta(days=1))
+    if start > end:
+        message = _("The start date must not be after the end date.")
+        raise ApplicationError(message, code="invalid_range", fields={"date_from": [message]})
+    if (end - start).days > MAX_RANGE_DAYS:
+        message = _("Choose a range of at most %(days)s days.") % {"days": MAX_RANGE_DAYS}
+        raise ApplicationError(message, code="invalid_range", fields={"date_from": [message]})
+    return start, end
+
+
+# ---------------------------------------------------------------------------- HR
+
+SUBTREE = "SELECT id FROM org_unit WHERE agency_id = %(agency)s AND path @> ARRAY[%(unit)s]::int[]"
+
+HR_TODAY_SQL = f"""
+SELECT u.id AS unit_id, u.code, u.name, coalesce(sd.location, 'OFFICE') AS location,
+       (ce.id IS NOT NULL) AS checked_in, count(*) AS n
+FROM org_employee e
+JOIN org_unit u ON u.id = e.unit_id
+LEFT JOIN schedules_scheduleday sd
+       ON sd.employee_id = e.id AND sd.local_date = %(today)s AND sd.cancelled_at IS NULL
+LEFT JOIN attendance_checkevent ce ON ce.employee_id = e.id AND ce.local_date = %(today)s AND ce.kind = 'IN'
+WHERE e.agency_id = %(agency)s AND e.is_active AND e.unit_id IN ({SUBTREE})
+GROUP BY u.id, u.code, u.name, coalesce(sd.location, 'OFFICE'), (ce.id IS NOT NULL)
+ORDER BY u.code
+"""
+
+HR_TRENDS_SQL = f"""
+SELECT to_char(date_trunc('week', d.local_date), 'IYYY-"W"IW') AS week,
+    count(*) FILTER (WHERE d.is_working_day AND (d.absence IS NULL OR d.absence = 'TK')) AS due,
+    count(*) FILTER (WHERE d.check_in_at IS NOT NULL OR d.check_out_at IS NOT NULL) AS present,
+    count(*) FILTER (WHERE d.absence = 'TK') AS tk,
+    count(*) FILTER (WHERE d.location IN ('HOME', 'DESIGNATED', 'OTHER_OFFICE')) AS flexible
+FROM attendance_daystatus d
+WHERE d.agency_id = %(agency)s AND d.local_date BETWEEN %(start)s AND %(end)s AND d.unit_id IN ({SUBTREE})
+GROUP BY 1 ORDER BY 1
+"""
+
+HR_COMPLIANCE_SQL = f"""
+SELECT u.code, u.name, sum(d.required_minutes) AS required, sum(d.credited_minutes) AS credited,
+    count(*) FILTER (WHERE d.absence = 'TK') AS tk, count(*) FILTER (WHERE d.missing_log) AS missing_logs
+FROM attendance_daystatus d JOIN org_unit u ON u.id = d.unit_id
+WHERE d.agency_id = %(agency)s AND d.local_date BETWEEN %(start)s AND %(end)s AND d.unit_id IN ({SUBTREE})
+GROUP BY u.code, u.name ORDER BY u.code
+"""
+
+HR_PENDING_SQL = f"""
+SELECT kind, CASE WHEN age <= 1 THEN '0-1' WHEN age <= 3 THEN '2-3' WHEN age <= 7 THEN '4-7' ELSE '8+' END AS bucket,
+       count(*) AS n
+FROM (
+    SELECT 'arrangement' AS kind, %(today)s::date - (r.submitted_at AT TIME ZONE 'UTC')::date AS age
+    FROM schedules_arrangementrequest r JOIN org_employee e ON e.id = r.employee_id
+    WHERE r.agency_id = %(agency)s AND r.status IN ('submitted', 'recommended') AND e.unit_id IN ({SUBTREE})
+    UNION ALL
+    SELECT 'leave', %(today)s::date - (r.submitted_at AT TIME ZONE 'UTC')::date
+    FROM attendance_leaverequest r JOIN org_employee e ON e.id = r.employee_id
+    WHERE r.agency_id = %(agency)s AND r.status IN ('submitted', 'recommended') AND e.unit_id IN ({SUBTREE})
+    UNION ALL
+    SELECT 'correction', %(today)s::date - (r.submitted_at AT TIME ZONE 'UTC')::date
+    FROM attendance_attendancecorrection r JOIN org_employee e ON e.id = r.employee_id
+    WHERE r.agency_id = %(agency)s AND r.status IN ('submitted', 'recommended') AND e.unit_id IN ({SUBTREE})
+) x GROUP BY 1, 2
+"""
+
+HR_PREDIKAT_SQL = f"""
+SELECT ev.predikat, count(*) AS n,
+    (SELECT ur.result FROM performance_unitresult ur
+      WHERE ur.unit_id = %(unit)s AND ur.year = extract(year FROM %(end)s::date)) AS unit_result
+FROM performance_evaluation ev
+JOIN performance_skp s ON s.id = ev.skp_id
+JOIN org_employee e ON e.id = s.employee_id
+WHERE ev.agency_id = %(agency)s AND ev.period_end BETWEEN %(start)s AND %(end)s AND e.unit_id IN ({SUBTREE})
+GROUP BY ev.predikat
+"""
+
+HR_FWA_SQL = """
+WITH u AS (
+    SELECT coalesce(un.fwa_start_date, a.fwa_start_date) AS fwa_start, p.fwa_monitoring_months AS months
+    FROM org_unit un JOIN org_agency a ON a.id = un.agency_id JOIN org_agencypolicy p ON p.agency_id = a.id
+    WHERE un.id = %(unit)s
+),
+w AS (
+    SELECT label, CASE label WHEN 'before' THEN (fwa_start - make_interval(months => months))::date ELSE fwa_start END
+               AS date_from,
+           CASE label WHEN 'before' THEN fwa_start - 1
+                ELSE least((fwa_start + make_interval(months => months))::date - 1, %(today)s::date) END AS date_to
+    FROM u CROSS JOIN (VALUES ('before'), ('after')) v(label) WHERE fwa_start IS NOT NULL
+)
+SELECT w.label, w.date_from, w.date_to,
+    count(d.id) FILTER (WHERE d.is_working_day AND (d.absence IS NULL OR d.absence = 'TK')) AS due,
+    count(d.id) FILTER (WHERE d.check_in_at IS NOT NULL OR d.check_out_at IS NOT NULL) AS present,
+    count(d.id) FILTER (WHERE d.absence = 'TK') AS tk
+FROM w LEFT JOIN attendance_daystatus d
+    ON d.agency_id = %(agency)s AND d.local_date BETWEEN w.date_from AND w.date_to
+   AND d.unit_id IN (SELECT id FROM org_unit WHERE agency_id = %(agency)s AND path @> ARRAY[%(unit)s]::int[])
+GROUP BY w.label, w.date_from, w.date_to ORDER BY w.date_from
+"""
+
+HR_OUTPUT_SQL = f"""
+SELECT l.location, count(*) AS entries, sum(l.minutes_spent) AS minutes,
+    count(*) FILTER (WHERE l.verification = 'SESUAI') AS verified
+FROM attendance_worklog l
+WHERE l.agency_id = %(agency)s AND l.local_date BETWEEN %(start)s AND %(end)s AND l.unit_id IN ({SUBTREE})
+GROUP BY l.location ORDER BY l.location
+"""
+
+HR_DECISIONS_SQL = f"""
+SELECT u.code, u.name,
+    count(*) FILTER (WHERE r.status IN ('approved', 'cancelled', 'revoked')) AS approved,
+    count(*) FILTER (WHERE r.status = 'rejected') AS rejected,
+    count(*) FILTER (WHERE r.override_reason <> '') AS overrides
+FROM schedules_arrangementrequest r
+JOIN org_employee e ON e.id = r.employee_id JOIN org_unit u ON u.id = e.unit_id
+WHERE r.agency_id = %(agency)s AND r.decided_at IS NOT NULL
+  AND (r.decided_at AT TIME ZONE 'UTC')::date BETWEEN %(start)s AND %(end)s AND e.unit_id IN ({SUBTREE})
+GROUP BY u.code, u.name ORDER BY u.code
+"""
+
+
+def dashboard_units_for(user):
+    scope = org_scope.scope_for(user)
+    from flexwork.reports.services import report_units_q
+
+    return Unit.objects.filter(report_units_q(scope)).order_by("path")
+
+
+def hr_dashboard(*, user, unit_id: int | None = None, date_from=None, date_to=None) -> dict:
+    scope = org_scope.require_agency(user)
+    if not scope.roles & DASHBOARD_ROLES:
+        raise PermissionDenied(_("Your role does not allow this dashboard."))
+    today = _today(scope)
+    start, end = parse_range(date_from, date_to, today)
+    key = _cache_key("hr", scope, unit_id, start, end, today)
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    from flexwork.reports.services import default_unit_for, report_units_q
+
+    if unit_id is None:
+        unit = default_unit_for(scope)
+    else:
+        unit = Unit.objects.filter(report_units_q(scope), id=unit_id).first()
+    if unit is None:
+        raise Http404(_("No such unit."))
+    params = {"agency": scope.agency_id, "unit": unit.id, "start": start, "end": end, "today": today}
+    data = {
+        "unit": {"id": unit.id, "code": unit.code, "name": unit.name},
+        "date_from": start,
+        "date_to": end,
+        "today": today,
+        **_hr_today(_rows(HR_TODAY_SQL, params)),
+        "trends": _hr_trends(_rows(HR_TRENDS_SQL, params)),
+        "compliance": [
+            {
+                "code": r["code"],
+                "name": r["name"],
+                "hours_pct": _pct(r["credited"], r["required"]),
+                "tk": r["tk"],
+                "missing_logs": r["missing_logs"],
+            }
+            for r in _rows(HR_COMPLIANCE_SQL, params)
+        ],
+        "pending": _hr_pending(_rows(HR_PENDING_SQL, params)),
+        "predikat": _hr_predikat(_rows(HR_PREDIKAT_SQL, params)),
+        "fwa": [
+            {
+                "window": r["label"],
+                "date_from": r["date_from"],
+                "date_to": r["date_to"],
+                "attendance_pct": _pct(r["present"], r["due"]),
+                "tk": r["tk"],
+            }
+            for r in _rows(HR_FWA_SQL, params)
+        ],
+        "output": [
+            {"location": r["location"], "entries": r["entries"], "hours": round((r["minutes"] or 0) / 60, 1)}
+            | {"verified": r["verified"]}
+            for r in _rows(HR_OUTPUT_SQL, params)
+        ],
+        "decisions": [
+            {
+                "code": r["code"],
+                "name": r["name"],
+                "approved": r["approved"],
+                "rejected": r["rejected"],
+                "overrides": r["overrides"],
+                "refusal_pct": _pct(r["rejected"], r["approved"] + r["rejected"]),
+            }
+            for r in _rows(HR_DECISIONS_SQL, params)
+        ],
+    }
+    cache.set(key, data, CACHE_SECONDS)
+    return data
+
+
+def _hr_today(rows: list[dict]) -> dict:
+    by_location: dict[str, dict] = {}
+    units: dict[str, dict] = {}
+    for r in rows:
+        cell = by_location.setdefault(r["location"], {"location": r["location"], "checked_in": 0, "not_yet": 0})
+        cell["checked_in" if r["checked_in"] else "not_yet"] += r["n"]
+        unit = units.setdefault(r["code"], {"code": r["code"], "name": r["name"], "headcount": 0, "away": 0})
+        unit["headcount"] += r["n"]
+        if r["location"] != "OFFICE":
+            unit["away"] += r["n"]
+    coverage = [u | {"away_pct": _pct(u["away"], u["headcount"])} for u in units.values()]
+    return {"today_by_location": sorted(by_location.values(), key=lambda c: c["location"]), "coverage": coverage}
+
+
+def _hr_trends(rows: list[dict]) -> list[dict]:
+    return [
+        {
+            "week": r["week"],
+            "attendance_pct": _pct(r["present"], r["due"]),
+            "tk": r["tk"],
+            "flexible_days": r["flexible"],
+        }
+        for r in rows
+    ]
+
+
+def _hr_pending(rows: list[dict]) -> list[dict]:
+    counts = {(r["kind"], r["bucket"]): r["n"] for r in rows}
+    return [
+        {"kind": kind, **{bucket: counts.get((kind, bucket), 0) for bucket in AGE_BUCKETS}}
+        for kind in ("arrangement", "leave", "correction")
+    ]
+
+
+def _hr_predikat(rows: list[dict]) -> dict:
+    from performance.models import Predikat
+    from performance.selectors import distribution_warnings
+
+    counts = {r["predikat"]: r["n"] for r in rows}
+    result = rows[0]["unit_result"] if rows else None
+    total = sum(counts.values())
+    return {
+        "unit_result": result,
+        "total": total,
+        "rows": [
+            {
+                "predikat": p.value,
+                "label": str(p.label),
+                "count": counts.get(p.value, 0),
+                "pct": _pct(counts.get(p, 0), total),
+            }
+            for p in Predikat
+        ],
+        "warnings": distribution_warnings(result=result, counts=counts),
+    }
+
+
+# ---------------------------------------------------------------------------- supervisor
+
+TEAM_TODAY_SQL = """
+SELECT e.id, e.nip, e.name, u.code AS unit_code, coalesce(sd.location, 'OFFICE') AS location,
+    ci.at AS check_in_at, co.at AS check_out_at, ci.flagged AS flagged, lv.kind AS leave_kind
+FROM org_employee e
+JOIN org_unit u ON u.id = e.unit_id
+LEFT JOIN schedules_scheduleday sd ON sd.employee_id = e.id AND sd.local_date = %(today)s AND sd.cancelled_at IS NULL
+LEFT JOIN attendance_checkevent ci ON ci.employee_id = e.id AND ci.local_date = %(today)s AND ci.kind = 'IN'
+LEFT JOIN attendance_checkevent co ON co.employee_id = e.id AND co.local_date = %(today)s AND co.kind = 'OUT'
+LEFT JOIN LATERAL (
+    SELECT l.kind FROM attendance_leaverequest l WHERE l.employee_id = e.id AND l.status = 'approved'
+      AND %(today)s BETWEEN l.date_from AND l.date_to LIMIT 1
+) lv ON true
+WHERE e.agency_id = %(agency)s AND e.is_active AND e.id <> %(me)s
+  AND (e.supervisor_id = %(me)s OR e.unit_id IN (
+        SELECT id FROM org_unit WHERE agency_id = %(agency)s AND path && %(headed)s::int[]))
+ORDER BY u.code, e.name
+LIMIT 300
+"""
+
+PENDING_DECISIONS_SQL = """
+SELECT kind, count(*) AS n, min(submitted_at) AS oldest FROM (
+    SELECT 'arrangement' AS kind, r.submitted_at FROM schedules_arrangementrequest r
+    WHERE r.agency_id = %(agency)s AND r.status IN ('submitted', 'recommended')
+      AND ((r.step = 'RECOMMEND' AND r.recommender_id = %(me)s) OR (r.step = 'DECIDE' AND r.decider_id = %(me)s)
+           OR r.escalated_to_id = %(me)s)
+    UNION ALL
+    SELECT 'leave', r.submitted_at FROM attendance_leaverequest r
+    WHERE r.agency_id = %(agency)s AND r.status IN ('submitted', 'recommended')
+      AND ((r.step = 'RECOMMEND' AND r.recommender_id = %(me)s) OR (r.step = 'DECIDE' AND r.decider_id = %(me)s)
+           OR r.escalated_to_id = %(me)s)
+    UNION ALL
+    SELECT 'correction', r.submitted_at FROM attendance_attendancecorrection r
+    WHERE r.agency_id = %(agency)s AND r.status IN ('submitted', 'recommended')
+      AND ((r.step = 'RECOMMEND' AND r.recommender_id = %(me)s) OR (r.step = 'DECIDE' AND r.decider_id = %(me)s)
+           OR r.escalated_to_id = %(me)s)
+) x GROUP BY kind ORDER BY kind
+"""
+
+CURRENT_PLANS_SQL = """
+SELECT e.nip, e.name, i.id AS indicator_id, i.description, i.direction, pp.period_start, pp.period_end,
+       pp.target_min, pp.target_max, r.value AS realised
+FROM performance_periodplan pp
+JOIN performance_indicator i ON i.id = pp.indicator_id
+JOIN performance_rhk rh ON rh.id = i.rhk_id
+JOIN performance_skp s ON s.id = rh.skp_id AND s.status = 'APPROVED'
+JOIN org_employee e ON e.id = s.employee_id
+LEFT JOIN performance_realisation r ON r.period_plan_id = pp.id
+WHERE pp.agency_id = %(agency)s AND %(today)s BETWEEN pp.period_start AND pp.period_end AND e.id = ANY(%(people)s)
+ORDER BY e.name, i.id
+LIMIT 500
+"""
+
+LOGS_TO_VERIFY_SQL = """
+SELECT l.id, l.local_date, e.name, l.description, count(*) OVER () AS total
+FROM attendance_worklog l JOIN org_employee e ON e.id = l.employee_id
+WHERE l.agency_id = %(agency)s AND l.supervisor_id = %(me)s AND l.verification IS NULL
+ORDER BY l.local_date, l.id
+LIMIT 10
+"""
+
+HOLIDAYS_SQL = "SELECT date FROM org_holiday WHERE agency_id = %(agency)s AND date BETWEEN %(start)s AND %(end)s"
+
+
+def _targets(params: dict, people: list[int], today: datetime.date, at_risk_only: bool) -> list[dict]:
+    """Current period plans of `people` with achievement and the at-risk test of rules.md §5."""
+    from performance.calculations import achievement, progress
+
+    if not people:
+        return []
+    plans = _rows(CURRENT_PLANS_SQL, params | {"people": people})
+    if not plans:
+        return []
+    start = min(p["period_start"] for p in plans)
+    end = max(p["period_end"] for p in plans)
+    holidays = {r["date"] for r in _rows(HOLIDAYS_SQL, params | {"start": start, "end": end})}
+    out = []
+    for plan in plans:
+        lower = plan["direction"] == "LOWER"
+        shown = progress(
+            target=plan["target_min"],
+            actual=plan["realised"],
+            on_date=today,
+            period_start=plan["period_start"],
+            period_end=plan["period_end"],
+            holidays=holidays,
+            at_risk_ratio=Decimal("0.8"),
+            lower_is_better=lower,
+        )
+        if at_risk_only and not shown.at_risk:
+            continue
+        out.append(
+            {
+                "nip": plan["nip"],
+                "name": plan["name"],
+                "indicator": plan["description"],
+                "target": plan["target_min"],
+                "realised": plan["realised"],
+                "expected": shown.expected,
+                "at_risk": shown.at_risk,
+                "achievement_pct": None
+                if plan["realised"] is None
+                else achievement(
+                    realised=plan["realised"],
+                    target_min=plan["target_min"],
+                    target_max=plan["target_max"],
+                    lower_is_better=lower,
+                ),
+            }
+        )
+    return out
+
+
+def supervisor_dashboard(*, user) -> dict:
+    scope = org_scope.require_agency(user)
+    if not scope.roles & {org_scope.SUPERVISOR, org_scope.UNIT_HEAD, org_scope.DECIDER}:
+        raise PermissionDenied(_("Your role does not allow this dashboard."))
+    today = _today(scope)
+    key = _cache_key("supervisor", scope, today)
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    params = {
+        "agency": scope.agency_id,
+        "me": scope.employee_id,
+        "today": today,
+        "headed": list(scope.headed_unit_ids),
+    }
+    team = _rows(TEAM_TODAY_SQL, params)
+    logs = _rows(LOGS_TO_VERIFY_SQL, params)
+    data = {
+        "today": today,
+        "team": team,
+        "pending": _rows(PENDING_DECISIONS_SQL, params),
+        "targets_at_risk": _targets(params, [m["id"] for m in team], today, at_risk_only=True),
+        "logs_to_verify": logs,
+        "logs_to_verify_total": logs[0]["total"] if logs else 0,
+    }
+    cache.set(key, data, CACHE_SECONDS)
+    return data
+
+
+# ---------------------------------------------------------------------------- employee
+
+MY_DAYS_SQL = """
+SELECT sd.local_date, sd.location, sd.planned_start, sd.planned_end
+FROM schedules_scheduleday sd
+WHERE sd.employee_id = %(me)s AND sd.cancelled_at IS NULL AND sd.local_date BETWEEN %(today)s AND %(until)s
+ORDER BY sd.local_date
+"""
+
+MY_TODAY_SQL = """
+SELECT (SELECT at FROM attendance_checkevent WHERE employee_id = %(me)s AND local_date = %(today)s AND kind = 'IN')
+           AS check_in_at,
+       (SELECT at FROM attendance_checkevent WHERE employee_id = %(me)s AND local_date = %(today)s AND kind = 'OUT')
+           AS check_out_at,
+       (SELECT arrival FROM attendance_daystatus WHERE employee_id = %(me)s AND local_date = %(today)s) AS arrival
+"""
+
+MY_REQUESTS_SQL = """
+SELECT * FROM (
+    SELECT 'arrangement' AS kind, r.id, r.status, r.first_date AS date_from, r.last_date AS date_to, r.location AS what,
+           r.updated_at
+    FROM schedules_arrangementrequest r WHERE r.employee_id = %(me)s AND r.status IN ('draft', 'submitted',
+        'recommended', 'returned')
+    UNION ALL
+    SELECT 'leave', r.id, r.status, r.date_from, r.date_to, r.kind, r.updated_at
+    FROM attendance_leaverequest r WHERE r.employee_id = %(me)s AND r.status IN ('draft', 'submitted',
+        'recommended', 'returned')
+) x ORDER BY updated_at DESC LIMIT 10
+"""
+
+
+def me_dashboard(*, user) -> dict:
+    scope = org_scope.require_agency(user)
+    today = _today(scope)
+    key = _cache_key("me", scope, scope.employee_id, today)
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    params = {
+        "agency": scope.agency_id,
+        "me": scope.employee_id,
+        "today": today,
+        "until": today + datetime.timedelta(days=14),
+    }
+    days = _rows(MY_DAYS_SQL, params)
+    today_row = _rows(MY_TODAY_SQL, params)[0]
+    planned_today = next((d for d in days if d["local_date"] == today), None)
+    data = {
+        "today": today,
+        "location": planned_today["location"] if planned_today else "OFFICE",
+        **today_row,
+        "upcoming": [d for d in days if d["local_date"] > today],
+        "requests": _rows(MY_REQUESTS_SQL, params),
+        "targets": _targets(params, [scope.employee_id], today, at_risk_only=False),
+    }
+    cache.set(key, data, CACHE_SECONDS)
+    return data

@@ -1,0 +1,32 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from flexwork.reports.models import ReportKind
+
+
+class ReportRequestForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Report"), choices=ReportKind.choices)
+    unit = forms.TypedChoiceField(label=_("Unit (with its subtree)"), coerce=int)
+    period = forms.CharField(
+        label=_("Period"),
+        max_length=7,
+        help_text=_("A month as 2026-03; performance also 2026-Q1, 2026-S1 or 2026; discipline 2026."),
+    )
+    months = forms.IntegerField(
+        label=_("Months before and after (FWA monitoring)"), min_value=1, max_value=12, required=False
+    )
+    refresh = forms.BooleanField(label=_("Compute again even if a run exists"), required=False)
+
+    def __init__(self, *args, units=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = [(u.id, f"{u.code} · {u.name}") for u in units]
+
+
+class DashboardFilterForm(forms.Form):
+    unit = forms.TypedChoiceField(label=_("Unit (with its subtree)"), coerce=int, required=False)
+    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, units=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = [(u.id, f"{u.code} · {u.name}") for u in units]

@@ -1,0 +1,376 @@
+"""What each report kind computes: one set-based SQL statement per kind, run inside PostgreSQL and
+streamed out with COPY (flexwork.reports.exports). No Python loop ever walks the source rows.
+
+Every statement takes the same named parameters (%(agency)s, %(scope_unit)s, %(start)s, %(end)s,
+plus the kind's own) and returns rows ordered by unit code and NIP: the canonical CSV whose SHA-256
+is the run's checksum. Rows are grouped by the unit snapshot stored on the daily rows (rules.md §6);
+performance rows, which have no daily snapshot, use the employee's current unit.
+
+Column names are stable English identifiers (they are the CSV header, read by scripts); pages and
+the PDF show translated labels."""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext_lazy as _
+
+from flexwork.reports.models import ReportKind
+
+LEAVE_CODES = "('C-CT','C-CB','C-CS','C-CM','C-CAP','C-CLTN','S','I')"
+FLEXIBLE = "('HOME','DESIGNATED','OTHER_OFFICE')"
+LATE = "('TL1','TL2','TL3','TL4')"
+EARLY = "('PSW1','PSW2','PSW3','PSW4')"
+
+# The units of the run's scope: the scope unit and its subtree (GIN index on org_unit.path).
+SCOPE_UNITS = """su AS (
+    SELECT u.id, u.code, u.name, u.fwa_start_date
+    FROM org_unit u
+    WHERE u.agency_id = %(agency)s AND u.path @> ARRAY[%(scope_unit)s]::int[]
+)"""
+
+
+def achievement_sql(*, realised: str, target_min: str, target_max: str, direction: str) -> str:
+    """rules.md §5 in SQL (the same arithmetic as performance.calculations.achievement), 2 places."""
+    return f"""round(CASE
+        WHEN {realised} IS NULL THEN NULL
+        WHEN {direction} = 'LOWER' THEN
+            CASE WHEN {realised} <= {target_max} THEN 100 ELSE 100 * {target_max} / {realised} END
+        WHEN {target_min} = {target_max} THEN
+            CASE WHEN {target_min} = 0 THEN 100 ELSE 100 * {realised} / {target_min} END
+        WHEN {realised} < {target_min} THEN 100 * {realised} / {target_min}
+        WHEN {realised} <= {target_max} THEN 100
+        ELSE 100 * {realised} / {target_max}
+    END, 2)"""
+
+
+COMPLIANCE_SQL = f"""
+WITH {SCOPE_UNITS},
+days AS (
+    SELECT d.employee_id, d.unit_id, d.local_date, d.location, d.is_working_day, d.check_in_at, d.check_out_at,
+           d.arrival, d.departure, d.absence, d.worked_minutes, d.required_minutes, d.credited_minutes,
+           d.flagged, d.missing_log, sd.location AS planned_location,
+           coalesce(ar.override_reason, '') <> '' AS overridden
+    FROM attendance_daystatus d
+    JOIN su ON su.id = d.unit_id
+    LEFT JOIN schedules_scheduleday sd
+           ON sd.employee_id = d.employee_id AND sd.local_date = d.local_date AND sd.cancelled_at IS NULL
+    LEFT JOIN schedules_arrangementrequest ar ON ar.id = sd.arrangement_id
+    WHERE d.agency_id = %(agency)s AND d.local_date BETWEEN %(start)s AND %(end)s
+),
+weeks AS (
+    SELECT w.employee_id, string_agg(w.label, ' ' ORDER BY w.label) AS labels
+    FROM (
+        SELECT d.employee_id, to_char(date_trunc('week', d.local_date), 'IYYY-"W"IW') AS label
+        FROM attendance_daystatus d
+        JOIN su ON su.id = d.unit_id
+        WHERE d.agency_id = %(agency)s AND d.local_date BETWEEN %(week_start)s AND %(week_end)s
+        GROUP BY d.employee_id, date_trunc('week', d.local_date)
+        HAVING sum(d.credited_minutes) < sum(d.required_minutes)
+    ) w
+    GROUP BY w.employee_id
+)
+SELECT su.code AS unit_code, su.name AS unit_name, e.nip, e.name,
+    count(*) FILTER (WHERE d.is_working_day) AS working_days,
+    count(*) FILTER (WHERE d.is_working_day AND coalesce(d.planned_location, 'OFFICE') = 'OFFICE')
+        AS planned_office_days,
+    count(*) FILTER (WHERE d.is_working_day AND d.planned_location IN {FLEXIBLE}) AS planned_flexible_days,
+    count(*) FILTER (WHERE d.check_in_at IS NOT NULL AND d.location = 'OFFICE') AS present_office_days,
+    count(*) FILTER (WHERE d.check_in_at IS NOT NULL AND d.location IN {FLEXIBLE}) AS present_flexible_days,
+    count(*) FILTER (WHERE d.flagged) AS flagged_days,
+    count(*) FILTER (WHERE d.arrival = 'H') AS on_time,
+    count(*) FILTER (WHERE d.arrival IN {LATE}) AS late,
+    count(*) FILTER (WHERE d.departure IN {EARLY}) AS early_leave,
+    count(*) FILTER (WHERE d.arrival = 'HKD') AS no_check_in,
+    count(*) FILTER (WHERE d.departure = 'HKP') AS no_check_out,
+    count(*) FILTER (WHERE d.absence = 'TK') AS tk,
+    count(*) FILTER (WHERE d.absence IN {LEAVE_CODES}) AS leave_days,
+    count(*) FILTER (WHERE d.absence = 'DL') AS official_duty_days,
+    count(*) FILTER (WHERE d.absence = 'LIBUR') AS holidays,
+    round(sum(d.required_minutes) / 60.0, 2) AS required_hours,
+    round(sum(d.credited_minutes) / 60.0, 2) AS credited_hours,
+    round(sum(d.worked_minutes) / 60.0, 2) AS worked_hours,
+    coalesce(w.labels, '') AS weeks_below_requirement,
+    count(*) FILTER (WHERE d.missing_log) AS missing_logs,
+    count(*) FILTER (WHERE d.overridden) AS policy_overrides
+FROM days d
+JOIN su ON su.id = d.unit_id
+JOIN org_employee e ON e.id = d.employee_id
+LEFT JOIN weeks w ON w.employee_id = d.employee_id
+GROUP BY su.code, su.name, e.nip, e.name, w.labels
+ORDER BY su.code, e.nip
+"""
+
+PAYROLL_SQL = f"""
+WITH {SCOPE_UNITS}
+SELECT su.code AS unit_code, su.name AS unit_name, e.nip, e.name,
+    count(*) FILTER (WHERE d.is_working_day) AS working_days,
+    count(*) FILTER (WHERE d.check_in_at IS NOT NULL OR d.check_out_at IS NOT NULL) AS present_days,
+    count(*) FILTER (WHERE d.arrival = 'TL1') AS tl1,
+    count(*) FILTER (WHERE d.arrival = 'TL2') AS tl2,
+    count(*) FILTER (WHERE d.arrival = 'TL3') AS tl3,
+    count(*) FILTER (WHERE d.arrival = 'TL4') AS tl4,
+    count(*) FILTER (WHERE d.arrival = 'HKD') AS hkd,
+    count(*) FILTER (WHERE d.departure = 'PSW1') AS psw1,
+    count(*) FILTER (WHERE d.departure = 'PSW2') AS psw2,
+    count(*) FILTER (WHERE d.departure = 'PSW3') AS psw3,
+    count(*) FILTER (WHERE d.departure = 'PSW4') AS psw4,
+    count(*) FILTER (WHERE d.departure = 'HKP') AS hkp,
+    count(*) FILTER (WHERE d.absence = 'TK') AS tk,
+    count(*) FILTER (WHERE d.absence LIKE 'C-%%') AS leave_days,
+    count(*) FILTER (WHERE d.absence = 'S') AS sick_days,
+    count(*) FILTER (WHERE d.absence = 'I') AS permission_days,
+    count(*) FILTER (WHERE d.absence = 'DL') AS official_duty_days
+FROM attendance_daystatus d
+JOIN su ON su.id = d.unit_id
+JOIN org_employee e ON e.id = d.employee_id
+WHERE d.agency_id = %(agency)s AND d.local_date BETWEEN %(start)s AND %(end)s
+GROUP BY su.code, su.name, e.nip, e.name
+ORDER BY su.code, e.nip
+"""
+
+# PP 94/2021 (rules.md §6): TK days in the calendar year, and the longest run of consecutive TK
+# working days (gaps and islands over working-day rows; weekends and holidays do not break a run).
+DISCIPLINE_SQL = f"""
+WITH {SCOPE_UNITS},
+days AS (
+    SELECT d.employee_id, d.unit_id, d.local_date, d.absence = 'TK' AS tk
+    FROM attendance_daystatus d
+    WHERE d.agency_id = %(agency)s AND d.local_date BETWEEN %(start)s AND %(end)s
+      AND d.is_working_day AND d.absence IS DISTINCT FROM 'LIBUR'
+),
+numbered AS (
+    SELECT employee_id, tk,
+        row_number() OVER (PARTITION BY employee_id ORDER BY local_date)
+        - row_number() OVER (PARTITION BY employee_id, tk ORDER BY local_date) AS island
+    FROM days
+),
+longest AS (
+    SELECT employee_id, max(n) AS n
+    FROM (SELECT employee_id, island, count(*) AS n FROM numbered WHERE tk GROUP BY employee_id, island) runs
+    GROUP BY employee_id
+),
+per_employee AS (
+    SELECT employee_id, count(*) FILTER (WHERE tk) AS tk_days,
+        (array_agg(unit_id ORDER BY local_date DESC))[1] AS unit_id
+    FROM days
+    GROUP BY employee_id
+)
+SELECT su.code AS unit_code, su.name AS unit_name, e.nip, e.name,
+    p.tk_days, coalesce(l.n, 0) AS longest_consecutive_tk,
+    CASE
+        WHEN coalesce(l.n, 0) >= %(consecutive_dismissal)s OR p.tk_days >= 28 THEN 'DISMISSAL'
+        WHEN p.tk_days >= 25 THEN 'PELAKSANA'
+        WHEN p.tk_days >= 21 THEN 'DEMOTION'
+        WHEN p.tk_days >= 17 THEN 'TUKIN_CUT_12M'
+        WHEN p.tk_days >= 14 THEN 'TUKIN_CUT_9M'
+        WHEN p.tk_days >= 11 THEN 'TUKIN_CUT_6M'
+        WHEN p.tk_days >= 7 THEN 'PERNYATAAN_TIDAK_PUAS'
+        WHEN p.tk_days >= 4 THEN 'TEGURAN_TERTULIS'
+        WHEN p.tk_days >= 3 THEN 'TEGURAN_LISAN'
+        ELSE ''
+    END AS band
+FROM per_employee p
+JOIN su ON su.id = p.unit_id
+JOIN org_employee e ON e.id = p.employee_id
+LEFT JOIN longest l ON l.employee_id = p.employee_id
+WHERE p.tk_days > 0
+ORDER BY su.code, e.nip
+"""
+
+ACHIEVEMENT = achievement_sql(
+    realised="r.value", target_min="pp.target_min", target_max="pp.target_max", direction="i.direction"
+)
+
+PERFORMANCE_SQL = f"""
+WITH {SCOPE_UNITS}
+SELECT su.code AS unit_code, su.name AS unit_name, e.nip, e.name,
+    i.id AS indicator_id, i.description AS indicator, i.aspect, i.direction,
+    pp.period_start, pp.period_end, pp.target_min, pp.target_max, r.value AS realisation,
+    {ACHIEVEMENT} AS achievement_pct,
+    (SELECT ev.predikat FROM performance_evaluation ev
+      WHERE ev.skp_id = s.id AND ev.period_start <= %(end)s AND ev.period_end >= %(start)s
+      ORDER BY ev.period_end DESC, ev.id DESC LIMIT 1) AS predikat
+FROM performance_periodplan pp
+JOIN performance_indicator i ON i.id = pp.indicator_id
+JOIN performance_rhk rh ON rh.id = i.rhk_id
+JOIN performance_skp s ON s.id = rh.skp_id
+JOIN org_employee e ON e.id = s.employee_id
+JOIN su ON su.id = e.unit_id
+LEFT JOIN performance_realisation r ON r.period_plan_id = pp.id
+WHERE pp.agency_id = %(agency)s AND s.status <> 'DRAFT'
+  AND pp.period_start <= %(end)s AND pp.period_end >= %(start)s
+ORDER BY su.code, e.nip, pp.period_start, i.id
+"""
+
+# Pasal 35: per unit, the N months before the unit's (else the agency's) fwa_start_date against
+# the N months after it (cut at the end of the asked period).
+FWA_SQL = f"""
+WITH {SCOPE_UNITS},
+windows AS (
+    SELECT su.id, su.code, su.name, coalesce(su.fwa_start_date, a.fwa_start_date) AS fwa_start, w.label,
+        CASE w.label WHEN 'before'
+            THEN (coalesce(su.fwa_start_date, a.fwa_start_date) - make_interval(months => %(months)s))::date
+            ELSE coalesce(su.fwa_start_date, a.fwa_start_date) END AS date_from,
+        CASE w.label WHEN 'before'
+            THEN coalesce(su.fwa_start_date, a.fwa_start_date) - 1
+            ELSE least((coalesce(su.fwa_start_date, a.fwa_start_date)
+                        + make_interval(months => %(months)s))::date - 1, %(end)s::date) END AS date_to
+    FROM su
+    JOIN org_agency a ON a.id = %(agency)s
+    CROSS JOIN (VALUES ('before'), ('after')) AS w(label)
+    WHERE coalesce(su.fwa_start_date, a.fwa_start_date) IS NOT NULL
+),
+attendance AS (
+    SELECT w.id, w.label,
+        count(DISTINCT d.employee_id) AS employees,
+        count(d.id) FILTER (WHERE d.is_working_day AND (d.absence IS NULL OR d.absence = 'TK')) AS days_due,
+        count(d.id) FILTER (WHERE d.check_in_at IS NOT NULL OR d.check_out_at IS NOT NULL) AS present_days,
+        count(d.id) FILTER (WHERE d.absence = 'TK') AS tk_days,
+        count(d.id) FILTER (WHERE d.arrival IN {LATE}) AS late_days,
+        coalesce(sum(d.credited_minutes), 0) AS credited, coalesce(sum(d.required_minutes), 0) AS required
+    FROM windows w
+    LEFT JOIN attendance_daystatus d
+           ON d.agency_id = %(agency)s AND d.unit_id = w.id AND d.local_date BETWEEN w.date_from AND w.date_to
+    GROUP BY w.id, w.label
+),
+performance AS (
+    SELECT w.id, w.label, round(avg({ACHIEVEMENT}), 2) AS avg_achievement
+    FROM windows w
+    JOIN org_employee e ON e.unit_id = w.id
+    JOIN performance_skp s ON s.employee_id = e.id AND s.status <> 'DRAFT'
+    JOIN performance_rhk rh ON rh.skp_id = s.id
+    JOIN performance_indicator i ON i.rhk_id = rh.id
+    JOIN performance_periodplan pp ON pp.indicator_id = i.id
+         AND pp.period_start >= w.date_from AND pp.period_end <= w.date_to
+    JOIN performance_realisation r ON r.period_plan_id = pp.id
+    GROUP BY w.id, w.label
+)
+SELECT w.code AS unit_code, w.name AS unit_name, w.fwa_start AS fwa_start_date, w.label AS "window",
+    w.date_from, w.date_to, a.employees, a.days_due, a.present_days, a.tk_days, a.late_days,
+    round(100.0 * a.present_days / nullif(a.days_due, 0), 2) AS attendance_pct,
+    round(100.0 * a.credited / nullif(a.required, 0), 2) AS hours_fulfilled_pct,
+    p.avg_achievement AS avg_achievement_pct
+FROM windows w
+JOIN attendance a ON a.id = w.id AND a.label = w.label
+LEFT JOIN performance p ON p.id = w.id AND p.label = w.label
+ORDER BY w.code, w.date_from
+"""
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    kind: str
+    sql: str
+    # Columns summed per unit for the unit summary (PDF, page); the exception rows' condition.
+    sum_columns: tuple[str, ...]
+    exception_where: str
+    text_columns: frozenset[str] = field(default_factory=frozenset)
+    exception_label: object = ""
+    period_formats: tuple[str, ...] = ("month",)
+    parameters: tuple[str, ...] = ()
+    employee_rows: bool = True
+
+
+TEXT = frozenset({"unit_code", "unit_name", "nip", "name"})
+
+KINDS: dict[str, KindSpec] = {
+    ReportKind.COMPLIANCE: KindSpec(
+        kind=ReportKind.COMPLIANCE,
+        sql=COMPLIANCE_SQL,
+        sum_columns=(
+            "working_days",
+            "planned_flexible_days",
+            "present_flexible_days",
+            "late",
+            "early_leave",
+            "no_check_out",
+            "tk",
+            "required_hours",
+            "credited_hours",
+            "missing_logs",
+            "policy_overrides",
+        ),  # fmt: skip
+        exception_where="tk > 0 OR weeks_below_requirement <> '' OR missing_logs > 0",
+        text_columns=TEXT | {"weeks_below_requirement"},
+        exception_label=_("Absent without reason, weeks below the requirement or missing output logs"),
+    ),
+    ReportKind.PAYROLL: KindSpec(
+        kind=ReportKind.PAYROLL,
+        sql=PAYROLL_SQL,
+        sum_columns=("working_days", "present_days", "tl1", "tl2", "tl3", "tl4", "psw1", "psw2", "psw3", "psw4", "tk"),
+        exception_where="tk > 0 OR tl4 > 0 OR psw4 > 0",
+        text_columns=TEXT,
+        exception_label=_("Absent without reason, or late or early by more than 90 minutes"),
+    ),
+    ReportKind.DISCIPLINE: KindSpec(
+        kind=ReportKind.DISCIPLINE,
+        sql=DISCIPLINE_SQL,
+        sum_columns=("tk_days",),
+        exception_where="band <> ''",
+        text_columns=TEXT | {"band"},
+        exception_label=_("Employees who reached a band of PP 94/2021 (the decision stays with the official)"),
+        period_formats=("year", "month"),
+    ),
+    ReportKind.PERFORMANCE: KindSpec(
+        kind=ReportKind.PERFORMANCE,
+        sql=PERFORMANCE_SQL,
+        sum_columns=("realisation",),
+        exception_where="achievement_pct IS NULL OR achievement_pct < 80",
+        text_columns=TEXT | {"indicator", "aspect", "direction", "predikat", "period_start", "period_end"},
+        exception_label=_("Indicators below 80% or without a realisation"),
+        period_formats=("month", "quarter", "semester", "year"),
+    ),
+    ReportKind.FWA_MONITORING: KindSpec(
+        kind=ReportKind.FWA_MONITORING,
+        sql=FWA_SQL,
+        sum_columns=("present_days", "days_due", "tk_days", "late_days"),
+        exception_where="\"window\" = 'after' AND tk_days > 0",
+        text_columns=frozenset({"unit_code", "unit_name", "fwa_start_date", "window", "date_from", "date_to"}),
+        exception_label=_("Units with absences without reason after flexible work began"),
+        parameters=("months",),
+        employee_rows=False,
+    ),
+}
+
+# PP 94/2021 bands as shown to people (the CSV keeps the codes).
+BAND_LABELS = {
+    "TEGURAN_LISAN": _("Oral reprimand (3 days)"),
+    "TEGURAN_TERTULIS": _("Written reprimand (4–6 days)"),
+    "PERNYATAAN_TIDAK_PUAS": _("Written statement of dissatisfaction (7–10 days)"),
+    "TUKIN_CUT_6M": _("Allowance cut 25% for 6 months (11–13 days)"),
+    "TUKIN_CUT_9M": _("Allowance cut 25% for 9 months (14–16 days)"),
+    "TUKIN_CUT_12M": _("Allowance cut 25% for 12 months (17–20 days)"),
+    "DEMOTION": _("Demotion one grade for 12 months (21–24 days)"),
+    "PELAKSANA": _("Moved to an executor position (25–27 days)"),
+    "DISMISSAL": _("Dismissal (28 days, or 10 consecutive days)"),
+}
+
+CONSECUTIVE_TK_DISMISSAL = 10
+
+
+def month_bounds(year: int, month: int) -> tuple[datetime.date, datetime.date]:
+    return datetime.date(year, month, 1), datetime.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def iso_weeks_window(start: datetime.date, end: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """Monday of the first and Sunday of the last ISO week whose Thursday falls in [start, end]."""
+    first_thursday = start + datetime.timedelta(days=(3 - start.weekday()) % 7)
+    last_thursday = end - datetime.timedelta(days=(end.weekday() - 3) % 7)
+    return first_thursday - datetime.timedelta(days=3), last_thursday + datetime.timedelta(days=3)
+
+
+def sql_params(*, kind: str, agency_id: int, scope_unit_id: int, start, end, parameters: dict) -> dict:
+    week_start, week_end = iso_weeks_window(start, end)
+    return {
+        "agency": agency_id,
+        "scope_unit": scope_unit_id,
+        "start": start,
+        "end": end,
+        "week_start": week_start,
+        "week_end": week_end,
+        "months": int(parameters.get("months") or 3),
+        "consecutive_dismissal": CONSECUTIVE_TK_DISMISSAL,
+    }

@@ -1,0 +1,124 @@
+"""Report runs (product.md "Reports and dashboards", rules.md §6) and the daily reminder digests.
+
+A run is computed inside PostgreSQL and streamed to its files (flexwork.reports.exports). The
+database, not Python, keeps one live run per (agency, kind, scope, period, parameters): asking
+again returns it, a refresh supersedes it (`reports_one_live_run`)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.files.storage import storages
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from flexwork.common.models import AgencyOwnedModel
+
+
+def reports_storage():
+    """The private store of report files (settings.STORAGES["reports"]): served only through the
+    permission-checking download view."""
+    return storages["reports"]
+
+
+class ReportKind(models.TextChoices):
+    COMPLIANCE = "COMPLIANCE", _("Monthly compliance")
+    PERFORMANCE = "PERFORMANCE", _("Performance per period")
+    FWA_MONITORING = "FWA_MONITORING", _("Flexible work monitoring (Pasal 35)")
+    DISCIPLINE = "DISCIPLINE", _("Absence discipline (PP 94/2021)")
+    PAYROLL = "PAYROLL", _("Attendance recap for payroll (TPP/Tukin)")
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "QUEUED", _("Queued")
+    RUNNING = "RUNNING", _("Running")
+    DONE = "DONE", _("Done")
+    FAILED = "FAILED", _("Failed")
+    SUPERSEDED = "SUPERSEDED", _("Superseded")
+
+
+LIVE_STATUSES = (RunStatus.QUEUED, RunStatus.RUNNING, RunStatus.DONE)
+
+
+class ReportFormat(models.TextChoices):
+    CSV = "csv", "CSV"
+    XLSX = "xlsx", "XLSX"
+    PDF = "pdf", "PDF"
+
+
+class ReportRun(AgencyOwnedModel):
+    kind = models.CharField(_("report"), max_length=16, choices=ReportKind.choices)
+    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
+    period_start = models.DateField(_("from"))
+    period_end = models.DateField(_("until"))
+    parameters = models.JSONField(default=dict, blank=True)
+    parameters_hash = models.CharField(max_length=64)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(_("status"), max_length=12, choices=RunStatus.choices, default=RunStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    provisional = models.BooleanField(default=False, help_text="The period was not over when the run was asked for.")
+    queued_at = models.DateTimeField()
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    row_count = models.PositiveIntegerField(null=True, blank=True)
+    csv_name = models.CharField(max_length=255, blank=True)
+    xlsx_name = models.CharField(max_length=255, blank=True)
+    pdf_name = models.CharField(max_length=255, blank=True)
+    checksum = models.CharField(max_length=64, blank=True, help_text="SHA-256 of the canonical CSV.")
+    summary = models.JSONField(default=dict, blank=True, help_text="Unit summaries and exceptions shown on screen.")
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-queued_at", "-id"]
+        indexes = [
+            models.Index(fields=["agency", "-queued_at"], name="reports_run_agency_recent"),
+            models.Index(
+                fields=["lease_expires_at"], name="reports_run_running_lease", condition=Q(status=RunStatus.RUNNING)
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=RunStatus.values), name="reports_run_status_valid"),
+            models.CheckConstraint(condition=Q(kind__in=ReportKind.values), name="reports_run_kind_valid"),
+            models.CheckConstraint(condition=Q(period_end__gte=F("period_start")), name="reports_run_period_ordered"),
+            models.CheckConstraint(condition=Q(progress__lte=100), name="reports_run_progress_range"),
+            models.CheckConstraint(
+                condition=~Q(status=RunStatus.DONE) | (Q(finished_at__isnull=False) & ~Q(checksum="")),
+                name="reports_run_done_complete",
+            ),
+            models.UniqueConstraint(
+                fields=["agency", "kind", "unit", "period_start", "period_end", "parameters_hash"],
+                condition=Q(status__in=LIVE_STATUSES),
+                name="reports_one_live_run",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.kind} {self.period_start}–{self.period_end} ({self.status})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (RunStatus.DONE, RunStatus.FAILED, RunStatus.SUPERSEDED)
+
+    def file_name(self, fmt: str) -> str:
+        return getattr(self, f"{fmt}_name", "")
+
+
+class ReminderDigest(AgencyOwnedModel):
+    """One daily digest per person (rules: reminders are claimed by inserting this row first, under
+    the unique constraint, so two beat processes never send twice)."""
+
+    employee = models.ForeignKey("org.Employee", on_delete=models.PROTECT, related_name="+")
+    local_date = models.DateField()
+    missing_checkouts = models.PositiveIntegerField(default=0)
+    missing_logs = models.PositiveIntegerField(default=0)
+    pending_decisions = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-local_date", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["employee", "local_date"], name="reports_one_digest_per_day"),
+        ]

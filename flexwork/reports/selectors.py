@@ -1,0 +1,73 @@
+"""Reads of report runs, scoped: HR and the agency head see the agency's runs, unit heads the runs
+on their subtrees (and their own requests); another agency's run is a 404."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import connection
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from flexwork.org import scope as org_scope
+from flexwork.reports.models import ReportKind, ReportRun, RunStatus
+
+
+def report_run_q(user) -> Q:
+    scope = org_scope.scope_for(user)
+    if scope.agency_id is None:
+        return Q(pk__in=[])
+    agency = Q(agency_id=scope.agency_id)
+    if scope.agency_wide:
+        return agency
+    reach = Q(requested_by_id=scope.user_id)
+    if scope.headed_unit_ids:
+        reach |= Q(unit__path__overlap=list(scope.headed_unit_ids))
+    return agency & reach
+
+
+def report_run_list_for(*, user, filters: dict | None = None) -> QuerySet[ReportRun]:
+    filters = filters or {}
+    qs = ReportRun.objects.filter(report_run_q(user)).select_related("unit", "requested_by")
+    if filters.get("kind"):
+        qs = qs.filter(kind=filters["kind"])
+    if filters.get("status"):
+        qs = qs.filter(status=filters["status"])
+    if filters.get("unit"):
+        qs = qs.filter(unit_id=filters["unit"])
+    return qs.defer("summary").order_by("-queued_at", "-id")
+
+
+def report_run_get_for(*, user, run_id: int) -> ReportRun:
+    return get_object_or_404(ReportRun.objects.filter(report_run_q(user)).select_related("unit"), id=run_id)
+
+
+# Source tables of each kind: a row changed after the run finished means "data changed since".
+_ATTENDANCE = ("attendance_daystatus", "local_date")
+_SCHEDULE = ("schedules_scheduleday", "local_date")
+SOURCES = {
+    ReportKind.COMPLIANCE: (_ATTENDANCE, _SCHEDULE),
+    ReportKind.PAYROLL: (_ATTENDANCE,),
+    ReportKind.DISCIPLINE: (_ATTENDANCE,),
+    ReportKind.FWA_MONITORING: (_ATTENDANCE, ("performance_realisation", None)),
+    ReportKind.PERFORMANCE: (("performance_realisation", None), ("performance_evaluation", "period_start")),
+}
+
+
+def source_changed_at(*, run: ReportRun) -> datetime.datetime | None:
+    """The latest change to a source row of the run's agency and period (one query). Daily rows
+    are bounded by their date; the others by the agency (their change time is still what counts)."""
+    if run.status != RunStatus.DONE:
+        return None
+    parts, params = [], []
+    for table, date_column in SOURCES[run.kind]:
+        where = "agency_id = %s AND updated_at > %s"
+        args = [run.agency_id, run.finished_at]
+        if date_column and run.kind != ReportKind.FWA_MONITORING:
+            where += f" AND {date_column} BETWEEN %s AND %s"
+            args += [run.period_start, run.period_end]
+        parts.append(f"(SELECT max(updated_at) FROM {table} WHERE {where})")
+        params += args
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT greatest({', '.join(parts)})", params)
+        return cursor.fetchone()[0]

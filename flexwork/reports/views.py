@@ -1,0 +1,150 @@
+"""Report and dashboard pages. They call the same services and selectors as the API."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from flexwork.common.exceptions import ApplicationError
+from flexwork.org import scope as org_scope
+from flexwork.reports import charts, dashboards, selectors, services
+from flexwork.reports.forms import DashboardFilterForm, ReportRequestForm
+from flexwork.reports.kinds import BAND_LABELS
+from flexwork.reports.models import ReportKind, RunStatus
+
+HISTORY_LIMIT = 50
+
+
+def _last_month() -> str:
+    first = timezone.localdate().replace(day=1)
+    previous = first - datetime.timedelta(days=1)
+    return f"{previous:%Y-%m}"
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def report_list(request: HttpRequest) -> HttpResponse:
+    scope = org_scope.require_agency(request.user)
+    if not scope.roles & services.READER_ROLES:
+        raise PermissionDenied(_("Your role does not allow reports."))
+    units = list(dashboards.dashboard_units_for(scope))
+    status = 200
+    if request.method == "POST":
+        form = ReportRequestForm(request.POST, units=units)
+        if form.is_valid():
+            data = form.cleaned_data
+            parameters = (
+                {"months": data["months"]} if data["kind"] == ReportKind.FWA_MONITORING and data["months"] else {}
+            )
+            try:
+                run, created = services.report_run_request(
+                    user=request.user,
+                    kind=data["kind"],
+                    period=data["period"],
+                    unit_id=data["unit"],
+                    parameters=parameters,
+                    refresh=data["refresh"],
+                )
+            except ApplicationError as error:
+                for field, errors in error.fields.items():
+                    for message in errors:
+                        form.add_error(field if field in form.fields else None, message)
+                if not error.fields:
+                    form.add_error(None, error.message)
+            else:
+                if not created:
+                    messages.info(request, _("This report was already asked for: here is the existing run."))
+                return redirect("reports-detail", run_id=run.id)
+        status = 400
+    else:
+        form = ReportRequestForm(
+            units=units,
+            initial={"kind": ReportKind.COMPLIANCE, "period": _last_month(), "unit": units[0].id if units else None},
+        )
+    runs = selectors.report_run_list_for(user=scope)[:HISTORY_LIMIT]
+    return render(request, "reports/list.html", {"form": form, "runs": runs}, status=status)
+
+
+@require_GET
+@login_required
+def report_detail(request: HttpRequest, run_id: int) -> HttpResponse:
+    run = selectors.report_run_get_for(user=request.user, run_id=run_id)
+    changed_at = selectors.source_changed_at(run=run)
+    summary = run.summary or {}
+    exceptions = summary.get("exceptions", [])
+    columns = summary.get("exception_columns", [])
+    if run.kind == ReportKind.DISCIPLINE and "band" in columns:
+        band = columns.index("band")
+        exceptions = [[*row[:band], BAND_LABELS.get(row[band], row[band]), *row[band + 1 :]] for row in exceptions]
+    context = {
+        "run": run,
+        "changed_at": changed_at,
+        "finished": run.status in (RunStatus.DONE, RunStatus.FAILED, RunStatus.SUPERSEDED),
+        "unit_columns": summary.get("unit_columns", []),
+        "units": summary.get("units", []),
+        "exception_columns": columns,
+        "exceptions": exceptions,
+        "exception_total": summary.get("exception_total", 0),
+        "refresh_period": _period_text(run),
+    }
+    return render(request, "reports/detail.html", context)
+
+
+def _period_text(run) -> str:
+    if run.kind == ReportKind.DISCIPLINE:
+        return f"{run.period_end:%Y-%m}"
+    if run.period_start.month == run.period_end.month and run.period_start.year == run.period_end.year:
+        return f"{run.period_start:%Y-%m}"
+    if run.period_start.month == 1 and run.period_end.month == 12:
+        return f"{run.period_start:%Y}"
+    months = run.period_end.month - run.period_start.month + 1
+    if months == 3:
+        return f"{run.period_start:%Y}-Q{run.period_end.month // 3}"
+    return f"{run.period_start:%Y}-S{run.period_end.month // 6}"
+
+
+@require_GET
+@login_required
+def dashboard_hr(request: HttpRequest) -> HttpResponse:
+    scope = org_scope.require_agency(request.user)
+    if not scope.roles & dashboards.DASHBOARD_ROLES:
+        raise PermissionDenied(_("Your role does not allow this dashboard."))
+    units = list(dashboards.dashboard_units_for(scope))
+    form = DashboardFilterForm(request.GET or None, units=units)
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    data, error = None, None
+    try:
+        data = dashboards.hr_dashboard(
+            user=scope,
+            unit_id=filters.get("unit") or None,
+            date_from=filters.get("date_from"),
+            date_to=filters.get("date_to"),
+        )
+    except ApplicationError as exc:
+        error = exc.message
+    context = {"form": form, "data": data, "error": error}
+    if data:
+        context["charts"] = {
+            "today": charts.hbars([(c["location"], c["checked_in"] + c["not_yet"]) for c in data["today_by_location"]]),
+            "coverage": charts.hbars([(c["code"], c["away_pct"] or 0) for c in data["coverage"]], suffix="%"),
+            "trends": charts.columns([(t["week"], t["attendance_pct"] or 0) for t in data["trends"]], suffix="%"),
+            "compliance": charts.hbars([(c["code"], c["hours_pct"] or 0) for c in data["compliance"]], suffix="%"),
+            "predikat": charts.hbars([(p["label"], p["count"]) for p in data["predikat"]["rows"]]),
+            "output": charts.hbars([(o["location"], o["hours"]) for o in data["output"]]),
+        }
+    return render(request, "dashboards/hr.html", context, status=400 if error else 200)
+
+
+@require_GET
+@login_required
+def dashboard_supervisor(request: HttpRequest) -> HttpResponse:
+    data = dashboards.supervisor_dashboard(user=request.user)
+    return render(request, "dashboards/supervisor.html", {"data": data})

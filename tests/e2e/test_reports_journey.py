@@ -1,0 +1,103 @@
+"""Browser journey of reports and dashboards (issue 7) on a 360 px phone, axe on every page: HR asks
+for last month's compliance report, watches it finish, downloads the XLSX and looks at the
+dashboard's charts; a unit head sees only their subtree."""
+
+import datetime
+import io
+import zipfile
+
+import pytest
+from django.utils import timezone
+
+from tests.e2e.conftest import PHONE, assert_fits_phone, axe, screenshot
+
+pytestmark = pytest.mark.e2e
+
+PASSWORD = "demo-pass-123"  # tests/org/factories.EmployeeFactory
+
+
+def check(page, name: str) -> None:
+    assert_fits_phone(page)
+    axe(page)
+    screenshot(page, name)
+
+
+def login(browser, live_server, user):
+    context = browser.new_context(viewport=PHONE, locale="id-ID", accept_downloads=True)
+    page = context.new_page()
+    csp_errors: list[str] = []
+    page.on("console", lambda m: csp_errors.append(m.text) if "Content Security Policy" in m.text else None)
+    page.goto(live_server.url + "/accounts/login/")
+    page.fill("#id_login", user.username)
+    page.fill("#id_password", PASSWORD)
+    page.locator("main button[type=submit]").click()
+    page.wait_for_load_state()
+    page.csp_errors = csp_errors
+    return page
+
+
+def last_month_rows(org_world):
+    from attendance.models import DayStatus
+
+    first = timezone.localdate().replace(day=1)
+    day = (first - datetime.timedelta(days=1)).replace(day=1)
+    rows = []
+    while day < first:
+        if day.isoweekday() <= 5:
+            for user in (org_world.employee_a, org_world.supervisor_a, org_world.hr_admin_a):
+                employee = user.employee
+                rows.append(
+                    DayStatus(
+                        agency=employee.agency,
+                        employee=employee,
+                        local_date=day,
+                        location="OFFICE",
+                        required_minutes=450,
+                        credited_minutes=450 if day.day % 7 else 0,
+                        worked_minutes=450 if day.day % 7 else 0,
+                        absence=None if day.day % 7 else "TK",
+                        arrival="H" if day.day % 7 else None,
+                        unit=employee.unit,
+                        computed_at=timezone.now(),
+                    )
+                )
+        day += datetime.timedelta(days=1)
+    DayStatus.objects.bulk_create(rows)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_hr_runs_the_monthly_report_and_a_unit_head_sees_only_their_subtree(live_server, browser, org_world):
+    last_month_rows(org_world)
+
+    hr = login(browser, live_server, org_world.hr_admin_a)
+    hr.locator("header a[href='/reports/']").click()
+    hr.wait_for_url("**/reports/")
+    check(hr, "reports-list")
+    hr.locator("main form button[type=submit]").click()  # defaults: compliance, last month, whole agency
+    hr.wait_for_url("**/reports/*/")
+    hr.wait_for_selector(".status-done", timeout=20000)
+    check(hr, "reports-detail")
+    assert hr.locator("a[href$='/download/xlsx/']").count() == 1
+    with hr.expect_download() as info:
+        hr.locator("a[href$='/download/xlsx/']").click()
+    data = open(info.value.path(), "rb").read()  # noqa: SIM115, PTH123
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        sheet = archive.read("xl/worksheets/sheet1.xml").decode()
+    assert org_world.employee_a.employee.nip in sheet and "A-HR" in sheet
+
+    hr.goto(live_server.url + "/dashboard/")
+    assert hr.locator("svg.chart").count() >= 3
+    assert "A-HR" in hr.locator("#p-compliance").locator("..").inner_text()
+    check(hr, "dashboard-hr")
+    assert not hr.csp_errors
+
+    head = login(browser, live_server, org_world.unit_head_a)
+    head.goto(live_server.url + "/reports/")
+    options = head.locator("#id_unit option").all_inner_texts()
+    assert [o.split(" ")[0] for o in options] == ["A-DIV", "A-SEC"]
+    check(head, "reports-unit-head")
+    head.goto(live_server.url + "/dashboard/")
+    body = head.locator("main").inner_text()
+    assert "A-DIV" in body and "A-HR" not in body
+    check(head, "dashboard-unit-head")
+    assert not head.csp_errors

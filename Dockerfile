@@ -10,6 +10,6 @@ RUN pip install --no-cache-dir -r requirements.txt
 COPY . .
 RUN DJANGO_SETTINGS_MODULE=flexwork.settings.local python manage.py compilemessages --ignore=.venv \
     && DJANGO_SETTINGS_MODULE=flexwork.settings.local DJANGO_STATIC_ROOT=/app/var/static python manage.py collectstatic --noinput
-RUN useradd --create-home --uid 1000 flexwork && mkdir -p /app/var/evidence /app/var/media && chown -R flexwork /app/var
+RUN useradd --create-home --uid 1000 flexwork && mkdir -p /app/var/evidence /app/var/reports /app/var/media && chown -R flexwork /app/var
 USER flexwork
 EXPOSE 8000

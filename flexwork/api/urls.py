@@ -9,6 +9,11 @@ urlpatterns = [
     path("", include("flexwork.notifications.api_urls")),
     path("", include("flexwork.common.api_urls")),
     path("", include("flexwork.org.api_urls")),
+    path("", include("flexwork.onboarding.api_urls")),
+    path("", include("performance.api_urls")),
+    path("", include("schedules.api_urls")),
+    path("", include("attendance.api_urls")),
+    path("", include("flexwork.reports.api_urls")),
     # Unknown /api/v1/ paths answer the JSON 404 of api.md, never Django's HTML page.
     re_path(r"^.*$", not_found),
 ]

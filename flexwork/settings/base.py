@@ -73,6 +73,9 @@ INSTALLED_APPS = [
     "flexwork.api",
     "flexwork.health",
     "flexwork.org",
+    "flexwork.approvals",
+    "flexwork.onboarding",
+    "flexwork.reports",
     # FlexWork: domain apps (their models arrive with their issues)
     "schedules",
     "attendance",
@@ -205,7 +208,9 @@ MFA_ADAPTER = "flexwork.accounts.adapters.MfaAdapter"
 # ---------------------------------------------------------------------------- i18n and time
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# locale/ is ours (makemessages); locale_allauth/ completes allauth's own Indonesian catalogue for
+# the login and MFA pages (allauth ships it partly untranslated).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_allauth"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"  # instants are stored in UTC; pages show the viewer's office zone
@@ -223,6 +228,11 @@ STORAGES = {
     "evidence": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": env.str("EVIDENCE_ROOT", default=str(BASE_DIR / "var" / "evidence")), "base_url": None},
+    },
+    # Report files (CSV, XLSX, PDF): private too, served by flexwork.reports' permission-checking download.
+    "reports": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": env.str("REPORTS_ROOT", default=str(BASE_DIR / "var" / "reports")), "base_url": None},
     },
 }
 MEDIA_ROOT = env.str("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "var" / "media"))
@@ -286,7 +296,24 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "SkpStatusEnum": "performance.models.SkpStatus",
+        "ApiTokenStatusEnum": "flexwork.accounts.models.ApiTokenStatus",  # else it collides with SkpStatus
+        "RhkKindEnum": "performance.models.RhkKind",
+        "EvaluationKindEnum": "performance.models.EvaluationKind",
+        "PerformanceRatingEnum": "performance.models.Rating",
+        "ApprovalStatusEnum": "flexwork.approvals.models.ApprovalStatus",
+        "ScheduleLocationEnum": "schedules.models.Location",
+        "AttendanceDayLocationEnum": "attendance.models.DayLocation",
+        "AttendanceCheckKindEnum": "attendance.models.CheckKind",
+        "LeaveKindEnum": "attendance.models.LeaveKind",
+        "PositionTypeEnum": "flexwork.org.models.PositionType",
+        "EmployeeTypeEnum": "flexwork.org.models.EmployeeType",
+        "HolidayKindEnum": "flexwork.org.models.HolidayKind",
+        "PerformancePeriodEnum": "flexwork.org.models.PerformancePeriod",
+        "ReportKindEnum": "flexwork.reports.models.ReportKind",
+        "ReportRunStatusEnum": "flexwork.reports.models.RunStatus",
+    },
 }
 
 # ---------------------------------------------------------------------------- Celery
@@ -325,6 +352,46 @@ CELERY_BEAT_SCHEDULE = {
     "outbox-purge": {
         "task": "flexwork.outbox.tasks.outbox_purge_task",
         "schedule": crontab(minute=17, hour=3),
+    },
+    # Undecided arrangement requests expire at 00:00 office time of their first day (every zone).
+    "arrangement-requests-expire": {
+        "task": "schedules.tasks.arrangement_requests_expire_due_task",
+        "schedule": crontab(minute="*/15"),
+    },
+    "arrangement-requests-escalate": {
+        "task": "schedules.tasks.arrangement_requests_escalate_due_task",
+        "schedule": crontab(minute=5),
+    },
+    # Attendance: each task acts for the office zones where it is now 00:xx (every zone once a night).
+    "attendance-zone-day-close": {
+        "task": "attendance.tasks.zone_day_close_task",
+        "schedule": crontab(minute=20),
+    },
+    "attendance-missing-logs": {
+        "task": "attendance.tasks.missing_logs_flag_task",
+        "schedule": crontab(minute=40),
+    },
+    "attendance-positions-purge": {
+        "task": "attendance.tasks.positions_purge_task",
+        "schedule": crontab(minute=47, hour=2),
+    },
+    "attendance-idempotency-keys-purge": {
+        "task": "attendance.tasks.idempotency_keys_purge_task",
+        "schedule": crontab(minute=7),
+    },
+    # Reports: runs whose worker died are requeued; monthly runs at 01:xx on the 1st (agency zone);
+    # one reminder digest per person a day, at 07:xx in their office zone.
+    "reports-requeue-expired": {
+        "task": "flexwork.reports.tasks.report_runs_requeue_expired_task",
+        "schedule": 60.0,
+    },
+    "reports-monthly-runs": {
+        "task": "flexwork.reports.tasks.monthly_runs_create_task",
+        "schedule": crontab(minute=3),
+    },
+    "reports-daily-digests": {
+        "task": "flexwork.reports.tasks.daily_digests_send_task",
+        "schedule": crontab(minute=10),
     },
 }
 OUTBOX_RELAY_AFTER_SECONDS = env.int("OUTBOX_RELAY_AFTER_SECONDS", default=60)

@@ -13,6 +13,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from flexwork.approvals.models import ApprovableModel, ApprovalKind
 from flexwork.common.models import AgencyOwnedModel
@@ -314,7 +315,7 @@ class WorkLog(AgencyOwnedModel):
     location = models.CharField(_("location"), max_length=16, choices=DayLocation.choices)
     description = models.TextField(_("description"))
     quantity = models.DecimalField(_("quantity"), max_digits=10, decimal_places=2)
-    unit_of_measure = models.CharField(_("unit"), max_length=50)
+    unit_of_measure = models.CharField(pgettext_lazy("unit of measure", "unit"), max_length=50)
     minutes_spent = models.PositiveIntegerField(_("minutes spent"))
     link = models.URLField(_("link"), blank=True, max_length=500)
     indicator = models.ForeignKey(

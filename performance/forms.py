@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from flexwork.common.forms import DecimalCommaField
 from performance.models import (
@@ -61,7 +62,9 @@ class IndicatorForm(forms.Form):
         required=False,
         help_text=_("Leave empty for a single target."),
     )
-    unit = forms.CharField(label=_("Unit"), max_length=64, help_text=_("e.g. dokumen, laporan, %, hari"))
+    unit = forms.CharField(
+        label=pgettext_lazy("unit of measure", "Unit"), max_length=64, help_text=_("e.g. dokumen, laporan, %, hari")
+    )
     direction = forms.ChoiceField(label=_("Direction"), choices=IndicatorDirection.choices)
 
 

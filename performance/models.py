@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from flexwork.common.models import AgencyOwnedModel, BaseModel
 
@@ -154,7 +155,7 @@ class Indicator(AgencyOwnedModel):
     description = models.TextField(_("indicator"))
     target_min = models.DecimalField(_("target (from)"), max_digits=14, decimal_places=2)
     target_max = models.DecimalField(_("target (to)"), max_digits=14, decimal_places=2)
-    unit = models.CharField(_("unit"), max_length=64)
+    unit = models.CharField(pgettext_lazy("unit of measure", "unit"), max_length=64)
     direction = models.CharField(
         _("direction"), max_length=8, choices=IndicatorDirection.choices, default=IndicatorDirection.HIGHER
     )

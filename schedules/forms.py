@@ -7,6 +7,7 @@ import datetime
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from flexwork.approvals.models import ApprovalKind, ApprovalStatus
 from flexwork.common.forms import DecimalCommaField
@@ -173,7 +174,12 @@ class ArrangementForm(forms.Form):
 class WorkPlanItemForm(forms.Form):
     description = forms.CharField(label=_("Planned output"), max_length=500, required=False)
     quantity = DecimalCommaField(label=_("Quantity"), max_digits=10, decimal_places=2, min_value=0, required=False)
-    unit = forms.CharField(label=_("Unit"), max_length=50, required=False, help_text=_("e.g. document, report"))
+    unit = forms.CharField(
+        label=pgettext_lazy("unit of measure", "Unit"),
+        max_length=50,
+        required=False,
+        help_text=_("e.g. document, report"),
+    )
 
     def clean(self):
         data = super().clean()

@@ -9,6 +9,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from flexwork.approvals.models import ApprovableModel, ApprovalKind
 from flexwork.common.models import AgencyOwnedModel, BaseModel
@@ -130,7 +131,7 @@ class WorkPlanItem(BaseModel):
     arrangement_request = models.ForeignKey(ArrangementRequest, on_delete=models.CASCADE, related_name="work_plan")
     description = models.CharField(_("description"), max_length=500)
     quantity = models.DecimalField(_("quantity"), max_digits=10, decimal_places=2)
-    unit = models.CharField(_("unit"), max_length=50)
+    unit = models.CharField(pgettext_lazy("unit of measure", "unit"), max_length=50)
     position = models.PositiveSmallIntegerField(default=0)
     # The performance issue adds here: indicator = models.ForeignKey("performance.Indicator", null=True, ...)
 

@@ -24,11 +24,17 @@ from flexwork.common.exceptions import ApplicationError, ConflictError
 @require_GET
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    from flexwork.org.models import Employee
     from flexwork.org.scope import SUPERVISOR, UNIT_HEAD, scope_for
     from flexwork.reports.dashboards import me_dashboard
 
     scope = scope_for(request.user)
-    context = {"now": timezone.now()}
+    display_name = request.user.get_full_name() or request.user.get_username()
+    if scope.employee_id is not None:  # staff are greeted by the name HR recorded, not by their NIP
+        display_name = (
+            Employee.objects.filter(id=scope.employee_id).values_list("name", flat=True).first() or display_name
+        )
+    context = {"now": timezone.now(), "display_name": display_name}
     if scope.agency_id is not None:  # staff of an agency: their day, schedule, requests and targets
         context["me"] = me_dashboard(user=scope)
         context["leads_team"] = bool(scope.roles & {SUPERVISOR, UNIT_HEAD})

@@ -97,8 +97,10 @@ class PlanRowSerializer(serializers.Serializer):
     target_min = serializers.DecimalField(source="plan.target_min", max_digits=14, decimal_places=2)
     target_max = serializers.DecimalField(source="plan.target_max", max_digits=14, decimal_places=2)
     action_plan = serializers.CharField(source="plan.action_plan")
-    realisation = serializers.DecimalField(source="realisation.value", max_digits=14, decimal_places=2, default=None)
-    realisation_id = serializers.IntegerField(source="realisation.id", default=None)
+    realisation = serializers.DecimalField(
+        source="realisation.value", max_digits=14, decimal_places=2, default=None, allow_null=True
+    )
+    realisation_id = serializers.IntegerField(source="realisation.id", default=None, allow_null=True)
     suggested = serializers.DecimalField(
         max_digits=14, decimal_places=2, help_text="The sum of verified output-log entries in the period."
     )

@@ -3,7 +3,7 @@
 import inspect
 
 from drf_spectacular import openapi
-from drf_spectacular.plumbing import get_doc
+from drf_spectacular.plumbing import append_meta, get_doc
 from drf_spectacular.utils import OpenApiResponse, extend_schema_serializer
 from rest_framework import serializers
 
@@ -24,6 +24,10 @@ class ErrorSerializer(serializers.Serializer):
     fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
     violations = ViolationSerializer(many=True)
 
+
+# Wall-clock times ("07:30", "07:30:00"). JSON Schema's "time" format means RFC 3339 full-time, which
+# demands a UTC offset that these office-local times do not have.
+TIME_PATTERN = r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?$"
 
 ERRORS_EVERY_OPERATION = ("400", "401", "403", "404", "429", "503")
 ERRORS_WITH_BODY = ("409", "413", "415")
@@ -47,6 +51,24 @@ class AutoSchema(openapi.AutoSchema):
         action_or_method = getattr(self.view, getattr(self.view, "action", self.method.lower()), None)
         own_doc = self.view.__class__.__dict__.get("__doc__")
         return get_doc(action_or_method) or (inspect.cleandoc(own_doc) if own_doc else "")
+
+    def _get_paginator(self):
+        """Every list of the API is paginated (api.md), also in views that paginate by hand with
+        flexwork.api.pagination instead of naming a `pagination_class`."""
+        from flexwork.api.pagination import LimitOffsetPagination
+
+        return super()._get_paginator() or LimitOffsetPagination()
+
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        if isinstance(field, serializers.TimeField):
+            schema = {"type": "string", "pattern": TIME_PATTERN, "example": "07:30"}
+            return append_meta(schema, self._get_serializer_field_meta(field, direction))
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if isinstance(field, serializers.EmailField) and field.allow_blank and schema.get("format") == "email":
+            # "" means "no e-mail address": not an address, but allowed.
+            schema = {k: v for k, v in schema.items() if k not in ("type", "format")}
+            schema["oneOf"] = [{"type": "string", "format": "email"}, {"type": "string", "maxLength": 0}]
+        return schema
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)

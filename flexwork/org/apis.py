@@ -102,7 +102,7 @@ class MeEmployeeSerializer(serializers.Serializer):
 class MeUserSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     username = serializers.CharField()
-    email = serializers.EmailField()
+    email = serializers.EmailField(allow_blank=True)
     language = serializers.CharField()
     mfa_required = serializers.BooleanField()
 
@@ -220,7 +220,7 @@ class EmployeeOutputSerializer(serializers.Serializer):
     nip = serializers.CharField()
     name = serializers.CharField()
     employee_type = serializers.CharField()
-    email = serializers.EmailField(source="user.email")
+    email = serializers.EmailField(source="user.email", allow_blank=True)
     language = serializers.CharField(source="user.language")
     unit = UnitRefSerializer()
     position = PositionRefSerializer(allow_null=True)

@@ -1,0 +1,156 @@
+"""One object of every kind in agency A, made through the services as production makes them, on top
+of the personas of tests/conftest.py. The access matrix, the fuzzing and the nasty-input tests use
+the ids of these objects to fill path parameters."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from types import SimpleNamespace
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from flexwork.approvals.workdays import office_today
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def _previous_working_day(day: datetime.date) -> datetime.date:
+    day -= datetime.timedelta(days=1)
+    while day.weekday() >= 5:
+        day -= datetime.timedelta(days=1)
+    return day
+
+
+def build_world(org_world) -> SimpleNamespace:
+    """Agency-A objects owned by employee_a (or made by HR admin A), plus a few agency-B twins."""
+    from attendance import requests as attendance_requests
+    from attendance import services as attendance_services
+    from flexwork.accounts.services import api_token_create
+    from flexwork.approvals.services import delegation_create
+    from flexwork.common.services import evidence_upload
+    from flexwork.notifications.models import Notification
+    from flexwork.onboarding import services as onboarding_services
+    from flexwork.onboarding.importing import UNIT_HEADERS
+    from flexwork.onboarding.sample import to_csv
+    from performance import services as performance_services
+    from performance.models import BEHAVIOUR_FIELDS
+    from schedules import ical
+    from schedules import services as schedule_services
+    from tests.performance.factories import ensure_reference_data, first_indicator, skp_with_indicator
+    from tests.schedules.conftest import create, next_monday
+
+    w = org_world
+    ensure_reference_data()
+    employee = w.employee_a.employee
+    today = office_today(employee)
+    monday = next_monday(2, employee_user=w.employee_a)
+
+    arrangement = create(w.employee_a, [monday, monday + datetime.timedelta(days=4)])
+    arrangement_b = create(w.employee_b, [monday + datetime.timedelta(days=1)], submit=False)
+    evidence = evidence_upload(user=w.employee_a, uploaded_file=SimpleUploadedFile("bukti.pdf", PDF_BYTES))
+    token, _key = api_token_create(user=w.employee_a, name="matrix")
+    skp = skp_with_indicator(employee_user=w.employee_a, actor=w.supervisor_a, approve_by=w.supervisor_a)
+    indicator = first_indicator(skp)
+    evaluation = performance_services.evaluation_create(
+        skp=skp,
+        actor=w.supervisor_a,
+        kind="ANNUAL",
+        behaviour=dict.fromkeys(BEHAVIOUR_FIELDS, "ABOVE"),
+        results_rating="ABOVE",
+    )
+    leave = attendance_requests.leave_request_create(
+        user=w.employee_a,
+        kind="CT",
+        date_from=monday + datetime.timedelta(days=8),
+        date_to=monday + datetime.timedelta(days=8),
+        reason="Cuti tahunan",
+    )
+    correction = attendance_requests.correction_create(
+        user=w.employee_a,
+        local_date=_previous_working_day(today),
+        kind="IN",
+        corrected_time=datetime.time(7, 30),
+        reason="Lupa absen",
+    )
+    worklog = attendance_services.worklog_create(
+        user=w.employee_a,
+        local_date=_previous_working_day(today),
+        description="Menyusun draf laporan",
+        quantity=Decimal("1"),
+        unit_of_measure="dokumen",
+        minutes_spent=120,
+    )
+    delegation = delegation_create(
+        delegator=w.unit_head_a.employee,
+        delegate=w.agency_head_a.employee,
+        date_from=monday,
+        date_to=monday + datetime.timedelta(days=4),
+        kinds=["arrangement"],
+        note="Dinas luar",
+        created_by=w.unit_head_a,
+    )
+    directive = schedule_services.directive_create(
+        agency_id=w.agency_a.id,
+        unit=None,
+        date_from=monday + datetime.timedelta(days=21),
+        date_to=monday + datetime.timedelta(days=22),
+        allowed_locations=["OFFICE"],
+        max_share_percent=None,
+        message="Rapat kerja",
+        actor=w.hr_admin_a,
+    )
+    recall = schedule_services.recall_create(
+        employee=w.employee_a.employee,
+        local_date=monday + datetime.timedelta(days=2),
+        reason="Rapat",
+        actor=w.unit_head_a,
+    )
+    home_request = onboarding_services.home_location_request_submit(
+        employee=employee, latitude=Decimal("-5.135000"), longitude=Decimal("119.420000"), accuracy_m=10
+    )
+    batch = onboarding_services.import_preview(
+        agency=w.agency_a,
+        kind="UNITS",
+        data=to_csv([["A-NEW", "Seksi Baru", "A-DIV", "0", "", "", "", ""]], headers=UNIT_HEADERS),
+        name="units.csv",
+        uploaded_by=w.hr_admin_a,
+    )
+    feed, feed_token = ical.calendar_feed_create(owner=w.employee_a)
+    notification = Notification.objects.filter(recipient=w.employee_a).order_by("id").first()
+    if notification is None:
+        from flexwork.notifications.services import notification_send
+
+        notification_send(recipient=w.employee_a, kind="employee_changed", context={}, url="/")
+        notification = Notification.objects.filter(recipient=w.employee_a).order_by("id").first()
+    report_run = None
+    try:
+        from flexwork.reports.kinds import KINDS
+        from flexwork.reports.services import report_run_request
+
+        report_run, _created = report_run_request(user=w.hr_admin_a, kind=next(iter(KINDS)), period=f"{today:%Y-%m}")
+    except ImportError:  # the reports app is not there yet
+        pass
+    return SimpleNamespace(
+        org=w,
+        report_run=report_run,
+        monday=monday,
+        arrangement=arrangement,
+        arrangement_b=arrangement_b,
+        evidence=evidence,
+        token=token,
+        skp=skp,
+        indicator=indicator,
+        evaluation=evaluation,
+        leave=leave,
+        correction=correction,
+        worklog=worklog,
+        delegation=delegation,
+        directive=directive,
+        recall=recall,
+        home_request=home_request,
+        batch=batch,
+        feed=feed,
+        feed_token=feed_token,
+        notification=notification,
+    )

@@ -3,6 +3,24 @@ from django.core.cache import cache
 
 
 @pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Rows that migrations seed (the predikat matrix) are emptied by every transactional test's
+    flush. Put them back before any database test, instead of serialized_rollback, which breaks
+    when it follows a flush that recreated content types."""
+    if request.node.get_closest_marker("django_db") is None and not (
+        {"db", "transactional_db"} & set(request.fixturenames)
+    ):
+        return
+    request.getfixturevalue("_django_db_helper")
+    from performance.models import PredikatMatrixCell
+
+    if not PredikatMatrixCell.objects.exists():
+        from tests.performance.factories import ensure_reference_data
+
+        ensure_reference_data()
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     """Rate-limit counters live in the cache: never let them leak from one test to the next."""
     cache.clear()

@@ -42,7 +42,7 @@ def _race(user, headers_for) -> list[int]:
     return codes
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_ten_concurrent_check_ins_make_one_row(employee_a):
     codes = _race(employee_a, lambda index: {})
     assert sorted(codes) == [200] * (THREADS - 1) + [201]
@@ -50,7 +50,7 @@ def test_ten_concurrent_check_ins_make_one_row(employee_a):
     assert CheckEvent.objects.get().attempt_count == 1
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_ten_concurrent_requests_with_one_idempotency_key_record_once(employee_a):
     key = str(uuid.uuid4())
     codes = _race(employee_a, lambda index: {"HTTP_IDEMPOTENCY_KEY": key})

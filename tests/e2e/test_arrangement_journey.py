@@ -65,7 +65,7 @@ def fill_request(page, dates, reason: str) -> None:
     page.fill("#id_work_plan-0-unit", "dokumen")
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_wfh_request_recommended_approved_and_the_cap_refused(live_server, browser, org_world):
     employee = org_world.employee_a.employee
     monday, friday = next_monday_and_friday(employee)

@@ -45,7 +45,7 @@ def visit(page, live_server, path: str, name: str) -> None:
     screenshot(page, name)
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_check_in_team_today_flag_and_correction(live_server, browser, org_world):
     employee, supervisor = org_world.employee_a, org_world.supervisor_a
     # The supervisor heads the section as a decision level: they decide their staff's requests.
@@ -121,7 +121,7 @@ def test_check_in_team_today_flag_and_correction(live_server, browser, org_world
     boss.context.close()
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_hr_exceptions_page(live_server, browser, org_world):
     hr = org_world.hr_admin_a
     hr.mfa_required = False

@@ -49,7 +49,7 @@ def check_both_languages(page, live_server, language: str) -> None:
         check(page, lang)
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_new_hr_admin_enrols_mfa_makes_a_token_and_logs_out(live_server, phone_page):
     user = UserFactory(mfa_required=True, first_name="Dewi", last_name="Lestari")
     page = phone_page
@@ -117,7 +117,7 @@ def test_a_new_hr_admin_enrols_mfa_makes_a_token_and_logs_out(live_server, phone
     assert "/accounts/login/" in page.url
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_the_other_allauth_pages_are_accessible_in_both_languages(live_server, phone_page):
     from tests.accounts.conftest import totp_enrol
 

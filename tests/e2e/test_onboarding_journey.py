@@ -28,7 +28,7 @@ def upload(page, live_server, data: bytes) -> None:
     check(page)
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_hr_imports_fixes_confirms_prints_codes_and_an_employee_activates(live_server, phone_page, org_world):
     page = phone_page
     hr = org_world.hr_admin_a

@@ -65,7 +65,7 @@ def last_month_rows(org_world):
     DayStatus.objects.bulk_create(rows)
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_hr_runs_the_monthly_report_and_a_unit_head_sees_only_their_subtree(live_server, browser, org_world):
     last_month_rows(org_world)
 

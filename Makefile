@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 export DJANGO_SETTINGS_MODULE ?= flexwork.settings.local
 PYTEST_ARGS ?= --create-db
 
-.PHONY: run test install db migrate messages catalogues static seed lint format migrations-check schema translations pytest e2e clean
+.PHONY: run test install db migrate messages catalogues static seed lint format migrations-check schema translations pytest e2e fuzz clean bench
 
 $(VENV)/.installed: requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -45,7 +45,8 @@ run: migrate messages static seed
 # After adding UI text: refresh both catalogues (English msgstr = msgid), then translate locale/id.
 catalogues: install
 	@$(PY) manage.py makemessages -l id -l en --no-location --no-obsolete --ignore=.venv --ignore=var --ignore='locale_allauth/*'
-	@msgen locale/en/LC_MESSAGES/django.po -o locale/en/LC_MESSAGES/django.po
+	@msgfilter --keep-header -i locale/en/LC_MESSAGES/django.po sed -e d \
+	  | msgen - | msgattrib --clear-fuzzy --clear-previous -o locale/en/LC_MESSAGES/django.po
 	@msgfmt --statistics -o /dev/null locale/id/LC_MESSAGES/django.po
 
 lint: install
@@ -72,6 +73,15 @@ pytest: install messages db
 	@DJANGO_SETTINGS_MODULE=flexwork.settings.test $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 test: lint migrations-check schema translations pytest
+
+# The long schema-fuzzing run (docs/reliability.md): 50 examples per operation and role, plus
+# schemathesis' coverage phase. `make test` runs the same test with 4 examples.
+fuzz: install messages db
+	@DJANGO_SETTINGS_MODULE=flexwork.settings.test FUZZ_EXAMPLES=50 FUZZ_COVERAGE=1 $(VENV)/bin/pytest tests/fuzz --create-db -p no:randomly
+
+# Benchmarks at agency scale (docs/performance.md): ≤ 15 minutes, loopback only, its own database flexwork_bench.
+bench: install messages static
+	@bench/run.sh $(BENCH_ARGS)
 
 clean:
 	rm -rf var/static var/test-evidence

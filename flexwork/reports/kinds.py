@@ -320,6 +320,7 @@ KINDS: dict[str, KindSpec] = {
         sum_columns=("realisation",),
         exception_where="achievement_pct IS NULL OR achievement_pct < 80",
         text_columns=TEXT | {"indicator", "aspect", "direction", "predikat", "period_start", "period_end"},
+        # xgettext:no-python-format
         exception_label=_("Indicators below 80% or without a realisation"),
         period_formats=("month", "quarter", "semester", "year"),
     ),
@@ -340,8 +341,11 @@ BAND_LABELS = {
     "TEGURAN_LISAN": _("Oral reprimand (3 days)"),
     "TEGURAN_TERTULIS": _("Written reprimand (4–6 days)"),
     "PERNYATAAN_TIDAK_PUAS": _("Written statement of dissatisfaction (7–10 days)"),
+    # xgettext:no-python-format
     "TUKIN_CUT_6M": _("Allowance cut 25% for 6 months (11–13 days)"),
+    # xgettext:no-python-format
     "TUKIN_CUT_9M": _("Allowance cut 25% for 9 months (14–16 days)"),
+    # xgettext:no-python-format
     "TUKIN_CUT_12M": _("Allowance cut 25% for 12 months (17–20 days)"),
     "DEMOTION": _("Demotion one grade for 12 months (21–24 days)"),
     "PELAKSANA": _("Moved to an executor position (25–27 days)"),

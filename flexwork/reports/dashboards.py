@@ -145,15 +145,34 @@ w AS (
            CASE label WHEN 'before' THEN fwa_start - 1
                 ELSE least((fwa_start + make_interval(months => months))::date - 1, %(today)s::date) END AS date_to
     FROM u CROSS JOIN (VALUES ('before'), ('after')) v(label) WHERE fwa_start IS NOT NULL
+),
+live AS (
+    SELECT w.label, w.date_from, w.date_to,
+        count(d.id) FILTER (WHERE d.is_working_day AND (d.absence IS NULL OR d.absence = 'TK')) AS due,
+        count(d.id) FILTER (WHERE d.check_in_at IS NOT NULL OR d.check_out_at IS NOT NULL) AS present,
+        count(d.id) FILTER (WHERE d.absence = 'TK') AS tk
+    FROM w LEFT JOIN attendance_daystatus d
+        ON d.agency_id = %(agency)s AND d.local_date BETWEEN w.date_from AND w.date_to
+       AND d.unit_id IN (SELECT id FROM org_unit WHERE agency_id = %(agency)s AND path @> ARRAY[%(unit)s]::int[])
+    GROUP BY w.label, w.date_from, w.date_to
+),
+-- HR's imported "before" baselines (kinds.FWA_SQL): a unit's month without FlexWork daily rows.
+base AS (
+    SELECT coalesce(sum(b.days_due), 0) AS due, coalesce(sum(b.present_days), 0) AS present,
+        coalesce(sum(b.tk_days), 0) AS tk
+    FROM w JOIN reports_fwabaseline b
+        ON w.label = 'before' AND b.agency_id = %(agency)s AND b.month BETWEEN w.date_from AND w.date_to
+       AND b.unit_id IN (SELECT id FROM org_unit WHERE agency_id = %(agency)s AND path @> ARRAY[%(unit)s]::int[])
+    WHERE NOT EXISTS (
+        SELECT 1 FROM attendance_daystatus d
+        WHERE d.agency_id = %(agency)s AND d.unit_id = b.unit_id
+          AND d.local_date >= b.month AND d.local_date < (b.month + interval '1 month')::date)
 )
-SELECT w.label, w.date_from, w.date_to,
-    count(d.id) FILTER (WHERE d.is_working_day AND (d.absence IS NULL OR d.absence = 'TK')) AS due,
-    count(d.id) FILTER (WHERE d.check_in_at IS NOT NULL OR d.check_out_at IS NOT NULL) AS present,
-    count(d.id) FILTER (WHERE d.absence = 'TK') AS tk
-FROM w LEFT JOIN attendance_daystatus d
-    ON d.agency_id = %(agency)s AND d.local_date BETWEEN w.date_from AND w.date_to
-   AND d.unit_id IN (SELECT id FROM org_unit WHERE agency_id = %(agency)s AND path @> ARRAY[%(unit)s]::int[])
-GROUP BY w.label, w.date_from, w.date_to ORDER BY w.date_from
+SELECT live.label, live.date_from, live.date_to,
+    live.due + CASE live.label WHEN 'before' THEN base.due ELSE 0 END AS due,
+    live.present + CASE live.label WHEN 'before' THEN base.present ELSE 0 END AS present,
+    live.tk + CASE live.label WHEN 'before' THEN base.tk ELSE 0 END AS tk
+FROM live CROSS JOIN base ORDER BY live.date_from
 """
 
 HR_OUTPUT_SQL = f"""

@@ -30,3 +30,11 @@ class DashboardFilterForm(forms.Form):
     def __init__(self, *args, units=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].choices = [(u.id, f"{u.code} · {u.name}") for u in units]
+
+
+class BaselineUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_("UTF-8, separated by commas or semicolons, with the template's columns."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )

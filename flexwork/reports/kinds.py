@@ -133,10 +133,19 @@ ORDER BY su.code, e.nip
 
 # PP 94/2021 (rules.md §6): TK days in the calendar year, and the longest run of consecutive TK
 # working days (gaps and islands over working-day rows; weekends and holidays do not break a run).
+#
+# The policy switch `lateness_converts_to_days` (off by default) of the employee's unit (its override,
+# else the agency's) converts lateness: the minutes of every TL1–TL4 arrival and every PSW1–PSW4
+# departure in the year are summed, and each full working day of the policy (Monday–Thursday end −
+# start − break: 7.5 h by default) of accumulated minutes counts as one TK day (the rest is dropped).
+# The converted days are added to the TK days before banding; they never make a run of consecutive
+# days. With the switch off, `lateness_days` is 0 and the bands are those of the TK days alone.
 DISCIPLINE_SQL = f"""
 WITH {SCOPE_UNITS},
 days AS (
-    SELECT d.employee_id, d.unit_id, d.local_date, d.absence = 'TK' AS tk
+    SELECT d.employee_id, d.unit_id, d.local_date, d.absence = 'TK' AS tk,
+        CASE WHEN d.arrival IN {LATE} THEN d.lateness_minutes ELSE 0 END
+        + CASE WHEN d.departure IN {EARLY} THEN d.early_minutes ELSE 0 END AS short_minutes
     FROM attendance_daystatus d
     WHERE d.agency_id = %(agency)s AND d.local_date BETWEEN %(start)s AND %(end)s
       AND d.is_working_day AND d.absence IS DISTINCT FROM 'LIBUR'
@@ -153,30 +162,45 @@ longest AS (
     GROUP BY employee_id
 ),
 per_employee AS (
-    SELECT employee_id, count(*) FILTER (WHERE tk) AS tk_days,
+    SELECT employee_id, count(*) FILTER (WHERE tk) AS tk_days, sum(short_minutes) AS short_minutes,
         (array_agg(unit_id ORDER BY local_date DESC))[1] AS unit_id
     FROM days
     GROUP BY employee_id
+),
+converted AS (
+    SELECT p.employee_id, p.unit_id, p.tk_days, p.short_minutes,
+        CASE WHEN coalesce(o.lateness_converts_to_days, ap.lateness_converts_to_days) THEN
+            floor(p.short_minutes / nullif(
+                extract(epoch FROM coalesce(o.mon_thu_end, ap.mon_thu_end) - coalesce(o.mon_thu_start, ap.mon_thu_start))
+                / 60 - coalesce(o.mon_thu_break_minutes, ap.mon_thu_break_minutes), 0))::int
+        ELSE 0 END AS lateness_days
+    FROM per_employee p
+    JOIN org_agencypolicy ap ON ap.agency_id = %(agency)s
+    LEFT JOIN org_unitpolicyoverride o ON o.unit_id = p.unit_id
+),
+totals AS (
+    SELECT c.*, c.tk_days + coalesce(c.lateness_days, 0) AS total FROM converted c
 )
 SELECT su.code AS unit_code, su.name AS unit_name, e.nip, e.name,
     p.tk_days, coalesce(l.n, 0) AS longest_consecutive_tk,
     CASE
-        WHEN coalesce(l.n, 0) >= %(consecutive_dismissal)s OR p.tk_days >= 28 THEN 'DISMISSAL'
-        WHEN p.tk_days >= 25 THEN 'PELAKSANA'
-        WHEN p.tk_days >= 21 THEN 'DEMOTION'
-        WHEN p.tk_days >= 17 THEN 'TUKIN_CUT_12M'
-        WHEN p.tk_days >= 14 THEN 'TUKIN_CUT_9M'
-        WHEN p.tk_days >= 11 THEN 'TUKIN_CUT_6M'
-        WHEN p.tk_days >= 7 THEN 'PERNYATAAN_TIDAK_PUAS'
-        WHEN p.tk_days >= 4 THEN 'TEGURAN_TERTULIS'
-        WHEN p.tk_days >= 3 THEN 'TEGURAN_LISAN'
+        WHEN coalesce(l.n, 0) >= %(consecutive_dismissal)s OR p.total >= 28 THEN 'DISMISSAL'
+        WHEN p.total >= 25 THEN 'PELAKSANA'
+        WHEN p.total >= 21 THEN 'DEMOTION'
+        WHEN p.total >= 17 THEN 'TUKIN_CUT_12M'
+        WHEN p.total >= 14 THEN 'TUKIN_CUT_9M'
+        WHEN p.total >= 11 THEN 'TUKIN_CUT_6M'
+        WHEN p.total >= 7 THEN 'PERNYATAAN_TIDAK_PUAS'
+        WHEN p.total >= 4 THEN 'TEGURAN_TERTULIS'
+        WHEN p.total >= 3 THEN 'TEGURAN_LISAN'
         ELSE ''
-    END AS band
-FROM per_employee p
+    END AS band,
+    p.short_minutes AS late_early_minutes, coalesce(p.lateness_days, 0) AS lateness_days, p.total AS total_days
+FROM totals p
 JOIN su ON su.id = p.unit_id
 JOIN org_employee e ON e.id = p.employee_id
 LEFT JOIN longest l ON l.employee_id = p.employee_id
-WHERE p.tk_days > 0
+WHERE p.total > 0
 ORDER BY su.code, e.nip
 """
 
@@ -207,6 +231,13 @@ ORDER BY su.code, e.nip, pp.period_start, i.id
 
 # Pasal 35: per unit, the N months before the unit's (else the agency's) fwa_start_date against
 # the N months after it (cut at the end of the asked period).
+#
+# HR's imported baselines (reports_fwabaseline, rules.md §6) fill the "before" window: a baseline
+# month is used when its first day lies inside the window and the unit has no FlexWork daily row in
+# that calendar month (FlexWork data always wins). Its counts and hours are added to the window's;
+# `employees` is the larger of the FlexWork head count and the largest baseline head count; the
+# average achievement is FlexWork's when the window has realisations, else the mean of the used
+# baseline months' averages. `baseline_months` tells how many months came from the import.
 FWA_SQL = f"""
 WITH {SCOPE_UNITS},
 windows AS (
@@ -236,6 +267,20 @@ attendance AS (
            ON d.agency_id = %(agency)s AND d.unit_id = w.id AND d.local_date BETWEEN w.date_from AND w.date_to
     GROUP BY w.id, w.label
 ),
+baseline AS (
+    SELECT w.id, w.label, count(*) AS months, max(b.employees) AS employees, sum(b.days_due) AS days_due,
+        sum(b.present_days) AS present_days, sum(b.tk_days) AS tk_days, sum(b.late_days) AS late_days,
+        sum(b.credited_hours) * 60 AS credited, sum(b.required_hours) * 60 AS required,
+        round(avg(b.avg_achievement_pct), 2) AS avg_achievement
+    FROM windows w
+    JOIN reports_fwabaseline b
+         ON b.agency_id = %(agency)s AND b.unit_id = w.id AND b.month BETWEEN w.date_from AND w.date_to
+    WHERE w.label = 'before' AND NOT EXISTS (
+        SELECT 1 FROM attendance_daystatus d
+        WHERE d.agency_id = %(agency)s AND d.unit_id = w.id
+          AND d.local_date >= b.month AND d.local_date < (b.month + interval '1 month')::date)
+    GROUP BY w.id, w.label
+),
 performance AS (
     SELECT w.id, w.label, round(avg({ACHIEVEMENT}), 2) AS avg_achievement
     FROM windows w
@@ -249,13 +294,21 @@ performance AS (
     GROUP BY w.id, w.label
 )
 SELECT w.code AS unit_code, w.name AS unit_name, w.fwa_start AS fwa_start_date, w.label AS "window",
-    w.date_from, w.date_to, a.employees, a.days_due, a.present_days, a.tk_days, a.late_days,
-    round(100.0 * a.present_days / nullif(a.days_due, 0), 2) AS attendance_pct,
-    round(100.0 * a.credited / nullif(a.required, 0), 2) AS hours_fulfilled_pct,
-    p.avg_achievement AS avg_achievement_pct
+    w.date_from, w.date_to, greatest(a.employees, coalesce(b.employees, 0)) AS employees,
+    a.days_due + coalesce(b.days_due, 0) AS days_due,
+    a.present_days + coalesce(b.present_days, 0) AS present_days,
+    a.tk_days + coalesce(b.tk_days, 0) AS tk_days,
+    a.late_days + coalesce(b.late_days, 0) AS late_days,
+    round(100.0 * (a.present_days + coalesce(b.present_days, 0))
+          / nullif(a.days_due + coalesce(b.days_due, 0), 0), 2) AS attendance_pct,
+    round(100.0 * (a.credited + coalesce(b.credited, 0)) / nullif(a.required + coalesce(b.required, 0), 0), 2)
+        AS hours_fulfilled_pct,
+    coalesce(p.avg_achievement, b.avg_achievement) AS avg_achievement_pct,
+    coalesce(b.months, 0) AS baseline_months
 FROM windows w
 JOIN attendance a ON a.id = w.id AND a.label = w.label
 LEFT JOIN performance p ON p.id = w.id AND p.label = w.label
+LEFT JOIN baseline b ON b.id = w.id AND b.label = w.label
 ORDER BY w.code, w.date_from
 """
 
@@ -308,7 +361,7 @@ KINDS: dict[str, KindSpec] = {
     ReportKind.DISCIPLINE: KindSpec(
         kind=ReportKind.DISCIPLINE,
         sql=DISCIPLINE_SQL,
-        sum_columns=("tk_days",),
+        sum_columns=("tk_days", "lateness_days"),
         exception_where="band <> ''",
         text_columns=TEXT | {"band"},
         exception_label=_("Employees who reached a band of PP 94/2021 (the decision stays with the official)"),

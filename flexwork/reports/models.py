@@ -122,3 +122,42 @@ class ReminderDigest(AgencyOwnedModel):
         constraints = [
             models.UniqueConstraint(fields=["employee", "local_date"], name="reports_one_digest_per_day"),
         ]
+
+
+class FwaBaseline(AgencyOwnedModel):
+    """One unit's month of "before" figures imported by HR when the history predates FlexWork
+    (rules.md §6, Pasal 35). The FWA monitoring report uses a row only for a month in which the unit
+    has no FlexWork daily rows. The measures are those the report shows for a window."""
+
+    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
+    month = models.DateField(_("month"), help_text="The first day of the month.")
+    employees = models.PositiveIntegerField(_("employees"))
+    days_due = models.PositiveIntegerField(_("working days due"))
+    present_days = models.PositiveIntegerField(_("days present"))
+    tk_days = models.PositiveIntegerField(_("days absent without reason (TK)"))
+    late_days = models.PositiveIntegerField(_("days late"))
+    required_hours = models.DecimalField(_("hours required"), max_digits=10, decimal_places=2)
+    credited_hours = models.DecimalField(_("hours fulfilled"), max_digits=10, decimal_places=2)
+    avg_achievement_pct = models.DecimalField(
+        _("average achievement (%)"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["unit_id", "month"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "month"], name="reports_fwabaseline_one_per_unit_month"),
+            models.CheckConstraint(condition=Q(month__day=1), name="reports_fwabaseline_month_first_day"),
+            models.CheckConstraint(
+                condition=Q(present_days__lte=F("days_due")) & Q(tk_days__lte=F("days_due")),
+                name="reports_fwabaseline_days_within_due",
+            ),
+            models.CheckConstraint(
+                condition=Q(required_hours__gte=0) & Q(credited_hours__gte=0), name="reports_fwabaseline_hours_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.month:%Y-%m}"

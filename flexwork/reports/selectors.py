@@ -49,7 +49,7 @@ SOURCES = {
     ReportKind.COMPLIANCE: (_ATTENDANCE, _SCHEDULE),
     ReportKind.PAYROLL: (_ATTENDANCE,),
     ReportKind.DISCIPLINE: (_ATTENDANCE,),
-    ReportKind.FWA_MONITORING: (_ATTENDANCE, ("performance_realisation", None)),
+    ReportKind.FWA_MONITORING: (_ATTENDANCE, ("performance_realisation", None), ("reports_fwabaseline", None)),
     ReportKind.PERFORMANCE: (("performance_realisation", None), ("performance_evaluation", "period_start")),
 }
 

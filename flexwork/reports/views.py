@@ -15,12 +15,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from flexwork.common.exceptions import ApplicationError
 from flexwork.org import scope as org_scope
-from flexwork.reports import charts, dashboards, selectors, services
-from flexwork.reports.forms import DashboardFilterForm, ReportRequestForm
+from flexwork.reports import baselines, charts, dashboards, selectors, services
+from flexwork.reports.forms import BaselineUploadForm, DashboardFilterForm, ReportRequestForm
 from flexwork.reports.kinds import BAND_LABELS
 from flexwork.reports.models import ReportKind, RunStatus
 
 HISTORY_LIMIT = 50
+BASELINE_LIMIT = 500
 
 
 def _last_month() -> str:
@@ -70,7 +71,8 @@ def report_list(request: HttpRequest) -> HttpResponse:
             initial={"kind": ReportKind.COMPLIANCE, "period": _last_month(), "unit": units[0].id if units else None},
         )
     runs = selectors.report_run_list_for(user=scope)[:HISTORY_LIMIT]
-    return render(request, "reports/list.html", {"form": form, "runs": runs}, status=status)
+    context = {"form": form, "runs": runs, "may_import_baselines": org_scope.HR_ADMIN in scope.roles}
+    return render(request, "reports/list.html", context, status=status)
 
 
 @require_GET
@@ -148,3 +150,53 @@ def dashboard_hr(request: HttpRequest) -> HttpResponse:
 def dashboard_supervisor(request: HttpRequest) -> HttpResponse:
     data = dashboards.supervisor_dashboard(user=request.user)
     return render(request, "dashboards/supervisor.html", {"data": data})
+
+
+def _require_hr(request: HttpRequest) -> None:
+    try:
+        baselines.require_hr(request.user)
+    except ApplicationError as error:
+        raise PermissionDenied(error.message) from error
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def baseline_import(request: HttpRequest) -> HttpResponse:
+    """HR imports the "before" figures of FWA monitoring (rules.md §6) from a CSV file."""
+    _require_hr(request)
+    status = 200
+    row_errors: list[tuple[str, list[str]]] = []
+    if request.method == "POST":
+        form = BaselineUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                result = baselines.baselines_import_csv(user=request.user, data=form.cleaned_data["file"].read())
+            except ApplicationError as error:
+                form.add_error(None, error.message)
+                row_errors = [(key, messages) for key, messages in error.fields.items() if key != "file"]
+            else:
+                messages.success(
+                    request,
+                    _("Baselines imported: %(created)d new, %(updated)d changed, %(unchanged)d unchanged.")
+                    % {"created": result.created, "updated": result.updated, "unchanged": result.unchanged},
+                )
+                return redirect("reports-baselines")
+        status = 400
+    else:
+        form = BaselineUploadForm()
+    context = {
+        "form": form,
+        "row_errors": row_errors,
+        "baselines": baselines.baseline_list_for(user=request.user)[:BASELINE_LIMIT],
+        "headers": baselines.TEMPLATE_HEADERS,
+    }
+    return render(request, "reports/baselines.html", context, status=status)
+
+
+@require_GET
+@login_required
+def baseline_template(request: HttpRequest) -> HttpResponse:
+    _require_hr(request)
+    response = HttpResponse(baselines.template_csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="fwa-baseline-template.csv"'
+    return response

@@ -7,9 +7,11 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, DecimalField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
+from attendance.models import Verification, WorkLog
 from flexwork.org import scope as org_scope
 from flexwork.org.models import Employee, Unit
 from flexwork.org.selectors import holiday_dates, policy_for
@@ -156,15 +158,38 @@ def indicator_choices_for(*, employee: Employee, on_date: datetime.date) -> Quer
 
 
 def verified_output_totals(*, plans: list[PeriodPlan]) -> dict[int, Decimal]:
-    """HOOK for the daily output log (attendance, a later issue): {period_plan_id: the sum of the
-    quantities of *verified* output-log entries linked to the plan's indicator and dated inside the
-    plan's period}. Until attendance exists there are no entries, so every sum is 0.
+    """{period_plan_id: the sum of the quantities of *verified* daily output-log entries
+    (attendance.WorkLog) linked to the plan's indicator whose local date falls inside the plan's
+    period}, 0 when there are none.
 
-    Attendance replaces the body with ONE aggregate query, e.g.
-        WorkLog.objects.filter(indicator_id__in=…, verified_at__isnull=False, date__range=…)
-                       .values("indicator_id").annotate(total=Sum("quantity"))
-    keeping this signature, so that team views stay at a fixed number of queries."""
-    return {plan.id: Decimal(0) for plan in plans}
+    "Verified" means the supervisor's verdict is SESUAI (as expected). KURANG (partly) and
+    TIDAK_SESUAI (not as expected) entries, and entries not yet verified, do not count: the
+    suggestion proposes only output the supervisor accepted in full; the employee may still enter
+    a different value (the suggestion is kept beside it on the realisation).
+
+    ONE aggregate query, whatever the number of plans: each plan is annotated with a correlated
+    sum over the log (index att_worklog_indicator), so team views stay at a fixed number of queries."""
+    ids = [plan.id for plan in plans]
+    if not ids:
+        return {}
+    entries = (
+        WorkLog.objects.filter(
+            indicator_id=OuterRef("indicator_id"),
+            verification=Verification.SESUAI,
+            local_date__gte=OuterRef("period_start"),
+            local_date__lte=OuterRef("period_end"),
+        )
+        .order_by()
+        .values("indicator_id")
+        .annotate(total=Sum("quantity"))
+        .values("total")
+    )
+    totals = dict(
+        PeriodPlan.objects.filter(id__in=ids)
+        .annotate(total=Coalesce(Subquery(entries, output_field=DecimalField()), Value(Decimal(0))))
+        .values_list("id", "total")
+    )
+    return {plan_id: Decimal(totals.get(plan_id) or 0) for plan_id in ids}
 
 
 def suggested_realisation(*, plan: PeriodPlan) -> Decimal:
@@ -226,11 +251,15 @@ def progress_context(*, agency_id: int, on_date: datetime.date, year_from: int, 
     return ProgressContext(on_date=on_date, holidays=frozenset(days), at_risk_ratio=policy.at_risk_ratio)
 
 
-def indicator_progress(*, indicator: Indicator, context: ProgressContext) -> IndicatorProgress:
+def indicator_progress(
+    *, indicator: Indicator, context: ProgressContext, suggested: dict[int, Decimal] | None = None
+) -> IndicatorProgress:
     """Per-period achievement and, for the current period, expected progress and at-risk. Uses the
-    prefetched `period_plans` (with `realisation`): no queries of its own."""
+    prefetched `period_plans` (with `realisation`); the suggested values are `suggested` when the
+    caller fetched them for many indicators at once (`verified_output_totals`), else one query."""
     plans = list(indicator.period_plans.all())
-    suggested = verified_output_totals(plans=plans)
+    if suggested is None:
+        suggested = verified_output_totals(plans=plans)
     lower = indicator.direction == IndicatorDirection.LOWER
     result = IndicatorProgress(indicator=indicator)
     for plan in plans:
@@ -275,14 +304,16 @@ def _has_realisation(plan: PeriodPlan) -> bool:
 
 
 def skp_progress(*, skp: Skp, on_date: datetime.date) -> dict[int, IndicatorProgress]:
-    """Progress of every indicator of a loaded `skp_document` (3 queries for the context)."""
+    """Progress of every indicator of a loaded `skp_document` (3 queries for the context, one for
+    the suggested values of all its plans)."""
     context = progress_context(
         agency_id=skp.agency_id, on_date=on_date, year_from=skp.period_start.year, year_to=skp.period_end.year
     )
+    indicators = [indicator for rhk in skp.rhks.all() for indicator in rhk.indicators.all()]
+    suggested = verified_output_totals(plans=[plan for i in indicators for plan in i.period_plans.all()])
     return {
-        indicator.id: indicator_progress(indicator=indicator, context=context)
-        for rhk in skp.rhks.all()
-        for indicator in rhk.indicators.all()
+        indicator.id: indicator_progress(indicator=indicator, context=context, suggested=suggested)
+        for indicator in indicators
     }
 
 
@@ -322,6 +353,15 @@ def team_overview_for(*, user, on_date: datetime.date) -> list[TeamRow]:
     )
     by_employee = {skp.employee_id: skp for skp in skps}
     context = progress_context(agency_id=scope.agency_id, on_date=on_date, year_from=on_date.year, year_to=on_date.year)
+    suggested = verified_output_totals(
+        plans=[
+            plan
+            for skp in by_employee.values()
+            for rhk in skp.rhks.all()
+            for indicator in rhk.indicators.all()
+            for plan in indicator.period_plans.all()
+        ]
+    )
     rows = []
     for employee in employees:
         skp = by_employee.get(employee.id)
@@ -329,7 +369,7 @@ def team_overview_for(*, user, on_date: datetime.date) -> list[TeamRow]:
         if skp is not None:
             for rhk in skp.rhks.all():
                 for indicator in rhk.indicators.all():
-                    progress = indicator_progress(indicator=indicator, context=context)
+                    progress = indicator_progress(indicator=indicator, context=context, suggested=suggested)
                     row.indicator_count += 1
                     row.at_risk_count += int(progress.at_risk)
                     current = progress.current

@@ -15,10 +15,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from flexwork.approvals.models import PENDING_STATUSES
+from attendance.models import LeaveRequest
+from flexwork.approvals.models import PENDING_STATUSES, ApprovalStatus
 from flexwork.approvals.workdays import (
     add_months,
     days_between,
@@ -145,6 +146,11 @@ class Facts:
     directives: list[Directive]
     ramadan: list[RamadanRange]
     leave_dates: set[datetime.date] = field(default_factory=set)
+    on_leave: Counter = field(default_factory=Counter)
+
+    def active_headcount(self, day: datetime.date) -> int:
+        """The unit's active people on `day`, without those on leave or official duty (rules.md §3)."""
+        return self.headcount - self.on_leave[day]
 
     def directives_on(self, day: datetime.date) -> list[Directive]:
         return [d for d in self.directives if d.date_from <= day <= d.date_to]
@@ -211,10 +217,34 @@ def counts_in_cap(location: str, policy) -> bool:
 # ---------------------------------------------------------------------------- facts
 
 
+def _approved_leave() -> QuerySet[LeaveRequest]:
+    """Approved leave and official duty (every LeaveKind, DINAS_LUAR included; HR imports too)."""
+    return LeaveRequest.objects.filter(status=ApprovalStatus.APPROVED)
+
+
 def _leave_dates(employee: Employee, first: datetime.date, last: datetime.date) -> set[datetime.date]:
-    """Leave and official-duty days (they neither count in the cap nor in the headcount). The leave
-    issue fills this in; until then there are none."""
-    return set()
+    """The employee's days in [first, last] covered by approved leave or official duty (they do not
+    count in the cap). One query, whatever the span."""
+    rows = _approved_leave().filter(employee_id=employee.id, date_from__lte=last, date_to__gte=first)
+    found: set[datetime.date] = set()
+    for date_from, date_to in rows.values_list("date_from", "date_to"):
+        found.update(days_between(max(date_from, first), min(date_to, last)))
+    return found
+
+
+def _unit_on_leave(unit_id: int, days: list[datetime.date]) -> Counter:
+    """{day: active people of the unit on approved leave or official duty that day} for `days` (one
+    query): they are not part of the day's active headcount."""
+    wanted = set(days)
+    rows = _approved_leave().filter(
+        employee__unit_id=unit_id, employee__is_active=True, date_from__lte=days[-1], date_to__gte=days[0]
+    )
+    people: dict[datetime.date, set[int]] = defaultdict(set)
+    for employee_id, date_from, date_to in rows.values_list("employee_id", "date_from", "date_to"):
+        for day in days_between(max(date_from, days[0]), min(date_to, days[-1])):
+            if day in wanted:
+                people[day].add(employee_id)
+    return Counter({day: len(ids) for day, ids in people.items()})
 
 
 def gather(proposal: Proposal, *, at: str, as_of: datetime.date | None = None) -> Facts:
@@ -256,9 +286,16 @@ def gather(proposal: Proposal, *, at: str, as_of: datetime.date | None = None) -
             ).exists()
         )
 
-    headcount, away = 0, Counter()
+    headcount, away, on_leave = 0, Counter(), Counter()
     if proposal.location != Location.OFFICE and working:
         headcount = Employee.objects.filter(unit_id=employee.unit_id, is_active=True).count()
+        on_leave = _unit_on_leave(employee.unit_id, working)
+        # Approved leave takes precedence over a schedule day: someone on leave is not "away" on FWA.
+        leave_that_day = _approved_leave().filter(
+            employee_id=OuterRef("employee_id"),
+            date_from__lte=OuterRef("local_date"),
+            date_to__gte=OuterRef("local_date"),
+        )
         rows = (
             ScheduleDay.objects.filter(
                 employee__unit_id=employee.unit_id,
@@ -268,6 +305,7 @@ def gather(proposal: Proposal, *, at: str, as_of: datetime.date | None = None) -
             )
             .exclude(location=Location.OFFICE)
             .exclude(employee_id=employee.id)
+            .exclude(Exists(leave_that_day))
             .values("local_date")
             .annotate(n=Count("id"))
         )
@@ -299,6 +337,7 @@ def gather(proposal: Proposal, *, at: str, as_of: datetime.date | None = None) -
         designated_ok=designated_ok,
         headcount=headcount,
         away=away,
+        on_leave=on_leave,
         directives=directives,
         ramadan=ramadan,
         leave_dates=_leave_dates(employee, week_start, week_end),
@@ -561,11 +600,17 @@ def rule_coverage(f: Facts) -> list[Violation]:
     if f.proposal.location == Location.OFFICE or not f.working:
         return []
     share = f.policy.coverage_share_percent
-    headcount = f.headcount  # the leave issue subtracts people on leave or official duty that day
-    limit = allowed_away(headcount, share)
-    days = tuple(day for day in f.working if not f.directives_on(day) and f.away[day] + 1 > limit)
+    days = tuple(
+        day
+        for day in f.working
+        if day not in f.leave_dates
+        and not f.directives_on(day)
+        and f.away[day] + 1 > allowed_away(f.active_headcount(day), share)
+    )
     if not days:
         return []
+    headcount = f.active_headcount(days[0])
+    limit = allowed_away(headcount, share)
     message = _("At most %(limit)d of %(headcount)d people of your unit may be away on one day (%(share)d%%).") % {
         "limit": limit,
         "headcount": headcount,
@@ -578,7 +623,9 @@ def rule_public_service(f: Facts) -> list[Violation]:
     minimum = f.proposal.employee.unit.min_onsite_headcount
     if f.proposal.location == Location.OFFICE or not minimum or not f.working:
         return []
-    days = tuple(day for day in f.working if f.headcount - f.away[day] - 1 < minimum)
+    days = tuple(
+        day for day in f.working if day not in f.leave_dates and f.active_headcount(day) - f.away[day] - 1 < minimum
+    )
     if not days:
         return []
     message = _("Your unit must keep at least %(minimum)d people on site.") % {"minimum": minimum}
@@ -602,7 +649,7 @@ def rule_directive(f: Facts) -> list[Violation]:
         for directive in directives:
             if directive.max_share_percent is None or location not in directive.allowed_locations:
                 continue
-            limit = allowed_away(f.headcount, directive.max_share_percent)
+            limit = allowed_away(f.active_headcount(day), directive.max_share_percent)
             if f.away[day] + 1 > limit:
                 share_days.append(day)
                 limits.add(directive.max_share_percent)

@@ -1,13 +1,14 @@
-"""Browser journey of performance management (issue 6), on a 360 px phone with axe on every page.
-
-Without the daily output log (attendance, a later issue) the steps "the employee logs output on a
-WFH day" and "the supervisor verifies it" are not here: the realisation form shows the suggestion
-from verified output (0 until attendance exists), and the employee corrects it."""
+"""Browser journey of performance management (issue 6), on a 360 px phone with axe on every page:
+targets, output logged on a WFH day and verified by the supervisor, the realisation suggested from
+that verified output and accepted, the evaluation and its predikat, HR's distribution."""
 
 import pytest
 from django.utils import translation
 from django.utils.translation import gettext
 
+from attendance.models import WorkLog
+from performance.models import Indicator
+from schedules.models import DaySource, Location, ScheduleDay
 from tests.e2e.conftest import PHONE, assert_fits_phone, axe, screenshot
 from tests.performance.factories import ensure_reference_data, office_today
 
@@ -71,8 +72,42 @@ def test_target_realisation_evaluation_and_predikat(live_server, browser, org_wo
     boss.wait_for_url(skp_url)
     assert boss.locator("#skp-status").inner_text() in ("Disetujui", "Approved")
 
-    # 2. The employee sees the target and enters this month's realisation, correcting the suggestion.
+    # 2. Today is a WFH day of Pegawai A (an approved arrangement; its journey is tested elsewhere):
+    # they log three reports on the output log page, linked to the indicator.
+    today = office_today()
+    ScheduleDay.objects.create(
+        agency_id=employee.agency_id,
+        employee=employee,
+        local_date=today,
+        location=Location.HOME,
+        unit_id=employee.unit_id,
+        source=DaySource.INDIVIDUAL,
+    )
+    indicator = Indicator.objects.get(rhk__skp__employee=employee, rhk__skp__year=year)
     mine = login(browser, live_server, org_world.employee_a)
+    mine.goto(live_server.url + "/attendance/log/")
+    mine.fill("#id_local_date", today.isoformat())
+    mine.fill("#id_description", "Tiga laporan pelayanan disusun")
+    mine.fill("#id_quantity", "3")
+    mine.fill("#id_unit_of_measure", "laporan")
+    mine.fill("#id_minutes_spent", "240")
+    mine.select_option("#id_indicator", str(indicator.id))
+    check(mine, "perf-output-log")
+    mine.locator("main form[method=post] button[type=submit]").click()
+    mine.wait_for_url("**/attendance/log/")
+    entry = WorkLog.objects.get(employee=employee, local_date=today)
+    assert (entry.indicator_id, entry.location) == (indicator.id, Location.HOME)
+
+    # 3. The supervisor verifies it: as expected (sesuai).
+    boss.goto(live_server.url + "/attendance/verify/")
+    check(boss, "perf-verify-output")
+    boss.select_option(f"#verdict-{entry.id}", "SESUAI")
+    boss.locator(f"section[aria-labelledby='entry-{entry.id}'] button[type=submit]").click()
+    boss.wait_for_url("**/attendance/verify/")
+    entry.refresh_from_db()
+    assert entry.verification == "SESUAI"
+
+    # 4. The employee opens this period's realisation: the suggestion is the verified output; they accept it.
     mine.goto(live_server.url + "/performance/")
     check(mine, "perf-my-targets")
     mine.get_by_role("link", name="Jumlah laporan yang disusun").first.click()
@@ -81,17 +116,16 @@ def test_target_realisation_evaluation_and_predikat(live_server, browser, org_wo
     mine.locator("tr.current a[href*='/realisation/']").click()
     mine.wait_for_url("**/realisation/**")
     check(mine, "perf-realisation")
-    assert mine.locator("#suggested-value").inner_text() == "0"
+    assert mine.locator("#suggested-value").inner_text() == "3"
     mine.locator("[data-fill-target]").click()
-    assert mine.input_value("#id_value") == "0"
-    mine.fill("#id_value", "12")
-    mine.fill("#id_note", "Dua belas laporan selesai")
+    assert float(mine.input_value("#id_value")) == 3
+    mine.fill("#id_note", "Tiga laporan terverifikasi")
     mine.locator("main form[method=post] button[type=submit]").click()
     mine.wait_for_url("**/performance/indicators/*/")
     current = mine.locator("tr.current").inner_text()
-    assert "12" in current and "120" in current
+    assert "3" in current and "30" in current
 
-    # 3. The supervisor evaluates: results above, all seven values above → Sangat Baik.
+    # 5. The supervisor evaluates: results above, all seven values above → Sangat Baik.
     boss.goto(skp_url + "evaluate/")
     check(boss, "perf-evaluate")
     boss.check("#id_results_rating_0")
@@ -103,13 +137,13 @@ def test_target_realisation_evaluation_and_predikat(live_server, browser, org_wo
     assert "Sangat Baik" in boss.locator("#predikat").inner_text()
     check(boss, "perf-evaluation")
 
-    # 4. The employee sees the predikat, and the printable SKP.
+    # 6. The employee sees the predikat, and the printable SKP.
     mine.goto(boss.url)
     assert "Sangat Baik" in mine.locator("#predikat").inner_text()
     mine.goto(skp_url + "print/")
     check(mine, "perf-skp-print")
 
-    # 5. HR sees the predikat distribution of the year, in Indonesian and in English.
+    # 7. HR sees the predikat distribution of the year, in Indonesian and in English.
     hr = login(browser, live_server, org_world.hr_admin_a)
     hr.goto(f"{live_server.url}/performance/distribution/?year={year}")
     assert hr.get_attribute("html", "lang") == "id"

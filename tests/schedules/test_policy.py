@@ -10,6 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
+from attendance.models import LeaveKind, LeaveRequest
+from flexwork.approvals.models import ApprovalStatus
 from flexwork.common.models import EvidenceFile
 from flexwork.org import services as org_services
 from flexwork.org.models import Employee, Unit
@@ -480,3 +482,93 @@ def test_the_check_runs_in_the_same_number_of_queries_for_few_and_many_dates(
 def test_unit_fixture_is_the_own_unit(org_world, employee_a):
     assert emp(employee_a).unit_id == org_world.sec_a.id
     assert Unit.objects.get(id=org_world.div_a.id).is_decision_level
+
+
+# ---------------------------------------------------------------------------- leave and official duty
+
+
+def approved_leave(person, first, last=None, *, kind=LeaveKind.CT, status=ApprovalStatus.APPROVED):
+    person = emp(person) if not isinstance(person, Employee) else person
+    return LeaveRequest.objects.create(
+        agency_id=person.agency_id, employee=person, kind=kind, date_from=first, date_to=last or first, status=status
+    )
+
+
+def test_cap_weekly_does_not_count_a_leave_day_of_the_request(employee_a, monday):
+    approved_leave(employee_a, monday + datetime.timedelta(days=2))
+
+    assert "CAP_WEEKLY" not in codes(check(employee_a, days(monday, 0, 1, 2)))
+
+
+def test_cap_weekly_does_not_count_an_approved_day_now_on_official_duty(employee_a, supervisor_a, unit_head_a, monday):
+    approve_fully(create(employee_a, days(monday, 0, 1)), supervisor=supervisor_a, decider=unit_head_a)
+    approved_leave(employee_a, monday + datetime.timedelta(days=1), kind=LeaveKind.DINAS_LUAR)
+
+    result = check(employee_a, days(monday, 3))
+
+    assert "CAP_WEEKLY" not in codes(result)
+    assert result.quota["used"] == 1
+
+
+def test_cap_weekly_still_counts_leave_that_is_not_approved(employee_a, monday):
+    approved_leave(employee_a, monday + datetime.timedelta(days=2), status=ApprovalStatus.SUBMITTED)
+
+    assert "CAP_WEEKLY" in codes(check(employee_a, days(monday, 0, 1, 2)), "hard")
+
+
+def seven_people_in_the_unit(org_world):
+    """employee_a, supervisor_a and five more: allowed away = floor(7 × 30 %) = 2."""
+    return [
+        EmployeeFactory(agency=org_world.agency_a, unit=org_world.sec_a, position=org_world.position_a)
+        for _ in range(5)
+    ]
+
+
+def test_a_person_on_leave_is_not_in_the_active_headcount(employee_a, supervisor_a, monday, org_world):
+    others = seven_people_in_the_unit(org_world)
+    away_day(supervisor_a, monday)
+    assert "COVERAGE_UNIT_SHARE" not in codes(check(employee_a, days(monday, 0)))
+
+    approved_leave(others[0], monday, monday + datetime.timedelta(days=4), kind=LeaveKind.DINAS_LUAR)
+    with translation.override("en"):
+        found = by_code(check(employee_a, days(monday, 0)), "COVERAGE_UNIT_SHARE")
+
+    assert found[0].dates == (monday,)
+    assert "At most 1 of 6 people" in found[0].message
+
+
+def test_pending_leave_keeps_the_person_in_the_headcount(employee_a, supervisor_a, monday, org_world):
+    others = seven_people_in_the_unit(org_world)
+    away_day(supervisor_a, monday)
+    approved_leave(others[0], monday, status=ApprovalStatus.SUBMITTED)
+
+    assert "COVERAGE_UNIT_SHARE" not in codes(check(employee_a, days(monday, 0)))
+
+
+def test_someone_on_leave_with_a_home_day_is_not_counted_away(employee_a, supervisor_a, monday):
+    away_day(supervisor_a, monday)
+    assert "COVERAGE_UNIT_SHARE" in codes(check(employee_a, days(monday, 0)))
+
+    approved_leave(supervisor_a, monday, kind=LeaveKind.SAKIT)
+
+    assert "COVERAGE_UNIT_SHARE" not in codes(check(employee_a, days(monday, 0)))
+
+
+def test_leave_keeps_the_check_at_the_same_number_of_queries_for_few_and_many_dates(
+    employee_a, supervisor_a, monday, org_world
+):
+    others = seven_people_in_the_unit(org_world)
+    away_day(supervisor_a, monday)
+    approved_leave(employee_a, monday + datetime.timedelta(days=1))
+    for offset, person in enumerate(others):
+        approved_leave(person, monday + datetime.timedelta(days=offset), monday + datetime.timedelta(days=offset + 20))
+    employee = emp(employee_a)
+
+    def count(dates):
+        with CaptureQueriesContext(connection) as captured:
+            services.arrangement_request_check(employee=employee, data=arrangement_input(dates))
+        return len(captured)
+
+    assert count(days(monday, 0, 1)) == count(
+        expand_dates(date_from=monday, date_to=monday + datetime.timedelta(days=60))
+    )

@@ -14,6 +14,7 @@ import uuid
 import zoneinfo
 from dataclasses import dataclass
 from decimal import Decimal
+from types import SimpleNamespace
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
@@ -201,6 +202,122 @@ RETURNING {_RETURNING}
 """
 
 
+# The check's reads in one statement (all by primary or unique keys): the active employee of the
+# user with unit, office zone, effective `max_accuracy_m` (the unit's override, else the agency's),
+# the office date of `now`, the official-duty flag of that date and that date's schedule day with
+# its designated location / other office. Same rules as employee_for_check + fence_for.
+_CHECK_CONTEXT_SQL = """
+SELECT e.id, e.agency_id, e.unit_id, e.supervisor_id, e.home_latitude, e.home_longitude,
+  u.name, u.office_latitude, u.office_longitude, u.office_radius_m, z.zone, d.local_date,
+  COALESCE(
+    (SELECT o.max_accuracy_m FROM org_unitpolicyoverride o WHERE o.unit_id = e.unit_id LIMIT 1),
+    (SELECT p.max_accuracy_m FROM org_agencypolicy p WHERE p.agency_id = e.agency_id LIMIT 1)
+  ) AS max_accuracy_m,
+  EXISTS (
+    SELECT 1 FROM attendance_leaverequest l
+    WHERE l.employee_id = e.id AND l.status = %(approved)s AND l.kind = %(duty)s
+      AND l.date_from <= d.local_date AND l.date_to >= d.local_date
+  ) AS on_duty,
+  s.location, s.dl_id, s.dl_name, s.dl_latitude, s.dl_longitude, s.dl_radius_m,
+  s.ou_id, s.ou_name, s.ou_latitude, s.ou_longitude, s.ou_radius_m
+FROM org_employee e
+JOIN org_unit u ON u.id = e.unit_id
+JOIN org_agency a ON a.id = e.agency_id
+CROSS JOIN LATERAL (SELECT COALESCE(NULLIF(u.time_zone, ''), a.time_zone) AS zone) z
+CROSS JOIN LATERAL (SELECT (%(now)s::timestamptz AT TIME ZONE z.zone)::date AS local_date) d
+LEFT JOIN LATERAL (
+  SELECT sd.location,
+    dl.id AS dl_id, dl.name AS dl_name, dl.latitude AS dl_latitude, dl.longitude AS dl_longitude,
+    dl.radius_m AS dl_radius_m,
+    ou.id AS ou_id, ou.name AS ou_name, ou.office_latitude AS ou_latitude, ou.office_longitude AS ou_longitude,
+    ou.office_radius_m AS ou_radius_m
+  FROM schedules_scheduleday sd
+  LEFT JOIN org_designatedlocation dl ON dl.id = sd.designated_location_id
+  LEFT JOIN org_unit ou ON ou.id = sd.other_office_unit_id
+  WHERE sd.employee_id = e.id AND sd.local_date = d.local_date AND sd.cancelled_at IS NULL
+  ORDER BY sd.local_date, sd.employee_id
+  LIMIT 1
+) s ON TRUE
+WHERE e.user_id = %(user_id)s AND e.is_active
+ORDER BY e.name, e.id
+LIMIT 1
+"""
+
+
+@dataclass(frozen=True)
+class _CheckContext:
+    employee_id: int
+    agency_id: int
+    unit_id: int
+    supervisor_id: int | None
+    zone: str
+    local_date: datetime.date
+    max_accuracy_m: int | None
+    fence: Fence
+
+
+def _check_context(*, user, now: datetime.datetime) -> _CheckContext:
+    """Everything the check needs before its upsert, in one query (403 for anyone who is not
+    active agency staff). Falls back to the ORM reads if PostgreSQL's and Python's time zone
+    data ever disagree on the office date."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _CHECK_CONTEXT_SQL,
+            {"approved": ApprovalStatus.APPROVED.value, "duty": LeaveKind.DINAS_LUAR.value, "now": now,
+             "user_id": user.pk},
+        )  # fmt: skip
+        row = cursor.fetchone()
+    if row is None:
+        raise PermissionDenied(str(ERR_NO_EMPLOYEE))
+    (employee_id, agency_id, unit_id, supervisor_id, home_lat, home_lon, unit_name, office_lat, office_lon,
+     office_radius, zone, local_date, max_accuracy_m, on_duty, location, dl_id, dl_name, dl_lat, dl_lon,
+     dl_radius, ou_id, ou_name, ou_lat, ou_lon, ou_radius) = row  # fmt: skip
+    if now.astimezone(zoneinfo.ZoneInfo(zone)).date() != local_date:
+        employee = employee_for_check(user)
+        local_date = now.astimezone(zoneinfo.ZoneInfo(zone)).date()
+        fence = fence_for(employee=employee, local_date=local_date)
+    elif on_duty:
+        fence = Fence(DayLocation.OFFICIAL_DUTY, None, None, None, required=False, label=str(_("Official duty")))
+    else:
+        employee = SimpleNamespace(
+            home_latitude=home_lat,
+            home_longitude=home_lon,
+            unit=SimpleNamespace(
+                name=unit_name, office_latitude=office_lat, office_longitude=office_lon, office_radius_m=office_radius
+            ),
+        )
+        day = None
+        if location is not None:
+            day = SimpleNamespace(
+                location=location,
+                designated_location=None
+                if dl_id is None
+                else SimpleNamespace(name=dl_name, latitude=dl_lat, longitude=dl_lon, radius_m=dl_radius),
+                other_office_unit=None
+                if ou_id is None
+                else SimpleNamespace(
+                    name=ou_name, office_latitude=ou_lat, office_longitude=ou_lon, office_radius_m=ou_radius
+                ),
+            )
+        fence = fence_from_day(employee=employee, day=day)
+    return _CheckContext(
+        employee_id=employee_id,
+        agency_id=agency_id,
+        unit_id=unit_id,
+        supervisor_id=supervisor_id,
+        zone=zone,
+        local_date=local_date,
+        max_accuracy_m=max_accuracy_m,
+        fence=fence,
+    )
+
+
+_ACCEPTED_SQL = """
+SELECT id, local_date, at, location, distance_m, inside_fence, flags, attempt_count, FALSE
+FROM attendance_checkevent WHERE employee_id = %s AND local_date = %s AND kind = %s
+"""
+
+
 def attendance_check(
     *,
     user,
@@ -212,18 +329,18 @@ def attendance_check(
     now: datetime.datetime | None = None,
 ) -> CheckOutcome:
     """Record a check-in or check-out at the server's clock. Never refused for its position:
-    outside the fence or inaccurate is stored and flagged. Four queries (five on an accepted repeat)."""
+    outside the fence or inaccurate is stored and flagged. Two queries: the context (employee,
+    policy, office date, official duty, schedule day) and the upsert; three on an accepted repeat."""
     now = now or timezone.now()
-    employee = employee_for_check(user)
-    zone = office_zone(employee)
-    local_date = now.astimezone(zoneinfo.ZoneInfo(zone)).date()
-    fence = fence_for(employee=employee, local_date=local_date)
+    context = _check_context(user=user, now=now)
+    fence = context.fence
+    local_date = context.local_date
     verdict: Verdict = judge(
         fence=fence,
         latitude=latitude,
         longitude=longitude,
         accuracy_m=accuracy_m,
-        max_accuracy_m=employee.max_accuracy_m or 100,
+        max_accuracy_m=context.max_accuracy_m or 100,
     )
     lat, lon = Decimal(f"{latitude:.6f}"), Decimal(f"{longitude:.6f}")
     attempt = {
@@ -238,8 +355,8 @@ def attendance_check(
     values = {
         "created_at": now,
         "updated_at": now,
-        "agency_id": employee.agency_id,
-        "employee_id": employee.id,
+        "agency_id": context.agency_id,
+        "employee_id": context.employee_id,
         "kind": kind,
         "local_date": local_date,
         "at": now,
@@ -255,27 +372,26 @@ def attendance_check(
         "flagged": verdict.flagged,
         "attempts": json.dumps([attempt]),
         "attempt_count": 1,
-        "unit_id": employee.unit_id,
-        "supervisor_id": employee.supervisor_id,
+        "unit_id": context.unit_id,
+        "supervisor_id": context.supervisor_id,
     }
     sql = _CHECK_IN_SQL if kind == CheckKind.IN else _CHECK_OUT_SQL
     with connection.cursor() as cursor:
         cursor.execute(sql, [values[c] for c in _COLUMNS])
         row = cursor.fetchone()
-    if row is None:
-        # An accepted check-in already stands: answer it unchanged (200).
-        event = CheckEvent.objects.get(employee_id=employee.id, local_date=local_date, kind=kind)
-        row = (event.id, event.local_date, event.at, event.location, event.distance_m, event.inside_fence,
-               event.flags, event.attempt_count, False)  # fmt: skip
-    else:
-        _after_commit_refresh(employee_id=employee.id, local_date=local_date)
+        if row is None:
+            # An accepted check-in already stands: answer it unchanged (200).
+            cursor.execute(_ACCEPTED_SQL, [context.employee_id, local_date, str(kind)])
+            row = cursor.fetchone()
+        else:
+            _after_commit_refresh(employee_id=context.employee_id, local_date=local_date)
     event_id, day, at, location, distance, inside, flags, attempts, inserted = row
     return CheckOutcome(
         id=event_id,
         kind=kind,
         local_date=day,
         at=at,
-        zone=zone,
+        zone=context.zone,
         location=location,
         distance_m=distance,
         inside_fence=inside,

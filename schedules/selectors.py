@@ -66,9 +66,15 @@ def arrangement_visible_qs(*, user) -> QuerySet[ArrangementRequest]:
 def arrangement_list_for(*, user, filters: dict | None = None) -> QuerySet[ArrangementRequest]:
     filters = filters or {}
     scope = org_scope.scope_for(user)
-    qs = ArrangementRequest.objects.filter(arrangement_visible_q(scope)).select_related(*ARRANGEMENT_RELATED)
     if filters.get("queue"):
-        qs = qs.filter(approval_queue_q(scope))
+        # The queue's condition (agency first; the caller is the step's approver, the escalation
+        # target or their delegate) implies visibility: without the visibility OR, PostgreSQL uses
+        # the approver indexes instead of scanning every employee.
+        if scope.agency_id is None:
+            return ArrangementRequest.objects.none()
+        qs = ArrangementRequest.objects.filter(approval_queue_q(scope)).select_related(*ARRANGEMENT_RELATED)
+    else:
+        qs = ArrangementRequest.objects.filter(arrangement_visible_q(scope)).select_related(*ARRANGEMENT_RELATED)
     if filters.get("mine"):
         qs = qs.filter(employee_id=scope.employee_id)
     if filters.get("status"):

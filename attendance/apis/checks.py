@@ -42,28 +42,33 @@ def _idempotency_key(request) -> uuid.UUID | None:
         raise ApplicationError(message, fields={"Idempotency-Key": [message]}) from None
 
 
+# The response body is fixed (CheckOutputSerializer documents it): built as a plain dict, with the
+# serializer's own date and time fields so the formats (and the time zone of `time`) stay the same.
+_DATE = serializers.DateField()
+_DATETIME = serializers.DateTimeField()
+
+
 def _outcome_body(outcome: services.CheckOutcome) -> dict:
-    return CheckOutputSerializer(
-        {
-            "id": outcome.id,
-            "kind": outcome.kind,
-            "local_date": outcome.local_date,
-            "time": outcome.time,
-            "zone": outcome.zone,
-            "location": outcome.location,
-            "distance_m": outcome.distance_m,
-            "inside_fence": outcome.inside_fence,
-            "flags": outcome.flags,
-            "attempt_count": outcome.attempt_count,
-            "fence": {
-                "location": outcome.fence.location,
-                "label": outcome.fence.label,
-                "radius_m": outcome.fence.radius_m,
-                "required": outcome.fence.required,
-                "known": outcome.fence.known,
-            },
-        }
-    ).data
+    fence = outcome.fence
+    return {
+        "id": outcome.id,
+        "kind": str(outcome.kind),
+        "local_date": _DATE.to_representation(outcome.local_date),
+        "time": _DATETIME.to_representation(outcome.time),
+        "zone": outcome.zone,
+        "location": str(outcome.location),
+        "distance_m": outcome.distance_m,
+        "inside_fence": outcome.inside_fence,
+        "flags": [str(flag) for flag in outcome.flags],
+        "attempt_count": outcome.attempt_count,
+        "fence": {
+            "location": str(fence.location),
+            "label": str(fence.label),
+            "radius_m": fence.radius_m,
+            "required": fence.required,
+            "known": fence.known,
+        },
+    }
 
 
 class _CheckApi(BaseApi):

@@ -134,30 +134,3 @@ def test_docs_work_under_the_csp(client):
     assert init.status_code == 200
     assert init["Content-Type"].startswith("application/javascript")
     assert b"SwaggerUIBundle" in init.content
-
-
-@pytest.mark.e2e
-def test_swagger_ui_renders_in_a_browser_without_csp_violations(live_server):
-    from playwright.sync_api import sync_playwright
-
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    chromium = Path("/usr/bin/chromium")
-    if not chromium.exists():
-        pytest.skip("Chromium is not installed")
-    problems: list[str] = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(chromium), args=["--no-sandbox", "--disable-gpu"])
-        try:
-            page = browser.new_page()
-            page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
-            page.on("pageerror", lambda error: problems.append(str(error)))
-            requested_hosts: set[str] = set()
-            page.on("request", lambda request: requested_hosts.add(request.url.split("/")[2]))
-            page.goto(f"{live_server.url}/api/docs/")
-            page.wait_for_selector(".opblock-tag", timeout=15000)
-            assert page.locator(".opblock").count() > 0
-        finally:
-            browser.close()
-
-    assert not [p for p in problems if "Content Security Policy" in p or "Refused" in p], problems
-    assert requested_hosts == {live_server.url.split("/")[2]}

@@ -74,6 +74,10 @@ pytest: install messages db
 
 test: lint migrations-check schema translations pytest
 
+# Only the browser journeys (Playwright driving Debian's Chromium, axe on every page).
+e2e: install messages db
+	@DJANGO_SETTINGS_MODULE=flexwork.settings.test $(VENV)/bin/pytest tests/e2e --create-db
+
 # The long schema-fuzzing run (docs/reliability.md): 50 examples per operation and role, plus
 # schemathesis' coverage phase. `make test` runs the same test with 4 examples.
 fuzz: install messages db

@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 export DJANGO_SETTINGS_MODULE ?= flexwork.settings.local
 PYTEST_ARGS ?= --create-db
 
-.PHONY: run test install db migrate messages catalogues static seed lint format migrations-check schema translations pytest e2e fuzz clean bench
+.PHONY: run test install db migrate messages catalogues static seed lint format migrations-check schema translations pytest e2e fuzz faults clean bench
 
 $(VENV)/.installed: requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -82,6 +82,11 @@ e2e: install messages db
 # schemathesis' coverage phase. `make test` runs the same test with 4 examples.
 fuzz: install messages db
 	@DJANGO_SETTINGS_MODULE=flexwork.settings.test FUZZ_EXAMPLES=50 FUZZ_COVERAGE=1 $(VENV)/bin/pytest tests/fuzz --create-db -p no:randomly
+
+# Process-level fault runs (docs/reliability.md): the default suite's Redis and beat runs, plus PostgreSQL restarted
+# under load (its own cluster on 55450, gunicorn on 8130, Redis on 6421; ~3 minutes, mostly migrating a new database).
+faults: install messages db
+	@DJANGO_SETTINGS_MODULE=flexwork.settings.test FW_FAULTS=1 $(VENV)/bin/pytest tests/reliability/test_faults.py -p no:randomly -s
 
 # Benchmarks at agency scale (docs/performance.md): ≤ 15 minutes, loopback only, its own database flexwork_bench.
 bench: install messages static

@@ -71,7 +71,8 @@ class HomeLocationForm(forms.Form):
         max_value=180,
         help_text=_("e.g. 119,4327"),
     )
-    accuracy_m = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+    # The column is a PostgreSQL integer: a larger value would fail at the database (a 500).
+    accuracy_m = forms.IntegerField(required=False, min_value=0, max_value=2_147_483_647, widget=forms.HiddenInput)
 
     def clean_latitude(self):
         return self.cleaned_data["latitude"].quantize(MICRO_DEGREE)

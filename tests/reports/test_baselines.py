@@ -18,6 +18,13 @@ URL = "/reports/baselines/"
 HEADER = ",".join(baselines.TEMPLATE_HEADERS)
 
 
+@pytest.fixture
+def client(client, settings):
+    """These tests read the import's messages in English (the pages default to Indonesian)."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
 def upload(client, text: str, *, name="baseline.csv", bom=False):
     data = ("\ufeff" if bom else "") + text
     return client.post(URL, {"file": SimpleUploadedFile(name, data.encode("utf-8"), content_type="text/csv")})

@@ -20,3 +20,4 @@ class SchedulesConfig(AppConfig):
         events.employee_supervisor_changed.connect(handlers.on_employee_moved)
         events.employee_unit_changed.connect(handlers.on_employee_moved)
         events.employee_deactivated.connect(handlers.on_employee_deactivated)
+        events.holiday_declared.connect(handlers.on_holiday_declared)

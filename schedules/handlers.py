@@ -14,3 +14,23 @@ def on_employee_deactivated(*, employee, effective_date=None, actor=None, **kwar
     from schedules.services import arrangement_requests_close_for_deactivated
 
     arrangement_requests_close_for_deactivated(employee=employee, actor=actor, effective_date=effective_date)
+
+
+def on_holiday_declared(*, holiday, **kwargs) -> None:
+    """Tell the people who had a schedule day on a newly declared holiday (one batch)."""
+    from django.utils import formats
+
+    from flexwork.org.models import Employee
+    from schedules.notify import notify_many
+
+    people = Employee.objects.filter(
+        agency_id=holiday.agency_id,
+        schedule_days__local_date=holiday.date,
+        schedule_days__cancelled_at__isnull=True,
+    ).distinct()
+    notify_many(
+        employees_qs=people,
+        kind="holiday_declared",
+        context={"name": holiday.name, "date": lambda language: formats.date_format(holiday.date, "DATE_FORMAT")},
+        url="/schedule/",
+    )

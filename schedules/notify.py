@@ -54,6 +54,13 @@ KINDS = {
         _("Flexible work revoked"),
         _("%(actor_name)s revoked your arrangement (%(location)s) on %(dates)s: %(note)s"),
     ),
+    "holiday_declared": (
+        _("New holiday: %(date)s"),
+        _(
+            "%(name)s on %(date)s is now a holiday. Your plan for that day stays in your calendar but does not "
+            "count: no check-in is needed and it does not use your weekly quota."
+        ),
+    ),
     "arrangement_expired": (
         _("Your request expired"),
         _("Nobody decided your request (%(location)s on %(dates)s) before its first day, so it expired."),

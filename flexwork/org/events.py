@@ -45,3 +45,6 @@ employee_supervisor_changed = OrgEvent("employee_supervisor_changed")
 employee_unit_changed = OrgEvent("employee_unit_changed")
 # kwargs: employee, old_id=None, new_id=None, effective_date, actor
 employee_deactivated = OrgEvent("employee_deactivated")
+# kwargs: holiday. Sent when HR declares a holiday (rules.md §7: schedule days on it are kept but
+# ignored by status and cap, and their people are told).
+holiday_declared = OrgEvent("holiday_declared")

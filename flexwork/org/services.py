@@ -550,6 +550,7 @@ def holiday_create(*, agency: Agency, date: datetime.date, name: str, kind: str,
     except ValidationError as exc:
         raise _validation_to_application(exc) from exc
     holiday.save()
+    events.holiday_declared.send(holiday=holiday)
     return holiday
 
 

@@ -2,6 +2,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.core.ratelimit import respond_429
 from allauth.mfa.adapter import DefaultMFAAdapter
+from django.conf import settings
 from django.core.exceptions import ValidationError
 
 
@@ -20,6 +21,18 @@ class AccountAdapter(DefaultAccountAdapter):
             if exc.code == "too_many_login_attempts":
                 raise ImmediateHttpResponse(respond_429(request)) from exc
             raise
+
+    def get_client_ip(self, request) -> str:
+        """The address rate limits count by. allauth's default takes the left-most X-Forwarded-For
+        entry, which the client writes itself (a new address per request would dodge the per-IP
+        limit). Here: REMOTE_ADDR, or with ALLAUTH_TRUSTED_PROXY_COUNT = n proxies in front, the
+        n-th entry from the right, the one our outermost proxy appended."""
+        remote = request.META.get("REMOTE_ADDR", "")
+        count = settings.ALLAUTH_TRUSTED_PROXY_COUNT
+        if count <= 0:
+            return remote
+        hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+        return hops[-count] if len(hops) >= count else remote
 
 
 class MfaAdapter(DefaultMFAAdapter):

@@ -129,6 +129,17 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 3
+# A streaming replica, when there is one: report aggregation reads from it, everything else (every
+# write, every page's read) stays on the primary (flexwork.common.db_routers, docs/deployment.md).
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["OPTIONS"] = {**DATABASES["default"]["OPTIONS"], **DATABASES["replica"].get("OPTIONS", {})}
+    DATABASES["replica"]["ATOMIC_REQUESTS"] = False  # read-only reports; never part of a request's transaction
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    # Tests create no second database: the alias reads the default test database.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["flexwork.common.db_routers.ReplicaRouter"]
 
 # ---------------------------------------------------------------------------- redis and cache
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379")
@@ -221,6 +232,13 @@ FLEXWORK_TIME_ZONES = ["Asia/Jakarta", "Asia/Pontianak", "Asia/Makassar", "Asia/
 STATIC_URL = "/static/"
 STATIC_ROOT = env.str("DJANGO_STATIC_ROOT", default=str(BASE_DIR / "var" / "static"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_ROOT = env.str("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "var" / "media"))
+MEDIA_URL = "/media/"
+EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
+# Request bodies: uploads up to the evidence limit plus form overhead; larger bodies answer 413.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DJANGO_DATA_UPLOAD_MAX_MEMORY_SIZE", default=2 * 1024 * 1024)
+FLEXWORK_MAX_REQUEST_BYTES = EVIDENCE_MAX_BYTES + 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -235,13 +253,29 @@ STORAGES = {
         "OPTIONS": {"location": env.str("REPORTS_ROOT", default=str(BASE_DIR / "var" / "reports")), "base_url": None},
     },
 }
-MEDIA_ROOT = env.str("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "var" / "media"))
-MEDIA_URL = "/media/"
-EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
-# Request bodies: uploads up to the evidence limit plus form overhead; larger bodies answer 413.
-DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DJANGO_DATA_UPLOAD_MAX_MEMORY_SIZE", default=2 * 1024 * 1024)
-FLEXWORK_MAX_REQUEST_BYTES = EVIDENCE_MAX_BYTES + 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# With a bucket, files live in S3-compatible storage (AWS S3, MinIO, Ceph…) that every web node and
+# worker shares. https://django-storages.readthedocs.io/en/latest/backends/amazon-S3.html
+# Still private: no ACL is sent (a new object is the bucket owner's alone, and buckets with ACLs
+# disabled refuse any other), no custom domain; files are served only by the permission-checking
+# views, so url() is never used (it would sign a 5-minute link).
+if env.str("STORAGE_S3_BUCKET", default=""):
+    _s3 = {
+        "bucket_name": env.str("STORAGE_S3_BUCKET"),
+        "endpoint_url": env.str("STORAGE_S3_ENDPOINT_URL", default="") or None,
+        "region_name": env.str("STORAGE_S3_REGION", default="") or None,
+        # Empty: boto3's own chain (AWS_ACCESS_KEY_ID…, an instance or pod role).
+        "access_key": env.str("STORAGE_S3_ACCESS_KEY_ID", default="") or None,
+        "secret_key": env.str("STORAGE_S3_SECRET_ACCESS_KEY", default="") or None,
+        "default_acl": None,
+        "querystring_auth": True,
+        "querystring_expire": 300,
+        "custom_domain": None,
+        "file_overwrite": True,  # names are random (evidence) or per run attempt (reports)
+        "max_memory_size": FILE_UPLOAD_MAX_MEMORY_SIZE,  # larger downloads spill to a temporary file
+    }
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {**_s3, "location": "media"}}
+    STORAGES["evidence"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {**_s3, "location": "evidence"}}
+    STORAGES["reports"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {**_s3, "location": "reports"}}
 
 # ---------------------------------------------------------------------------- email
 # https://docs.djangoproject.com/en/5.2/topics/email/

@@ -22,6 +22,14 @@ STORAGES = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": str(BASE_DIR / "var" / "test-evidence" / str(os.getpid())), "base_url": None},
     },
+    # Local disk whatever a developer's .env says about S3 (STORAGE_S3_BUCKET).
+    "reports": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": env.str("REPORTS_ROOT", default=str(BASE_DIR / "var" / "test-reports" / str(os.getpid()))),
+            "base_url": None,
+        },
+    },
 }
 ALLOWED_HOSTS = ["*"]
 DATABASES = {"default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/flexwork")}
@@ -29,3 +37,9 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # Parallel checkouts (or developers) may pick their own test database name.
 DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default="test_flexwork")}
+# A "replica" alias on the same test database (TEST MIRROR: its own connection, nothing created), so
+# tests can prove which connection a read used. Routing stays off here, so every other test reads and
+# writes "default"; a replica test enables flexwork.common.db_routers.ReplicaRouter itself and marks
+# django_db(transaction=True, databases=["default", "replica"]): see tests/common/test_replica_router.py.
+DATABASES["replica"] = {**DATABASES["default"], "ATOMIC_REQUESTS": False, "TEST": {"MIRROR": "default"}}
+DATABASE_ROUTERS = []

@@ -93,4 +93,4 @@ bench: install messages static
 	@bench/run.sh $(BENCH_ARGS)
 
 clean:
-	rm -rf var/static var/test-evidence
+	rm -rf var/static var/test-evidence var/test-reports

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import decimal
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
@@ -313,13 +315,27 @@ ORDER BY w.code, w.date_from
 """
 
 
+def number(value: str) -> decimal.Decimal | None:
+    """A CSV cell as a number; None for NULL (an empty cell)."""
+    return decimal.Decimal(value) if value else None
+
+
+def above(value: str, limit: int = 0) -> bool:
+    """SQL's `column > limit` on a CSV cell: NULL is never above anything."""
+    return value != "" and decimal.Decimal(value) > limit
+
+
+Row = Mapping[str, str]
+
+
 @dataclass(frozen=True)
 class KindSpec:
     kind: str
     sql: str
-    # Columns summed per unit for the unit summary (PDF, page); the exception rows' condition.
+    # Columns summed per unit for the unit summary (PDF, page); the exception rows' condition, read on
+    # the CSV row (strings as COPY wrote them) in the same pass that writes the XLSX.
     sum_columns: tuple[str, ...]
-    exception_where: str
+    exception_test: Callable[[Row], bool]
     text_columns: frozenset[str] = field(default_factory=frozenset)
     exception_label: object = ""
     period_formats: tuple[str, ...] = ("month",)
@@ -346,7 +362,7 @@ KINDS: dict[str, KindSpec] = {
             "missing_logs",
             "policy_overrides",
         ),  # fmt: skip
-        exception_where="tk > 0 OR weeks_below_requirement <> '' OR missing_logs > 0",
+        exception_test=lambda r: above(r["tk"]) or r["weeks_below_requirement"] != "" or above(r["missing_logs"]),
         text_columns=TEXT | {"weeks_below_requirement"},
         exception_label=_("Absent without reason, weeks below the requirement or missing output logs"),
     ),
@@ -354,7 +370,7 @@ KINDS: dict[str, KindSpec] = {
         kind=ReportKind.PAYROLL,
         sql=PAYROLL_SQL,
         sum_columns=("working_days", "present_days", "tl1", "tl2", "tl3", "tl4", "psw1", "psw2", "psw3", "psw4", "tk"),
-        exception_where="tk > 0 OR tl4 > 0 OR psw4 > 0",
+        exception_test=lambda r: above(r["tk"]) or above(r["tl4"]) or above(r["psw4"]),
         text_columns=TEXT,
         exception_label=_("Absent without reason, or late or early by more than 90 minutes"),
     ),
@@ -362,7 +378,7 @@ KINDS: dict[str, KindSpec] = {
         kind=ReportKind.DISCIPLINE,
         sql=DISCIPLINE_SQL,
         sum_columns=("tk_days", "lateness_days"),
-        exception_where="band <> ''",
+        exception_test=lambda r: r["band"] != "",
         text_columns=TEXT | {"band"},
         exception_label=_("Employees who reached a band of PP 94/2021 (the decision stays with the official)"),
         period_formats=("year", "month"),
@@ -371,7 +387,7 @@ KINDS: dict[str, KindSpec] = {
         kind=ReportKind.PERFORMANCE,
         sql=PERFORMANCE_SQL,
         sum_columns=("realisation",),
-        exception_where="achievement_pct IS NULL OR achievement_pct < 80",
+        exception_test=lambda r: r["achievement_pct"] == "" or number(r["achievement_pct"]) < 80,
         text_columns=TEXT | {"indicator", "aspect", "direction", "predikat", "period_start", "period_end"},
         # xgettext:no-python-format
         exception_label=_("Indicators below 80% or without a realisation"),
@@ -381,7 +397,7 @@ KINDS: dict[str, KindSpec] = {
         kind=ReportKind.FWA_MONITORING,
         sql=FWA_SQL,
         sum_columns=("present_days", "days_due", "tk_days", "late_days"),
-        exception_where="\"window\" = 'after' AND tk_days > 0",
+        exception_test=lambda r: r["window"] == "after" and above(r["tk_days"]),
         text_columns=frozenset({"unit_code", "unit_name", "fwa_start_date", "window", "date_from", "date_to"}),
         exception_label=_("Units with absences without reason after flexible work began"),
         parameters=("months",),

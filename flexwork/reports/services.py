@@ -19,12 +19,14 @@ import zoneinfo
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from flexwork.common.db_routers import reporting_alias
 from flexwork.common.exceptions import ApplicationError
 from flexwork.org import scope as org_scope
 from flexwork.org.models import Agency, Unit
@@ -343,25 +345,20 @@ def report_run_execute(*, run_id: int) -> bool:
     )
     chunk_rows = int(getattr(settings, "REPORTS_CHUNK_ROWS", 5000))
     try:
-        rows, checksum = exports.csv_write(spec=spec, params=params, storage=storage, name=names["csv"])
-        _renew(run, 40)
-        summary = exports.summary_compute(spec=spec, params=params)
-        _renew(run, 50)
-        exports.xlsx_write(
+        written = exports.files_write(
             spec=spec,
+            params=params,
             storage=storage,
-            csv_name=names["csv"],
-            name=names["xlsx"],
+            names=names,
             title=str(ReportKind(run.kind).label),
-            on_chunk=lambda done: _renew(run, 50 + int(40 * done / max(rows, 1))),
+            using=reporting_alias(),
+            on_progress=lambda percent: _renew(run, percent),
             chunk_rows=chunk_rows,
         )
         _renew(run, 90)
-        from django.core.files.base import ContentFile
-
         if storage.exists(names["pdf"]):
             storage.delete(names["pdf"])
-        storage.save(names["pdf"], ContentFile(pdf.pdf_bytes(_pdf_lines(run, summary))))
+        storage.save(names["pdf"], ContentFile(pdf.pdf_bytes(_pdf_lines(run, written.summary))))
     except LeaseLost:
         logger.warning("reports: run %s attempt %s lost its lease; a newer attempt owns it", run.id, run.attempts)
         _delete_files(storage, names.values())
@@ -376,12 +373,12 @@ def report_run_execute(*, run_id: int) -> bool:
             progress=100,
             finished_at=timezone.now(),
             lease_expires_at=None,
-            row_count=rows,
-            checksum=checksum,
+            row_count=written.rows,
+            checksum=written.checksum,
             csv_name=names["csv"],
             xlsx_name=names["xlsx"],
             pdf_name=names["pdf"],
-            summary=summary,
+            summary=written.summary,
             updated_at=timezone.now(),
         )
         if finished != 1:
@@ -406,7 +403,7 @@ def _delete_files(storage, names) -> None:
         try:
             if storage.exists(name):
                 storage.delete(name)
-        except OSError as exc:  # never hide the real outcome behind a clean-up error
+        except Exception as exc:  # noqa: BLE001 (S3 errors are no OSError; never hide the real outcome behind a clean-up)
             logger.warning("reports: could not delete %s: %s", name, exc)
 
 

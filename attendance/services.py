@@ -244,6 +244,27 @@ LIMIT 1
 """
 
 
+# The context query is planned once per database session (a prepared statement): planning it
+# cost several times what running it does, on every check. Needs session-level pooling (a pooler
+# in transaction mode would hand the statement to another session; docs/deployment.md).
+_CHECK_CONTEXT_NAME = "fw_check_context"
+_CHECK_CONTEXT_PREPARE = f"PREPARE {_CHECK_CONTEXT_NAME} (text, text, timestamptz, integer) AS " + (
+    _CHECK_CONTEXT_SQL.replace("%(approved)s", "$1")
+    .replace("%(duty)s", "$2")
+    .replace("%(now)s", "$3")
+    .replace("%(user_id)s", "$4")
+)
+
+
+def _check_context_prepare(cursor) -> None:
+    """PREPARE the context query once per connection (PREPARE outlives a rolled-back transaction;
+    a new connection, after a reconnect, prepares again)."""
+    raw = connection.connection
+    if getattr(connection, "_fw_check_context_on", None) is not raw:
+        cursor.execute(_CHECK_CONTEXT_PREPARE)
+        connection._fw_check_context_on = raw
+
+
 @dataclass(frozen=True)
 class _CheckContext:
     employee_id: int
@@ -261,11 +282,11 @@ def _check_context(*, user, now: datetime.datetime) -> _CheckContext:
     active agency staff). Falls back to the ORM reads if PostgreSQL's and Python's time zone
     data ever disagree on the office date."""
     with connection.cursor() as cursor:
+        _check_context_prepare(cursor)
         cursor.execute(
-            _CHECK_CONTEXT_SQL,
-            {"approved": ApprovalStatus.APPROVED.value, "duty": LeaveKind.DINAS_LUAR.value, "now": now,
-             "user_id": user.pk},
-        )  # fmt: skip
+            f"EXECUTE {_CHECK_CONTEXT_NAME} (%s, %s, %s, %s)",
+            [ApprovalStatus.APPROVED.value, LeaveKind.DINAS_LUAR.value, now, user.pk],
+        )
         row = cursor.fetchone()
     if row is None:
         raise PermissionDenied(str(ERR_NO_EMPLOYEE))
@@ -383,8 +404,6 @@ def attendance_check(
             # An accepted check-in already stands: answer it unchanged (200).
             cursor.execute(_ACCEPTED_SQL, [context.employee_id, local_date, str(kind)])
             row = cursor.fetchone()
-        else:
-            _after_commit_refresh(employee_id=context.employee_id, local_date=local_date)
     event_id, day, at, location, distance, inside, flags, attempts, inserted = row
     return CheckOutcome(
         id=event_id,
@@ -400,18 +419,6 @@ def attendance_check(
         created=bool(inserted),
         fence=fence,
     )
-
-
-def _after_commit_refresh(*, employee_id: int, local_date: datetime.date) -> None:
-    """The day's status is recomputed after commit by a task: none of that work sits in the check
-    request. A broker outage only delays it: the nightly job recomputes every day anyway."""
-
-    def publish():
-        from attendance.tasks import day_status_refresh_task
-
-        day_status_refresh_task.delay(employee_id, local_date.isoformat())
-
-    transaction.on_commit(publish, robust=True)
 
 
 # ---------------------------------------------------------------------------- idempotency keys

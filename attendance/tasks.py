@@ -33,6 +33,14 @@ def day_status_refresh_task(employee_id: int, local_date: str) -> None:
 
 
 @shared_task(ignore_result=True)
+def day_statuses_refresh_recent_task() -> None:
+    """Every minute: the statuses of the days checked in or out in the last few minutes."""
+    from attendance.status import day_statuses_refresh_recent
+
+    day_statuses_refresh_recent()
+
+
+@shared_task(ignore_result=True)
 def day_statuses_refresh_range_task(employee_id: int, date_from: str, date_to: str) -> None:
     from attendance.status import day_statuses_refresh_range
 

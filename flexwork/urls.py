@@ -10,7 +10,13 @@ from flexwork.api.errors import not_found
 admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "FlexWork"
 
+# The API first: it answers most requests (phones checking in), and resolving it should not walk
+# every page pattern before it. No page path starts with "api/".
 urlpatterns = [
+    path("api/v1/", include("flexwork.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
+    re_path(r"^api/.*$", not_found),
     path("", include("flexwork.accounts.urls")),
     path("", include("flexwork.notifications.urls")),
     path("", include("flexwork.common.urls")),
@@ -23,10 +29,6 @@ urlpatterns = [
     path("", include("flexwork.reports.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
-    path("api/v1/", include("flexwork.api.urls")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
-    re_path(r"^api/.*$", not_found),
 ]
 
 handler400 = "flexwork.api.errors.bad_request"

@@ -42,10 +42,12 @@ class ApiTokenStatus(models.TextChoices):
     REVOKED = "revoked", _("Revoked")
 
 
+# History records what people did to a token (made, renamed, revoked), not each use: last_used_at
+# is left out, so that the first call of the day is not also an audit write.
 @pghistory.track(
     pghistory.InsertEvent(),
     pghistory.UpdateEvent(),
-    exclude=["key_hash"],
+    exclude=["key_hash", "last_used_at"],
     model_name="ApiTokenEvent",
 )
 class ApiToken(BaseModel):

@@ -396,6 +396,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "schedules.tasks.arrangement_requests_escalate_due_task",
         "schedule": crontab(minute=5),
     },
+    # Attendance: the statuses of the last minutes' check-ins (the check request publishes nothing).
+    "attendance-recent-statuses": {
+        "task": "attendance.tasks.day_statuses_refresh_recent_task",
+        "schedule": 60.0,
+    },
     # Attendance: each task acts for the office zones where it is now 00:xx (every zone once a night).
     "attendance-zone-day-close": {
         "task": "attendance.tasks.zone_day_close_task",

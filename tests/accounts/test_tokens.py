@@ -101,6 +101,10 @@ def test_the_key_authenticates_api_calls(api_client, token_and_key):
     assert "key_hash" not in result
     token.refresh_from_db()
     assert token.last_used_at is not None
+    # Using a token is not a change to it: the history holds its making, not every call.
+    assert [event.pgh_label for event in token.events.all()] == ["insert"]
+    api_token_revoke(token=token)
+    assert sorted(event.pgh_label for event in token.events.all()) == ["insert", "update"]
 
 
 def assert_401(response, code):

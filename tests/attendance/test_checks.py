@@ -9,6 +9,7 @@ from django.db import connection
 
 from attendance import services
 from attendance.models import CheckEvent, CheckKind, DayLocation, DayStatus, LeaveKind, LeaveRequest
+from attendance.status import day_statuses_refresh_recent
 from flexwork.approvals.models import ApprovalStatus
 from flexwork.org import services as org_services
 from schedules.models import Location
@@ -148,12 +149,27 @@ def test_check_out_keeps_the_latest(employee_a):
     assert CheckEvent.objects.filter(kind=CheckKind.OUT).count() == 1
 
 
-def test_a_check_out_without_check_in_is_stored_and_the_arrival_is_hkd(employee_a, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        outcome = check(employee_a, at(MONDAY, 16, 5), kind=CheckKind.OUT)
+def test_a_check_out_without_check_in_is_stored_and_the_arrival_is_hkd(employee_a):
+    outcome = check(employee_a, at(MONDAY, 16, 5), kind=CheckKind.OUT)
     assert outcome.created
+    assert day_statuses_refresh_recent(now=at(MONDAY, 16, 6)) == 1  # the minute job
     status = DayStatus.objects.get(employee=employee_a.employee, local_date=MONDAY)
     assert status.arrival == "HKD" and status.departure == "ON_TIME" and status.absence is None
+
+
+def test_the_minute_job_refreshes_the_days_checked_in_the_last_minutes(employee_a, supervisor_a):
+    check(employee_a, at(MONDAY, 7, 44))
+    check(supervisor_a, at(MONDAY, 7, 45))  # 15 minutes late: TL1 (1–30 minutes)
+    assert not DayStatus.objects.exists()  # the check request itself computes nothing
+    assert day_statuses_refresh_recent(now=at(MONDAY, 7, 46)) == 2
+    statuses = {s.employee_id: s for s in DayStatus.objects.filter(local_date=MONDAY)}
+    assert statuses[employee_a.employee.id].arrival == "TL1"
+    assert statuses[supervisor_a.employee.id].arrival == "TL1"
+    check(employee_a, at(MONDAY, 16, 30), kind=CheckKind.OUT)
+    assert day_statuses_refresh_recent(now=at(MONDAY, 16, 31)) == 1  # only the day checked out just now
+    assert DayStatus.objects.get(employee=employee_a.employee, local_date=MONDAY).departure == "ON_TIME"
+    # Checks older than the window are left to the nightly close.
+    assert day_statuses_refresh_recent(now=at(MONDAY, 16, 34)) == 0
 
 
 # ---------------------------------------------------------------------------- the API

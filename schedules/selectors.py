@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -37,6 +38,11 @@ ARRANGEMENT_RELATED = (
     "decider",
     "escalated_to",
 )
+# The lists of the API: the page's requests with these (small tables), then their people in one more query
+# (arrangement_people_for). Joining the employee table four times makes a ten-table join whose planning
+# alone takes longer than the whole read, and whose join order PostgreSQL gets wrong (it joins every
+# employee of the agency before it sorts and cuts the page).
+ARRANGEMENT_LIST_RELATED = ("other_office_unit", "designated_location")
 
 
 def arrangement_visible_q(user) -> Q:
@@ -63,18 +69,23 @@ def arrangement_visible_qs(*, user) -> QuerySet[ArrangementRequest]:
     return ArrangementRequest.objects.filter(arrangement_visible_q(user))
 
 
-def arrangement_list_for(*, user, filters: dict | None = None) -> QuerySet[ArrangementRequest]:
+def arrangement_list_for(
+    *, user, filters: dict | None = None, with_people: bool = True
+) -> QuerySet[ArrangementRequest]:
+    """`with_people=False` leaves out the employee, unit and approvers: read them for a page with
+    `arrangement_people_for` (the API lists do)."""
     filters = filters or {}
     scope = org_scope.scope_for(user)
+    related = ARRANGEMENT_RELATED if with_people else ARRANGEMENT_LIST_RELATED
     if filters.get("queue"):
         # The queue's condition (agency first; the caller is the step's approver, the escalation
         # target or their delegate) implies visibility: without the visibility OR, PostgreSQL uses
         # the approver indexes instead of scanning every employee.
         if scope.agency_id is None:
             return ArrangementRequest.objects.none()
-        qs = ArrangementRequest.objects.filter(approval_queue_q(scope)).select_related(*ARRANGEMENT_RELATED)
+        qs = ArrangementRequest.objects.filter(approval_queue_q(scope)).select_related(*related)
     else:
-        qs = ArrangementRequest.objects.filter(arrangement_visible_q(scope)).select_related(*ARRANGEMENT_RELATED)
+        qs = ArrangementRequest.objects.filter(arrangement_visible_q(scope)).select_related(*related)
     if filters.get("mine"):
         qs = qs.filter(employee_id=scope.employee_id)
     if filters.get("status"):
@@ -95,6 +106,32 @@ def arrangement_list_for(*, user, filters: dict | None = None) -> QuerySet[Arran
     if filters.get("queue"):
         return qs.order_by("first_date", "id")
     return qs.order_by("-created_at", "-id")
+
+
+class PersonRef(NamedTuple):
+    """An employee as the request lists show them: who, and in which unit."""
+
+    id: int
+    nip: str
+    name: str
+    unit_id: int
+    unit_code: str
+    unit_name: str
+
+
+def arrangement_people_for(arrangements: Iterable[ArrangementRequest]) -> dict[int, PersonRef]:
+    """The employees, recommenders, deciders and escalation targets of a page of requests, by id, in one
+    query (none for an empty page)."""
+    ids = {
+        person_id
+        for ar in arrangements
+        for person_id in (ar.employee_id, ar.recommender_id, ar.decider_id, ar.escalated_to_id)
+        if person_id is not None
+    }
+    if not ids:
+        return {}
+    rows = Employee.objects.filter(id__in=ids).values_list("id", "nip", "name", "unit_id", "unit__code", "unit__name")
+    return {row[0]: PersonRef(*row) for row in rows}
 
 
 def approval_queue_q(user) -> Q:
@@ -204,10 +241,31 @@ class CalendarDay:
     coverage_warning: bool
 
 
+class CalendarCell(NamedTuple):
+    """A person's materialised schedule day in the team calendar (the fields the grid shows)."""
+
+    location: str
+    planned_start: datetime.time | None
+    planned_end: datetime.time | None
+    source: str
+    arrangement_id: int | None
+
+
+CALENDAR_CELL_FIELDS = ("employee_id", "local_date", *CalendarCell._fields)
+
+
+class CalendarPerson(NamedTuple):
+    """A row's employee in the team calendar (the fields the grid shows)."""
+
+    id: int
+    nip: str
+    name: str
+
+
 @dataclass
 class CalendarRow:
-    employee: Employee
-    cells: list[ScheduleDay | None] = field(default_factory=list)
+    employee: CalendarPerson
+    cells: list[CalendarCell | None] = field(default_factory=list)
 
 
 @dataclass
@@ -226,40 +284,53 @@ def team_calendar_for(
 ) -> TeamCalendar:
     """The unit × days grid: each active person's day (None = an ordinary OFFICE day), counts per
     location per day, and coverage warnings (away > allowed_away of rules.md §3). Out of scope →
-    404. A fixed number of queries whatever the unit size and the range."""
+    404. A fixed number of queries whatever the unit size and the range; people and days come as
+    tuples, not model instances (a month of a 500-person unit is 15,500 cells)."""
     unit = get_object_or_404(org_scope.visible_units(user), id=unit_id)
     people = Employee.objects.filter(agency_id=unit.agency_id, is_active=True)
     people = people.filter(unit__path__contains=[unit.id]) if subtree else people.filter(unit_id=unit.id)
-    people = list(people.select_related("unit").order_by("name", "id"))
-    ids = [person.id for person in people]
-    rows_by_key = {
-        (row.employee_id, row.local_date): row
-        for row in ScheduleDay.objects.filter(
-            employee_id__in=ids, local_date__range=(date_from, date_to), cancelled_at__isnull=True
-        ).select_related("other_office_unit", "designated_location")
-    }
+    dates = list(days_between(date_from, date_to))
+    index = {day: i for i, day in enumerate(dates)}
+    grid_rows = [
+        CalendarRow(employee=CalendarPerson(*person), cells=[None] * len(dates))
+        for person in people.order_by("name", "id").values_list(*CalendarPerson._fields)
+    ]
+    row_of = {row.employee.id: row for row in grid_rows}
+    # Per day: the schedule days by location (a day without a row is an ordinary OFFICE day).
+    located: list[Counter] = [Counter() for _ in dates]
+    schedule_days = (
+        ScheduleDay.objects.filter(
+            employee_id__in=people.values("id"), local_date__range=(date_from, date_to), cancelled_at__isnull=True
+        )
+        .order_by()
+        .values_list(*CALENDAR_CELL_FIELDS)
+    )
+    for employee_id, local_date, *values in schedule_days:
+        row = row_of.get(employee_id)
+        if row is None:  # joined the unit after the people were read
+            continue
+        cell = CalendarCell(*values)
+        row.cells[index[local_date]] = cell
+        located[index[local_date]][cell.location] += 1
     holidays = dict(
         Holiday.objects.filter(agency_id=unit.agency_id, date__range=(date_from, date_to)).values_list("date", "name")
     )
+    holiday_dates = set(holidays)
     policy = policy_for(agency=unit.agency_id, unit=unit)
-    headcount = len(people)
+    headcount = len(grid_rows)
     limit = allowed_away(headcount, policy.coverage_share_percent)
     days: list[CalendarDay] = []
-    grid_rows = [CalendarRow(employee=person) for person in people]
-    for day in days_between(date_from, date_to):
-        counts: Counter = Counter({location: 0 for location in Location.values})
-        for row in grid_rows:
-            cell = rows_by_key.get((row.employee.id, day))
-            row.cells.append(cell)
-            counts[cell.location if cell else Location.OFFICE] += 1
+    for day, by_location in zip(dates, located, strict=True):
+        counts = {location: by_location[location] for location in Location.values}
+        counts[Location.OFFICE] += headcount - sum(by_location.values())
         away = headcount - counts[Location.OFFICE]
-        working = is_working_day(day, set(holidays))
+        working = is_working_day(day, holiday_dates)
         days.append(
             CalendarDay(
                 date=day,
                 working=working,
                 holiday=holidays.get(day),
-                counts=dict(counts),
+                counts=counts,
                 away=away,
                 allowed_away=limit,
                 coverage_warning=working and away > limit,

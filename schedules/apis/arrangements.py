@@ -4,12 +4,13 @@ transitions. Each body: parse input → selector (404 out of scope) → service 
 
 from __future__ import annotations
 
+from django.db.models import Count, Window
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
-from flexwork.api.pagination import get_paginated_response
+from flexwork.api.pagination import LimitOffsetPagination
 from flexwork.api.views import BaseApi
 from flexwork.approvals.models import ApprovalStatus
 from flexwork.common.exceptions import ApplicationError
@@ -23,6 +24,7 @@ from schedules.apis.serializers import (
     ArrangementInputSerializer,
     ArrangementListItemSerializer,
     CheckOutputSerializer,
+    arrangement_list_item,
 )
 from schedules.models import ArrangementRequest, Location
 from schedules.policy import expand_dates
@@ -96,6 +98,24 @@ def _detail_response(request, arrangement_id: int, *, status_code=status.HTTP_20
     return Response(arrangement_detail(arrangement_request=ar, user=request.user), status=status_code)
 
 
+class CountedLimitOffsetPagination(LimitOffsetPagination):
+    """The page and the total in one statement (COUNT(*) OVER ()), not a second query over the same rows;
+    only an empty page past the start counts apart. Same body as LimitOffsetPagination."""
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.request = request
+        self.limit = self.get_limit(request)  # never None: default_limit is set
+        self.offset = self.get_offset(request)
+        page = list(queryset.annotate(total_rows=Window(Count("id")))[self.offset : self.offset + self.limit])
+        if page:
+            self.count = page[0].total_rows
+        else:
+            self.count = self.get_count(queryset) if self.offset else 0
+        if self.count > self.limit and self.template is not None:
+            self.display_page_controls = True
+        return page
+
+
 class ArrangementListApi(BaseApi):
     """Requests in the caller's scope. `queue=true`: what the caller may act on now; `mine=true`: their own."""
 
@@ -125,15 +145,16 @@ class ArrangementListApi(BaseApi):
         tags=TAGS,
     )
     def get(self, request):
-        org_scope.require_agency(request.user)
+        scope = org_scope.require_agency(request.user)
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
-        return get_paginated_response(
-            serializer_class=ArrangementListItemSerializer,
-            queryset=selectors.arrangement_list_for(user=request.user, filters=filters.validated_data),
-            request=request,
-            view=self,
-        )
+        # As get_paginated_response, but the count comes with the page, the people in one more query, and the
+        # items without a serializer per row: the queue of a decider answers in a few milliseconds.
+        queryset = selectors.arrangement_list_for(user=scope, filters=filters.validated_data, with_people=False)
+        paginator = CountedLimitOffsetPagination()
+        page = paginator.paginate_queryset(queryset, request, view=self)
+        people = selectors.arrangement_people_for(page)
+        return paginator.get_paginated_response([arrangement_list_item(ar, people) for ar in page])
 
     @extend_schema(
         operation_id="arrangements_create",

@@ -126,6 +126,72 @@ class ArrangementListItemSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
+_DATETIME = serializers.DateTimeField()  # its to_representation: the active time zone, "Z" for UTC
+
+
+def _ref(obj, *names: str) -> dict | None:
+    return None if obj is None else {name: getattr(obj, name) for name in names}
+
+
+def _person(person) -> dict | None:
+    return None if person is None else {"id": person.id, "nip": person.nip, "name": person.name}
+
+
+def _hours(value) -> str | None:
+    return None if value is None else value.strftime("%H:%M")
+
+
+def _text(value) -> str | None:
+    return None if value is None else str(value)
+
+
+def _date(value) -> str | None:
+    """As DateField: ISO dates; a date kept as text (the violations' JSON) as it is."""
+    if not value:
+        return None
+    return value if isinstance(value, str) else value.isoformat()
+
+
+def _violation(v: dict) -> dict:
+    return {
+        "code": _text(v["code"]),
+        "severity": v["severity"],
+        "message": _text(v["message"]),
+        "source": _text(v["source"]),
+        "dates": [_date(d) for d in v["dates"]],
+    }
+
+
+def arrangement_list_item(ar, people: dict) -> dict:
+    """ArrangementListItemSerializer's output for `ar`, built directly: nested serializers per row cost more
+    than the page's queries. `people`: selectors.arrangement_people_for. tests/schedules/
+    test_arrangements_api.py checks it against the serializer."""
+    employee = people[ar.employee_id]
+    return {
+        "id": ar.id,
+        "employee": _person(employee),
+        "unit": {"id": employee.unit_id, "code": employee.unit_code, "name": employee.unit_name},
+        "status": ar.status,
+        "step": ar.step,
+        "location": ar.location,
+        "other_office_unit": _ref(ar.other_office_unit, "id", "code", "name"),
+        "designated_location": _ref(ar.designated_location, "id", "name"),
+        "dates": [_date(day) for day in ar.dates],
+        "first_date": _date(ar.first_date),
+        "last_date": _date(ar.last_date),
+        "planned_start": _hours(ar.planned_start),
+        "planned_end": _hours(ar.planned_end),
+        "reason": ar.reason,
+        "exception_basis": ar.exception_basis,
+        "violations": [_violation(v) for v in ar.violations],
+        "recommender": _person(people.get(ar.recommender_id)),
+        "decider": _person(people.get(ar.decider_id)),
+        "escalated_to": _person(people.get(ar.escalated_to_id)),
+        "submitted_at": None if ar.submitted_at is None else _DATETIME.to_representation(ar.submitted_at),
+        "created_at": _DATETIME.to_representation(ar.created_at),
+    }
+
+
 @extend_schema_serializer(component_name="Arrangement")
 class ArrangementDetailSerializer(ArrangementListItemSerializer):
     requested_from = serializers.DateField(allow_null=True)

@@ -280,3 +280,55 @@ def test_the_queue_and_the_list_run_in_a_fixed_number_of_queries(
 
 def test_bad_filters_are_400(client_for, hr_admin_a):
     assert_error(client_for(hr_admin_a).get(f"{URL}?status=nonsense"), 400, field="status")
+
+
+def test_the_list_items_are_what_their_documented_serializer_gives(
+    employee_a, supervisor_a, unit_head_a, hr_admin_a, org_world, monday
+):
+    """The lists build their items without a serializer per row; each must stay the documented shape."""
+    from django.utils import timezone
+    from rest_framework.renderers import JSONRenderer
+
+    from schedules import selectors
+    from schedules.apis.serializers import ArrangementListItemSerializer, arrangement_list_item
+
+    designated = LocationFactory(agency=org_world.agency_a)
+    create(employee_a, days(monday, 0), submit=False)  # a draft: no step, not submitted
+    create(employee_a, days(monday, 1), location="OTHER_OFFICE", other_office_unit=org_world.hr_unit_a)
+    create(employee_a, days(monday, 2), location="DESIGNATED", designated_location_id=designated.id)
+    dynamic = create(employee_a, days(monday, 3))
+    ArrangementRequest.objects.filter(id=dynamic.id).update(
+        planned_start=datetime.time(7, 30),
+        planned_end=datetime.time(16, 5),
+        escalated_to=org_world.hr_unit_a.employees.get(),
+        exception_basis="SPECIAL_CIRCUMSTANCES",
+        violations=[
+            {"code": "COVERAGE_UNIT_SHARE", "severity": "soft", "message": "Lebih dari batas", "source": "kebijakan",
+             "dates": [str(monday + datetime.timedelta(days=3))]},
+            {"code": "HOLIDAY_SKIPPED", "severity": "info", "message": "Libur", "source": "Perpres 21/2023",
+             "dates": []},
+        ],
+    )  # fmt: skip
+
+    documented = list(selectors.arrangement_list_for(user=hr_admin_a))
+    page = list(selectors.arrangement_list_for(user=hr_admin_a, with_people=False))
+    people = selectors.arrangement_people_for(page)
+
+    assert len(page) == 4
+    for zone in ("Asia/Makassar", "UTC"):
+        with timezone.override(zone):
+            assert JSONRenderer().render([arrangement_list_item(ar, people) for ar in page]) == JSONRenderer().render(
+                ArrangementListItemSerializer(documented, many=True).data
+            )
+
+
+def test_the_list_counts_past_its_last_page(client_for, supervisor_a, org_world, monday):
+    _many_requests(org_world, 3, monday)
+    client = client_for(supervisor_a)
+
+    first = client.get(f"{URL}?queue=true&limit=2").json()
+    beyond = client.get(f"{URL}?queue=true&offset=5").json()
+
+    assert first["count"] == 3 and len(first["results"]) == 2 and "offset=2" in first["next"]
+    assert beyond["count"] == 3 and beyond["results"] == [] and beyond["next"] is None
+    assert beyond["previous"] is not None

@@ -130,3 +130,76 @@ def test_the_schedule_days_list_runs_in_a_fixed_number_of_queries(client_for, hr
         )
 
     assert queries_for(client_for(hr_admin_a), DAYS_URL) == small
+
+
+def test_the_team_calendar_body_is_what_its_documented_serializer_gives(
+    client_for, unit_head_a, approved, monday, org_world
+):
+    """The API builds the grid without a serializer per cell; it must stay the documented shape, key for key."""
+    from rest_framework.renderers import JSONRenderer
+
+    from schedules import selectors
+    from schedules.apis.calendar import TeamCalendarApi, team_calendar_data
+    from schedules.models import Location, ScheduleDay
+    from tests.org.factories import LocationFactory
+
+    HolidayFactory(agency=org_world.agency_a, date=monday + datetime.timedelta(days=2), name="Libur Nasional")
+    supervisor = org_world.supervisor_a.employee
+    other = EmployeeFactory(agency=org_world.agency_a, unit=org_world.sec_a, position=org_world.position_a)
+    for offset, extra in (
+        (1, {"location": "HOME", "planned_start": datetime.time(7, 5), "planned_end": datetime.time(15, 35)}),
+        (2, {"location": "OTHER_OFFICE", "other_office_unit": org_world.hr_unit_a, "source": "DIRECTIVE"}),
+        (3, {"location": "DESIGNATED", "designated_location": LocationFactory(agency=org_world.agency_a)}),
+        (4, {"location": "OFFICE", "source": "RECALL"}),
+    ):
+        ScheduleDay.objects.create(
+            agency=org_world.agency_a,
+            employee=supervisor,
+            local_date=monday + datetime.timedelta(days=offset),
+            unit=org_world.sec_a,
+            **extra,
+        )
+    ScheduleDay.objects.create(  # a cancelled day is an ordinary day
+        agency=org_world.agency_a,
+        employee=other,
+        local_date=monday,
+        location="HOME",
+        unit=org_world.sec_a,
+        cancelled_at=datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC),
+    )
+    calendar = selectors.team_calendar_for(
+        user=unit_head_a, unit_id=org_world.sec_a.id, date_from=monday, date_to=monday + datetime.timedelta(days=9)
+    )
+    documented = TeamCalendarApi.OutputSerializer(
+        {
+            **vars(calendar),
+            "days": [vars(day) for day in calendar.days],
+            "rows": [
+                {
+                    "employee": row.employee,
+                    "cells": [
+                        {
+                            "date": day.date,
+                            "location": cell.location if cell else Location.OFFICE,
+                            "planned_start": cell.planned_start if cell else None,
+                            "planned_end": cell.planned_end if cell else None,
+                            "source": cell.source if cell else None,
+                            "arrangement": cell.arrangement_id if cell else None,
+                        }
+                        for day, cell in zip(calendar.days, row.cells, strict=True)
+                    ],
+                }
+                for row in calendar.rows
+            ],
+        }
+    ).data
+
+    body = team_calendar_data(calendar)
+
+    assert JSONRenderer().render(body) == JSONRenderer().render(documented)
+    response = client_for(unit_head_a).get(_cal(org_world.sec_a, monday, monday + datetime.timedelta(days=9)))
+    assert response.content == JSONRenderer().render(documented)
+    row = next(r for r in body["rows"] if r["employee"]["id"] == supervisor.id)
+    assert [c["location"] for c in row["cells"][1:5]] == ["HOME", "OTHER_OFFICE", "DESIGNATED", "OFFICE"]
+    assert row["cells"][1]["planned_start"] == "07:05" and row["cells"][4]["source"] == "RECALL"
+    assert body["days"][0]["counts"] == {"OFFICE": 2, "OTHER_OFFICE": 0, "HOME": 1, "DESIGNATED": 0}

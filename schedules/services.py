@@ -354,8 +354,8 @@ def arrangement_request_submit(
     *, arrangement_request: ArrangementRequest, actor, note: str = ""
 ) -> tuple[ArrangementRequest, CheckResult]:
     ar = arrangement_request
+    _require_owner(ar, actor)  # a stranger gets 403 whatever the request's state
     _require_state(ar, to=S.SUBMITTED, action=ApprovalAction.SUBMIT)
-    _require_owner(ar, actor)
     result = check_proposal(proposal_from_request(ar), at=SUBMIT)
     if result.hard:
         raise policy_error(result)
@@ -566,8 +566,8 @@ def arrangement_request_withdraw(
     *, arrangement_request: ArrangementRequest, actor, note: str = ""
 ) -> ArrangementRequest:
     ar = arrangement_request
+    _require_owner(ar, actor)  # a stranger gets 403 whatever the request's state
     _require_state(ar, to=S.WITHDRAWN, action=ApprovalAction.WITHDRAW)
-    _require_owner(ar, actor)
     engine.approval_transition(
         obj=ar, action=ApprovalAction.WITHDRAW, to=S.WITHDRAWN, actor=actor, note=note, updates={"step": None}
     )
@@ -614,8 +614,8 @@ def arrangement_request_cancel(
 ) -> ArrangementRequest:
     """The employee gives up chosen future days, or all of them (default)."""
     ar = arrangement_request
+    _require_owner(ar, actor)  # a stranger gets 403 whatever the request's state
     _require_state(ar, to=S.CANCELLED, action=ApprovalAction.CANCEL)
-    _require_owner(ar, actor)
     chosen = _end_days(ar, action=ApprovalAction.CANCEL, to=S.CANCELLED, actor=actor, note=note, dates=dates)
     notify.notify(
         recipient_user=_user_of(ar.decider_id),

@@ -383,6 +383,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "flexwork.outbox.tasks.outbox_relay_task",
         "schedule": 60.0,
     },
+    # Expired sessions (they live in PostgreSQL) are deleted nightly.
+    "sessions-clear": {
+        "task": "flexwork.accounts.tasks.sessions_clear_task",
+        "schedule": crontab(minute=37, hour=3),
+    },
     "outbox-purge": {
         "task": "flexwork.outbox.tasks.outbox_purge_task",
         "schedule": crontab(minute=17, hour=3),

@@ -1,6 +1,7 @@
 """A realistic agency for the benchmarks (issue 8): `manage.py seed_bench --employees 60000 --days 22 --seed 1`.
 
-What it builds, deterministically for a seed (one `random.Random(seed)` consumed in a fixed order):
+What it builds, deterministically for a seed (one `random.Random(seed)` for the structure, consumed in a fixed
+order, and PostgreSQL's `hashint8extended` of (seed, employee, day, draw) for the daily rows):
 - an agency (`BENCH<seed>`, Asia/Jakarta) with its default policy, a unit tree 5 levels deep whose last
   directorate sits in Asia/Makassar (two office zones), offices with fences, three designated locations;
 - positions (structural JPT/administrator/supervisor, FWA-eligible and ineligible executors and functionals),
@@ -16,13 +17,21 @@ What it builds, deterministically for a seed (one `random.Random(seed)` consumed
   var/bench/tokens-<seed>.txt (one a line, employee order) and the personas to var/bench/agency-<seed>.json.
   Token keys are random (never derived from the seed): they are the only non-deterministic part.
 
-How: ids are reserved from the sequences, rows are generated in Python and loaded with COPY FROM STDIN
-(psycopg2 copy_expert), the COPY of one chunk overlapping the generation of the next. In the default fast mode
-the load runs with `SET LOCAL session_replication_role = replica`: triggers are suspended for this transaction
-only, i.e. the pghistory audit triggers (no audit rows for generated data) and the foreign-key checks (the
-generator builds consistent references; `--checked` keeps every trigger and checks every key at the end, as
-the tests do). Secondary indexes of the four largest tables are dropped and rebuilt inside the transaction.
-Everything happens in one transaction: a failed load leaves nothing behind.
+How: Python decides the structure (units, employees, arrangements, leave) and loads it with COPY FROM STDIN
+(psycopg2 copy_expert) from a background thread while it generates the next rows; ids are reserved as blocks
+of the sequences. Every employee's parameters (unit, fences, plan days as a bit mask, leave, SKP slot) then go
+to a temporary table, and the large tables are set-based SQL over employees × working days: SKPs, schedule
+days, check events, daily statuses and output logs (`INSERT … SELECT`, the draws from `hashint8extended`, so
+each row depends on its seed, employee and day only, never on the order of generation; a day without any
+check is TK, as attendance.status computes it).
+In the default fast mode the load runs with `SET LOCAL session_replication_role = replica`: triggers are
+suspended for the transaction, i.e. the pghistory audit triggers (no audit rows for generated data) and the
+foreign-key checks (the generator builds consistent references; `--checked` keeps every trigger and checks
+every key at the end, as the tests do). The secondary indexes of the four largest tables, and their unique
+constraints that no foreign key uses, are dropped and rebuilt after the load (primary keys stay). The check
+events (half the volume) are written by a second connection in its own transaction, in parallel with the
+rest: it commits right after the main transaction and rolls back with it on any error, so a failed load leaves
+nothing behind. `--checked` writes everything in the one transaction.
 """
 
 from __future__ import annotations
@@ -48,10 +57,15 @@ from flexwork.accounts.tokens import KEY_PREFIX, PREFIX_LENGTH, hash_key
 N = "\\N"
 ZONES = {"Asia/Jakarta": ("+07", -6.175, 106.827), "Asia/Makassar": ("+08", -5.147, 119.432)}
 BIG_TABLES = ("attendance_checkevent", "attendance_daystatus", "schedules_scheduleday", "attendance_worklog")
+STRUCTURE_TABLES = ("org_unit", "org_employee", "accounts_user", "accounts_apitoken", "schedules_arrangementrequest",
+                    "attendance_leaverequest", "performance_skp", "performance_rhk", "performance_indicator",
+                    "performance_periodplan", "performance_realisation")  # fmt: skip
 FIRST = ["Agus", "Budi", "Citra", "Dewi", "Eko", "Fitri", "Gita", "Hadi", "Indah", "Joko", "Kartika", "Lestari",
          "Made", "Nur", "Oktavia", "Putu", "Rina", "Siti", "Taufik", "Wahyu", "Yanti", "Zainal"]  # fmt: skip
 LAST = ["Santoso", "Wijaya", "Saputra", "Lestari", "Hidayat", "Pratama", "Nugroho", "Siregar", "Nasution",
         "Harahap", "Kusuma", "Setiawan", "Rahman", "Gunawan", "Halim", "Tanjung"]  # fmt: skip
+
+
 # code, name, type, FWA-eligible (all five task criteria), weight among staff
 POSITIONS = [
     ("JPT", "Kepala Dinas / Kepala Bidang Utama", "JPT", False, 0),
@@ -193,27 +207,380 @@ class Loader:
             raise self.error
 
 
-def _reserve(cursor, table: str, count: int) -> list[int]:
+def _reserve(cursor, table: str, count: int) -> range:
+    """A block of `count` consecutive ids from the table's sequence (one round trip; the seed owns its database,
+    so nothing else draws from the sequence meanwhile)."""
     if count == 0:
-        return []
+        return range(0)
     cursor.execute(
-        f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, %s) ORDER BY 1", [count]
+        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+        f"nextval(pg_get_serial_sequence('{table}', 'id')) + %s - 1)",
+        [count],
     )
-    return [row[0] for row in cursor.fetchall()]
+    last = cursor.fetchone()[0]
+    return range(last - count + 1, last + 1)
 
 
 def _drop_secondary_indexes(cursor, tables) -> list[str]:
-    """Drop the indexes that back no constraint; return their definitions to rebuild them after the load."""
+    """Drop the indexes of `tables` that back no constraint, and their unique constraints that no foreign key
+    uses (building a unique index from the loaded rows costs less than checking every row on insert): return
+    the statements that rebuild them after the load. Primary keys stay."""
     cursor.execute(
-        """SELECT i.indexname, i.indexdef FROM pg_indexes i
+        """SELECT i.indexname, i.indexdef, c.conrelid::regclass::text, c.condeferrable, c.condeferred
+           FROM pg_indexes i LEFT JOIN pg_constraint c
+             ON c.conname = i.indexname AND c.conrelid = (quote_ident(i.schemaname) || '.' || quote_ident(i.tablename))::regclass
            WHERE i.tablename = ANY(%s) AND i.schemaname = current_schema()
-             AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)""",
+             AND (c.oid IS NULL OR c.contype = 'u' AND NOT EXISTS (
+                 SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.conindid = c.conindid))
+           ORDER BY i.tablename, i.indexname""",
         [list(tables)],
     )
-    rows = cursor.fetchall()
-    for name, _definition in rows:
-        cursor.execute(f'DROP INDEX "{name}"')
-    return [definition for _name, definition in rows]
+    rebuild = []
+    for name, definition, table, deferrable, deferred in cursor.fetchall():
+        if table is None:
+            cursor.execute(f'DROP INDEX "{name}"')
+            rebuild.append(definition)
+        else:
+            cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+            timing = (" DEFERRABLE" if deferrable else "") + (" INITIALLY DEFERRED" if deferred else "")
+            rebuild += [definition, f'ALTER TABLE {table} ADD CONSTRAINT "{name}" UNIQUE USING INDEX "{name}"{timing}']
+    return rebuild
+
+
+def _session(cursor, *, checked: bool) -> None:
+    """This transaction's settings: the loader's memory, ISO text for timestamps, and (fast mode) no triggers."""
+    cursor.execute("SET LOCAL work_mem = '1GB'")  # the employee × day rows stay in memory between the inserts
+    cursor.execute("SET LOCAL maintenance_work_mem = '1GB'")  # the rebuilt indexes sort in memory
+    cursor.execute("SET LOCAL statement_timeout = 0")
+    # the two connections lock disjoint tables; should that ever change, fail instead of waiting for each other
+    cursor.execute("SET LOCAL lock_timeout = '60s'")
+    cursor.execute("SET LOCAL DateStyle = 'ISO, YMD'")
+    if checked:
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+    else:
+        cursor.execute("SET LOCAL session_replication_role = replica")
+
+
+# The parameters of the set-based generation: one row per employee and one per working day.
+PARAMS_DDL = """
+DROP TABLE IF EXISTS pg_temp.seed_emp, pg_temp.seed_day;
+CREATE TEMP TABLE seed_emp (
+    i int, k int, id bigint, user_id bigint, unit_id bigint, unit_code text, pos_id bigint, sup_id bigint,
+    sup_user_id bigint, sup_k int, zshift interval, off text, of_lat int, of_lon int, pf_lat int, pf_lon int,
+    pf_rad int, plan_loc text, plan_mask bigint, place_id bigint, other_id bigint, h0 int, h1 int, arr_id bigint,
+    lv_abs text, lv_dl boolean, lv_from int, lv_to int
+);
+CREATE TEMP TABLE seed_day (j int, d date, mid timestamptz, st int, en int, bs int, bl int)
+"""
+
+
+def _load_params(cursor, emp_text: str, day_text: str) -> None:
+    cursor.execute(PARAMS_DDL)
+    cursor.copy_expert("COPY seed_emp FROM STDIN", io.StringIO(emp_text))
+    cursor.copy_expert("COPY seed_day FROM STDIN", io.StringIO(day_text))
+    cursor.execute("ANALYZE seed_emp, seed_day")
+
+
+class Bulk:
+    """The set-based SQL over seed_emp × seed_day (see `seed`). The draws are `hashint8extended(key, stream)`:
+    key = employee index × 64 + day index (× 4 + entry for output logs), a stream per draw and seed."""
+
+    def __init__(self, *, seed: int, agency_id: int, policy, ids: dict[str, int], year: int, mon: int, days: int):
+        self.base = seed * 1024
+        self.ndays = days
+        self.aid = agency_id
+        self.ids = ids
+        self.year, self.mon = year, mon
+        self.band = policy.lateness_band_minutes
+        self.max_accuracy = policy.max_accuracy_m
+        self.dyn0 = policy.dynamic_window_start.hour * 60 + policy.dynamic_window_start.minute
+        self.dyn1 = policy.dynamic_window_end.hour * 60 + policy.dynamic_window_end.minute
+
+    def u(self, stream: int, key: str) -> str:
+        """A uniform draw in [0, 1) (53 bits of the 64-bit hash)."""
+        return (
+            f"(((hashint8extended({key}, {self.base + stream}) >> 11) & 9007199254740991)::float8 / 9007199254740992)"
+        )
+
+    NEEDS = {
+        "c": {"slot", "emp", "unit_id", "sup_id", "off", "d", "mid", "loc", "flat", "lon", "rad", "in_s", "out_s",
+              "in_acc", "in_dist", "out_acc", "out_dist"},
+        "s": {"slot", "emp", "unit_id", "sup_id", "d", "mid", "bs", "bl", "loc", "dyn", "st", "en", "leave", "lv_abs",
+              "lv_dl", "rad", "in_s", "out_s", "tk", "in_acc", "in_dist", "out_acc", "out_dist", "logs"},
+        "w": {"k", "emp", "unit_id", "sup_id", "sup_user_id", "skp_k", "d", "mid", "loc", "en", "logs"},
+    }  # fmt: skip
+
+    def ed(self, needed: set[str]) -> str:
+        """Employee × working day, in employee then day order: the day's place, hours, fence, leave, the check
+        times (seconds after local midnight, NULL when missing) with their accuracy and distance, and the number
+        of output logs (NULL when none is due); only the `needed` columns are kept."""
+        u = self.u
+        key = "(e.i::bigint * 64 + d.j)"
+
+        def accuracy(draw: int, value: int) -> str:
+            return (f"((CASE WHEN {u(draw, key)} < 0.01 THEN 1500 + floor({u(value, key)} * 2501)"
+                    f" ELSE 50 + floor({u(value, key)} * 351) END) / 10)::float8")  # fmt: skip
+
+        def distance(draw: int, value: int) -> str:
+            return (f"(CASE WHEN {u(draw, key)} >= 0.01 AND {u(draw, key)} < 0.04 THEN p.rad + 20 + floor({u(value, key)} * 2981)"
+                    f" ELSE floor({u(value, key)} * (p.rad * 4 / 5 + 1)) END)::int")  # fmt: skip
+
+        columns = {
+            "k": key, "slot": f"e.i * {self.ndays} + d.j", "emp": "e.id", "unit_id": "e.unit_id", "sup_id": "e.sup_id",
+            "sup_user_id": "e.sup_user_id", "off": "e.off", "skp_k": "e.k", "d": "d.d", "mid": "d.mid - e.zshift",
+            "bs": "d.bs", "bl": "d.bl", "loc": "p.loc", "dyn": "p.dyn", "st": "p.st", "en": "p.en", "leave": "p.leave",
+            "lv_abs": "e.lv_abs", "lv_dl": "e.lv_dl", "flat": "p.flat", "lon": "(p.flon * 0.000001)::numeric(9, 6)",
+            "rad": "p.rad", "in_s": "t.in_s", "out_s": "t.out_s", "tk": "t.tk",
+            "in_acc": accuracy(9, 10), "in_dist": distance(9, 11), "out_acc": accuracy(12, 13),
+            "out_dist": distance(12, 14),
+            "logs": f"""CASE WHEN p.loc IN ('HOME', 'DESIGNATED', 'OTHER_OFFICE') AND NOT p.leave AND NOT t.tk THEN
+                CASE WHEN {u(15, key)} < 0.08 THEN 0 WHEN {u(16, key)} < 2.0 / 3 THEN 1 ELSE 2 END END""",
+        }  # fmt: skip
+        select = ",\n           ".join(f"{expr} AS {name}" for name, expr in columns.items() if name in needed)
+        return f"""ed AS MATERIALIZED (
+    SELECT {select}
+    FROM seed_emp e CROSS JOIN seed_day d
+    CROSS JOIN LATERAL (SELECT (e.plan_mask >> d.j) & 1 = 1 AS sch) s
+    CROSS JOIN LATERAL (SELECT
+        CASE WHEN s.sch THEN e.plan_loc ELSE 'OFFICE' END AS loc,
+        s.sch AND e.h0 IS NOT NULL AS dyn,
+        CASE WHEN s.sch AND e.h0 IS NOT NULL THEN e.h0 ELSE d.st END AS st,
+        CASE WHEN s.sch AND e.h0 IS NOT NULL THEN e.h1 ELSE d.en END AS en,
+        coalesce(d.j BETWEEN e.lv_from AND e.lv_to, false) AS leave,
+        CASE WHEN s.sch AND e.pf_rad IS NOT NULL THEN e.pf_lat ELSE e.of_lat END AS flat,
+        CASE WHEN s.sch AND e.pf_rad IS NOT NULL THEN e.pf_lon ELSE e.of_lon END AS flon,
+        CASE WHEN s.sch AND e.pf_rad IS NOT NULL THEN e.pf_rad ELSE 150 END AS rad,
+        {u(1, key)} AS ua, {u(2, key)} AS ul, {u(3, key)} AS ub, {u(4, key)} AS um, {u(5, key)} AS us,
+        {u(6, key)} AS uo, {u(7, key)} AS uom, {u(8, key)} AS uos
+    ) p
+    CROSS JOIN LATERAL (SELECT
+        (CASE WHEN p.leave OR p.ua < 0.017 THEN NULL
+              WHEN p.ul < 0.10 THEN (p.st - 1 + CASE WHEN p.ub < 0.60 THEN 1 + floor(p.um * 30)
+                                                     WHEN p.ub < 0.85 THEN 31 + floor(p.um * 30)
+                                                     WHEN p.ub < 0.95 THEN 61 + floor(p.um * 30)
+                                                     ELSE 91 + floor(p.um * 60) END) * 60 + 1 + floor(p.us * 59)
+              ELSE (p.st - 1 - floor(p.um * 40)) * 60 + floor(p.us * 60) END)::int AS in_s,
+        (CASE WHEN p.leave OR p.ua < 0.012 OR p.uo < 0.015 THEN NULL
+              WHEN p.uo < 0.075 THEN (p.en - 1 - floor(p.uom * 100)) * 60 + floor(p.uos * 60)
+              ELSE (p.en + floor(p.uom * 46)) * 60 + floor(p.uos * 60) END)::int AS out_s,
+        NOT p.leave AND (p.ua < 0.012 OR (p.ua < 0.017 AND p.uo < 0.015)) AS tk
+    ) t
+)"""
+
+    def _flags(self, acc: str, dist: str) -> str:
+        """0 none, 1 outside the fence, 2 poor accuracy, 3 both."""
+        return f"((({dist}) > ed.rad)::int + 2 * (({acc}) > {self.max_accuracy})::int)"
+
+    def checkevent(self, first_id: int) -> str:
+        """`first_id`: a block of 2 × employees × days ids (slot × 2, + 1 for the check-out). (Computing the
+        instant, latitude and flags inside the VALUES rows instead is slower: PostgreSQL 15 prepares them anew
+        for every employee-day.)"""
+        flags = (
+            "(CASE x.f WHEN 0 THEN '{}'::varchar(16)[] WHEN 1 THEN '{OUTSIDE_FENCE}'::varchar(16)[]"
+            " WHEN 2 THEN '{POOR_ACCURACY}'::varchar(16)[] ELSE '{OUTSIDE_FENCE,POOR_ACCURACY}'::varchar(16)[] END)"
+        )
+        flags_json = """(ARRAY['[]', '["OUTSIDE_FENCE"]', '["POOR_ACCURACY"]', '["OUTSIDE_FENCE", "POOR_ACCURACY"]'])"""
+        return f"""INSERT INTO attendance_checkevent (id, created_at, updated_at, agency_id, employee_id, kind, local_date, at, location,
+        latitude, longitude, accuracy_m, distance_m, fence_radius_m, inside_fence, flags, flagged, attempts,
+        attempt_count, ip, unit_id, supervisor_id)
+    SELECT {first_id} + 2 * ed.slot + v.n, x.at, x.at, {self.aid}, ed.emp, v.kind, ed.d, x.at, ed.loc, x.lat, ed.lon, v.acc, v.dist, ed.rad,
+           v.dist <= ed.rad, {flags}, x.f > 0,
+           ('[{{"at": "' || (ed.d + v.secs * interval '1 second') || ed.off || '", "flags": ' || {flags_json}[x.f + 1]
+            || ', "latitude": ' || x.lat || ', "longitude": ' || ed.lon || ', "accuracy_m": ' || v.acc
+            || ', "distance_m": ' || v.dist || ', "inside_fence": ' || (v.dist <= ed.rad) || '}}]')::jsonb,
+           1, NULL, ed.unit_id, ed.sup_id
+    FROM ed
+    CROSS JOIN LATERAL (VALUES (0, 'IN', ed.in_s, ed.in_acc, ed.in_dist),
+                               (1, 'OUT', ed.out_s, ed.out_acc, ed.out_dist)) v(n, kind, secs, acc, dist)
+    CROSS JOIN LATERAL (SELECT ed.mid + v.secs * interval '1 second' AS at,
+        ((ed.flat + round(v.dist * 8.983111749910169)::int) * 0.000001)::numeric(9, 6) AS lat,
+        {self._flags("v.acc", "v.dist")} AS f) x
+    WHERE v.secs IS NOT NULL"""
+
+    def daystatus(self) -> str:
+        band = self.band
+        flagged = (f"(ed.in_s IS NOT NULL AND {self._flags('ed.in_acc', 'ed.in_dist')} > 0"
+                   f" OR ed.out_s IS NOT NULL AND {self._flags('ed.out_acc', 'ed.out_dist')} > 0)")  # fmt: skip
+        return f"""INSERT INTO attendance_daystatus (id, created_at, updated_at, agency_id, employee_id, local_date, location,
+        is_working_day, is_ramadan, is_dynamic, scheduled_start, scheduled_end, check_in_at, check_out_at, arrival,
+        lateness_minutes, departure, early_minutes, absence, worked_minutes, required_minutes, credited_minutes,
+        flagged, corrected, missing_log, unit_id, supervisor_id, computed_at)
+    SELECT {self.ids["daystatus"]} + ed.slot, x.created, x.created, {self.aid}, ed.emp, ed.d,
+           CASE WHEN ed.leave AND ed.lv_dl THEN 'OFFICIAL_DUTY' ELSE ed.loc END, true, false, ed.dyn,
+           time '00:00' + ed.st * interval '1 minute', time '00:00' + ed.en * interval '1 minute',
+           ed.mid + ed.in_s * interval '1 second', ed.mid + ed.out_s * interval '1 second',
+           CASE WHEN ed.leave OR ed.tk THEN NULL WHEN ed.in_s IS NULL THEN 'HKD'
+                WHEN x.late > 0 THEN (ARRAY['TL1', 'TL2', 'TL3', 'TL4'])[least(3, (x.late - 1) / {band}) + 1]
+                ELSE 'H' END,
+           greatest(0, coalesce(x.late, 0)),
+           CASE WHEN ed.leave OR ed.tk THEN NULL WHEN ed.out_s IS NULL THEN 'HKP'
+                WHEN x.early > 0 THEN (ARRAY['PSW1', 'PSW2', 'PSW3', 'PSW4'])[least(3, (x.early - 1) / {band}) + 1]
+                ELSE 'ON_TIME' END,
+           greatest(0, coalesce(x.early, 0)),
+           CASE WHEN ed.leave THEN ed.lv_abs WHEN ed.tk THEN 'TK' END,
+           coalesce(w.worked, 0), x.required, CASE WHEN ed.leave THEN x.required ELSE coalesce(w.worked, 0) END,
+           {flagged}, false, coalesce(ed.logs = 0, false), ed.unit_id, ed.sup_id, x.created
+    FROM ed
+    CROSS JOIN LATERAL (SELECT
+        ed.mid + interval '5 hours' AS created,
+        floor(ed.in_s::float8 / 60 - ed.st)::int AS late,
+        floor(ed.en - ed.out_s::float8 / 60)::int AS early,
+        ed.en - ed.st - greatest(0, least(ed.en, ed.bs + ed.bl) - greatest(ed.st, ed.bs)) AS required,
+        greatest(ed.in_s::float8 / 60, CASE WHEN ed.dyn THEN {self.dyn0} ELSE ed.st END) AS b0,
+        least(ed.out_s::float8 / 60, CASE WHEN ed.dyn THEN {self.dyn1} ELSE ed.en END) AS b1) x
+    CROSS JOIN LATERAL (SELECT CASE WHEN ed.in_s IS NOT NULL AND ed.out_s IS NOT NULL AND x.b1 > x.b0 THEN
+        trunc(x.b1 - x.b0 - greatest(0, least(x.b1, ed.bs + ed.bl) - greatest(x.b0, ed.bs)))::int ELSE 0 END AS worked) w"""
+
+    def worklog(self) -> str:
+        key = "(ed.k * 4 + n.n)"
+        u = self.u
+        return f"""INSERT INTO attendance_worklog (created_at, updated_at, agency_id, employee_id, local_date, location,
+        description, quantity, unit_of_measure, minutes_spent, link, indicator_id, verification, verification_note,
+        verified_by_id, verified_at, unit_id, supervisor_id)
+    SELECT x.written, x.written, {self.aid}, ed.emp, ed.d, ed.loc, 'Menyusun laporan bagian ' || (n.n + 1),
+           1 + floor({u(20, key)} * 5), 'dokumen', 60 + floor({u(21, key)} * 181), '',
+           CASE WHEN ed.skp_k IS NOT NULL AND {u(22, key)} < 0.5 THEN {self.ids["indicator"]} + 2 * ed.skp_k + n.n % 2 END,
+           x.verdict, '', CASE WHEN x.verdict IS NOT NULL THEN ed.sup_user_id END,
+           CASE WHEN x.verdict IS NOT NULL THEN ed.mid + interval '20 hours' END, ed.unit_id, ed.sup_id
+    FROM ed CROSS JOIN LATERAL generate_series(0, ed.logs - 1) n(n)
+    CROSS JOIN LATERAL (SELECT ed.mid + (ed.en - 30 + n.n) * interval '1 minute' AS written,
+        CASE WHEN {u(23, key)} < 0.7 THEN 'SESUAI' WHEN {u(23, key)} < 0.8 THEN 'KURANG' END AS verdict) x
+    WHERE ed.logs > 0"""
+
+    TABLES = {"c": "attendance_checkevent", "s": "attendance_daystatus", "w": "attendance_worklog"}
+
+    def statement(self, main: str, others: tuple[str, ...] = (), *, check_ids: int | None = None) -> str:
+        """One statement: the employee × day rows once, then the insert into `main` ("c" check events, "s" daily
+        statuses, "w" output logs; its count is the statement's row count) and into each of `others`."""
+        builders = {
+            "c": lambda: self.checkevent(self.ids["checkevent"] if check_ids is None else check_ids),
+            "s": self.daystatus,
+            "w": self.worklog,
+        }
+        needed = set().union(*(self.NEEDS[p] for p in (main, *others)))
+        ctes = [self.ed(needed), *(f"{p} AS (\n{builders[p]()}\n)" for p in others)]
+        return "WITH " + ",\n".join(ctes) + "\n" + builders[main]()
+
+    def scheduleday(self, decided: str) -> str:
+        return f"""INSERT INTO schedules_scheduleday (created_at, updated_at, agency_id, employee_id, local_date,
+        location, other_office_unit_id, designated_location_id, planned_start, planned_end, source, arrangement_id,
+        unit_id, supervisor_id)
+    SELECT '{decided}', '{decided}', {self.aid}, e.id, d.d, e.plan_loc, e.other_id, e.place_id,
+           time '00:00' + e.h0 * interval '1 minute', time '00:00' + e.h1 * interval '1 minute', 'INDIVIDUAL',
+           e.arr_id, e.unit_id, e.sup_id
+    FROM seed_emp e JOIN seed_day d ON (e.plan_mask >> d.j) & 1 = 1
+    ORDER BY e.i, d.j"""
+
+    def skp(self, at: str, realised: str) -> list[tuple[str, str]]:
+        """(table, INSERT) for the SKPs of every employee with a supervisor (slot k): two RHKs each (the first
+        cascaded from the supervisor's first), an indicator, the month's period plan and mostly a realisation."""
+        ids, u, aid = self.ids, self.u, self.aid
+        y0, y1 = f"{self.year}-01-01", f"{self.year}-12-31"
+        m0 = f"{self.year}-{self.mon:02d}-01"
+        m1 = f"{self.year}-{self.mon:02d}-{calendar.monthrange(self.year, self.mon)[1]}"
+        key = "(e.i::bigint * 64 + 63)"
+        slots = "FROM seed_emp e CROSS JOIN generate_series(0, 1) r WHERE e.k IS NOT NULL ORDER BY e.k, r"
+        lo = f"(4 + floor({u(100, key + ' * 2 + r')} * 16))::int"
+        return [
+            (
+                "performance_skp",
+                f"""INSERT INTO performance_skp (id, created_at, updated_at, agency_id, employee_id,
+                position_id, year, period_start, period_end, approach, status, status_note, assessor_id, approved_at,
+                created_by_id)
+            SELECT {ids["skp"]} + e.k, '{at}', '{at}', {aid}, e.id, e.pos_id, {self.year}, '{y0}', '{y1}',
+                   'QUANTITATIVE', 'APPROVED', '', e.sup_id, '{at}', e.user_id
+            FROM seed_emp e WHERE e.k IS NOT NULL ORDER BY e.k""",
+            ),
+            (
+                "performance_rhk",
+                f"""INSERT INTO performance_rhk (id, created_at, updated_at, agency_id, skp_id, kind,
+                description, cascaded_from_id)
+            SELECT {ids["rhk"]} + 2 * e.k + r, '{at}', '{at}', {aid}, {ids["skp"]} + e.k, 'MAIN',
+                   'Hasil kerja ' || (r + 1) || ' ' || e.unit_code,
+                   CASE WHEN r = 0 AND e.sup_k IS NOT NULL THEN {ids["rhk"]} + 2 * e.sup_k END
+            {slots}""",
+            ),
+            (
+                "performance_indicator",
+                f"""INSERT INTO performance_indicator (id, created_at, updated_at, agency_id,
+                rhk_id, aspect, description, target_min, target_max, unit, direction)
+            SELECT {ids["indicator"]} + 2 * e.k + r, '{at}', '{at}', {aid}, {ids["rhk"]} + 2 * e.k + r, 'QUANTITY',
+                   'Jumlah dokumen ' || (r + 1), {lo}, {lo} + 4, 'dokumen', 'HIGHER'
+            {slots}""",
+            ),
+            (
+                "performance_periodplan",
+                f"""INSERT INTO performance_periodplan (id, created_at, updated_at, agency_id,
+                indicator_id, number, period_start, period_end, target_min, target_max, action_plan)
+            SELECT {ids["plan"]} + 2 * e.k + r, '{at}', '{at}', {aid}, {ids["indicator"]} + 2 * e.k + r, {self.mon},
+                   '{m0}', '{m1}', round({lo} / 12.0, 2), round(({lo} + 4) / 12.0, 2), ''
+            {slots}""",
+            ),
+            (
+                "performance_realisation",
+                f"""INSERT INTO performance_realisation (created_at, updated_at, agency_id,
+                period_plan_id, indicator_id, value, note, entered_by_id)
+            SELECT '{realised}', '{realised}', {aid}, {ids["plan"]} + 2 * e.k + r, {ids["indicator"]} + 2 * e.k + r,
+                   round(({u(102, key + " * 2 + r")} * 3)::numeric, 2), '', e.user_id
+            FROM seed_emp e CROSS JOIN generate_series(0, 1) r
+            WHERE e.k IS NOT NULL AND {u(101, key + " * 2 + r")} < 0.75 ORDER BY e.k, r""",
+            ),
+        ]
+
+
+class SideLoad(threading.Thread):
+    """The check events on a second connection, in its own transaction, while the main one loads the rest:
+    `finish` waits for it (re-raising its error), `commit` makes it visible, `abort` rolls it back."""
+
+    def __init__(self, *, checked: bool, emp_text: str, day_text: str, bulk: Bulk, slots: int, t0: float):
+        import psycopg2
+
+        super().__init__(daemon=True)
+        self.conn = psycopg2.connect(**connection.get_connection_params())
+        self.checked, self.emp_text, self.day_text, self.bulk, self.slots = checked, emp_text, day_text, bulk, slots
+        self.t0 = t0  # the seed's start (perf_counter): the timings are since then
+        self.count = 0
+        self.error: BaseException | None = None
+        self.seconds: dict[str, float] = {}
+
+    def run(self) -> None:
+        try:
+            self.seconds["started"] = time.perf_counter() - self.t0
+            with self.conn.cursor() as cursor:
+                _session(cursor, checked=self.checked)
+                _load_params(cursor, self.emp_text, self.day_text)
+                first = _reserve(cursor, "attendance_checkevent", 2 * self.slots).start
+                rebuild = _drop_secondary_indexes(cursor, ["attendance_checkevent"])
+                cursor.execute(self.bulk.statement("c", check_ids=first))
+                self.count = cursor.rowcount
+                self.seconds["generated"] = time.perf_counter() - self.t0
+                for definition in rebuild:
+                    cursor.execute(definition)
+                self.seconds["indexes rebuilt"] = time.perf_counter() - self.t0
+                cursor.execute("ANALYZE attendance_checkevent")
+                cursor.execute("DROP TABLE pg_temp.seed_emp, pg_temp.seed_day")
+                self.seconds["analyzed"] = time.perf_counter() - self.t0
+        except BaseException as exc:  # noqa: BLE001 (re-raised in the caller's thread by finish)
+            self.error = exc
+
+    def finish(self) -> int:
+        self.join()
+        if self.error:
+            raise self.error
+        return self.count
+
+    def commit(self) -> None:
+        self.conn.commit()
+        self.conn.close()
+
+    def abort(self) -> None:
+        if self.is_alive():
+            self.conn.cancel()
+            self.join()
+        try:
+            self.conn.rollback()
+        finally:
+            self.conn.close()
 
 
 @dataclass
@@ -226,6 +593,29 @@ class SeedResult:
     personas: dict
 
 
+class SideLoads:
+    """Around the main transaction: the side loads commit right after it and roll back with it."""
+
+    def __init__(self):
+        self.loads: list[SideLoad] = []
+
+    def start(self, load: SideLoad) -> SideLoad:
+        self.loads.append(load)
+        load.start()
+        return load
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        for load in self.loads:
+            if exc_type is None:
+                load.commit()
+            else:
+                load.abort()
+        return False
+
+
 def seed(
     *,
     employees: int = 60_000,
@@ -233,11 +623,17 @@ def seed(
     seed: int = 1,
     month: tuple[int, int] | None = None,
     checked: bool = False,
+    parallel: bool | None = None,
     out_dir: Path | None = None,
     log=print,
 ) -> SeedResult:
+    """`parallel` (default: not `checked`) writes the check events from a second connection (see above)."""
     if employees < 100:
         raise ValueError("at least 100 employees")
+    if parallel is None:
+        parallel = not checked
+    if parallel and checked:
+        raise ValueError("--checked loads in one transaction: no second connection")
     from flexwork.org import services as org_services
     from flexwork.org.models import Agency, DesignatedLocation, Position, RoleAssignment
     from flexwork.org.selectors import policy_for
@@ -253,8 +649,12 @@ def seed(
     out_dir.mkdir(parents=True, exist_ok=True)
     month_start = datetime.date(year, mon, 1)
     stamp = _ts(month_start, 0, "+07")
+    marks: dict[str, float] = {}
 
-    with transaction.atomic():
+    def mark(name: str) -> None:
+        marks[name] = time.perf_counter() - started
+
+    with SideLoads() as sides, transaction.atomic():
         if Agency.objects.filter(code=code).exists():
             raise ValueError(f"agency {code} exists already: seed a fresh database (make bench does)")
         agency = org_services.agency_create(
@@ -262,7 +662,6 @@ def seed(
         )
         policy = policy_for(agency=agency)
         cap = policy.max_location_days_per_week
-        band = policy.lateness_band_minutes
         positions = Position.objects.bulk_create(
             [
                 Position(
@@ -287,12 +686,10 @@ def seed(
             ]
         )
         cursor = connection.cursor()
-        if checked:
-            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-        else:
-            cursor.execute("SET LOCAL session_replication_role = replica")
+        raw = cursor.cursor if hasattr(cursor, "cursor") else cursor
+        _session(cursor, checked=checked)
+        if not checked:
             log("audit and foreign-key triggers suspended for this load (session_replication_role = replica)")
-
         # ------------------------------------------------------------------ unit tree
         if employees >= 20_000:
             shape = (6, 4, 4)
@@ -420,16 +817,77 @@ def seed(
                 length = rng.choice((1, 1, 2, 3, 5))
                 leaves_by_emp[e.i] = (kind, month_days[first], month_days[min(len(month_days) - 1, first + length - 1)])
 
-        # every id is reserved before the loader starts: it owns the connection while it copies
+        # ------------------------------------------------------------------ ids and the parameters of the daily rows
+        mark("structure decided")
         arr_ids = iter(_reserve(cursor, "schedules_arrangementrequest", len(plans) + len(pending)))
+        arrangement_of = {i: next(arr_ids) for i in plans}
         leave_ids = iter(_reserve(cursor, "attendance_leaverequest", len(leaves_by_emp)))
         skp_owners = [e for e in emps if e.supervisor is not None]
-        skp_ids = _reserve(cursor, "performance_skp", len(skp_owners))
-        rhk_ids = _reserve(cursor, "performance_rhk", 2 * len(skp_owners))
-        ind_ids = _reserve(cursor, "performance_indicator", 2 * len(skp_owners))
-        plan_ids = _reserve(cursor, "performance_periodplan", 2 * len(skp_owners))
-        load = Loader(cursor.cursor if hasattr(cursor, "cursor") else cursor)
+        slot = {e.i: k for k, e in enumerate(skp_owners)}
+        ids = {
+            "skp": _reserve(cursor, "performance_skp", len(skp_owners)).start,
+            "rhk": _reserve(cursor, "performance_rhk", 2 * len(skp_owners)).start,
+            "indicator": _reserve(cursor, "performance_indicator", 2 * len(skp_owners)).start,
+            "plan": _reserve(cursor, "performance_periodplan", 2 * len(skp_owners)).start,
+            "daystatus": _reserve(cursor, "attendance_daystatus", len(emps) * len(month_days)).start,
+        }
+        if not parallel:  # (else the second connection takes its block: it owns the table)
+            ids["checkevent"] = _reserve(cursor, "attendance_checkevent", 2 * len(emps) * len(month_days)).start
+
         pos_ids = [p.id for p in positions]
+
+        def micro(value) -> str:
+            return str(round(float(value) * 1_000_000))
+
+        day_index = {day: j for j, day in enumerate(month_days)}
+        day_lines = []
+        for j, day in enumerate(month_days):
+            friday = day.isoweekday() == 5
+            start = policy.fri_start if friday else policy.mon_thu_start
+            end = policy.fri_end if friday else policy.mon_thu_end
+            brk = policy.fri_break_minutes if friday else policy.mon_thu_break_minutes
+            day_lines.append(f"{j}\t{day}\t{day} 00:00:00+07\t{start.hour * 60 + start.minute}\t"
+                             f"{end.hour * 60 + end.minute}\t{690 if friday else 720}\t{brk}\n")  # fmt: skip
+        emp_lines = []
+        for e in emps:
+            plan = plans.get(e.i)
+            loc = mask = place_id = other_id = h0 = h1 = arr = N
+            fence = (N, N, N)
+            if plan:
+                loc, place, other, hours, dates = plan
+                mask = str(sum(1 << day_index[d] for d in dates))
+                arr = str(arrangement_of[e.i])
+                if loc == "HOME":
+                    fence = (micro(e.home[0]), micro(e.home[1]), "100")
+                elif loc == "DESIGNATED":
+                    fence = (micro(places[place].latitude), micro(places[place].longitude), "150")
+                    place_id = str(places[place].id)
+                elif loc == "OTHER_OFFICE":
+                    fence = (micro(other.lat), micro(other.lon), "150")
+                    other_id = str(other.id)
+                if hours:
+                    h0, h1 = str(hours[0]), str(hours[1])
+            leave = leaves_by_emp.get(e.i)
+            lv = (LEAVE_ABSENCE[leave[0]], "t" if leave[0] == "DINAS_LUAR" else "f", str(day_index[leave[1]]),
+                  str(day_index[leave[2]])) if leave else (N, N, N, N)  # fmt: skip
+            sup = emps[e.supervisor] if e.supervisor is not None else None
+            k, sup_k = slot.get(e.i), slot.get(e.supervisor) if sup else None
+            offset = ZONES[e.unit.zone][0]
+            emp_lines.append("\t".join((
+                str(e.i), str(k) if k is not None else N, str(e.id), str(e.user_id), str(e.unit.id), e.unit.code,
+                str(pos_ids[e.position]), str(sup.id) if sup else N, str(sup.user_id) if sup else N,
+                str(sup_k) if sup_k is not None else N, "01:00:00" if offset == "+08" else "00:00:00", offset,
+                micro(e.unit.lat), micro(e.unit.lon), *fence, loc, mask, place_id, other_id, h0, h1, arr, *lv,
+            )) + "\n")  # fmt: skip
+        emp_text, day_text = "".join(emp_lines), "".join(day_lines)
+        bulk = Bulk(seed=seed, agency_id=agency.id, policy=policy, ids=ids, year=year, mon=mon, days=len(month_days))
+        side = None
+        if parallel:  # the check events start now, on their own connection, while this one loads the rest
+            side = sides.start(SideLoad(checked=checked, emp_text=emp_text, day_text=day_text, bulk=bulk,
+                                        slots=len(emps) * len(month_days), t0=started))  # fmt: skip
+
+        # ------------------------------------------------------------------ the structure through COPY
+        load = Loader(raw)
         aid = str(agency.id)
         load.table("org_unit", ("id", "created_at", "updated_at", "agency_id", "parent_id", "code", "name",
                                 "is_decision_level", "is_public_service", "min_onsite_headcount", "time_zone",
@@ -489,12 +947,10 @@ def seed(
         def eid(index: int | None) -> str:
             return str(emps[index].id) if index is not None else N
 
-        arrangement_of: dict[int, int] = {}
         submitted = _ts(month_start - datetime.timedelta(days=7), 9 * 3600, "+07")
         decided = _ts(month_start - datetime.timedelta(days=5), 10 * 3600, "+07")
         for i, (loc, place, other, hours, dates) in plans.items():
             rec, dec = approvers(emps[i])
-            arrangement_of[i] = next(arr_ids)
             load.row("schedules_arrangementrequest", (
                 str(arrangement_of[i]), submitted, decided, aid, eid(i), "approved", N, submitted, submitted, decided,
                 "", loc, "{" + ",".join(d.isoformat() for d in dates) + "}", dates[0].isoformat(),
@@ -521,240 +977,47 @@ def seed(
                 str(next(leave_ids)), at, at, aid, eid(i), "approved", N, at, at, at, "", kind, d0.isoformat(),
                 d1.isoformat(), "", "REQUEST", str(emps[i].user_id), eid(rec), eid(dec),
             ))  # fmt: skip
-        load.flush("schedules_arrangementrequest")
-        load.flush("attendance_leaverequest")
-
-        # ------------------------------------------------------------------ SKPs (structure first: worklogs cite indicators)
-        indicators_of: dict[int, tuple[int, int]] = {}
-        first_rhk: dict[int, int] = {}
-        load.table("performance_skp", ("id", "created_at", "updated_at", "agency_id", "employee_id", "position_id",
-                                       "year", "period_start", "period_end", "approach", "status", "status_note",
-                                       "assessor_id", "approved_at", "created_by_id"))  # fmt: skip
-        load.table("performance_rhk", ("id", "created_at", "updated_at", "agency_id", "skp_id", "kind",
-                                       "description", "cascaded_from_id"))  # fmt: skip
-        load.table("performance_indicator", ("id", "created_at", "updated_at", "agency_id", "rhk_id", "aspect",
-                                             "description", "target_min", "target_max", "unit", "direction"))  # fmt: skip
-        load.table("performance_periodplan", ("id", "created_at", "updated_at", "agency_id", "indicator_id",
-                                              "number", "period_start", "period_end", "target_min", "target_max",
-                                              "action_plan"))  # fmt: skip
-        load.table("performance_realisation", ("created_at", "updated_at", "agency_id", "period_plan_id",
-                                               "indicator_id", "value", "note", "entered_by_id"))  # fmt: skip
-        y0, y1 = datetime.date(year, 1, 1).isoformat(), datetime.date(year, 12, 31).isoformat()
-        skp_at = _ts(datetime.date(year, 1, 15), 9 * 3600, "+07")
-        m0 = month_start.isoformat()
-        m1 = datetime.date(year, mon, calendar.monthrange(year, mon)[1]).isoformat()
-        realised_at = _ts(month_days[-1], 15 * 3600, "+07")
-        for k, e in enumerate(skp_owners):
-            load.row("performance_skp", (str(skp_ids[k]), skp_at, skp_at, aid, str(e.id), str(pos_ids[e.position]),
-                                         str(year), y0, y1, "QUANTITATIVE", "APPROVED", "", eid(e.supervisor),
-                                         skp_at, str(e.user_id)))  # fmt: skip
-            pair = []
-            for r in range(2):
-                j = 2 * k + r
-                parent_rhk = first_rhk.get(e.supervisor) if r == 0 else None
-                load.row("performance_rhk", (str(rhk_ids[j]), skp_at, skp_at, aid, str(skp_ids[k]), "MAIN",
-                                             f"Hasil kerja {r + 1} {e.unit.code}", str(parent_rhk) if parent_rhk else N))  # fmt: skip
-                lo = rng.randrange(4, 20)
-                load.row("performance_indicator", (str(ind_ids[j]), skp_at, skp_at, aid, str(rhk_ids[j]), "QUANTITY",
-                                                   f"Jumlah dokumen {r + 1}", f"{lo}.00", f"{lo + 4}.00", "dokumen",
-                                                   "HIGHER"))  # fmt: skip
-                load.row("performance_periodplan", (str(plan_ids[j]), skp_at, skp_at, aid, str(ind_ids[j]), str(mon),
-                                                    m0, m1, f"{lo / 12:.2f}", f"{(lo + 4) / 12:.2f}", ""))  # fmt: skip
-                if rng.random() < 0.75:
-                    load.row("performance_realisation", (realised_at, realised_at, aid, str(plan_ids[j]),
-                                                         str(ind_ids[j]), f"{rng.uniform(0, 3):.2f}", "",
-                                                         str(e.user_id)))  # fmt: skip
-                pair.append(ind_ids[j])
-            first_rhk[e.i] = rhk_ids[2 * k]
-            indicators_of[e.i] = tuple(pair)
-        for name in ("performance_skp", "performance_rhk", "performance_indicator", "performance_periodplan",
-                     "performance_realisation"):  # fmt: skip
-            load.flush(name)
-
-        # ------------------------------------------------------------------ the month: days, checks, statuses, logs
-        load.close()  # the structure is in; the big tables follow with their secondary indexes dropped
-        counts = dict(load.counts)
-        # (checked mode keeps them: its deferred key checks are pending on these tables, and the data is small)
-        rebuild = [] if checked else _drop_secondary_indexes(cursor, BIG_TABLES)
-        cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")  # the rebuilt indexes sort in memory
-        load = Loader(cursor.cursor if hasattr(cursor, "cursor") else cursor)
-        load.table("schedules_scheduleday", ("created_at", "updated_at", "agency_id", "employee_id", "local_date",
-                                             "location", "other_office_unit_id", "designated_location_id",
-                                             "planned_start", "planned_end", "source", "arrangement_id", "unit_id",
-                                             "supervisor_id"))  # fmt: skip
-        load.table("attendance_checkevent", ("created_at", "updated_at", "agency_id", "employee_id", "kind",
-                                             "local_date", "at", "location", "latitude", "longitude", "accuracy_m",
-                                             "distance_m", "fence_radius_m", "inside_fence", "flags", "flagged",
-                                             "attempts", "attempt_count", "ip", "unit_id", "supervisor_id"))  # fmt: skip
-        load.table("attendance_daystatus", ("created_at", "updated_at", "agency_id", "employee_id", "local_date",
-                                            "location", "is_working_day", "is_ramadan", "is_dynamic",
-                                            "scheduled_start", "scheduled_end", "check_in_at", "check_out_at",
-                                            "arrival", "lateness_minutes", "departure", "early_minutes", "absence",
-                                            "worked_minutes", "required_minutes", "credited_minutes", "flagged",
-                                            "corrected", "missing_log", "unit_id", "supervisor_id",
-                                            "computed_at"))  # fmt: skip
-        load.table("attendance_worklog", ("created_at", "updated_at", "agency_id", "employee_id", "local_date",
-                                          "location", "description", "quantity", "unit_of_measure", "minutes_spent",
-                                          "link", "indicator_id", "verification", "verification_note",
-                                          "verified_by_id", "verified_at", "unit_id", "supervisor_id"))  # fmt: skip
-        day_info = []
-        for day in month_days:
-            friday = day.isoweekday() == 5
-            start = policy.fri_start if friday else policy.mon_thu_start
-            end = policy.fri_end if friday else policy.mon_thu_end
-            brk = policy.fri_break_minutes if friday else policy.mon_thu_break_minutes
-            day_info.append((day, day.isoformat(), start.hour * 60 + start.minute, end.hour * 60 + end.minute,
-                             690 if friday else 720, brk))  # fmt: skip
-        dyn0 = policy.dynamic_window_start.hour * 60 + policy.dynamic_window_start.minute
-        dyn1 = policy.dynamic_window_end.hour * 60 + policy.dynamic_window_end.minute
-        lat_bands, dep_bands = ("TL1", "TL2", "TL3", "TL4"), ("PSW1", "PSW2", "PSW3", "PSW4")
-        place_rows = [(float(p.latitude), float(p.longitude), p.radius_m, str(p.id)) for p in places]
-        for e in emps:
-            offset = ZONES[e.unit.zone][0]
-            plan = plans.get(e.i)
-            plan_days = set(plan[4]) if plan else set()
-            leave = leaves_by_emp.get(e.i)
-            unit_id, sup_id = str(e.unit.id), eid(e.supervisor)
-            e_id = str(e.id)
-            arr_id = str(arrangement_of[e.i]) if plan else N
-            for day, iso, start, end, brk_start, brk in day_info:
-                scheduled = plan is not None and day in plan_days
-                location = plan[0] if scheduled else "OFFICE"
-                hours = plan[3] if scheduled else None
-                if hours:
-                    start, end = hours
-                clamp0, clamp1 = (dyn0, dyn1) if hours else (start, end)
-                required = int(end - start - max(0, min(end, brk_start + brk) - max(start, brk_start)))
-                created = _ts(day, 5 * 3600, offset)
-                if scheduled:
-                    load.row("schedules_scheduleday", (
-                        decided, decided, aid, e_id, iso, location, str(plan[2].id) if plan[2] else N,
-                        place_rows[plan[1]][3] if plan[1] is not None else N, _t(hours[0]) if hours else N,
-                        _t(hours[1]) if hours else N, "INDIVIDUAL", arr_id, unit_id, sup_id,
-                    ))  # fmt: skip
-                status = {
-                    "location": location, "in": N, "out": N, "arrival": N, "late": 0, "departure": N, "early": 0,
-                    "absence": N, "worked": 0, "credited": 0, "flagged": False, "missing_log": False,
-                }  # fmt: skip
-                if leave and leave[1] <= day <= leave[2]:
-                    status["absence"] = LEAVE_ABSENCE[leave[0]]
-                    status["credited"] = required
-                    if leave[0] == "DINAS_LUAR":
-                        status["location"] = "OFFICIAL_DUTY"
-                else:
-                    # the fence of the day
-                    if location == "HOME":
-                        flat, flon, radius = e.home[0], e.home[1], 100
-                    elif location == "DESIGNATED":
-                        flat, flon, radius = place_rows[plan[1]][:3]
-                    elif location == "OTHER_OFFICE":
-                        flat, flon, radius = plan[2].lat, plan[2].lon, 150
-                    else:
-                        flat, flon, radius = e.unit.lat, e.unit.lon, 150
-                    draw = rng.random()
-                    absent = draw < 0.012
-                    no_in = 0.012 <= draw < 0.017
-                    times = {}
-                    if not absent:
-                        if not no_in:
-                            if rng.random() < 0.10:
-                                late = rng.choices((rng.randint(1, 30), rng.randint(31, 60), rng.randint(61, 90),
-                                                    rng.randint(91, 150)), weights=(60, 25, 10, 5))[0]  # fmt: skip
-                                times["IN"] = (start + late - 1) * 60 + rng.randrange(1, 60)
-                            else:
-                                times["IN"] = (start - rng.randint(1, 40)) * 60 + rng.randrange(60)
-                        draw = rng.random()
-                        if draw >= 0.015:
-                            if draw < 0.075:
-                                times["OUT"] = (end - rng.randint(1, 100)) * 60 + rng.randrange(60)
-                            else:
-                                times["OUT"] = (end + rng.randint(0, 45)) * 60 + rng.randrange(60)
-                    for kind, secs in times.items():
-                        draw = rng.random()
-                        accuracy = round(rng.uniform(150, 400), 1) if draw < 0.01 else round(rng.uniform(5, 40), 1)
-                        if 0.01 <= draw < 0.04:
-                            distance = radius + rng.randint(20, 3000)
-                        else:
-                            distance = rng.randint(0, int(radius * 0.8))
-                        flags = []
-                        if distance > radius:
-                            flags.append("OUTSIDE_FENCE")
-                        if accuracy > policy.max_accuracy_m:
-                            flags.append("POOR_ACCURACY")
-                        lat = flat + distance / 111_320
-                        at = _ts(day, secs, offset)
-                        attempt = json.dumps({"at": at, "latitude": round(lat, 6), "longitude": flon,
-                                              "accuracy_m": accuracy, "distance_m": distance,
-                                              "inside_fence": distance <= radius, "flags": flags})  # fmt: skip
-                        load.row("attendance_checkevent", (
-                            at, at, aid, e_id, kind, iso, at, location, f"{lat:.6f}", f"{flon:.6f}", str(accuracy),
-                            str(distance), str(radius), "t" if distance <= radius else "f",
-                            "{" + ",".join(flags) + "}", "t" if flags else "f", "[" + attempt + "]", "1", N,
-                            unit_id, sup_id,
-                        ))  # fmt: skip
-                        status["flagged"] = status["flagged"] or bool(flags)
-                        status["in" if kind == "IN" else "out"] = at
-                    if absent:
-                        status["absence"] = "TK"
-                    else:
-                        if "IN" in times:
-                            late = int((times["IN"] / 60 - start) // 1)
-                            status["late"] = max(0, late)
-                            status["arrival"] = lat_bands[min(3, (late - 1) // band)] if late > 0 else "H"
-                        else:
-                            status["arrival"] = "HKD"
-                        if "OUT" in times:
-                            early = int((end - times["OUT"] / 60) // 1)
-                            status["early"] = max(0, early)
-                            status["departure"] = dep_bands[min(3, (early - 1) // band)] if early > 0 else "ON_TIME"
-                        else:
-                            status["departure"] = "HKP"
-                        if "IN" in times and "OUT" in times:
-                            begin, finish = max(times["IN"] / 60, clamp0), min(times["OUT"] / 60, clamp1)
-                            if finish > begin:
-                                overlap = max(0.0, min(finish, brk_start + brk) - max(begin, brk_start))
-                                status["worked"] = status["credited"] = int(finish - begin - overlap)
-                    if location in ("HOME", "DESIGNATED", "OTHER_OFFICE") and not absent:
-                        entries = 0 if rng.random() < 0.08 else rng.choice((1, 1, 2))
-                        status["missing_log"] = entries == 0
-                        indicators = indicators_of.get(e.i)
-                        for n in range(entries):
-                            verdict = rng.choices(("SESUAI", "KURANG", None), weights=(70, 10, 20))[0]
-                            written = _ts(day, (end - 30 + n) * 60, offset)
-                            verified = _ts(day, 20 * 3600, offset) if verdict else N
-                            load.row("attendance_worklog", (
-                                written, written, aid, e_id, iso, location, f"Menyusun laporan bagian {n + 1}",
-                                f"{rng.randint(1, 5)}.00", "dokumen", str(rng.randint(60, 240)), "",
-                                str(indicators[n % 2]) if indicators and rng.random() < 0.5 else N,
-                                verdict or N, "", str(emps[e.supervisor].user_id) if verdict else N, verified,
-                                unit_id, sup_id,
-                            ))  # fmt: skip
-                load.row("attendance_daystatus", (
-                    created, created, aid, e_id, iso, status["location"], "t", "f", "t" if hours else "f",
-                    _t(start), _t(end), status["in"], status["out"], status["arrival"], str(status["late"]),
-                    status["departure"], str(status["early"]), status["absence"], str(status["worked"]),
-                    str(required), str(status["credited"]), "t" if status["flagged"] else "f", "f",
-                    "t" if status["missing_log"] else "f", unit_id, sup_id, created,
-                ))  # fmt: skip
-        generated = time.perf_counter() - started
         load.close()
-        loaded = time.perf_counter() - started
+        counts = dict(load.counts)
+        mark("structure copied")
+
+        # ------------------------------------------------------------------ SKPs and the month, set-based
+        _load_params(raw, emp_text, day_text)
+        skp_at = _ts(datetime.date(year, 1, 15), 9 * 3600, "+07")
+        for table, sql in bulk.skp(skp_at, _ts(month_days[-1], 15 * 3600, "+07")):
+            cursor.execute(sql)
+            counts[table] = cursor.rowcount
+        # (checked mode keeps the indexes: its deferred key checks are pending on these tables, and the data is small)
+        mine = [t for t in BIG_TABLES if not (side and t == "attendance_checkevent")]
+        rebuild = [] if checked else _drop_secondary_indexes(cursor, mine)
+        cursor.execute(bulk.scheduleday(decided))
+        counts["schedules_scheduleday"] = cursor.rowcount
+        main, others = ("s", ("w",)) if side else ("c", ("s", "w"))
+        cursor.execute(bulk.statement(main, others))
+        counts[Bulk.TABLES[main]] = cursor.rowcount
+        for part in others:
+            cursor.execute(f"SELECT count(*) FROM {Bulk.TABLES[part]} WHERE agency_id = %s", [agency.id])
+            counts[Bulk.TABLES[part]] = cursor.fetchone()[0]
+        mark("daily rows generated")
         for definition in rebuild:
             cursor.execute(definition)
-        indexed = time.perf_counter() - started
+        mark("indexes rebuilt")
         RoleAssignment.objects.create(agency=agency, user_id=hr.user_id, role="HR_ADMIN")
         if checked:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # every foreign key checked now, not at COMMIT
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-    counts.update(load.counts)
-    if not checked:
-        with connection.cursor() as c:
-            for table in ("org_unit", "org_employee", "accounts_user", "accounts_apitoken", *BIG_TABLES,
-                          "schedules_arrangementrequest", "attendance_leaverequest", "performance_skp"):  # fmt: skip
-                c.execute(f"ANALYZE {table}")
+        else:
+            for table in (*STRUCTURE_TABLES, *mine):
+                cursor.execute(f"ANALYZE {table}")
+        cursor.execute("DROP TABLE pg_temp.seed_emp, pg_temp.seed_day")
+        mark("analyzed")
+        if side:
+            counts["attendance_checkevent"] = side.finish()
+            mark("check events done")
     seconds = time.perf_counter() - started
-    log(f"generated+copied {generated:.1f} s, copy drained {loaded:.1f} s, indexes rebuilt {indexed:.1f} s, "
-        f"analyzed {seconds:.1f} s")  # fmt: skip
+    log(", ".join(f"{name} {at:.1f} s" for name, at in marks.items()) + f", committed {seconds:.1f} s")
+    if side:
+        log("check events (second connection): " + ", ".join(f"{k} {v:.1f} s" for k, v in side.seconds.items()))
 
     big_head = emps[big.head]
     decider_counts: dict[int, int] = {}

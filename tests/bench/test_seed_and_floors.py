@@ -2,7 +2,8 @@
 
 - seed_bench is deterministic for a seed, its counts are right and its rows are consistent (every foreign key
   checked: the tests seed with --checked), the daily statuses are what attendance.status computes, and the
-  tokens authenticate;
+  tokens authenticate; the fast load of make bench (no triggers, indexes rebuilt, check events on a second
+  connection) writes the same rows as the checked one and leaves the schema as it found it;
 - the floors of the read benchmarks hold the same rows as the application's selectors;
 - the monthly compliance report through the real pipeline equals its floor (the single SQL aggregate via COPY)."""
 
@@ -17,7 +18,7 @@ from django.core.management import call_command
 from django.db import connection, transaction
 
 from bench import floors
-from bench.seed import digest, seed
+from bench.seed import BIG_TABLES, digest, seed
 
 MONTH = (2026, 10)
 EMPLOYEES, DAYS = 200, 3
@@ -70,6 +71,54 @@ def test_seed_is_deterministic_for_a_seed(tmp_path):
         pass
     assert digests[0] == digests[1]
     assert digests[2] != digests[0]
+
+
+def _schema() -> list[tuple]:
+    """The indexes and constraints of the tables whose indexes the fast load drops and rebuilds."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s) ORDER BY 1", [list(BIG_TABLES)]
+        )
+        rows = cursor.fetchall()
+        cursor.execute("SELECT conname, pg_get_constraintdef(oid), condeferrable, condeferred FROM pg_constraint "
+                       "WHERE conrelid::regclass::text = ANY(%s) ORDER BY 1", [list(BIG_TABLES)])  # fmt: skip
+        return rows + cursor.fetchall()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_fast_load_writes_what_the_checked_load_writes(tmp_path):
+    try:
+        with transaction.atomic():
+            checked = _seed(tmp_path)
+            expected = digest(agency_id=checked.agency_id)
+            raise _Rollback
+    except _Rollback:
+        pass
+    schema = _schema()
+    fast = seed(employees=EMPLOYEES, days=DAYS, seed=7, month=MONTH, out_dir=tmp_path, log=lambda _l: None)
+    assert digest(agency_id=fast.agency_id) == expected
+    assert fast.counts == checked.counts
+    assert _schema() == schema
+    # the check events came from the second connection, committed with the rest
+    assert (
+        _count("SELECT count(*) FROM attendance_checkevent WHERE agency_id = %s", fast.agency_id)
+        == fast.counts["attendance_checkevent"]
+        > 0
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_fast_load_leaves_nothing_behind(tmp_path, monkeypatch):
+    from flexwork.org.models import RoleAssignment
+
+    def broken(**_kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(RoleAssignment.objects, "create", broken)  # the main connection's last write
+    with pytest.raises(RuntimeError, match="disk full"):
+        seed(employees=EMPLOYEES, days=DAYS, seed=7, month=MONTH, out_dir=tmp_path, log=lambda _l: None)
+    for table in ("org_agency", "org_employee", *BIG_TABLES):
+        assert _count(f"SELECT count(*) FROM {table}") == 0, table
 
 
 def test_seed_counts_and_consistency(agency, tmp_path):

@@ -1,6 +1,7 @@
 """`manage.py seed_bench --employees 60000 --days 22 --seed 1`: a realistic agency for `make bench` (bench.seed)."""
 
 import datetime
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -16,8 +17,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--checked", action="store_true", help="keep audit triggers and check every foreign key (slower)"
         )
+        parser.add_argument(
+            "--out-dir",
+            default=None,
+            help="where the tokens and personas files go (default: var/bench, as make bench reads)",
+        )
 
-    def handle(self, *args, employees, days, seed, month, checked, **options):
+    def handle(self, *args, employees, days, seed, month, checked, out_dir, **options):
         from bench.seed import seed as run_seed
 
         when = None
@@ -34,6 +40,7 @@ class Command(BaseCommand):
                 seed=seed,
                 month=when,
                 checked=checked,
+                out_dir=Path(out_dir) if out_dir else None,
                 log=lambda line: self.stdout.write(line),
             )
         except ValueError as exc:

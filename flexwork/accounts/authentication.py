@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import functools
 from datetime import timedelta
 
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
@@ -10,6 +12,39 @@ from flexwork.accounts.tokens import hash_key
 
 # Writing last_used_at on every call would turn each read into a write; once a few minutes is enough.
 LAST_USED_RESOLUTION = timedelta(minutes=5)
+
+
+@functools.cache
+def _token_fields() -> list[str]:
+    """The token's columns the request may use, in the model's order (Model.from_db needs it)."""
+    from flexwork.accounts.models import ApiToken
+
+    return [
+        f.attname for f in ApiToken._meta.concrete_fields if f.attname not in ("key_hash", "created_at", "updated_at")
+    ]
+
+
+@functools.cache
+def _user_fields() -> list[str]:
+    from flexwork.accounts.models import User
+
+    return [field.attname for field in User._meta.concrete_fields]
+
+
+@functools.cache
+def _token_sql() -> str:
+    user_columns = ", ".join(f'u."{name}"' for name in _user_fields())
+    token_columns = ", ".join(f't."{name}"' for name in _token_fields())
+    return f"""
+WITH t AS (SELECT * FROM accounts_apitoken WHERE key_hash = %s),
+touched AS (
+    UPDATE accounts_apitoken a SET last_used_at = %s FROM t
+    WHERE a.id = t.id AND t.revoked_at IS NULL AND t.expires_at > %s
+      AND (t.last_used_at IS NULL OR t.last_used_at < %s)
+    RETURNING a.id
+)
+SELECT {token_columns}, {user_columns} FROM t JOIN accounts_user u ON u.id = t.user_id
+"""
 
 
 class PersonalTokenAuthentication(authentication.BaseAuthentication):
@@ -30,19 +65,28 @@ class PersonalTokenAuthentication(authentication.BaseAuthentication):
         return self.authenticate_key(key)
 
     def authenticate_key(self, key: str):
-        from flexwork.accounts.models import ApiToken
+        """One statement: the token with its user, and (when the token is usable and its last use is
+        older than LAST_USED_RESOLUTION) last_used_at written in the same round trip."""
+        from flexwork.accounts.models import ApiToken, User
 
-        token = ApiToken.objects.select_related("user").filter(key_hash=hash_key(key)).first()
-        if token is None or not token.user.is_active:
+        now = timezone.now()
+        with connection.cursor() as cursor:
+            cursor.execute(_token_sql(), [hash_key(key), now, now, now - LAST_USED_RESOLUTION])
+            row = cursor.fetchone()
+        if row is None:
+            raise exceptions.AuthenticationFailed(_("Invalid token."), code="invalid_token")
+        fields = _token_fields()
+        token_values, user_values = row[: len(fields)], row[len(fields) :]
+        user = User.from_db(connection.alias, _user_fields(), user_values)
+        token = ApiToken.from_db(connection.alias, fields, token_values)
+        token.user = user
+        if not user.is_active:
             raise exceptions.AuthenticationFailed(_("Invalid token."), code="invalid_token")
         if token.revoked_at is not None:
             raise exceptions.AuthenticationFailed(_("This token has been revoked."), code="token_revoked")
-        now = timezone.now()
         if token.expires_at <= now:
             raise exceptions.AuthenticationFailed(_("This token has expired."), code="token_expired")
-        if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
-            ApiToken.objects.filter(id=token.id).update(last_used_at=now)
-        return token.user, token
+        return user, token
 
     def authenticate_header(self, request):
         return self.keyword

@@ -120,6 +120,24 @@ def test_an_expired_token_answers_401(api_client, token_and_key):
     ApiToken.objects.filter(id=token.id).update(created_at=now - timedelta(days=91), expires_at=now - timedelta(days=1))
     api_client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     assert_401(api_client.get(LIST_API), "token_expired")
+    token.refresh_from_db()
+    assert token.last_used_at is None  # a refused key is not a use
+
+
+def test_last_used_is_written_at_most_every_five_minutes(api_client, token_and_key):
+    token, key = token_and_key
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert api_client.get(LIST_API).status_code == 200
+    token.refresh_from_db()
+    first = token.last_used_at
+    assert first is not None
+    assert api_client.get(LIST_API).status_code == 200
+    token.refresh_from_db()
+    assert token.last_used_at == first
+    ApiToken.objects.filter(id=token.id).update(last_used_at=first - timedelta(minutes=6))
+    assert api_client.get(LIST_API).status_code == 200
+    token.refresh_from_db()
+    assert token.last_used_at > first
 
 
 def test_a_revoked_token_answers_401(api_client, token_and_key):
@@ -127,6 +145,8 @@ def test_a_revoked_token_answers_401(api_client, token_and_key):
     api_token_revoke(token=token)
     api_client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     assert_401(api_client.get(LIST_API), "token_revoked")
+    token.refresh_from_db()
+    assert token.last_used_at is None
 
 
 def test_an_unknown_token_answers_401(api_client, db):
@@ -203,8 +223,9 @@ def test_the_list_costs_a_fixed_number_of_queries(api_client, user, count, djang
         for i, k in enumerate(keys)
     )
     api_client.credentials(HTTP_AUTHORIZATION=f"Token {keys[0]}")
-    # token + user lookup, last_used_at, count, page; the rest are the request's savepoints.
-    with django_assert_num_queries(6):
+    # token + user lookup with its last_used_at write (one statement), count, page; the rest are the
+    # request's savepoints.
+    with django_assert_num_queries(5):
         response = api_client.get(LIST_API)
     assert response.json()["count"] == count
 

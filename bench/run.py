@@ -319,14 +319,19 @@ def checkin_bench(personas: dict, tokens_file: Path, since: datetime.datetime, s
 
 
 def cpu_seconds(pids: list[int]) -> float:
-    """User + system CPU seconds of the given processes and their children (gunicorn workers)."""
+    """User + system CPU seconds of the given processes and their children (gunicorn workers). The given
+    processes count their reaped children too (cutime, cstime): gunicorn replaces a worker after
+    max_requests, and the CPU of the worker that left must not vanish from the sum."""
     tick = os.sysconf("SC_CLK_TCK")
     total = 0.0
     for pid in pids:
         for task in [pid, *_children_of(pid)]:
             try:
                 fields = Path(f"/proc/{task}/stat").read_text().rsplit(")", 1)[1].split()
-                total += (int(fields[11]) + int(fields[12])) / tick
+                used = int(fields[11]) + int(fields[12])
+                if task == pid:
+                    used += int(fields[13]) + int(fields[14])
+                total += used / tick
             except (OSError, IndexError):
                 pass
     return total

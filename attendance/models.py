@@ -111,7 +111,12 @@ class CheckEvent(AgencyOwnedModel):
     Written by one INSERT … ON CONFLICT in attendance.services (concurrent repeats make one row).
     No pghistory trigger: positions never enter the audit history, and this is the hottest write."""
 
-    employee = models.ForeignKey("org.Employee", on_delete=models.PROTECT, related_name="+")
+    # Every index is written by each check-in, the hottest write: only those a query uses. The single-column
+    # indexes Django would add for these keys are covered by the composite ones below (employee by the
+    # one-per-day constraint, agency and unit by their date indexes); created_at is never searched.
+    created_at = models.DateTimeField(auto_now_add=True)
+    agency = models.ForeignKey("org.Agency", on_delete=models.PROTECT, related_name="+", db_index=False)
+    employee = models.ForeignKey("org.Employee", on_delete=models.PROTECT, related_name="+", db_index=False)
     kind = models.CharField(_("kind"), max_length=3, choices=CheckKind.choices)
     local_date = models.DateField(_("date"))
     at = models.DateTimeField(_("time"))
@@ -129,10 +134,15 @@ class CheckEvent(AgencyOwnedModel):
     ip = models.GenericIPAddressField(null=True, blank=True)
     positions_purged_at = models.DateTimeField(null=True, blank=True)
     corrected_by = models.ForeignKey(
-        "attendance.AttendanceCorrection", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "attendance.AttendanceCorrection",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,  # a partial index below: almost every row has none
     )
     # Snapshots at write time (rules.md §6).
-    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+", db_index=False)
     supervisor = models.ForeignKey("org.Employee", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
 
     class Meta:
@@ -141,6 +151,7 @@ class CheckEvent(AgencyOwnedModel):
             models.Index(fields=["agency", "local_date"], name="att_check_agency_date"),
             models.Index(fields=["unit", "local_date"], name="att_check_unit_date"),
             models.Index(fields=["at"], name="att_check_positions_kept", condition=Q(positions_purged_at__isnull=True)),
+            models.Index(fields=["corrected_by"], name="att_check_corrected", condition=Q(corrected_by__isnull=False)),
         ]
         constraints = [
             models.UniqueConstraint(fields=["employee", "local_date", "kind"], name="att_check_one_per_day_kind"),

@@ -1,4 +1,4 @@
-"""gunicorn settings shared by `make run`, docker-compose and (later) `make bench`."""
+"""gunicorn settings shared by `make run`, docker-compose and `make bench`."""
 
 import os
 
@@ -7,6 +7,9 @@ threads = int(os.environ.get("WEB_THREADS", "1"))
 timeout = int(os.environ.get("WEB_TIMEOUT", "30"))
 graceful_timeout = 20
 keepalive = 5
+# The application is imported (and warmed: flexwork.wsgi.warm_up) once in the master, before the workers
+# fork: a worker replaced after max_requests serves at once. Code changes need a restart, not a HUP.
+preload_app = True
 max_requests = 2000
 max_requests_jitter = 200
 accesslog = "-"

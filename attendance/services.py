@@ -244,25 +244,36 @@ LIMIT 1
 """
 
 
-# The context query is planned once per database session (a prepared statement): planning it
-# cost several times what running it does, on every check. Needs session-level pooling (a pooler
-# in transaction mode would hand the statement to another session; docs/deployment.md).
+# The check's statements (the context query, the check-in and check-out upserts) are planned once per
+# database session (prepared statements): planning the context query cost several times what running it
+# does, on every check. Needs session-level pooling (a pooler in transaction mode would hand a statement
+# to another session; docs/deployment.md).
 _CHECK_CONTEXT_NAME = "fw_check_context"
-_CHECK_CONTEXT_PREPARE = f"PREPARE {_CHECK_CONTEXT_NAME} (text, text, timestamptz, integer) AS " + (
-    _CHECK_CONTEXT_SQL.replace("%(approved)s", "$1")
-    .replace("%(duty)s", "$2")
-    .replace("%(now)s", "$3")
-    .replace("%(user_id)s", "$4")
+_CHECK_CONTEXT_PREPARED = (
+    _CHECK_CONTEXT_SQL.replace("%(approved)s", "$1::text")
+    .replace("%(duty)s", "$2::text")
+    .replace("%(now)s", "$3::timestamptz")
+    .replace("%(user_id)s", "$4::integer")
 )
 
 
-def _check_context_prepare(cursor) -> None:
-    """PREPARE the context query once per connection (PREPARE outlives a rolled-back transaction;
+def _dollar(sql: str) -> str:
+    """`%s` placeholders as PREPARE's `$1, $2, …`."""
+    parts = sql.split("%s")
+    return "".join(part + (f"${i}" if i < len(parts) else "") for i, part in enumerate(parts, start=1))
+
+
+def _prepared(cursor, name: str, statement: str) -> None:
+    """PREPARE `statement` as `name` once per connection (PREPARE outlives a rolled-back transaction;
     a new connection, after a reconnect, prepares again)."""
     raw = connection.connection
-    if getattr(connection, "_fw_check_context_on", None) is not raw:
-        cursor.execute(_CHECK_CONTEXT_PREPARE)
-        connection._fw_check_context_on = raw
+    done = getattr(connection, "_fw_prepared", None)
+    if done is None or done[0] is not raw:
+        done = (raw, set())
+        connection._fw_prepared = done
+    if name not in done[1]:
+        cursor.execute(f"PREPARE {name} AS {statement}")
+        done[1].add(name)
 
 
 @dataclass(frozen=True)
@@ -282,7 +293,7 @@ def _check_context(*, user, now: datetime.datetime) -> _CheckContext:
     active agency staff). Falls back to the ORM reads if PostgreSQL's and Python's time zone
     data ever disagree on the office date."""
     with connection.cursor() as cursor:
-        _check_context_prepare(cursor)
+        _prepared(cursor, _CHECK_CONTEXT_NAME, _CHECK_CONTEXT_PREPARED)
         cursor.execute(
             f"EXECUTE {_CHECK_CONTEXT_NAME} (%s, %s, %s, %s)",
             [ApprovalStatus.APPROVED.value, LeaveKind.DINAS_LUAR.value, now, user.pk],
@@ -396,9 +407,10 @@ def attendance_check(
         "unit_id": context.unit_id,
         "supervisor_id": context.supervisor_id,
     }
-    sql = _CHECK_IN_SQL if kind == CheckKind.IN else _CHECK_OUT_SQL
+    name, sql = ("fw_check_in", _CHECK_IN_SQL) if kind == CheckKind.IN else ("fw_check_out", _CHECK_OUT_SQL)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [values[c] for c in _COLUMNS])
+        _prepared(cursor, name, _dollar(sql))
+        cursor.execute(f"EXECUTE {name} ({', '.join(['%s'] * len(_COLUMNS))})", [values[c] for c in _COLUMNS])
         row = cursor.fetchone()
         if row is None:
             # An accepted check-in already stands: answer it unchanged (200).

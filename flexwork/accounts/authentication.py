@@ -38,8 +38,8 @@ def _token_sql() -> str:
     return f"""
 WITH t AS (SELECT * FROM accounts_apitoken WHERE key_hash = %s),
 touched AS (
-    UPDATE accounts_apitoken a SET last_used_at = %s FROM t
-    WHERE a.id = t.id AND t.revoked_at IS NULL AND t.expires_at > %s
+    UPDATE accounts_apitoken a SET last_used_at = %s FROM t JOIN accounts_user owner ON owner.id = t.user_id
+    WHERE a.id = t.id AND owner.is_active AND t.revoked_at IS NULL AND t.expires_at > %s
       AND (t.last_used_at IS NULL OR t.last_used_at < %s)
     RETURNING a.id
 )

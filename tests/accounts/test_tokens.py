@@ -124,6 +124,15 @@ def test_an_expired_token_answers_401(api_client, token_and_key):
     assert token.last_used_at is None  # a refused key is not a use
 
 
+def test_a_deactivated_users_token_answers_401_and_is_not_marked_used(api_client, token_and_key):
+    token, key = token_and_key
+    type(token.user).objects.filter(id=token.user_id).update(is_active=False)
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert_401(api_client.get(LIST_API), "invalid_token")
+    token.refresh_from_db()
+    assert token.last_used_at is None
+
+
 def test_last_used_is_written_at_most_every_five_minutes(api_client, token_and_key):
     token, key = token_and_key
     api_client.credentials(HTTP_AUTHORIZATION=f"Token {key}")

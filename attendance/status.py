@@ -316,12 +316,17 @@ def day_statuses_refresh_recent(*, now: datetime.datetime | None = None, batch_s
     by_date: dict[datetime.date, list[int]] = defaultdict(list)
     for local_date, employee_id in recent:
         by_date[local_date].append(employee_id)
-    done = 0
-    for local_date, ids in sorted(by_date.items()):
-        ids.sort()
-        for start in range(0, len(ids), batch_size):
-            done += day_statuses_compute(employee_ids=ids[start : start + batch_size], local_date=local_date)
-    return done
+    return sum(
+        _compute_in_batches(sorted(ids), local_date=local_date, batch_size=batch_size)
+        for local_date, ids in sorted(by_date.items())
+    )
+
+
+def _compute_in_batches(employee_ids: list[int], *, local_date: datetime.date, batch_size: int) -> int:
+    return sum(
+        day_statuses_compute(employee_ids=employee_ids[start : start + batch_size], local_date=local_date)
+        for start in range(0, len(employee_ids), batch_size)
+    )
 
 
 def day_status_refresh(*, employee_id: int, local_date: datetime.date) -> int:
@@ -349,10 +354,7 @@ def zone_day_close(*, zone: str, local_date: datetime.date, batch_size: int = 20
         .order_by("id")
         .values_list("id", flat=True)
     )
-    done = 0
-    for start in range(0, len(ids), batch_size):
-        done += day_statuses_compute(employee_ids=ids[start : start + batch_size], local_date=local_date)
-    return done
+    return _compute_in_batches(ids, local_date=local_date, batch_size=batch_size)
 
 
 # ---------------------------------------------------------------------------- weekly requirement

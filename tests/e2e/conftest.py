@@ -77,3 +77,22 @@ def assert_fits_phone(page) -> None:
     """Nothing makes the whole page scroll sideways on a 360 px screen (wide tables scroll in their box)."""
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"{page.url} is {width}px wide on a {PHONE['width']}px phone"
+
+
+PASSWORD = "demo-pass-123"  # tests/org/factories.EmployeeFactory
+
+
+def login(browser, live_server, user, **context_options):
+    """A phone-sized page (Indonesian locale) logged in as `user`; `page.csp_errors` collects the
+    console's Content-Security-Policy complaints from then on."""
+    context = browser.new_context(viewport=PHONE, locale="id-ID", **context_options)
+    page = context.new_page()
+    csp_errors: list[str] = []
+    page.on("console", lambda m: csp_errors.append(m.text) if "Content Security Policy" in m.text else None)
+    page.goto(live_server.url + "/accounts/login/")
+    page.fill("#id_login", user.username)
+    page.fill("#id_password", PASSWORD)
+    page.locator("main button[type=submit]").click()
+    page.wait_for_load_state()
+    page.csp_errors = csp_errors
+    return page

@@ -12,11 +12,10 @@ from attendance.models import AttendanceCorrection, CheckEvent
 from flexwork.org import services as org_services
 from schedules.models import Location
 from tests.attendance.conftest import OFFICE, north_of, schedule_day
-from tests.e2e.conftest import PHONE, assert_fits_phone, axe, screenshot
+from tests.e2e.conftest import PASSWORD, PHONE, assert_fits_phone, axe, screenshot
 from tests.org.factories import EmployeeFactory
 
 pytestmark = pytest.mark.e2e
-PASSWORD = "demo-pass-123"
 HOME = (-5.135, 119.42)
 
 

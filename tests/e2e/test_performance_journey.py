@@ -9,32 +9,16 @@ from django.utils.translation import gettext
 from attendance.models import WorkLog
 from performance.models import Indicator
 from schedules.models import DaySource, Location, ScheduleDay
-from tests.e2e.conftest import PHONE, assert_fits_phone, axe, screenshot
+from tests.e2e.conftest import assert_fits_phone, axe, login, screenshot
 from tests.performance.factories import ensure_reference_data, office_today
 
 pytestmark = pytest.mark.e2e
-
-PASSWORD = "demo-pass-123"  # tests/org/factories.EmployeeFactory
 
 
 def check(page, name: str) -> None:
     assert_fits_phone(page)
     axe(page)
     screenshot(page, name)
-
-
-def login(browser, live_server, user):
-    context = browser.new_context(viewport=PHONE, locale="id-ID")
-    page = context.new_page()
-    csp_errors: list[str] = []
-    page.on("console", lambda m: csp_errors.append(m.text) if "Content Security Policy" in m.text else None)
-    page.goto(live_server.url + "/accounts/login/")
-    page.fill("#id_login", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.locator("main button[type=submit]").click()
-    page.wait_for_load_state()
-    page.csp_errors = csp_errors
-    return page
 
 
 @pytest.mark.django_db(transaction=True)

@@ -9,31 +9,15 @@ import zipfile
 import pytest
 from django.utils import timezone
 
-from tests.e2e.conftest import PHONE, assert_fits_phone, axe, screenshot
+from tests.e2e.conftest import assert_fits_phone, axe, login, screenshot
 
 pytestmark = pytest.mark.e2e
-
-PASSWORD = "demo-pass-123"  # tests/org/factories.EmployeeFactory
 
 
 def check(page, name: str) -> None:
     assert_fits_phone(page)
     axe(page)
     screenshot(page, name)
-
-
-def login(browser, live_server, user):
-    context = browser.new_context(viewport=PHONE, locale="id-ID", accept_downloads=True)
-    page = context.new_page()
-    csp_errors: list[str] = []
-    page.on("console", lambda m: csp_errors.append(m.text) if "Content Security Policy" in m.text else None)
-    page.goto(live_server.url + "/accounts/login/")
-    page.fill("#id_login", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.locator("main button[type=submit]").click()
-    page.wait_for_load_state()
-    page.csp_errors = csp_errors
-    return page
 
 
 def last_month_rows(org_world):
@@ -69,7 +53,7 @@ def last_month_rows(org_world):
 def test_hr_runs_the_monthly_report_and_a_unit_head_sees_only_their_subtree(live_server, browser, org_world):
     last_month_rows(org_world)
 
-    hr = login(browser, live_server, org_world.hr_admin_a)
+    hr = login(browser, live_server, org_world.hr_admin_a, accept_downloads=True)
     hr.locator("header a[href='/reports/']").click()
     hr.wait_for_url("**/reports/")
     check(hr, "reports-list")
@@ -91,7 +75,7 @@ def test_hr_runs_the_monthly_report_and_a_unit_head_sees_only_their_subtree(live
     check(hr, "dashboard-hr")
     assert not hr.csp_errors
 
-    head = login(browser, live_server, org_world.unit_head_a)
+    head = login(browser, live_server, org_world.unit_head_a, accept_downloads=True)
     head.goto(live_server.url + "/reports/")
     options = head.locator("#id_unit option").all_inner_texts()
     assert [o.split(" ")[0] for o in options] == ["A-DIV", "A-SEC"]

@@ -11,7 +11,6 @@ import datetime
 import json
 import logging
 import uuid
-import zoneinfo
 from dataclasses import dataclass
 from decimal import Decimal
 from types import SimpleNamespace
@@ -37,7 +36,7 @@ from attendance.models import (
     WorkLog,
 )
 from flexwork.approvals.models import ApprovalStatus
-from flexwork.approvals.workdays import is_working_day
+from flexwork.common.calendar import is_working_day, now_in, office_date_of, office_today
 from flexwork.common.exceptions import ApplicationError, ConflictError
 from flexwork.common.services import evidence_attach
 from flexwork.org.models import Agency, AgencyPolicy, Employee, Unit, UnitPolicyOverride
@@ -82,7 +81,7 @@ class CheckOutcome:
 
     @property
     def time(self) -> datetime.datetime:
-        return self.at.astimezone(zoneinfo.ZoneInfo(self.zone))
+        return now_in(self.zone, now=self.at)
 
 
 def employee_for_check(user) -> Employee:
@@ -99,10 +98,6 @@ def employee_for_check(user) -> Employee:
     if employee is None:
         raise PermissionDenied(str(ERR_NO_EMPLOYEE))
     return employee
-
-
-def office_zone(employee: Employee) -> str:
-    return employee.unit.time_zone or employee.agency.time_zone
 
 
 def _float(value) -> float | None:
@@ -304,9 +299,9 @@ def _check_context(*, user, now: datetime.datetime) -> _CheckContext:
     (employee_id, agency_id, unit_id, supervisor_id, home_lat, home_lon, unit_name, office_lat, office_lon,
      office_radius, zone, local_date, max_accuracy_m, on_duty, location, dl_id, dl_name, dl_lat, dl_lon,
      dl_radius, ou_id, ou_name, ou_lat, ou_lon, ou_radius) = row  # fmt: skip
-    if now.astimezone(zoneinfo.ZoneInfo(zone)).date() != local_date:
+    if office_date_of(now, zone) != local_date:
         employee = employee_for_check(user)
-        local_date = now.astimezone(zoneinfo.ZoneInfo(zone)).date()
+        local_date = office_date_of(now, zone)
         fence = fence_for(employee=employee, local_date=local_date)
     elif on_duty:
         fence = Fence(DayLocation.OFFICIAL_DUTY, None, None, None, required=False, label=str(_("Official duty")))
@@ -489,10 +484,6 @@ def day_location(*, employee: Employee, local_date: datetime.date) -> str:
     return fence_for(employee=employee, local_date=local_date).location
 
 
-def _office_today(employee: Employee) -> datetime.date:
-    return timezone.now().astimezone(zoneinfo.ZoneInfo(office_zone(employee))).date()
-
-
 def _resolve_indicator(*, employee: Employee, local_date: datetime.date, indicator_id: int | None):
     if indicator_id is None:
         return None
@@ -533,7 +524,7 @@ def worklog_create(
     """An output-log entry of the caller for one of their days (never a future one); the day's
     location comes from the schedule (official duty, else the schedule day, else the office)."""
     employee = employee_for_check(user)
-    if local_date > _office_today(employee):
+    if local_date > office_today(employee):
         raise ApplicationError(str(ERR_LOG_FUTURE), fields={"local_date": [str(ERR_LOG_FUTURE)]})
     entry = WorkLog(
         agency_id=employee.agency_id,

@@ -28,7 +28,7 @@ from attendance.models import (
     LeaveRequest,
 )
 from flexwork.approvals.models import ApprovalStatus
-from flexwork.approvals.workdays import is_working_day
+from flexwork.common.calendar import is_working_day, office_today, office_zone
 from flexwork.org.models import Employee, RamadanRange
 from flexwork.org.selectors import holiday_dates, policy_for
 from schedules.models import ScheduleDay
@@ -280,7 +280,7 @@ def day_statuses_compute(*, employee_ids: list[int], local_date: datetime.date) 
         inputs = DayInputs(
             employee=employee,
             policy=context.policy(employee),
-            zone=zoneinfo.ZoneInfo(employee.unit.time_zone or employee.agency.time_zone),
+            zone=office_zone(employee),
             holidays=context.agency_holidays(employee.agency_id),
             ramadan=context.is_ramadan(employee.agency_id),
             schedule_day=schedule_days.get(employee.id),
@@ -336,8 +336,7 @@ def day_status_refresh(*, employee_id: int, local_date: datetime.date) -> int:
 def day_statuses_refresh_range(*, employee_id: int, date_from: datetime.date, date_to: datetime.date) -> None:
     """After a leave or correction decision: recompute the days it covers that have begun."""
     employee = Employee.objects.select_related("unit", "agency").get(id=employee_id)
-    zone = zoneinfo.ZoneInfo(employee.unit.time_zone or employee.agency.time_zone)
-    today = timezone.now().astimezone(zone).date()
+    today = office_today(employee)
     day = date_from
     while day <= min(date_to, today):
         day_statuses_compute(employee_ids=[employee_id], local_date=day)

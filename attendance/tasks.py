@@ -4,11 +4,12 @@
 from __future__ import annotations
 
 import datetime
-import zoneinfo
 
 from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
+
+from flexwork.common.calendar import now_in
 
 # The nightly jobs run hourly and act for the zones where it is now between 00:00 and 00:59: all
 # four office zones have whole-hour offsets, so each zone is handled once a night.
@@ -19,7 +20,7 @@ def _zones_at_closing_hour(now: datetime.datetime) -> list[tuple[str, datetime.d
     """[(zone, today's office date there)] for the zones whose local hour is CLOSING_HOUR."""
     found = []
     for zone in settings.FLEXWORK_TIME_ZONES:
-        local = now.astimezone(zoneinfo.ZoneInfo(zone))
+        local = now_in(zone, now=now)
         if local.hour == CLOSING_HOUR:
             found.append((zone, local.date()))
     return found

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import calendar
 import datetime
-import zoneinfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,13 +14,13 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from attendance import forms, requests, selectors, services
 from attendance.models import AttendanceCorrection, DayLocation, DayStatus, LeaveRequest
 from attendance.status import week_summary
+from flexwork.common.calendar import office_today
 from flexwork.common.exceptions import ApplicationError
 from flexwork.common.services import evidence_upload
 from flexwork.org import scope as org_scope
@@ -35,10 +34,6 @@ def _me(request: HttpRequest) -> Employee:
     return Employee.objects.select_related("unit", "agency", "supervisor").get(id=scope.employee_id)
 
 
-def _today(employee: Employee) -> datetime.date:
-    return timezone.now().astimezone(zoneinfo.ZoneInfo(services.office_zone(employee))).date()
-
-
 def _form_errors(form, error: ApplicationError) -> None:
     for field, problems in (error.fields or {}).items():
         for problem in problems:
@@ -50,7 +45,7 @@ def _form_errors(form, error: ApplicationError) -> None:
 @login_required
 def check_page(request: HttpRequest) -> HttpResponse:
     employee = _me(request)
-    today = _today(employee)
+    today = office_today(employee)
     fence = services.fence_for(employee=employee, local_date=today)
     events = {e.kind: e for e in selectors.my_events(user=request.user, date_from=today, date_to=today)}
     return render(
@@ -81,7 +76,7 @@ def _month_bounds(value: str | None, today: datetime.date) -> tuple[datetime.dat
 @login_required
 def month_page(request: HttpRequest) -> HttpResponse:
     employee = _me(request)
-    today = _today(employee)
+    today = office_today(employee)
     first, last = _month_bounds(request.GET.get("month"), today)
     statuses = list(
         DayStatus.objects.filter(employee_id=employee.id, local_date__range=(first, last)).order_by("local_date")
@@ -107,7 +102,7 @@ def month_page(request: HttpRequest) -> HttpResponse:
 def positions_page(request: HttpRequest) -> HttpResponse:
     """UU PDP: every position stored about the person, attempt by attempt."""
     employee = _me(request)
-    today = _today(employee)
+    today = office_today(employee)
     events = selectors.my_events(user=request.user, date_from=today - datetime.timedelta(days=3660), date_to=today)
     page = Paginator(events, PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "attendance/positions.html", {"page": page})
@@ -117,7 +112,7 @@ def positions_page(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def log_page(request: HttpRequest) -> HttpResponse:
     employee = _me(request)
-    today = _today(employee)
+    today = office_today(employee)
     from performance.selectors import indicator_choices_for
 
     day = today
@@ -239,7 +234,7 @@ def team_page(request: HttpRequest) -> HttpResponse:
     if not scope.roles.intersection({org_scope.SUPERVISOR, org_scope.UNIT_HEAD, org_scope.HR_ADMIN}):
         raise PermissionDenied(_("Your role does not allow this."))
     employee = _me(request)
-    today = _today(employee)
+    today = office_today(employee)
     rows = selectors.team_today_for(user=scope, local_date=today)
     return render(request, "attendance/team.html", {"rows": rows, "today": today})
 

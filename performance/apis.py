@@ -6,7 +6,6 @@ call a service (403 when the caller's part does not allow it) → serialize the 
 
 from __future__ import annotations
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers, status
@@ -14,8 +13,8 @@ from rest_framework.response import Response
 
 from flexwork.api.pagination import get_paginated_response
 from flexwork.api.views import BaseApi
+from flexwork.common.calendar import user_today
 from flexwork.common.exceptions import ApplicationError
-from flexwork.common.timezones import zone_for_user
 from flexwork.org import scope as org_scope
 from performance import selectors, services
 from performance.models import (
@@ -47,11 +46,6 @@ def _pick(queryset, pk, field: str):
     if obj is None:
         raise _unknown(field, pk)
     return obj
-
-
-def _today(user):
-    """Today in the caller's office zone (rules.md §1)."""
-    return timezone.now().astimezone(zone_for_user(user)).date()
 
 
 # ---------------------------------------------------------------------------- shared output pieces
@@ -172,7 +166,7 @@ class SkpDetailSerializer(SkpSummarySerializer):
 
 def _skp_detail_response(skp, *, user, status_code=status.HTTP_200_OK) -> Response:
     document = selectors.skp_document(skp=skp)
-    progress = selectors.skp_progress(skp=document, on_date=_today(user))
+    progress = selectors.skp_progress(skp=document, on_date=user_today(user))
     return Response(SkpDetailSerializer(document, context={"progress": progress}).data, status=status_code)
 
 
@@ -373,7 +367,7 @@ def _indicator_response(indicator, *, user, status_code=status.HTTP_200_OK) -> R
     indicator = selectors.indicator_list_for(user=user).get(id=indicator.id)
     skp = indicator.rhk.skp
     context = selectors.progress_context(
-        agency_id=skp.agency_id, on_date=_today(user), year_from=skp.period_start.year, year_to=skp.period_end.year
+        agency_id=skp.agency_id, on_date=user_today(user), year_from=skp.period_start.year, year_to=skp.period_end.year
     )
     progress = {indicator.id: selectors.indicator_progress(indicator=indicator, context=context)}
     return Response(IndicatorProgressSerializer(indicator, context={"progress": progress}).data, status=status_code)

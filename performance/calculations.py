@@ -8,6 +8,8 @@ import datetime
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from flexwork.common.calendar import days_between, is_working_day
+
 HUNDRED = Decimal(100)
 DISPLAY_CAP = Decimal(150)
 TWO_PLACES = Decimal("0.01")
@@ -53,17 +55,9 @@ def achievement_display(value: Decimal | None) -> Decimal | None:
 
 
 def working_days(*, start: datetime.date, end: datetime.date, holidays: set[datetime.date]) -> int:
-    """Monday–Friday days in [start, end] that are not holidays (Perpres 21/2023: five-day week)."""
-    if end < start:
-        return 0
-    count = 0
-    day = start
-    one = datetime.timedelta(days=1)
-    while day <= end:
-        if day.weekday() < 5 and day not in holidays:
-            count += 1
-        day += one
-    return count
+    """Monday–Friday days in [start, end] (both included) that are not holidays (Perpres 21/2023:
+    five-day week)."""
+    return sum(1 for day in days_between(start, end) if is_working_day(day, holidays))
 
 
 @dataclass(frozen=True)

@@ -11,21 +11,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from flexwork.common.calendar import user_today
 from flexwork.common.exceptions import ApplicationError
 from flexwork.common.services import evidence_upload
-from flexwork.common.timezones import zone_for_user
 from flexwork.org import scope as org_scope
 from flexwork.org.models import Employee, Unit
 from performance import forms, selectors, services
 from performance.models import BEHAVIOUR_VALUES, PeriodPlan, Rhk, Skp, SkpStatus
-
-
-def _today(user) -> datetime.date:
-    return timezone.now().astimezone(zone_for_user(user)).date()
 
 
 def _form_error(form, exc: ApplicationError) -> None:
@@ -68,7 +63,7 @@ def my_targets(request):
     scope = org_scope.scope_for(request.user)
     if scope.employee_id is None or scope.agency_id is None:
         raise PermissionDenied(_("Only staff of an agency have targets."))
-    today = _today(request.user)
+    today = user_today(request.user)
     skps = list(selectors.skp_list_for(user=request.user, filters={"employee": scope.employee_id})[:10])
     current = next((s for s in skps if s.period_start <= today <= s.period_end), None)
     document = progress = None
@@ -86,7 +81,7 @@ def my_targets(request):
 @login_required
 def team(request):
     scope = org_scope.require_role(request.user, org_scope.SUPERVISOR, org_scope.UNIT_HEAD)
-    today = _today(request.user)
+    today = user_today(request.user)
     rows = selectors.team_overview_for(user=scope, on_date=today)
     return render(request, "performance/team.html", {"rows": rows, "today": today})
 
@@ -103,7 +98,7 @@ def skp_create(request):
         employee = org_scope.visible_employees(scope).select_related("supervisor").get(id=int(employee_id))
     except (ValueError, TypeError, Employee.DoesNotExist):
         raise Http404 from None
-    form = forms.SkpForm(request.POST or None, initial={"year": _today(request.user).year})
+    form = forms.SkpForm(request.POST or None, initial={"year": user_today(request.user).year})
     if request.method == "POST" and form.is_valid():
         try:
             skp = services.skp_create(actor=request.user, employee=employee, **form.cleaned_data)
@@ -117,7 +112,7 @@ def skp_create(request):
 
 def _skp_context(request, skp: Skp) -> dict:
     document = selectors.skp_document(skp=skp)
-    today = _today(request.user)
+    today = user_today(request.user)
     return {
         "skp": document,
         "progress": selectors.skp_progress(skp=document, on_date=today),
@@ -283,7 +278,7 @@ def indicator_detail(request, indicator_id: int):
     indicator = selectors.indicator_list_for(user=request.user).get(id=indicator.id)
     context = selectors.progress_context(
         agency_id=skp.agency_id,
-        on_date=_today(request.user),
+        on_date=user_today(request.user),
         year_from=skp.period_start.year,
         year_to=skp.period_end.year,
     )
@@ -303,7 +298,7 @@ def realisation_entry(request, indicator_id: int):
     period = request.POST.get("period") or request.GET.get("period")
     plan = _plan_for(indicator, period)
     if plan is None:
-        today = _today(request.user)
+        today = user_today(request.user)
         plan = _plan_for(indicator, today.isoformat()) or indicator.period_plans.order_by("period_start").first()
     if plan is None:
         raise Http404
@@ -378,7 +373,7 @@ def evaluation_create(request, skp_id: int):
             messages.success(request, _("The evaluation was saved."))
             return redirect("performance-evaluation-detail", evaluation.id)
     document = selectors.skp_document(skp=skp)
-    progress = selectors.skp_progress(skp=document, on_date=_today(request.user))
+    progress = selectors.skp_progress(skp=document, on_date=user_today(request.user))
     return render(
         request,
         "performance/evaluation_form.html",
@@ -401,9 +396,9 @@ def evaluation_detail(request, evaluation_id: int):
 def distribution(request):
     scope = org_scope.require_role(request.user, org_scope.HR_ADMIN, org_scope.AGENCY_HEAD)
     try:
-        year = int(request.GET.get("year") or _today(request.user).year)
+        year = int(request.GET.get("year") or user_today(request.user).year)
     except ValueError:
-        year = _today(request.user).year
+        year = user_today(request.user).year
     units = Unit.objects.filter(agency_id=scope.agency_id).order_by("path")
     form = forms.UnitResultForm(request.POST or None, units=units)
     if request.method == "POST":

@@ -15,6 +15,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from flexwork.common.calendar import today_in
 from flexwork.org import scope as org_scope
 from flexwork.org.models import Employee, Unit
 from schedules.models import CalendarFeed, Location, ScheduleDay
@@ -160,9 +161,7 @@ def calendar_feed_days(*, token: str) -> tuple[CalendarFeed, str, str, QuerySet[
     scope = org_scope.scope_for(feed.owner)
     if scope.agency_id != feed.agency_id:
         raise Http404
-    today = timezone.localdate()
-    window = (today - datetime.timedelta(days=FEED_PAST_DAYS), today + datetime.timedelta(days=FEED_FUTURE_DAYS))
-    days = ScheduleDay.objects.filter(agency_id=feed.agency_id, cancelled_at__isnull=True, local_date__range=window)
+    days = ScheduleDay.objects.filter(agency_id=feed.agency_id, cancelled_at__isnull=True)
     if feed.unit_id:
         if not (scope.agency_wide or feed.unit_id in _headed_subtree_ids(scope)):
             raise Http404
@@ -174,7 +173,11 @@ def calendar_feed_days(*, token: str) -> tuple[CalendarFeed, str, str, QuerySet[
         employee = Employee.objects.select_related("unit").get(id=feed.employee_id)
         days = days.filter(employee_id=feed.employee_id)
         name, zone = employee.name, employee.unit.time_zone or feed.agency.time_zone
-    days = days.select_related("employee", "other_office_unit", "designated_location").order_by(
-        "local_date", "employee__name", "id"
+    today = today_in(zone)
+    window = (today - datetime.timedelta(days=FEED_PAST_DAYS), today + datetime.timedelta(days=FEED_FUTURE_DAYS))
+    days = (
+        days.filter(local_date__range=window)
+        .select_related("employee", "other_office_unit", "designated_location")
+        .order_by("local_date", "employee__name", "id")
     )
     return feed, name, zone, days

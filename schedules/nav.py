@@ -4,9 +4,8 @@ link of flexwork.onboarding.receivers. The pages themselves always check again."
 
 from __future__ import annotations
 
-from django.utils import timezone
-
 from flexwork.approvals.services import active_delegations
+from flexwork.common.calendar import today_in
 from flexwork.org import scope as org_scope
 
 SESSION_KEY = "fw_approver"
@@ -21,7 +20,7 @@ def may_approve(scope: org_scope.UserScope) -> bool:
     from flexwork.approvals.models import ApprovalKind
 
     return active_delegations(
-        delegate_id=scope.employee_id, kind=ApprovalKind.ARRANGEMENT, on=timezone.localdate()
+        delegate_id=scope.employee_id, kind=ApprovalKind.ARRANGEMENT, on=today_in(scope.office_time_zone)
     ).exists()
 
 

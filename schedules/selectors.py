@@ -16,11 +16,10 @@ from typing import Any, NamedTuple
 
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
 from flexwork.approvals import services as engine
 from flexwork.approvals.models import PENDING_STATUSES, ApprovalStep, Delegation
-from flexwork.approvals.workdays import days_between, is_working_day
+from flexwork.common.calendar import days_between, is_working_day, today_in
 from flexwork.org import scope as org_scope
 from flexwork.org.models import Employee, Holiday, Unit
 from flexwork.org.selectors import policy_for
@@ -389,9 +388,4 @@ def recall_get_for(*, user, recall_id: int) -> Recall:
 
 
 def today_for(user) -> datetime.date:
-    scope = org_scope.scope_for(user)
-    if scope.office_time_zone:
-        import zoneinfo
-
-        return timezone.now().astimezone(zoneinfo.ZoneInfo(scope.office_time_zone)).date()
-    return timezone.localdate()
+    return today_in(org_scope.scope_for(user).office_time_zone)

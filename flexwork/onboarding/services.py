@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from flexwork.common.calendar import today_in
 from flexwork.common.exceptions import ApplicationError, ConflictError
 from flexwork.common.i18n import user_language
 from flexwork.notifications.services import notification_send
@@ -54,12 +55,6 @@ IMPORT_HAS_ERRORS = gettext_lazy("The file has rows with errors. Fix them and up
 IMPORT_STALE = gettext_lazy(
     "The organisation data changed since the preview, and the file no longer fits it. Upload the file again."
 )
-
-
-def _agency_today(agency: Agency) -> datetime.date:
-    import zoneinfo
-
-    return timezone.localtime(timezone.now(), zoneinfo.ZoneInfo(agency.time_zone)).date()
 
 
 def _check(*, kind: str, agency_id: int, records: list, pre_errors: list | None = None) -> importing.CheckResult:
@@ -149,7 +144,7 @@ BATCH_SIZE = 5000
 
 def _employees_apply(*, agency: Agency, check: importing.CheckResult, actor) -> None:
     now = timezone.now()
-    today = _agency_today(agency)
+    today = today_in(agency.time_zone)
     id_of = importing.existing_employee_ids(agency.id)
 
     # 1. Logins of new employees: unusable passwords (first login by activation code), e-mail verified.

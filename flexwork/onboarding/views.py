@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-import zoneinfo
 
 from django.contrib import messages
 from django.contrib.auth import login
@@ -21,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from flexwork.common.calendar import today_in
 from flexwork.common.exceptions import ApplicationError
 from flexwork.onboarding import forms, selectors, services
 from flexwork.onboarding.importing import row_error_message
@@ -48,12 +48,8 @@ def _hr(request: HttpRequest) -> tuple[org_scope.UserScope, Agency]:
     return scope, Agency.objects.get(id=scope.agency_id)
 
 
-def _agency_today(agency: Agency) -> datetime.date:
-    return timezone.localtime(timezone.now(), zoneinfo.ZoneInfo(agency.time_zone)).date()
-
-
 def unconfirmed_next_month(agency: Agency) -> list[Holiday]:
-    today = _agency_today(agency)
+    today = today_in(agency.time_zone)
     first = (today.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
     last = (first + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
     return list(Holiday.objects.filter(agency=agency, confirmed=False, date__range=(first, last)).order_by("date"))
@@ -395,7 +391,7 @@ def policy_page(request: HttpRequest) -> HttpResponse:
 @login_required
 def holiday_page(request: HttpRequest) -> HttpResponse:
     _scope, agency = _hr(request)
-    today = _agency_today(agency)
+    today = today_in(agency.time_zone)
     try:
         year = int(request.GET.get("year") or request.POST.get("year") or today.year)
     except ValueError:

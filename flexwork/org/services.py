@@ -12,10 +12,11 @@ import holidays as holidays_lib
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from flexwork.common.calendar import office_today
 from flexwork.common.exceptions import ApplicationError, ConflictError
 from flexwork.common.services import model_update
 from flexwork.org import events
@@ -356,12 +357,12 @@ def employee_update(
     with `effective_date` (default today); unit and supervisor changes fire their events (the
     arrangements app re-routes pending approvals) and tell the employee; deactivation fires
     employee_deactivated and blocks the login. The employee row is locked meanwhile."""
-    effective_date = effective_date or timezone.localdate()
     employee = (
         Employee.objects.select_for_update(of=("self",))
-        .select_related("user", "unit", "supervisor", "position")
+        .select_related("user", "unit", "agency", "supervisor", "position")
         .get(id=employee.id)
     )
+    effective_date = effective_date or office_today(employee)
     user_data = {key: data[key] for key in USER_FIELDS if key in data}
     data = {key: value for key, value in data.items() if key not in USER_FIELDS}
     _same_agency(agency_id=employee.agency_id, field="unit", obj=data.get("unit"))

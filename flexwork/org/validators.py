@@ -6,8 +6,9 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from flexwork.common.calendar import today_in
 
 NIP_LENGTH = 18
 NIP_FIRST_YEAR = 1960
@@ -34,7 +35,7 @@ def validate_nip(value: str, *, employee_type: str | None = "PNS", today: dateti
         datetime.date(int(value[0:4]), int(value[4:6]), int(value[6:8]))
     except ValueError:
         raise ValidationError(NIP_BAD_BIRTH_DATE, code="nip_birth_date") from None
-    last_year = (today or timezone.localdate()).year
+    last_year = (today or today_in(None)).year  # the installation's default office zone
     if not NIP_FIRST_YEAR <= int(value[8:12]) <= last_year:
         raise ValidationError(
             NIP_BAD_START_YEAR, code="nip_start_year", params={"first": NIP_FIRST_YEAR, "last": last_year}

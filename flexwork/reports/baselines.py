@@ -23,6 +23,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from flexwork.common.calendar import today_in
 from flexwork.common.exceptions import ApplicationError
 from flexwork.org import scope as org_scope
 from flexwork.org.models import Unit
@@ -202,7 +203,7 @@ def baselines_import_csv(*, user, data: bytes) -> ImportResult:
     scope = require_hr(user)
     header, rows = _read(data)
     units = dict(Unit.objects.filter(agency_id=scope.agency_id).values_list("code", "id"))
-    this_month = timezone.localdate().replace(day=1)
+    this_month = today_in(scope.office_time_zone).replace(day=1)
     result = ImportResult()
     parsed: dict[tuple[int, datetime.date], dict] = {}
     seen: dict[tuple[str, str], int] = {}

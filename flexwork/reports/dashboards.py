@@ -7,16 +7,16 @@ language, so two viewers with different reach never share an entry."""
 from __future__ import annotations
 
 import datetime
-import zoneinfo
 from decimal import Decimal
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import Http404
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
+from flexwork.common.calendar import today_in
 from flexwork.common.exceptions import ApplicationError
 from flexwork.org import scope as org_scope
 from flexwork.org.models import Unit
@@ -33,10 +33,6 @@ def _rows(sql: str, params: dict) -> list[dict]:
         cursor.execute(sql, params)
         names = [c.name for c in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-
-
-def _today(scope: org_scope.UserScope) -> datetime.date:
-    return timezone.now().astimezone(zoneinfo.ZoneInfo(scope.office_time_zone or "Asia/Jakarta")).date()
 
 
 def _pct(part, whole) -> float | None:
@@ -207,7 +203,7 @@ def hr_dashboard(*, user, unit_id: int | None = None, date_from=None, date_to=No
     scope = org_scope.require_agency(user)
     if not scope.roles & DASHBOARD_ROLES:
         raise PermissionDenied(_("Your role does not allow this dashboard."))
-    today = _today(scope)
+    today = today_in(scope.office_time_zone)
     start, end = parse_range(date_from, date_to, today)
     key = _cache_key("hr", scope, unit_id, start, end, today)
     cached = cache.get(key)
@@ -447,7 +443,7 @@ def supervisor_dashboard(*, user) -> dict:
     scope = org_scope.require_agency(user)
     if not scope.roles & {org_scope.SUPERVISOR, org_scope.UNIT_HEAD, org_scope.DECIDER}:
         raise PermissionDenied(_("Your role does not allow this dashboard."))
-    today = _today(scope)
+    today = today_in(scope.office_time_zone)
     key = _cache_key("supervisor", scope, today)
     cached = cache.get(key)
     if cached is not None:
@@ -505,7 +501,7 @@ SELECT * FROM (
 
 def me_dashboard(*, user) -> dict:
     scope = org_scope.require_agency(user)
-    today = _today(scope)
+    today = today_in(scope.office_time_zone)
     key = _cache_key("me", scope, scope.employee_id, today)
     cached = cache.get(key)
     if cached is not None:

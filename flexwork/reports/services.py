@@ -15,7 +15,6 @@ import json
 import logging
 import re
 import time
-import zoneinfo
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -26,6 +25,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from flexwork.common.calendar import now_in, today_in
 from flexwork.common.db_routers import reporting_alias
 from flexwork.common.exceptions import ApplicationError
 from flexwork.org import scope as org_scope
@@ -102,11 +102,6 @@ def period_parse(*, kind: str, period: str) -> tuple[datetime.date, datetime.dat
     allowed = ", ".join(examples[name] for name in spec.period_formats)
     message = _("Give the period as one of: %(formats)s.") % {"formats": allowed}
     raise ApplicationError(message, code="invalid_period", fields={"period": [message]})
-
-
-def office_today(scope: org_scope.UserScope | None, agency: Agency) -> datetime.date:
-    zone = (scope.office_time_zone if scope else None) or agency.time_zone
-    return timezone.now().astimezone(zoneinfo.ZoneInfo(zone)).date()
 
 
 def parameters_clean(*, kind: str, parameters: dict | None, agency: Agency) -> dict:
@@ -192,7 +187,7 @@ def report_run_request(
     unit = _scope_unit(scope=scope, unit_id=unit_id, kind=kind)
     agency = Agency.objects.get(id=scope.agency_id)
     start, end = period_parse(kind=kind, period=period)
-    today = office_today(scope, agency)
+    today = today_in(scope.office_time_zone or agency.time_zone)
     if start > today:
         message = _("The period has not begun yet.")
         raise ApplicationError(message, code="period_in_future", fields={"period": [message]})
@@ -460,7 +455,7 @@ def monthly_runs_create(*, now: datetime.datetime | None = None) -> list[ReportR
     now = now or timezone.now()
     created = []
     for agency in Agency.objects.all().order_by("id"):
-        local = now.astimezone(zoneinfo.ZoneInfo(agency.time_zone))
+        local = now_in(agency.time_zone, now=now)
         if local.day != 1 or local.hour != 1:
             continue
         root = Unit.objects.filter(agency=agency, parent__isnull=True).first()
@@ -540,7 +535,7 @@ RETURNING id
 def _digest_zones(now: datetime.datetime) -> list[tuple[str, datetime.date]]:
     found = []
     for zone in settings.FLEXWORK_TIME_ZONES:
-        local = now.astimezone(zoneinfo.ZoneInfo(zone))
+        local = now_in(zone, now=now)
         if local.hour == DIGEST_HOUR:
             found.append((zone, local.date()))
     return found

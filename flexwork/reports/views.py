@@ -9,10 +9,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from flexwork.common.calendar import today_in
 from flexwork.common.exceptions import ApplicationError
 from flexwork.org import scope as org_scope
 from flexwork.reports import baselines, charts, dashboards, selectors, services
@@ -24,8 +24,8 @@ HISTORY_LIMIT = 50
 BASELINE_LIMIT = 500
 
 
-def _last_month() -> str:
-    first = timezone.localdate().replace(day=1)
+def _last_month(scope: org_scope.UserScope) -> str:
+    first = today_in(scope.office_time_zone).replace(day=1)
     previous = first - datetime.timedelta(days=1)
     return f"{previous:%Y-%m}"
 
@@ -68,7 +68,11 @@ def report_list(request: HttpRequest) -> HttpResponse:
     else:
         form = ReportRequestForm(
             units=units,
-            initial={"kind": ReportKind.COMPLIANCE, "period": _last_month(), "unit": units[0].id if units else None},
+            initial={
+                "kind": ReportKind.COMPLIANCE,
+                "period": _last_month(scope),
+                "unit": units[0].id if units else None,
+            },
         )
     runs = selectors.report_run_list_for(user=scope)[:HISTORY_LIMIT]
     context = {"form": form, "runs": runs, "may_import_baselines": org_scope.HR_ADMIN in scope.roles}

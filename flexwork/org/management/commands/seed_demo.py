@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.utils import timezone
 
+from flexwork.common.calendar import today_in
 from flexwork.org import services
 from flexwork.org.models import (
     Agency,
@@ -33,6 +33,7 @@ from flexwork.org.models import (
 
 DEMO_PASSWORD = "FlexWork-demo-2026"
 AGENCY_CODE = "DISKOMINFO-SULSEL"
+DEMO_TIME_ZONE = "Asia/Makassar"
 ALL_CRITERIA = {
     "task_outside_office": True,
     "task_no_special_equipment": True,
@@ -182,13 +183,13 @@ class Command(BaseCommand):
 
     def seed(self) -> tuple[list[Account], int]:
         created = 0
-        today = timezone.localdate()
+        today = today_in(DEMO_TIME_ZONE)
         agency = Agency.objects.filter(code=AGENCY_CODE).first()
         if agency is None:
             agency = services.agency_create(
                 code=AGENCY_CODE,
                 name="Dinas Komunikasi dan Informatika Provinsi Sulawesi Selatan (demo)",
-                time_zone="Asia/Makassar",
+                time_zone=DEMO_TIME_ZONE,
                 fwa_start_date=datetime.date(today.year, 1, 1),
                 mfa_required_for_hr=False,
             )

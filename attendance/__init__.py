@@ -1,1 +1,1 @@
-"""Attendance: check-in and check-out, daily status, leave, output logs (models arrive with issue 5)."""
+"""Attendance: check-in and check-out, daily status, leave, output logs."""

@@ -1,4 +1,4 @@
-"""Attendance, corrections, leave and output-log paths under /api/v1/ (api.md)."""
+"""Attendance, corrections, leave and output-log paths under /api/v1/ (docs/api.md)."""
 
 from django.urls import path
 

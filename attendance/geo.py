@@ -1,4 +1,4 @@
-"""Distances and fences (rules.md §4). Pure functions: no database."""
+"""Distances and fences (docs/rules.md §4). Pure functions: no database."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Attendance (product.md "Attendance", rules.md §4): check events, daily statuses, leave and
+"""Attendance (docs/rules.md §4): check events, daily statuses, leave and
 official duty, attendance corrections, the daily output log, reminders and idempotency keys.
 
 Privacy (UU PDP 27/2022): positions live only on CheckEvent (and its `attempts`), are purged after
@@ -141,7 +141,7 @@ class CheckEvent(AgencyOwnedModel):
         related_name="+",
         db_index=False,  # a partial index below: almost every row has none
     )
-    # Snapshots at write time (rules.md §6).
+    # Snapshots at write time (docs/rules.md §6).
     unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+", db_index=False)
     supervisor = models.ForeignKey("org.Employee", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
 
@@ -171,7 +171,7 @@ class CheckEvent(AgencyOwnedModel):
 
 
 class DayStatus(AgencyOwnedModel):
-    """The derived status of one employee on one office date (rules.md §4): arrival, departure and
+    """The derived status of one employee on one office date (docs/rules.md §4): arrival, departure and
     absence kept apart, minutes worked, and the day's requirement. Recomputed by
     attendance.status.day_statuses_compute (after each event, nightly per zone); upserted."""
 
@@ -376,7 +376,7 @@ class WorkLog(AgencyOwnedModel):
 
 
 class MissingLogReminder(AgencyOwnedModel):
-    """A WFH/WFA day without an output log by the end of the next working day. The reports issue
+    """A WFH/WFA day without an output log by the end of the next working day. The reports app
     digests the undigested rows into one daily message per person (`digested_at`)."""
 
     employee = models.ForeignKey("org.Employee", on_delete=models.PROTECT, related_name="+")
@@ -396,7 +396,7 @@ class MissingLogReminder(AgencyOwnedModel):
 
 
 class IdempotencyKey(models.Model):
-    """A client's Idempotency-Key (a UUID) and the response it got, kept 24 h (rules.md §4) in
+    """A client's Idempotency-Key (a UUID) and the response it got, kept 24 h (docs/rules.md §4) in
     PostgreSQL so that a replay survives a Redis outage. `status_code` is null while in flight."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")

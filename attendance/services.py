@@ -1,4 +1,4 @@
-"""Check-in and check-out (rules.md §4), idempotency keys, the output log, reminders and the
+"""Check-in and check-out (docs/rules.md §4), idempotency keys, the output log, reminders and the
 position purge. Leave and corrections are in attendance.requests, statuses in attendance.status.
 
 The check path is the hottest write of the installation (a whole agency between 07:00 and 08:00):
@@ -46,7 +46,7 @@ from schedules.models import Location, ScheduleDay
 logger = logging.getLogger("flexwork.attendance")
 
 # The registered home has no radius of its own on Employee or in the policy yet: this is the fence
-# around it. (A policy column `home_radius_m` belongs to the organisation app; see the report.)
+# around it (docs/rules.md §4).
 HOME_FENCE_RADIUS_M = 100
 IDEMPOTENCY_KEEP = datetime.timedelta(hours=24)
 
@@ -105,7 +105,7 @@ def _float(value) -> float | None:
 
 
 def fence_for(*, employee: Employee, local_date: datetime.date) -> Fence:
-    """rules.md §4: official duty → no fence; else by the day's schedule location (no row = OFFICE):
+    """docs/rules.md §4: official duty → no fence; else by the day's schedule location (no row = OFFICE):
     OFFICE the unit's office, OTHER_OFFICE that unit's office, HOME the approved home, DESIGNATED
     that location. Two queries."""
     on_duty = LeaveRequest.objects.filter(

@@ -1,4 +1,4 @@
-"""Daily status (rules.md §2 and §4): arrival, departure and absence kept apart, minutes worked,
+"""Daily status (docs/rules.md §2 and §4): arrival, departure and absence kept apart, minutes worked,
 and the day's and week's requirement. Hours and bands come from `policy_for` (the unit's override,
 else the agency's). One batch function, `day_statuses_compute`, serves the refresh after an event
 and the nightly job per office zone; it reads in a fixed number of queries per batch (plus two per
@@ -372,7 +372,7 @@ class WeekSummary:
 
 
 def week_summary(*, employee: Employee, day: datetime.date) -> WeekSummary:
-    """rules.md §2: the week's requirement is the sum of its working days' requirements (holidays,
+    """docs/rules.md §2: the week's requirement is the sum of its working days' requirements (holidays,
     leave and official duty count as fulfilled); credited minutes come from the stored statuses."""
     monday = day - datetime.timedelta(days=day.isoweekday() - 1)
     friday = monday + datetime.timedelta(days=4)

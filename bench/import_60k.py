@@ -1,4 +1,4 @@
-"""Benchmark: import 60,000 employees (product.md §3: ≤ 60 s).
+"""Benchmark: import 60,000 employees (docs/performance.md: ≤ 60 s).
 
     .venv/bin/python bench/import_60k.py [--rows 60000] [--seed 42] [--keep]
 

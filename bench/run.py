@@ -1,4 +1,4 @@
-"""`make bench`: FlexWork at agency scale on this machine (issue 8, product.md §3).
+"""`make bench`: FlexWork at agency scale on this machine (docs/performance.md).
 
     .venv/bin/python bench/run.py [--employees 60000] [--days 22] [--seed 1] [--reuse] [--skip import,report]
 

@@ -1,4 +1,4 @@
-"""A realistic agency for the benchmarks (issue 8): `manage.py seed_bench --employees 60000 --days 22 --seed 1`.
+"""A realistic agency for the benchmarks: `manage.py seed_bench --employees 60000 --days 22 --seed 1`.
 
 What it builds, deterministically for a seed (one `random.Random(seed)` for the structure, consumed in a fixed
 order, and PostgreSQL's `hashint8extended` of (seed, employee, day, draw) for the daily rows):

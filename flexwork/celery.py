@@ -1,6 +1,6 @@
 """The Celery app (cookiecutter's config/celery_app.py). Settings come from Django's, prefix CELERY_.
 
-Start a worker that consumes both queues (style.md §7):
+Start a worker that consumes both queues:
     celery -A flexwork worker -Q celery,reports -l info
 and beat (the schedule is CELERY_BEAT_SCHEDULE in settings/base.py):
     celery -A flexwork beat -l info

@@ -1,1 +1,1 @@
-"""Performance: SKP targets, realisation, evaluation (models arrive with issue 6)."""
+"""Performance: SKP targets, realisation, evaluation."""

@@ -1,4 +1,4 @@
-"""Performance paths under /api/v1/ (api.md)."""
+"""Performance paths under /api/v1/ (docs/api.md)."""
 
 from django.urls import path
 

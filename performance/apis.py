@@ -1,4 +1,4 @@
-"""Performance API (api.md): /skp/, /skp/{id}/{submit,approve,return}/, /indicators/,
+"""Performance API (docs/api.md): /skp/, /skp/{id}/{submit,approve,return}/, /indicators/,
 /realisations/, /evaluations/, /feedback/.
 
 Each body reads: parse input → get the object through a selector (404 outside the scope) →
@@ -99,7 +99,7 @@ class PlanRowSerializer(serializers.Serializer):
         max_digits=14, decimal_places=2, help_text="The sum of verified output-log entries in the period."
     )
     achievement = serializers.DecimalField(
-        max_digits=8, decimal_places=2, allow_null=True, help_text="Achievement %, uncapped (rules.md §5)."
+        max_digits=8, decimal_places=2, allow_null=True, help_text="Achievement %, uncapped (docs/rules.md §5)."
     )
     achievement_shown = serializers.DecimalField(
         max_digits=8, decimal_places=2, allow_null=True, help_text="Achievement % as shown: capped at 150."

@@ -1,4 +1,4 @@
-"""The arithmetic of rules.md §5, as pure functions (no database): achievement, working days,
+"""The arithmetic of docs/rules.md §5, as pure functions (no database): achievement, working days,
 expected progress and at-risk, and the periods of a year."""
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ def _round(value: Decimal) -> Decimal:
 
 
 def achievement(*, realised: Decimal, target_min: Decimal, target_max: Decimal, lower_is_better: bool) -> Decimal:
-    """Achievement % of one indicator (rules.md §5), uncapped, rounded to 2 places.
+    """Achievement % of one indicator (docs/rules.md §5), uncapped, rounded to 2 places.
 
     Higher is better: a single target t > 0 → 100·r/t; t = 0 → 100; a range [a, b]: below a →
     100·r/a, inside → 100, above → 100·r/b. Lower is better (t = the upper edge of the target):
@@ -80,7 +80,7 @@ def progress(
     lower_is_better: bool = False,
 ) -> Progress:
     """Expected progress at `on_date` = target × elapsed working days / working days in the period;
-    at risk when actual < at_risk_ratio × expected (rules.md §5). Lower-is-better indicators are
+    at risk when actual < at_risk_ratio × expected (docs/rules.md §5). Lower-is-better indicators are
     not assessed (progress toward a ceiling is not a cumulative quantity)."""
     period_days = working_days(start=period_start, end=period_end, holidays=holidays)
     elapsed = working_days(start=period_start, end=min(on_date, period_end), holidays=holidays)

@@ -1,4 +1,4 @@
-"""Performance management (issue 6; rules.md §5, domain.md §2): SKP, planned work results (RHK),
+"""Performance management (docs/rules.md §5): SKP, planned work results (RHK),
 indicators, period plans, realisations, feedback and evaluations, with the predikat matrix and the
 unit-result rule stored as data (seeded by migration 0002, marked "verify")."""
 
@@ -21,7 +21,7 @@ class SkpStatus(models.TextChoices):
     RETURNED = "RETURNED", _("Returned")
 
 
-# The allowed moves, in one place (style.md §4). Who may make each move is decided in services.py.
+# The allowed moves, in one place (CONTRIBUTING.md, "Checklist: adding a transition"). Who may make each move is decided in services.py.
 # DRAFT → APPROVED is the "supervisor sets the targets" flow; DRAFT → SUBMITTED → APPROVED is the
 # "employee proposes, supervisor approves" flow. An approved SKP is edited only after returning it.
 SKP_TRANSITIONS: dict[str, tuple[str, ...]] = {
@@ -41,7 +41,7 @@ class SkpApproach(models.TextChoices):
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), model_name="SkpEvent")
 class Skp(AgencyOwnedModel):
     """Sasaran Kinerja Pegawai: one per employee, position assignment and year. A mid-year transfer
-    starts a second SKP whose period begins at the transfer (rules.md §5)."""
+    starts a second SKP whose period begins at the transfer (docs/rules.md §5)."""
 
     employee = models.ForeignKey("org.Employee", on_delete=models.PROTECT, related_name="skps")
     position = models.ForeignKey("org.Position", on_delete=models.PROTECT, related_name="skps")
@@ -270,7 +270,7 @@ class EvaluationKind(models.TextChoices):
     ANNUAL = "ANNUAL", _("Annual")
 
 
-# The seven BerAKHLAK core values (domain.md §2.1): field name → label.
+# The seven BerAKHLAK core values (docs/rules.md §5): field name → label.
 BEHAVIOUR_VALUES: tuple[tuple[str, object], ...] = (
     ("behaviour_service", _("Service-oriented (Berorientasi Pelayanan)")),
     ("behaviour_accountable", _("Accountable (Akuntabel)")),
@@ -285,7 +285,7 @@ BEHAVIOUR_FIELDS = tuple(name for name, _label in BEHAVIOUR_VALUES)
 
 class PredikatMatrixCell(BaseModel):
     """One cell of the predikat matrix (results rating × behaviour rating → predikat). Data, not
-    code: seeded from rules.md §5 by migration 0002 with `verify` set until checked against the
+    code: seeded from docs/rules.md §5 by migration 0002 with `verify` set until checked against the
     annex of PermenPANRB 6/2022."""
 
     results_rating = models.CharField(max_length=8, choices=Rating.choices)
@@ -304,7 +304,7 @@ class PredikatMatrixCell(BaseModel):
 
 
 class UnitResultRule(BaseModel):
-    """A unit head's results rating follows the unit's result (rules.md §5; data, "verify")."""
+    """A unit head's results rating follows the unit's result (docs/rules.md §5; data, "verify")."""
 
     organisation_result = models.CharField(max_length=16, choices=OrganisationResult.choices, unique=True)
     results_rating = models.CharField(max_length=8, choices=Rating.choices)

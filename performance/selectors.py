@@ -443,8 +443,8 @@ def unit_head_results_rating(*, employee: Employee, year: int) -> str | None:
 
 # ---------------------------------------------------------------------------- distribution (HR)
 
-# Distribution guideline of staff predikat by the organisation's result (domain.md §2.2, SE
-# MenPANRB as quoted by S24; "verify"). Each rule: (predikat, "max" | "min" | "some", share %).
+# Distribution guideline of staff predikat by the organisation's result (SE
+# MenPANRB; "verify"). Each rule: (predikat, "max" | "min" | "some", share %).
 DISTRIBUTION_GUIDELINES: dict[str, tuple[tuple[str, str, int], ...]] = {
     OrganisationResult.ISTIMEWA: ((Predikat.SANGAT_BAIK, "max", 70),),
     OrganisationResult.BAIK: ((Predikat.BAIK, "max", 70), ("BUTUH_PERBAIKAN|KURANG", "some", 0)),

@@ -1,4 +1,4 @@
-"""Writes of the performance app (style.md §3). Every service takes the acting user, checks the
+"""Writes of the performance app (CONTRIBUTING.md). Every service takes the acting user, checks the
 actor's part in this SKP (403 when in scope but not theirs to do), validates (400 with fields),
 and writes. Callers have already scoped the objects through performance.selectors (404)."""
 

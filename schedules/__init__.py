@@ -1,1 +1,1 @@
-"""Flexible work arrangements: requests, approvals, schedule days (models arrive with issue 4)."""
+"""Flexible work arrangements: requests, approvals, schedule days."""

@@ -1,4 +1,4 @@
-"""Arrangement, schedule-day, team-calendar, delegation, directive and recall paths under /api/v1/ (api.md)."""
+"""Arrangement, schedule-day, team-calendar, delegation, directive and recall paths under /api/v1/ (docs/api.md)."""
 
 from django.urls import path
 

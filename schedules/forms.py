@@ -1,5 +1,5 @@
 """Forms of the arrangement pages. They only parse and check the shape of the input; the rules
-(rules.md §3) are the services' job, and their verdict is shown as form errors."""
+(docs/rules.md §3) are the services' job, and their verdict is shown as form errors."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Flexible work arrangements (product.md "Arrangements", rules.md §3): requests with their work
+"""Flexible work arrangements (docs/rules.md §3): requests with their work
 plan, the materialised schedule days, agency directives and recalls."""
 
 from __future__ import annotations
@@ -133,7 +133,6 @@ class WorkPlanItem(BaseModel):
     quantity = models.DecimalField(_("quantity"), max_digits=10, decimal_places=2)
     unit = models.CharField(pgettext_lazy("unit of measure", "unit"), max_length=50)
     position = models.PositiveSmallIntegerField(default=0)
-    # The performance issue adds here: indicator = models.ForeignKey("performance.Indicator", null=True, ...)
 
     class Meta:
         ordering = ["position", "id"]
@@ -205,7 +204,7 @@ class Recall(AgencyOwnedModel):
     pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), model_name="ScheduleDayEvent"
 )
 class ScheduleDay(AgencyOwnedModel):
-    """One planned working day away from the ordinary (rules.md §3). A day without an active row is
+    """One planned working day away from the ordinary (docs/rules.md §3). A day without an active row is
     an OFFICE day on the normal schedule. Cancelled rows stay (cancelled_at set) for the record;
     at most one *active* row per employee and office date (a partial unique index)."""
 
@@ -224,7 +223,7 @@ class ScheduleDay(AgencyOwnedModel):
     )
     directive = models.ForeignKey(Directive, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     recall = models.ForeignKey(Recall, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    # Snapshots at write time (rules.md §6): reports group by these.
+    # Snapshots at write time (docs/rules.md §6): reports group by these.
     unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+")
     supervisor = models.ForeignKey("org.Employee", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     cancelled_at = models.DateTimeField(null=True, blank=True)

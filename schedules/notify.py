@@ -1,4 +1,4 @@
-"""Notifications of the arrangements app (issue 4 item 7). Every one goes through the outbox:
+"""Notifications of the arrangements app. Every one goes through the outbox:
 `notification_send` writes the in-app row and queues the e-mail in the caller's transaction.
 A directive is announced in one batch (`notify_many`): rows are rendered once per language and
 office zone, then inserted with bulk_create — no query per person beyond the insert."""

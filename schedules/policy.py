@@ -1,10 +1,10 @@
-"""The rule check of rules.md §3: every rule of the catalogue, all violations at once.
+"""The rule check of docs/rules.md §3: every rule of the catalogue, all violations at once.
 
 `check_proposal` fetches what the rules need in a fixed number of queries (policy, holidays, the
 employee's days and pending requests around the covered weeks, the unit's headcount and absences,
 directives, Ramadan ranges), whatever the number of dates, then runs each rule as a small pure
 function. Every number comes from `policy_for(agency, unit)`. Messages are in the active language;
-`source` is the Source column of rules.md, verbatim."""
+`source` is the Source column of docs/rules.md, verbatim."""
 
 from __future__ import annotations
 
@@ -35,9 +35,9 @@ from schedules.models import ArrangementRequest, DaySource, Directive, Location,
 
 HARD, SOFT, INFO = "hard", "soft", "info"
 
-# The Source column of rules.md §3, with the regulation named where rules.md gives a bare article of
-# PermenPANRB 4/2025 (as api.md's example does: "PermenPANRB 4/2025 Pasal 13(1)"), so the source
-# reads the same in the API and on every page.
+# The Source column of docs/rules.md §3: the regulation is always named in full ("PermenPANRB 4/2025
+# Pasal 13(1)", never a bare "Pasal 13(1)"), so the source reads the same in the API and on every
+# page.
 SOURCES = {
     "ELIG_POSITION": "PermenPANRB 4/2025 (task criteria)",
     "ELIG_SANCTION": "PermenPANRB 4/2025 Pasal 25",
@@ -149,7 +149,7 @@ class Facts:
     on_leave: Counter = field(default_factory=Counter)
 
     def active_headcount(self, day: datetime.date) -> int:
-        """The unit's active people on `day`, without those on leave or official duty (rules.md §3)."""
+        """The unit's active people on `day`, without those on leave or official duty (docs/rules.md §3)."""
         return self.headcount - self.on_leave[day]
 
     def directives_on(self, day: datetime.date) -> list[Directive]:
@@ -176,7 +176,7 @@ def expand_dates(
 
 
 def allowed_away(headcount: int, share_percent: int) -> int:
-    """rules.md §3: 0 if the share is 0, else max(1, floor(active_headcount × share))."""
+    """docs/rules.md §3: 0 if the share is 0, else max(1, floor(active_headcount × share))."""
     if not share_percent:
         return 0
     return max(1, math.floor(headcount * share_percent / 100))
@@ -191,7 +191,7 @@ def _in_ramadan(day: datetime.date, ramadan: list[RamadanRange]) -> bool:
 
 
 def standard_net_minutes(day: datetime.date, policy, ramadan: list[RamadanRange]) -> int:
-    """rules.md §2: the day's net minutes on the normal (or Ramadan) schedule."""
+    """docs/rules.md §2: the day's net minutes on the normal (or Ramadan) schedule."""
     prefix = "ramadan_" if _in_ramadan(day, ramadan) else ""
     part = "fri" if day.isoweekday() == 5 else "mon_thu"
     start = getattr(policy, f"{prefix}{part}_start")
@@ -408,7 +408,7 @@ def _approved_counted_by_week(f: Facts) -> Counter:
         if f.proposal.request_id and row.arrangement_id == f.proposal.request_id:
             continue
         if not is_working_day(row.local_date, f.holidays) or row.local_date in f.leave_dates:
-            continue  # a day that became a holiday is kept but ignored by the cap (rules.md §7)
+            continue  # a day that became a holiday is kept but ignored by the cap (docs/rules.md §7)
         counted[iso_week(row.local_date)] += 1
     return counted
 

@@ -35,7 +35,7 @@ def api_client():
     return APIClient()
 
 
-# ---------------------------------------------------------------------------- personas (style.md §9)
+# ---------------------------------------------------------------------------- personas
 # Agency A (WITA): root "A-ROOT" headed by agency_head_a; "A-DIV" (decision level) headed by
 # unit_head_a; "A-SEC" under A-DIV where supervisor_a supervises employee_a; "A-HR" where hr_admin_a
 # works. Agency B (WIB): employee_b and hr_admin_b. Each persona is a User with `.employee`.

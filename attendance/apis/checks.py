@@ -1,4 +1,4 @@
-"""Check-in, check-out and the daily statuses over the API (api.md). The check bodies are fixed:
+"""Check-in, check-out and the daily statuses over the API (docs/api.md). The check bodies are fixed:
 {"latitude", "longitude", "accuracy"} in, {"id", "local_date", "time", "location", "distance_m",
 "inside_fence", "flags", …} out; an optional Idempotency-Key header (a UUID) replays the stored answer."""
 

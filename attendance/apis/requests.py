@@ -1,4 +1,4 @@
-"""Leave / official duty and attendance corrections over the API (api.md): list, create, detail and
+"""Leave / official duty and attendance corrections over the API (docs/api.md): list, create, detail and
 the transitions of the shared approval engine. Each body: parse → selector (404 out of scope) →
 service (403 role, 409 state, 400 input) → serialize."""
 

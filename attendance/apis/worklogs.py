@@ -1,4 +1,4 @@
-"""The daily output log over the API (api.md: /worklogs/, /worklogs/{id}/verify/)."""
+"""The daily output log over the API (docs/api.md: /worklogs/, /worklogs/{id}/verify/)."""
 
 from __future__ import annotations
 

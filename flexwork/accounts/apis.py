@@ -1,4 +1,4 @@
-"""Token API. Tokens are made on the profile page only (api.md "Authentication"): there is no
+"""Token API. Tokens are made on the profile page only (docs/api.md "Authentication"): there is no
 endpoint that creates one, and the key is never part of an answer."""
 
 from __future__ import annotations

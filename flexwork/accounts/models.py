@@ -51,7 +51,7 @@ class ApiTokenStatus(models.TextChoices):
     model_name="ApiTokenEvent",
 )
 class ApiToken(BaseModel):
-    """A personal API token (api.md "Authentication"). Only a SHA-256 of the key is stored; the
+    """A personal API token (docs/api.md "Authentication"). Only a SHA-256 of the key is stored; the
     key itself is shown once, when it is made."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")

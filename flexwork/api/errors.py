@@ -1,5 +1,5 @@
 """Error responses outside DRF views: unknown /api/ URLs, CSRF failures, oversize bodies,
-server errors and an unavailable database. Under /api/ they use the JSON shape of api.md;
+server errors and an unavailable database. Under /api/ they use the JSON shape of docs/api.md;
 pages get a small HTML page in the site's look."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """The single API error handler (HackSoft api/exception_handlers.py): every 4xx and 503 in the
-shape of api.md, in the caller's language, with the transaction rolled back."""
+shape of docs/api.md, in the caller's language, with the transaction rolled back."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""OpenAPI: every operation documents the error responses of api.md with one shared shape."""
+"""OpenAPI: every operation documents the error responses of docs/api.md with one shared shape."""
 
 import inspect
 
@@ -31,7 +31,7 @@ TIME_PATTERN = r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?$"
 
 ERRORS_EVERY_OPERATION = ("400", "401", "403", "404", "429", "503")
 ERRORS_WITH_BODY = ("409", "413", "415")
-# The meaning of each status in api.md, shown next to the Error body.
+# The meaning of each status in docs/api.md, shown next to the Error body.
 ERROR_DESCRIPTIONS = {
     "400": "Malformed input, or a hard policy rule violated (`fields`, `violations`).",
     "401": "No or bad credentials (with `WWW-Authenticate`).",
@@ -53,7 +53,7 @@ class AutoSchema(openapi.AutoSchema):
         return get_doc(action_or_method) or (inspect.cleandoc(own_doc) if own_doc else "")
 
     def _get_paginator(self):
-        """Every list of the API is paginated (api.md), also in views that paginate by hand with
+        """Every list of the API is paginated (docs/api.md), also in views that paginate by hand with
         flexwork.api.pagination instead of naming a `pagination_class`."""
         from flexwork.api.pagination import LimitOffsetPagination
 

@@ -1,4 +1,4 @@
-"""Every path under /api/v1/. Each app adds its own `urls.py` here (paths fixed by api.md)."""
+"""Every path under /api/v1/. Each app adds its own `urls.py` here (the OpenAPI schema documents them; docs/api.md)."""
 
 from django.urls import include, path, re_path
 
@@ -16,6 +16,6 @@ urlpatterns = [
     path("", include("performance.api_urls")),
     path("", include("schedules.api_urls")),
     path("", include("flexwork.reports.api_urls")),
-    # Unknown /api/v1/ paths answer the JSON 404 of api.md, never Django's HTML page.
+    # Unknown /api/v1/ paths answer the JSON 404 of docs/api.md, never Django's HTML page.
     re_path(r"^.*$", not_found),
 ]

@@ -1,6 +1,6 @@
-"""The approval engine's data (rules.md §3, style.md §4): one set of statuses, one dict of allowed
-moves, one Transition table and one Delegation table, shared by arrangements now and by leave,
-official duty and attendance corrections later.
+"""The approval engine's data (docs/rules.md §3): one set of statuses, one dict of allowed
+moves, one Transition table and one Delegation table, shared by arrangements, leave,
+official duty and attendance corrections.
 
 A model that is approved inherits `ApprovableModel` (status, step, chain and escalation columns,
 with their CheckConstraints) and names its `approval_kind`."""
@@ -35,7 +35,7 @@ class ApprovalStatus(models.TextChoices):
 
 
 S = ApprovalStatus
-# The only moves there are (style.md §4). A status missing as a key is final.
+# The only moves there are (docs/rules.md §3). A status missing as a key is final.
 ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
     S.DRAFT: frozenset({S.SUBMITTED, S.WITHDRAWN}),
     S.SUBMITTED: frozenset({S.RECOMMENDED, S.APPROVED, S.REJECTED, S.RETURNED, S.WITHDRAWN, S.EXPIRED}),
@@ -85,7 +85,7 @@ class ApprovableModel(AgencyOwnedModel):
     employee = models.ForeignKey("org.Employee", on_delete=models.PROTECT, related_name="+")
     status = models.CharField(_("status"), max_length=16, choices=ApprovalStatus.choices, default=S.DRAFT)
     step = models.CharField(_("step"), max_length=16, choices=ApprovalStep.choices, null=True, blank=True)
-    # Where a returned request re-enters on resubmission (rules.md §3).
+    # Where a returned request re-enters on resubmission (docs/rules.md §3).
     returned_step = models.CharField(max_length=16, choices=ApprovalStep.choices, null=True, blank=True)
     recommender = models.ForeignKey("org.Employee", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     decider = models.ForeignKey("org.Employee", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
@@ -110,7 +110,7 @@ class ApprovableModel(AgencyOwnedModel):
                 condition=Q(returned_step__isnull=True) | Q(returned_step__in=ApprovalStep.values),
                 name="%(app_label)s_%(class)s_returned_step_valid",
             ),
-            # Nobody decides their own request (rules.md §3).
+            # Nobody decides their own request (docs/rules.md §3).
             models.CheckConstraint(
                 condition=Q(decider__isnull=True) | ~Q(decider=F("employee")),
                 name="%(app_label)s_%(class)s_not_own_decider",

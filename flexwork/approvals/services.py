@@ -1,4 +1,4 @@
-"""The approval engine (rules.md §3, style.md §4): the chain, who may act, and the one
+"""The approval engine (docs/rules.md §3): the chain, who may act, and the one
 compare-and-swap transition every approved object goes through. Domain apps (schedules, later
 leave and corrections) wrap these in their own `<entity>_<action>` services and add side effects."""
 
@@ -49,7 +49,7 @@ class Chain:
 
 
 def approval_chain(*, employee: Employee) -> Chain:
-    """rules.md §3: the decider is the head of the nearest decision level (scope.decider_for); the
+    """docs/rules.md §3: the decider is the head of the nearest decision level (scope.decider_for); the
     recommender is the direct supervisor, skipped when the supervisor is the decider (or inactive)."""
     decider = org_scope.decider_for(employee)
     supervisor = employee.supervisor
@@ -114,7 +114,7 @@ def principals_for_step(obj: ApprovableModel) -> list[int]:
 def acting_as(*, user, obj: ApprovableModel, principals: list[int] | None = None) -> Acting | None:
     """Whether `user` may act for one of `principals` (default: the current step's approvers) on
     `obj`, themself or as an active delegate. Nobody acts on their own request, not even as a
-    delegate (rules.md §3)."""
+    delegate (docs/rules.md §3)."""
     scope = org_scope.scope_for(user)
     me = scope.employee_id
     if me is None or scope.agency_id != obj.agency_id or me == obj.employee_id:

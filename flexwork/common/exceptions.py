@@ -1,5 +1,5 @@
 """One error type for the core (HackSoft ApplicationError). The API handler renders it in the
-shape of api.md; HTML views show `message` and `fields` in the form."""
+shape of docs/api.md; HTML views show `message` and `fields` in the form."""
 
 from __future__ import annotations
 

@@ -20,7 +20,7 @@ class BaseModel(models.Model):
 
 
 class AgencyOwnedModel(BaseModel):
-    """Every tenant table belongs to one agency (style.md §6). Selectors filter on `agency` first;
+    """Every tenant table belongs to one agency (CONTRIBUTING.md). Selectors filter on `agency` first;
     unique constraints include it."""
 
     agency = models.ForeignKey("org.Agency", on_delete=models.PROTECT, related_name="+", db_index=True)

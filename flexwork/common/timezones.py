@@ -19,7 +19,7 @@ def zone_abbreviation(zone_name: str) -> str:
 
 
 def zone_name_for_user(user) -> str:
-    """The viewer's office zone: their unit's override, else their agency's (rules.md §1); the
+    """The viewer's office zone: their unit's override, else their agency's (docs/rules.md §1); the
     installation default for users without an employee record. One small query per user object,
     remembered on it (a request's user, a notification's recipient)."""
     if user is None or not getattr(user, "is_authenticated", False) or user.pk is None:

@@ -3,7 +3,7 @@
 /healthz answers whether this process and its database work (liveness + readiness): a load
 balancer takes the instance out when it is 503. /healthz/deps adds Redis and Celery workers for a
 human or a monitoring system; only the database decides its status code, since a Redis outage
-delays work but breaks no page (product.md §4)."""
+delays work but breaks no page (docs/reliability.md)."""
 
 from django.db import transaction
 from django.http import JsonResponse

@@ -1,4 +1,4 @@
-"""Onboarding paths under /api/v1/ (api.md)."""
+"""Onboarding paths under /api/v1/ (docs/api.md)."""
 
 from django.urls import path
 

@@ -1,4 +1,4 @@
-"""Import API (api.md): POST /api/v1/imports/ → preview; POST /api/v1/imports/{id}/confirm/.
+"""Import API (docs/api.md): POST /api/v1/imports/ → preview; POST /api/v1/imports/{id}/confirm/.
 
 Each body reads: parse input → selector (scope; 404 outside) → role (403) → service → output."""
 

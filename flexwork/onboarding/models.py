@@ -1,5 +1,5 @@
 """Onboarding an agency: organisation imports, first-login activation codes, home-location
-requests and the audit rows of HR's account actions (issue 3, items 5–7)."""
+requests and the audit rows of HR's account actions."""
 
 from __future__ import annotations
 

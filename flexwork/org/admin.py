@@ -1,4 +1,4 @@
-"""Django admin for platform operators: agencies only (product.md §1: the platform admin creates
+"""Django admin for platform operators: agencies only (docs/rules.md §7: the platform operator creates
 agencies and never sees agency data it does not need). Everything inside an agency is managed
 by its HR admins through FlexWork's own pages and API."""
 

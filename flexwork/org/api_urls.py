@@ -1,4 +1,4 @@
-"""Organisation paths under /api/v1/ (api.md)."""
+"""Organisation paths under /api/v1/ (docs/api.md)."""
 
 from django.urls import path
 

@@ -1,4 +1,4 @@
-"""Organisation API (api.md): me, units, employees, positions, locations, holidays, policy.
+"""Organisation API (docs/api.md): me, units, employees, positions, locations, holidays, policy.
 
 Each body reads: parse input → get the object through a selector (scope.py; 404 outside) →
 check the role (403) → call a service → serialize the output."""

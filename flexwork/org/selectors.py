@@ -42,7 +42,7 @@ EffectivePolicy = make_dataclass(
 
 def policy_for(*, agency: Agency | int, unit: Unit | None = None) -> Any:
     """Return the effective policy (an EffectivePolicy, frozen). Public-service units inherit a
-    coverage share of 0 unless their override sets one (rules.md §3, PUBLIC_SERVICE_MIN_ONSITE).
+    coverage share of 0 unless their override sets one (docs/rules.md §3, PUBLIC_SERVICE_MIN_ONSITE).
     Two queries at most: the agency policy (with the agency) and the unit's override."""
     agency_id = agency if isinstance(agency, int) else agency.id
     base = AgencyPolicy.objects.select_related("agency").get(agency_id=agency_id)
@@ -106,7 +106,7 @@ def employee_for_user(user) -> Employee | None:
 
 
 def office_time_zone(employee: Employee) -> str:
-    """rules.md §1: the unit's zone override, else the agency's."""
+    """docs/rules.md §1: the unit's zone override, else the agency's."""
     return employee.unit.time_zone or employee.agency.time_zone
 
 

@@ -99,7 +99,7 @@ def agency_create(
     fwa_start_date: datetime.date | None = None,
     mfa_required_for_hr: bool = True,
 ) -> Agency:
-    """A new agency with its default policy (every rules.md number at its default)."""
+    """A new agency with its default policy (every docs/rules.md number at its default)."""
     agency = Agency(
         code=code,
         name=name,
@@ -143,7 +143,7 @@ UNIT_FIELDS = [
 @transaction.atomic
 def unit_create(*, agency: Agency, code: str, name: str, parent: Unit | None = None, **fields: Any) -> Unit:
     """A unit under `parent` (None: the agency's root). Children of the root are decision levels
-    unless said otherwise (rules.md §3)."""
+    unless said otherwise (docs/rules.md §3)."""
     unknown = set(fields) - set(UNIT_FIELDS)
     if unknown:
         raise ApplicationError(

@@ -1,4 +1,4 @@
-"""NIP validation exactly as rules.md §7. Each failure has its own message, so an HR admin
+"""NIP validation exactly as docs/rules.md §7. Each failure has its own message, so an HR admin
 fixing an import file knows which part of the number is wrong."""
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ class OutboxStatus(models.TextChoices):
 
 class OutboxMessage(models.Model):
     """A side effect (an e-mail, a report run, a reminder) written in the same transaction as the
-    change that causes it, then handed to Celery after commit (style.md §7). A Redis outage only
+    change that causes it, then handed to Celery after commit (docs/architecture.md). A Redis outage only
     delays the work: the relay re-publishes rows still PENDING."""
 
     topic = models.CharField(max_length=100)

@@ -1,4 +1,4 @@
-"""Report runs and dashboards over the API (api.md: POST /reports/ → 202 new run, 200 the live
+"""Report runs and dashboards over the API (docs/api.md: POST /reports/ → 202 new run, 200 the live
 run; GET /reports/, GET /reports/{id}/ with download links; GET /dashboard/{hr,supervisor,me}/)."""
 
 from __future__ import annotations

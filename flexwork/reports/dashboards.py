@@ -391,7 +391,7 @@ HOLIDAYS_SQL = "SELECT date FROM org_holiday WHERE agency_id = %(agency)s AND da
 
 
 def _targets(params: dict, people: list[int], today: datetime.date, at_risk_only: bool) -> list[dict]:
-    """Current period plans of `people` with achievement and the at-risk test of rules.md §5."""
+    """Current period plans of `people` with achievement and the at-risk test of docs/rules.md §5."""
     from performance.calculations import achievement, progress
 
     if not people:

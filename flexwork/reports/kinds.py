@@ -3,7 +3,7 @@ streamed out with COPY (flexwork.reports.exports). No Python loop ever walks the
 
 Every statement takes the same named parameters (%(agency)s, %(scope_unit)s, %(start)s, %(end)s,
 plus the kind's own) and returns rows ordered by unit code and NIP: the canonical CSV whose SHA-256
-is the run's checksum. Rows are grouped by the unit snapshot stored on the daily rows (rules.md §6);
+is the run's checksum. Rows are grouped by the unit snapshot stored on the daily rows (docs/rules.md §6);
 performance rows, which have no daily snapshot, use the employee's current unit.
 
 Column names are stable English identifiers (they are the CSV header, read by scripts); pages and
@@ -35,7 +35,7 @@ SCOPE_UNITS = """su AS (
 
 
 def achievement_sql(*, realised: str, target_min: str, target_max: str, direction: str) -> str:
-    """rules.md §5 in SQL (the same arithmetic as performance.calculations.achievement), 2 places."""
+    """docs/rules.md §5 in SQL (the same arithmetic as performance.calculations.achievement), 2 places."""
     return f"""round(CASE
         WHEN {realised} IS NULL THEN NULL
         WHEN {direction} = 'LOWER' THEN
@@ -133,7 +133,7 @@ GROUP BY su.code, su.name, e.nip, e.name
 ORDER BY su.code, e.nip
 """
 
-# PP 94/2021 (rules.md §6): TK days in the calendar year, and the longest run of consecutive TK
+# PP 94/2021 (docs/rules.md §6): TK days in the calendar year, and the longest run of consecutive TK
 # working days (gaps and islands over working-day rows; weekends and holidays do not break a run).
 #
 # The policy switch `lateness_converts_to_days` (off by default) of the employee's unit (its override,
@@ -234,7 +234,7 @@ ORDER BY su.code, e.nip, pp.period_start, i.id
 # Pasal 35: per unit, the N months before the unit's (else the agency's) fwa_start_date against
 # the N months after it (cut at the end of the asked period).
 #
-# HR's imported baselines (reports_fwabaseline, rules.md §6) fill the "before" window: a baseline
+# HR's imported baselines (reports_fwabaseline, docs/rules.md §6) fill the "before" window: a baseline
 # month is used when its first day lies inside the window and the unit has no FlexWork daily row in
 # that calendar month (FlexWork data always wins). Its counts and hours are added to the window's;
 # `employees` is the larger of the FlexWork head count and the largest baseline head count; the

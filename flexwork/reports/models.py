@@ -1,4 +1,4 @@
-"""Report runs (product.md "Reports and dashboards", rules.md §6) and the daily reminder digests.
+"""Report runs (docs/rules.md §6) and the daily reminder digests.
 
 A run is computed inside PostgreSQL and streamed to its files (flexwork.reports.exports). The
 database, not Python, keeps one live run per (agency, kind, scope, period, parameters): asking
@@ -126,7 +126,7 @@ class ReminderDigest(AgencyOwnedModel):
 
 class FwaBaseline(AgencyOwnedModel):
     """One unit's month of "before" figures imported by HR when the history predates FlexWork
-    (rules.md §6, Pasal 35). The FWA monitoring report uses a row only for a month in which the unit
+    (docs/rules.md §6, Pasal 35). The FWA monitoring report uses a row only for a month in which the unit
     has no FlexWork daily rows. The measures are those the report shows for a window."""
 
     unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))

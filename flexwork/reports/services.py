@@ -1,5 +1,5 @@
 """Report runs: asking for one, computing it exactly once, requeueing lost ones; the monthly runs
-and the daily reminder digests (style.md §7).
+and the daily reminder digests.
 
 Exactly once: a run is claimed by compare-and-swap (QUEUED → RUNNING, or RUNNING whose lease
 expired), which bumps `attempts`; every later write of that attempt (lease renewal, DONE) is

@@ -166,7 +166,7 @@ def _require_hr(request: HttpRequest) -> None:
 @require_http_methods(["GET", "POST"])
 @login_required
 def baseline_import(request: HttpRequest) -> HttpResponse:
-    """HR imports the "before" figures of FWA monitoring (rules.md §6) from a CSV file."""
+    """HR imports the "before" figures of FWA monitoring (docs/rules.md §6) from a CSV file."""
     _require_hr(request)
     status = 200
     row_errors: list[tuple[str, list[str]]] = []

@@ -76,7 +76,7 @@ INSTALLED_APPS = [
     "flexwork.approvals",
     "flexwork.onboarding",
     "flexwork.reports",
-    # FlexWork: domain apps (their models arrive with their issues)
+    # FlexWork: domain apps
     "schedules",
     "attendance",
     "performance",

@@ -1,10 +1,10 @@
-"""Seed the predikat matrix and the unit-head rule of rules.md §5 as data, marked "verify"
-(the annex of PermenPANRB 6/2022 was not retrieved; domain.md §2.2). Safe to rerun: existing
+"""Seed the predikat matrix and the unit-head rule of docs/rules.md §5 as data, marked "verify"
+(the annex of PermenPANRB 6/2022 was not retrieved). Safe to rerun: existing
 cells are left as they are, so a corrected cell is never overwritten."""
 
 from django.db import migrations
 
-SOURCE = "rules.md §5 / PermenPANRB 6/2022 annex (verify)"
+SOURCE = "docs/rules.md §5 / PermenPANRB 6/2022 annex (verify)"
 
 # (results rating, behaviour rating) → predikat
 MATRIX = {

@@ -1,4 +1,4 @@
-"""Delegations, directives and recalls over the API (api.md: "CRUD within role")."""
+"""Delegations, directives and recalls over the API (docs/api.md: "CRUD within role")."""
 
 from __future__ import annotations
 

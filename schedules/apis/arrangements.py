@@ -1,4 +1,4 @@
-"""Arrangement requests over the API (api.md): list, create, check, detail, PATCH and the
+"""Arrangement requests over the API (docs/api.md): list, create, check, detail, PATCH and the
 transitions. Each body: parse input → selector (404 out of scope) → service (403 role, 409 state,
 400 rules) → serialize."""
 

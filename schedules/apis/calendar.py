@@ -1,4 +1,4 @@
-"""Schedule days and the team calendar over the API (api.md)."""
+"""Schedule days and the team calendar over the API (docs/api.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Every error of api.md through a real endpoint: the body is {"message", "code", "fields",
+"""Every error of docs/api.md through a real endpoint: the body is {"message", "code", "fields",
 "violations"} and the message is in the caller's language (Accept-Language)."""
 
 from pathlib import Path
@@ -370,7 +370,7 @@ ERROR_MESSAGES = [
 
 @pytest.mark.skipif(
     not (Path(settings.BASE_DIR) / "locale" / "id" / "LC_MESSAGES" / "django.mo").exists(),
-    reason="the Indonesian catalogue is generated at the end of the issue (make messages)",
+    reason="the Indonesian catalogue is not compiled (make messages)",
 )
 @pytest.mark.parametrize("msgid", ERROR_MESSAGES)
 def test_every_error_message_is_translated(msgid):

@@ -1,4 +1,4 @@
-"""Check-in and check-out (rules.md §4): fences by the day's location, flags, attempts, the
+"""Check-in and check-out (docs/rules.md §4): fences by the day's location, flags, attempts, the
 office date, idempotency and bad input."""
 
 import datetime

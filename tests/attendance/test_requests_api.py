@@ -1,4 +1,4 @@
-"""Leave / official duty and corrections through the shared approval engine (api.md paths)."""
+"""Leave / official duty and corrections through the shared approval engine (docs/api.md paths)."""
 
 import datetime
 import zoneinfo

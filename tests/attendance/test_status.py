@@ -1,4 +1,4 @@
-"""Daily status (rules.md §2, §4) at the edges of every band, with Ramadan, dynamic days, holidays,
+"""Daily status (docs/rules.md §2, §4) at the edges of every band, with Ramadan, dynamic days, holidays,
 leave precedence, the weekly requirement and the nightly job."""
 
 import datetime

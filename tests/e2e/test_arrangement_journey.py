@@ -1,4 +1,4 @@
-"""Browser journey of a flexible work arrangement (issue 4), on a 360 px phone, in Indonesian, with
+"""Browser journey of a flexible work arrangement, on a 360 px phone, in Indonesian, with
 axe on every page visited: WFH on next Monday and Friday, recommended and approved from the queue,
 both days on the calendar, and a third day of that week refused with CAP_WEEKLY and its source.
 

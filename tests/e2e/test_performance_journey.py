@@ -1,4 +1,4 @@
-"""Browser journey of performance management (issue 6), on a 360 px phone with axe on every page:
+"""Browser journey of performance management, on a 360 px phone with axe on every page:
 targets, output logged on a WFH day and verified by the supervisor, the realisation suggested from
 that verified output and accepted, the evaluation and its predikat, HR's distribution."""
 

@@ -1,4 +1,4 @@
-"""Browser journey of reports and dashboards (issue 7) on a 360 px phone, axe on every page: HR asks
+"""Browser journey of reports and dashboards on a 360 px phone, axe on every page: HR asks
 for last month's compliance report, watches it finish, downloads the XLSX and looks at the
 dashboard's charts; a unit head sees only their subtree."""
 

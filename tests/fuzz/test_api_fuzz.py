@@ -1,4 +1,4 @@
-"""Schema fuzzing of the whole API (product.md §4: "bad input never produces a 500").
+"""Schema fuzzing of the whole API (docs/reliability.md: "bad input never produces a 500").
 
 Schemathesis reads /api/schema/ from the Django app (in-process WSGI, no network), generates valid
 and invalid requests for every operation and sends them with the personal token of each role. Every

@@ -1,4 +1,4 @@
-"""POST /api/v1/imports/ and /api/v1/imports/{id}/confirm/ (api.md)."""
+"""POST /api/v1/imports/ and /api/v1/imports/{id}/confirm/ (docs/api.md)."""
 
 import io
 

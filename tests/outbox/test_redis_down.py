@@ -1,4 +1,4 @@
-"""The issue's Redis-down test: a change saved while Redis is down still succeeds, its e-mail is
+"""The Redis-down test: a change saved while Redis is down still succeeds, its e-mail is
 not lost, and once Redis is back the relay and a real worker deliver it exactly once."""
 
 import time

@@ -1,4 +1,4 @@
-"""rules.md §5 arithmetic at its edges (pure functions, no database)."""
+"""docs/rules.md §5 arithmetic at its edges (pure functions, no database)."""
 
 import datetime
 from decimal import Decimal as D

@@ -47,8 +47,8 @@ PUBLIC = {
     "healthz-deps": "dependency probe for monitoring (no personal data)",
     "activate": "first login with an activation code",
     "schedules-ical": "iCal feed: the secret URL is the credential",
-    "schema": "the OpenAPI document (api.md)",
-    "api-docs": "Swagger UI (api.md)",
+    "schema": "the OpenAPI document (docs/api.md)",
+    "api-docs": "Swagger UI (docs/api.md)",
     "login": "the admin's login page hands over to allauth's login (with MFA)",
     "logout": "the admin's logout only ends a session",
 }

@@ -1,4 +1,4 @@
-"""Fault runs with real processes (issue 9, item 3). Each test is bounded (≤ 60 s), listens on
+"""Fault runs with real processes. Each test is bounded (≤ 60 s), listens on
 loopback only and stops only the processes it started:
 
 - Redis (our own, port 6420) stopped while arrangements are submitted through the API;

@@ -1,4 +1,4 @@
-"""Nasty input on the page forms (issue 9, item 6). Each form is read from its rendered page (every
+"""Nasty input on the page forms. Each form is read from its rendered page (every
 POST form, every field, with the values the page itself fills in), then each field in turn gets NUL
 bytes, a 1 MB string, emoji, right-to-left text, huge and non-finite numbers, impossible dates and
 times. Never a 5xx; an answer that is not a redirect (the form re-rendered with its errors) leaves

@@ -1,4 +1,4 @@
-"""The reports API (api.md): 202 for a new run, 200 for the live one, scoping, bad input, idempotency
+"""The reports API (docs/api.md): 202 for a new run, 200 for the live one, scoping, bad input, idempotency
 of the task, the sweeper, scheduled runs and digests."""
 
 import datetime

@@ -1,4 +1,4 @@
-"""FWA monitoring baselines imported by HR (rules.md §6) and the lateness-to-days policy switch of
+"""FWA monitoring baselines imported by HR (docs/rules.md §6) and the lateness-to-days policy switch of
 absence discipline (PP 94/2021). Oracles are worked out by hand from conftest.py's March 2025."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""/api/v1/arrangements/ end to end through APIClient (api.md paths, bodies and error shape)."""
+"""/api/v1/arrangements/ end to end through APIClient (docs/api.md paths, bodies and error shape)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""rules.md §7: schedule days on a newly declared holiday are kept but ignored, and their people are told."""
+"""docs/rules.md §7: schedule days on a newly declared holiday are kept but ignored, and their people are told."""
 
 import datetime
 

@@ -1,4 +1,4 @@
-"""Every rule of the rules.md §3 catalogue, passing and failing, with its edges."""
+"""Every rule of the docs/rules.md §3 catalogue, passing and failing, with its edges."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Agencies, the unit tree, positions, employees and explicit roles (issue 3, rules.md §7)."""
+"""Agencies, the unit tree, positions, employees and explicit roles (docs/rules.md §7)."""
 
 from __future__ import annotations
 
@@ -123,7 +123,7 @@ class PositionType(models.TextChoices):
     FUNGSIONAL = "FUNGSIONAL", _("Functional")
 
 
-# The five task criteria for location flexibility (domain.md item 12, i–v).
+# The five task criteria for location flexibility (docs/rules.md §3).
 TASK_CRITERIA = (
     "task_outside_office",
     "task_no_special_equipment",
@@ -152,7 +152,7 @@ class Position(AgencyOwnedModel):
         constraints = [
             models.UniqueConstraint(fields=["agency", "code"], name="org_position_code_unique_per_agency"),
             models.CheckConstraint(condition=Q(type__in=PositionType.values), name="org_position_type_valid"),
-            # An eligible position meets all five task criteria (domain.md item 12).
+            # An eligible position meets all five task criteria (docs/rules.md §3).
             models.CheckConstraint(
                 condition=Q(is_fwa_eligible=False) | Q(**{name: True for name in TASK_CRITERIA}),
                 name="org_position_eligible_meets_criteria",
@@ -248,7 +248,7 @@ class EmployeeChangeKind(models.TextChoices):
 
 
 class EmployeeChange(AgencyOwnedModel):
-    """The employee's history of unit, supervisor and position (rules.md §7), with its date."""
+    """The employee's history of unit, supervisor and position (docs/rules.md §7), with its date."""
 
     employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="changes")
     kind = models.CharField(_("kind"), max_length=16, choices=EmployeeChangeKind.choices)

@@ -1,5 +1,5 @@
-"""Agency policy with per-unit overrides (product.md "Policy"). Every number and switch of
-rules.md is a row value with its default here, never a constant in code.
+"""Agency policy with per-unit overrides. Every number and switch of
+docs/rules.md is a row value with its default here, never a constant in code.
 
 POLICY_SETTINGS is the single list: it builds the agency columns (NOT NULL, with defaults),
 the override columns (NULL = inherit), their range CheckConstraints, the API serializers and

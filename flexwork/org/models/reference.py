@@ -72,7 +72,7 @@ class DateRange(Func):
     pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), model_name="RamadanRangeEvent"
 )
 class RamadanRange(AgencyOwnedModel):
-    """The days on the Ramadan schedule (rules.md §2); ranges of one agency never overlap."""
+    """The days on the Ramadan schedule (docs/rules.md §2); ranges of one agency never overlap."""
 
     start = models.DateField(_("first day"))
     end = models.DateField(_("last day"))

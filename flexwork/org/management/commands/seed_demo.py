@@ -1,9 +1,9 @@
-"""`manage.py seed_demo [--json]`: one demo agency in WITA to click through (issue 3 item 10).
+"""`manage.py seed_demo [--json]`: one demo agency in WITA to click through.
 
 Idempotent: every object is looked up by its natural key (agency code, unit code, NIP, location
 name, holiday date and name) and only missing ones are made, so a second run adds nothing.
 Every demo account has the password DEMO_PASSWORD. `--json` prints each account with its
-username, password, role and a freshly issued personal API token (api.md), and nothing else."""
+username, password, role and a freshly issued personal API token (docs/api.md), and nothing else."""
 
 from __future__ import annotations
 
@@ -143,7 +143,7 @@ LOCATIONS = [
 
 
 def demo_nip(index: int, *, employee_type: str) -> str:
-    """A valid, stable NIP per demo person (rules.md §7)."""
+    """A valid, stable NIP per demo person (docs/rules.md §7)."""
     birth = datetime.date(1968, 3, 1) + datetime.timedelta(days=index * 211)
     start_year = 1995 + index % 28
     middle = f"{index % 12 + 1:02d}" if employee_type == EmployeeType.PNS else "21"

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from attendance.models import LeaveRequest
 from flexwork.approvals.models import PENDING_STATUSES, ApprovalStatus
+from flexwork.approvals.services import no_approver_message
 from flexwork.approvals.workdays import (
     add_months,
     days_between,
@@ -58,6 +59,7 @@ SOURCES = {
     "DIRECTIVE_MODE": "SE MenPANRB (directive)",
     "DIRECTIVE_SHARE": "SE MenPANRB (directive)",
     "HOLIDAY_SKIPPED": "Perpres 21/2023 Pasal 6",
+    "NO_APPROVER": "kebijakan instansi",
 }
 RULE_CODES = tuple(SOURCES)
 
@@ -147,6 +149,7 @@ class Facts:
     ramadan: list[RamadanRange]
     leave_dates: set[datetime.date] = field(default_factory=set)
     on_leave: Counter = field(default_factory=Counter)
+    no_approver: str | None = None  # why nobody can decide (docs/rules.md §3); None at a decision
 
     def active_headcount(self, day: datetime.date) -> int:
         """The unit's active people on `day`, without those on leave or official duty (docs/rules.md §3)."""
@@ -341,6 +344,7 @@ def gather(proposal: Proposal, *, at: str, as_of: datetime.date | None = None) -
         directives=directives,
         ramadan=ramadan,
         leave_dates=_leave_dates(employee, week_start, week_end),
+        no_approver=None if at == DECISION else no_approver_message(employee=employee),
     )
 
 
@@ -668,6 +672,14 @@ def rule_directive(f: Facts) -> list[Violation]:
     return found
 
 
+def rule_no_approver(f: Facts) -> list[Violation]:
+    """docs/rules.md §3 "Approval chain": nobody above the employee can decide (the agency head's
+    own request, or no active head up to the root): the request cannot be submitted."""
+    if not f.no_approver:
+        return []
+    return [Violation("NO_APPROVER", HARD, f.no_approver, tuple(f.working))]
+
+
 def rule_holiday_skipped(f: Facts) -> list[Violation]:
     if not f.skipped:
         return []
@@ -682,6 +694,7 @@ def rule_holiday_skipped(f: Facts) -> list[Violation]:
 
 
 RULES: tuple[Rule, ...] = (
+    rule_no_approver,
     rule_elig_position,
     rule_elig_sanction,
     rule_elig_new_in_post,

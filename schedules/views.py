@@ -118,6 +118,9 @@ def _form_page(request, *, arrangement_request: ArrangementRequest | None = None
                     result = _check(request, employee, form, body)
                     violations = result.as_list()
                     quota = result.quota
+                    for violation in result.hard:
+                        if violation.code == "NO_APPROVER":  # nothing in the form fixes it: HR must act
+                            form.add_error(None, violation.message)
                     return _render_form(request, form, work_plan, arrangement_request, violations, quota)
                 saved = _save(request, employee, form, body, arrangement_request, submit=action == "submit")
             except ApplicationError as exc:

@@ -33,6 +33,13 @@ ERR_STALE = gettext_lazy("This request changed meanwhile; reload it and try agai
 ERR_DELEGATION_SELF = gettext_lazy("You cannot delegate to yourself.")
 ERR_DELEGATION_DATES = gettext_lazy("The end date is before the start date.")
 ERR_DELEGATION_AGENCY = gettext_lazy("Both people must work in the same agency.")
+ERR_NO_APPROVER_TOP = gettext_lazy(
+    "Nobody above you can decide this request: HR must mark a decision level above your unit or appoint its head."
+)
+ERR_NO_APPROVER_VACANT = gettext_lazy(
+    "Nobody can decide this request: no unit above yours that decides has an active head. "
+    "HR must appoint the head of %(unit)s or mark a decision level above your unit."
+)
 
 
 # ---------------------------------------------------------------------------- chain
@@ -49,8 +56,12 @@ class Chain:
 
 
 def approval_chain(*, employee: Employee) -> Chain:
-    """docs/rules.md §3: the decider is the head of the nearest decision level (scope.decider_for); the
-    recommender is the direct supervisor, skipped when the supervisor is the decider (or inactive)."""
+    """docs/rules.md §3 "Approval chain": the decider is the head of the nearest ancestor-or-self
+    decision-level unit; a decision-level head's own request goes to the next decision level
+    above, else to the head of the agency's root unit (`org_scope.decider_for`; vacant or
+    inactive heads are skipped upward). The recommender is the direct supervisor, skipped when
+    the supervisor is the decider (or inactive). `decider` is None only for the agency head's
+    own request, or when the root unit has no active head: see `no_approver_message`."""
     decider = org_scope.decider_for(employee)
     supervisor = employee.supervisor
     recommender = None
@@ -60,9 +71,22 @@ def approval_chain(*, employee: Employee) -> Chain:
     return Chain(recommender=recommender, decider=decider)
 
 
+def no_approver_message(*, employee: Employee) -> str | None:
+    """The hard refusal NO_APPROVER (docs/rules.md §3): the translated message naming what HR
+    must set up when nobody can decide `employee`'s requests, else None. Every approvable kind
+    calls it where it checks its rules, so the rule check (`check/`) and submit say the same."""
+    found = org_scope.find_decider(employee)
+    if found.decider is not None:
+        return None
+    if found.requester_heads_root:
+        return str(ERR_NO_APPROVER_TOP)
+    return str(ERR_NO_APPROVER_VACANT % {"unit": found.root.name if found.root else "–"})
+
+
 def escalation_target(*, approver: Employee | None) -> Employee | None:
-    """One decision level above `approver`: the decider of the approver themself, else their own
-    supervisor (a vacant level above)."""
+    """One decision level above `approver` (docs/rules.md §3): the decider of the approver's own
+    requests (the next decision level up, else the root unit's head), else the approver's active
+    supervisor (the approver heads the root unit)."""
     if approver is None:
         return None
     above = org_scope.decider_for(approver)
@@ -269,6 +293,7 @@ __all__ = [
     "delegation_revoke",
     "delegators_of",
     "escalation_target",
+    "no_approver_message",
     "principals_for_step",
     "refuse",
     "transitions_for",

@@ -1,4 +1,4 @@
-"""The ONE place that answers what a user may see and do (product.md §1, style.md §6).
+"""The ONE place that answers what a user may see and do (docs/rules.md §7).
 
 Every selector of every app goes through here, agency first:
 
@@ -88,7 +88,10 @@ def scope_for(user) -> UserScope:
                 )
             ),
             headed=ArraySubquery(Unit.objects.filter(head_id=OuterRef("pk")).order_by("id").values("id")),
-            headed_decision=Exists(Unit.objects.filter(head_id=OuterRef("pk"), is_decision_level=True)),
+            # The root's head decides too: for decision-level heads with no level marked above.
+            headed_decision=Exists(
+                Unit.objects.filter(Q(is_decision_level=True) | Q(parent__isnull=True), head_id=OuterRef("pk"))
+            ),
         )
         .values(
             "id",
@@ -210,16 +213,49 @@ def agency_q(user, *, prefix: str = "") -> Q:
     return Q(**{f"{prefix}agency_id": scope.agency_id})
 
 
-def decider_for(employee: Employee) -> Employee | None:
-    """rules.md §3: the head of the nearest ancestor-or-self decision-level unit; when the employee
-    is that head, the next decision level above. Vacant (or inactive) heads are skipped upward."""
-    path = employee.unit.path
-    candidates = (
-        Unit.objects.filter(
-            agency_id=employee.agency_id, id__in=path, is_decision_level=True, head__isnull=False, head__is_active=True
-        )
-        .exclude(head_id=employee.id)
+@dataclass(frozen=True)
+class DeciderFound:
+    """The answer of `find_decider`: who decides, and, when nobody does, why (for the message)."""
+
+    decider: Employee | None
+    root: Unit | None  # the agency's root unit, with its head loaded
+    requester_heads_root: bool = False
+
+
+def find_decider(employee: Employee) -> DeciderFound:
+    """Who decides `employee`'s requests (docs/rules.md §3 "Approval chain"), in one query:
+
+    1. the head of the nearest ancestor-or-self decision-level unit;
+    2. when the employee is that head, the head of the next decision level above;
+    3. where no decision level with a head is marked above, the head of the agency's root unit;
+    4. where that is the employee themself (the agency head), nobody: the request cannot be
+       submitted (hard rule NO_APPROVER).
+
+    A vacant head, or one who is no longer active, is skipped upward at every step; nobody
+    decides their own request."""
+    path = list(employee.unit.path or [employee.unit_id])
+    units = {
+        unit.id: unit
+        for unit in Unit.objects.filter(agency_id=employee.agency_id, id__in=path)
+        .filter(Q(is_decision_level=True) | Q(parent__isnull=True))
         .select_related("head")
-    )
-    best = max(candidates, key=lambda unit: path.index(unit.id), default=None)
-    return best.head if best else None
+    }
+    root = next((unit for unit in units.values() if unit.parent_id is None), None)
+
+    def usable(unit: Unit | None) -> bool:
+        return unit is not None and unit.head is not None and unit.head.is_active and unit.head_id != employee.id
+
+    for unit_id in reversed(path):
+        unit = units.get(unit_id)
+        if unit is not None and unit.is_decision_level and usable(unit):
+            return DeciderFound(decider=unit.head, root=root)
+    if usable(root):
+        return DeciderFound(decider=root.head, root=root)
+    return DeciderFound(decider=None, root=root, requester_heads_root=root is not None and root.head_id == employee.id)
+
+
+def decider_for(employee: Employee) -> Employee | None:
+    """The decider of `employee`'s requests (see `find_decider`); None when nobody can decide.
+    Used for the approval chain, the escalation target (the decider of the approver), revoking
+    (the current decider) and recalling a person to the office."""
+    return find_decider(employee).decider

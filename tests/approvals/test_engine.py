@@ -124,11 +124,12 @@ def test_the_recommender_is_skipped_when_the_supervisor_decides(supervisor_a, un
     assert fetch(ar).status == S.APPROVED
 
 
-def test_without_a_decider_the_submission_is_refused(unit_head_a, monday):
+def test_without_a_decider_the_submission_is_refused(agency_head_a, monday):
     with pytest.raises(ApplicationError) as caught:
-        create(unit_head_a, days(monday, 0))
+        create(agency_head_a, days(monday, 0))  # the root's head: nobody above decides
 
-    assert caught.value.code == "no_approver"
+    assert caught.value.code == "policy_violation"
+    assert [v["code"] for v in caught.value.violations] == ["NO_APPROVER"]
     assert not ArrangementRequest.objects.exists()
 
 

@@ -21,7 +21,7 @@ def test_it_shows_the_caller_with_roles_scope_and_office_zone(client_for, org_wo
         ("employee_a", {"employee"}, "self"),
         ("supervisor_a", {"employee", "supervisor"}, "reports"),
         ("unit_head_a", {"employee", "supervisor", "unit_head", "decider"}, "unit_subtree"),
-        ("agency_head_a", {"employee", "supervisor", "unit_head", "agency_head"}, "agency"),
+        ("agency_head_a", {"employee", "supervisor", "unit_head", "decider", "agency_head"}, "agency"),
     ],
 )
 def test_it_derives_roles(client_for, org_world, persona, roles, scope):

@@ -1,25 +1,23 @@
 """The rule check of docs/rules.md §3: every rule of the catalogue, all violations at once.
 
 `check_proposal` fetches what the rules need in a fixed number of queries (policy, holidays, the
-employee's days and pending requests around the covered weeks, the unit's headcount and absences,
-directives, Ramadan ranges), whatever the number of dates, then runs each rule as a small pure
-function. Every number comes from `policy_for(agency, unit)`. Messages are in the active language;
+employee's days and pending requests around the covered weeks, the unit's coverage as
+schedules.coverage computes it for the team calendar and the dashboards too, directives, Ramadan
+ranges), whatever the number of dates, then runs each rule as a small pure function. Every number comes from `policy_for(agency, unit)`. Messages are in the active language;
 `source` is the Source column of docs/rules.md, verbatim."""
 
 from __future__ import annotations
 
 import datetime
-import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from attendance.models import LeaveRequest
-from flexwork.approvals.models import PENDING_STATUSES, ApprovalStatus
+from flexwork.approvals.models import PENDING_STATUSES
 from flexwork.approvals.services import no_approver_message
 from flexwork.approvals.workdays import (
     add_months,
@@ -32,6 +30,7 @@ from flexwork.approvals.workdays import (
 )
 from flexwork.org.models import DesignatedLocation, Employee, Holiday, RamadanRange
 from flexwork.org.selectors import policy_for
+from schedules.coverage import DayCoverage, allowed_away, approved_leave, coverage_for
 from schedules.models import ArrangementRequest, DaySource, Directive, Location, ScheduleDay
 
 HARD, SOFT, INFO = "hard", "soft", "info"
@@ -143,17 +142,21 @@ class Facts:
     own_days: list[ScheduleDay]
     pending_dates: list[tuple[str, list[datetime.date]]]
     designated_ok: bool
-    headcount: int
-    away: Counter
     directives: list[Directive]
     ramadan: list[RamadanRange]
     leave_dates: set[datetime.date] = field(default_factory=set)
-    on_leave: Counter = field(default_factory=Counter)
+    # The unit's coverage on each working day, the requester left out of `away` (schedules.coverage);
+    # empty for an OFFICE request.
+    coverage: dict[datetime.date, DayCoverage] = field(default_factory=dict)
     no_approver: str | None = None  # why nobody can decide (docs/rules.md §3); None at a decision
 
     def active_headcount(self, day: datetime.date) -> int:
         """The unit's active people on `day`, without those on leave or official duty (docs/rules.md §3)."""
-        return self.headcount - self.on_leave[day]
+        return self.coverage[day].active_headcount
+
+    def away(self, day: datetime.date) -> int:
+        """The others of the unit away from the office on `day` (docs/rules.md §3)."""
+        return self.coverage[day].away
 
     def directives_on(self, day: datetime.date) -> list[Directive]:
         return [d for d in self.directives if d.date_from <= day <= d.date_to]
@@ -176,13 +179,6 @@ def expand_dates(
         return []
     allowed = set(weekdays) if weekdays else None
     return [day for day in days_between(date_from, date_to) if allowed is None or day.isoweekday() in allowed]
-
-
-def allowed_away(headcount: int, share_percent: int) -> int:
-    """docs/rules.md §3: 0 if the share is 0, else max(1, floor(active_headcount × share))."""
-    if not share_percent:
-        return 0
-    return max(1, math.floor(headcount * share_percent / 100))
 
 
 def _minutes(start: datetime.time, end: datetime.time) -> int:
@@ -220,34 +216,14 @@ def counts_in_cap(location: str, policy) -> bool:
 # ---------------------------------------------------------------------------- facts
 
 
-def _approved_leave() -> QuerySet[LeaveRequest]:
-    """Approved leave and official duty (every LeaveKind, DINAS_LUAR included; HR imports too)."""
-    return LeaveRequest.objects.filter(status=ApprovalStatus.APPROVED)
-
-
 def _leave_dates(employee: Employee, first: datetime.date, last: datetime.date) -> set[datetime.date]:
     """The employee's days in [first, last] covered by approved leave or official duty (they do not
     count in the cap). One query, whatever the span."""
-    rows = _approved_leave().filter(employee_id=employee.id, date_from__lte=last, date_to__gte=first)
+    rows = approved_leave().filter(employee_id=employee.id, date_from__lte=last, date_to__gte=first)
     found: set[datetime.date] = set()
     for date_from, date_to in rows.values_list("date_from", "date_to"):
         found.update(days_between(max(date_from, first), min(date_to, last)))
     return found
-
-
-def _unit_on_leave(unit_id: int, days: list[datetime.date]) -> Counter:
-    """{day: active people of the unit on approved leave or official duty that day} for `days` (one
-    query): they are not part of the day's active headcount."""
-    wanted = set(days)
-    rows = _approved_leave().filter(
-        employee__unit_id=unit_id, employee__is_active=True, date_from__lte=days[-1], date_to__gte=days[0]
-    )
-    people: dict[datetime.date, set[int]] = defaultdict(set)
-    for employee_id, date_from, date_to in rows.values_list("employee_id", "date_from", "date_to"):
-        for day in days_between(max(date_from, days[0]), min(date_to, days[-1])):
-            if day in wanted:
-                people[day].add(employee_id)
-    return Counter({day: len(ids) for day, ids in people.items()})
 
 
 def gather(proposal: Proposal, *, at: str, as_of: datetime.date | None = None) -> Facts:
@@ -289,31 +265,6 @@ def gather(proposal: Proposal, *, at: str, as_of: datetime.date | None = None) -
             ).exists()
         )
 
-    headcount, away, on_leave = 0, Counter(), Counter()
-    if proposal.location != Location.OFFICE and working:
-        headcount = Employee.objects.filter(unit_id=employee.unit_id, is_active=True).count()
-        on_leave = _unit_on_leave(employee.unit_id, working)
-        # Approved leave takes precedence over a schedule day: someone on leave is not "away" on FWA.
-        leave_that_day = _approved_leave().filter(
-            employee_id=OuterRef("employee_id"),
-            date_from__lte=OuterRef("local_date"),
-            date_to__gte=OuterRef("local_date"),
-        )
-        rows = (
-            ScheduleDay.objects.filter(
-                employee__unit_id=employee.unit_id,
-                employee__is_active=True,
-                local_date__in=working,
-                cancelled_at__isnull=True,
-            )
-            .exclude(location=Location.OFFICE)
-            .exclude(employee_id=employee.id)
-            .exclude(Exists(leave_that_day))
-            .values("local_date")
-            .annotate(n=Count("id"))
-        )
-        away = Counter({row["local_date"]: row["n"] for row in rows})
-
     directives = []
     if working:
         directives = list(
@@ -321,6 +272,21 @@ def gather(proposal: Proposal, *, at: str, as_of: datetime.date | None = None) -
                 agency_id=employee.agency_id, date_from__lte=working[-1], date_to__gte=working[0]
             ).filter(Q(unit__isnull=True) | Q(unit_id__in=employee.unit.path))
         )
+    coverage = {}
+    if proposal.location != Location.OFFICE and working:
+        # The same reading of coverage as the team calendar and the dashboards (docs/rules.md §3).
+        unit_coverage = coverage_for(
+            agency_id=employee.agency_id,
+            unit_ids=[employee.unit_id],
+            date_from=working[0],
+            date_to=working[-1],
+            holidays=holidays,
+            directives=directives,
+            shares={employee.unit_id: policy.coverage_share_percent},
+            exclude_employee_id=employee.id,
+        )
+        coverage = unit_coverage.by_date(employee.unit_id)
+
     ramadan = []
     if proposal.is_dynamic and working:
         ramadan = list(
@@ -338,10 +304,8 @@ def gather(proposal: Proposal, *, at: str, as_of: datetime.date | None = None) -
         own_days=own_days,
         pending_dates=pending_dates,
         designated_ok=designated_ok,
-        headcount=headcount,
-        away=away,
-        on_leave=on_leave,
         directives=directives,
+        coverage=coverage,
         ramadan=ramadan,
         leave_dates=_leave_dates(employee, week_start, week_end),
         no_approver=None if at == DECISION else no_approver_message(employee=employee),
@@ -603,18 +567,16 @@ def _directive_allows(f: Facts, day: datetime.date, location: str) -> bool:
 def rule_coverage(f: Facts) -> list[Violation]:
     if f.proposal.location == Location.OFFICE or not f.working:
         return []
-    share = f.policy.coverage_share_percent
+    # On a directive day the directive's share applies instead (rule_directive).
     days = tuple(
         day
         for day in f.working
-        if day not in f.leave_dates
-        and not f.directives_on(day)
-        and f.away[day] + 1 > allowed_away(f.active_headcount(day), share)
+        if day not in f.leave_dates and not f.coverage[day].directive and f.coverage[day].exceeds_share(1)
     )
     if not days:
         return []
-    headcount = f.active_headcount(days[0])
-    limit = allowed_away(headcount, share)
+    first = f.coverage[days[0]]
+    headcount, limit, share = first.active_headcount, first.allowed_away, first.share_percent
     message = _("At most %(limit)d of %(headcount)d people of your unit may be away on one day (%(share)d%%).") % {
         "limit": limit,
         "headcount": headcount,
@@ -627,9 +589,7 @@ def rule_public_service(f: Facts) -> list[Violation]:
     minimum = f.proposal.employee.unit.min_onsite_headcount
     if f.proposal.location == Location.OFFICE or not minimum or not f.working:
         return []
-    days = tuple(
-        day for day in f.working if day not in f.leave_dates and f.active_headcount(day) - f.away[day] - 1 < minimum
-    )
+    days = tuple(day for day in f.working if day not in f.leave_dates and f.coverage[day].below_minimum(1))
     if not days:
         return []
     message = _("Your unit must keep at least %(minimum)d people on site.") % {"minimum": minimum}
@@ -654,7 +614,7 @@ def rule_directive(f: Facts) -> list[Violation]:
             if directive.max_share_percent is None or location not in directive.allowed_locations:
                 continue
             limit = allowed_away(f.active_headcount(day), directive.max_share_percent)
-            if f.away[day] + 1 > limit:
+            if f.away(day) + 1 > limit:
                 share_days.append(day)
                 limits.add(directive.max_share_percent)
                 break

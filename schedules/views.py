@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from attendance.models import LeaveKind
 from flexwork.approvals import services as engine
 from flexwork.approvals.models import EDITABLE_STATUSES, ApprovalKind, ApprovalStep
 from flexwork.common.exceptions import ApplicationError
@@ -530,6 +531,47 @@ def _team_range(request, today: datetime.date) -> tuple[str, datetime.date, date
     return view, monday, monday + datetime.timedelta(days=6), anchor
 
 
+def _team_cells(grid, keep, *, today, may_recall):
+    """Each shown row's cells as the page draws them: leave or official duty (its kind's label) over the
+    schedule day, the location and hours, a recall mark, and the pending requests' days."""
+    leave_labels = {value: str(label) for value, label in LeaveKind.choices}
+    location_labels = {value: str(label) for value, label in Location.choices}
+    pending_labels = {
+        value: _("%(location)s (pending)") % {"location": SHORT_LABELS[value]} for value in Location.values
+    }
+    rows = []
+    for row in grid.rows:
+        cells = []
+        for i in keep:
+            day, cell, kind, pending = grid.days[i], row.cells[i], row.leave[i], row.pending[i]
+            if kind is not None:
+                css = "leave"
+            elif cell is not None:
+                css = f"loc-{cell.location}"
+            else:
+                css = "loc-plain"
+            cells.append(
+                {
+                    "day": day,
+                    "css": css,
+                    "leave": leave_labels.get(kind) if kind else "",
+                    "cell": cell if kind is None else None,
+                    "location_label": location_labels[cell.location] if cell else "",
+                    "pending": [
+                        (pending_labels[p.location], location_labels[p.location]) for p in pending if day.working
+                    ],
+                    "recall": may_recall
+                    and kind is None
+                    and day.working
+                    and day.date >= today
+                    and cell is not None
+                    and cell.location != Location.OFFICE,
+                }
+            )
+        rows.append({"employee": row.employee, "cells": cells})
+    return rows
+
+
 @require_GET
 @login_required
 def team_calendar(request):
@@ -546,7 +588,8 @@ def team_calendar(request):
     grid = selectors.team_calendar_for(user=scope, unit_id=unit_id, date_from=date_from, date_to=date_to)
     keep = [i for i, day in enumerate(grid.days) if day.date.weekday() < 5]
     days = [grid.days[i] for i in keep]
-    rows = [{"employee": row.employee, "cells": [(grid.days[i], row.cells[i]) for i in keep]} for row in grid.rows]
+    may_recall = bool(scope.roles & APPROVER_ROLES)
+    rows = _team_cells(grid, keep, today=today, may_recall=may_recall)
     step = datetime.timedelta(days=7)
     previous = _shift_month(date_from, -1) if view == "month" else date_from - step
     following = _shift_month(date_from, 1) if view == "month" else date_from + step
@@ -567,7 +610,8 @@ def team_calendar(request):
             "short_labels": SHORT_LABELS,
             "locations": [(value, SHORT_LABELS[value], label) for value, label in Location.choices],
             "warnings": [day for day in days if day.coverage_warning],
-            "may_recall": bool(scope.roles & APPROVER_ROLES),
+            "holidays": [day for day in days if day.holiday is not None],
+            "may_recall": may_recall,
         },
     )
 

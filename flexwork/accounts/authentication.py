@@ -3,6 +3,7 @@ from __future__ import annotations
 import functools
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -43,7 +44,11 @@ touched AS (
       AND (t.last_used_at IS NULL OR t.last_used_at < %s)
     RETURNING a.id
 )
-SELECT {token_columns}, {user_columns} FROM t JOIN accounts_user u ON u.id = t.user_id
+SELECT {token_columns}, {user_columns}, z.zone FROM t JOIN accounts_user u ON u.id = t.user_id
+LEFT JOIN LATERAL (
+    SELECT COALESCE(NULLIF(eu.time_zone, ''), ea.time_zone) AS zone FROM org_employee e
+    JOIN org_unit eu ON eu.id = e.unit_id JOIN org_agency ea ON ea.id = e.agency_id WHERE e.user_id = u.id
+) z ON TRUE
 """
 
 
@@ -65,8 +70,9 @@ class PersonalTokenAuthentication(authentication.BaseAuthentication):
         return self.authenticate_key(key)
 
     def authenticate_key(self, key: str):
-        """One statement: the token with its user, and (when the token is usable and its last use is
-        older than LAST_USED_RESOLUTION) last_used_at written in the same round trip."""
+        """One statement: the token with its user and the user's office zone (the API renders
+        datetimes in it), and (when the token is usable and its last use is older than
+        LAST_USED_RESOLUTION) last_used_at written in the same round trip."""
         from flexwork.accounts.models import ApiToken, User
 
         now = timezone.now()
@@ -76,8 +82,9 @@ class PersonalTokenAuthentication(authentication.BaseAuthentication):
         if row is None:
             raise exceptions.AuthenticationFailed(_("Invalid token."), code="invalid_token")
         fields = _token_fields()
-        token_values, user_values = row[: len(fields)], row[len(fields) :]
+        token_values, user_values, zone = row[: len(fields)], row[len(fields) : -1], row[-1]
         user = User.from_db(connection.alias, _user_fields(), user_values)
+        user._office_time_zone = zone or settings.FLEXWORK_DEFAULT_TIME_ZONE  # see zone_name_for_user
         token = ApiToken.from_db(connection.alias, fields, token_values)
         token.user = user
         if not user.is_active:

@@ -24,7 +24,7 @@ def zone_name_for_user(user) -> str:
     remembered on it (a request's user, a notification's recipient)."""
     if user is None or not getattr(user, "is_authenticated", False) or user.pk is None:
         return settings.FLEXWORK_DEFAULT_TIME_ZONE
-    zone = getattr(user, "_office_time_zone", None)
+    zone = getattr(user, "_office_time_zone", None) or _zone_of_loaded_employee(user)
     if zone is None:
         from django.db.models.functions import Coalesce
 
@@ -37,6 +37,19 @@ def zone_name_for_user(user) -> str:
         ) or settings.FLEXWORK_DEFAULT_TIME_ZONE
         user._office_time_zone = zone
     return zone
+
+
+def _zone_of_loaded_employee(user) -> str | None:
+    """The zone from the user's employee row when it is already loaded with its unit and agency
+    (no query); None otherwise."""
+    from flexwork.org.models import Employee
+
+    if not Employee._meta.get_field("user").remote_field.is_cached(user):
+        return None
+    employee = Employee._meta.get_field("user").remote_field.get_cached_value(user)
+    if employee is None or not all(Employee._meta.get_field(name).is_cached(employee) for name in ("unit", "agency")):
+        return None
+    return employee.unit.time_zone or employee.agency.time_zone
 
 
 def zone_for_user(user) -> zoneinfo.ZoneInfo:

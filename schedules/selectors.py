@@ -21,10 +21,10 @@ from flexwork.approvals import services as engine
 from flexwork.approvals.models import PENDING_STATUSES, ApprovalStep, Delegation
 from flexwork.common.calendar import days_between, is_working_day, today_in
 from flexwork.org import scope as org_scope
-from flexwork.org.models import Employee, Holiday, Unit
+from flexwork.org.models import Employee, Unit
 from flexwork.org.selectors import policy_for
+from schedules.coverage import coverage_for
 from schedules.models import ArrangementRequest, Directive, Location, Recall, ScheduleDay
-from schedules.policy import allowed_away
 
 ARRANGEMENT_RELATED = (
     "employee",
@@ -231,6 +231,10 @@ def my_schedule_days_for(*, user, date_from: datetime.date, date_to: datetime.da
 
 @dataclass
 class CalendarDay:
+    """A column of the team calendar: counts per location (people on leave in none of them), and the
+    coverage of docs/rules.md §3 as schedules.coverage computes it for the rule check too. With the
+    sub-units, the figures are the sums over the units and a warning is any unit's."""
+
     date: datetime.date
     working: bool
     holiday: str | None
@@ -238,6 +242,16 @@ class CalendarDay:
     away: int
     allowed_away: int
     coverage_warning: bool
+    active_headcount: int = 0
+    on_leave: int = 0
+    min_onsite: int = 0
+    over_share: bool = False
+    under_minimum: bool = False
+    directive: bool = False
+
+    @property
+    def onsite(self) -> int:
+        return self.active_headcount - self.away
 
 
 class CalendarCell(NamedTuple):
@@ -253,6 +267,13 @@ class CalendarCell(NamedTuple):
 CALENDAR_CELL_FIELDS = ("employee_id", "local_date", *CalendarCell._fields)
 
 
+class PendingDay(NamedTuple):
+    """A pending request's day: asked for, not decided; it does not count in coverage."""
+
+    arrangement_id: int
+    location: str
+
+
 class CalendarPerson(NamedTuple):
     """A row's employee in the team calendar (the fields the grid shows)."""
 
@@ -263,8 +284,13 @@ class CalendarPerson(NamedTuple):
 
 @dataclass
 class CalendarRow:
+    """One person: per day their schedule day (None = an ordinary OFFICE day), their approved leave or
+    official duty (a LeaveKind, which takes precedence over the schedule day) and their pending days."""
+
     employee: CalendarPerson
     cells: list[CalendarCell | None] = field(default_factory=list)
+    leave: list[str | None] = field(default_factory=list)
+    pending: list[tuple[PendingDay, ...]] = field(default_factory=list)
 
 
 @dataclass
@@ -281,22 +307,26 @@ class TeamCalendar:
 def team_calendar_for(
     *, user, unit_id: int, date_from: datetime.date, date_to: datetime.date, subtree: bool = False
 ) -> TeamCalendar:
-    """The unit × days grid: each active person's day (None = an ordinary OFFICE day), counts per
-    location per day, and coverage warnings (away > allowed_away of rules.md §3). Out of scope →
-    404. A fixed number of queries whatever the unit size and the range; people and days come as
-    tuples, not model instances (a month of a 500-person unit is 15,500 cells)."""
+    """The unit × days grid: each active person's day, leave and pending requests, counts per location
+    per day, and the unit's coverage (schedules.coverage, the same reading as the rule check). Out of
+    scope → 404. A fixed number of queries whatever the unit size and the range; people and days come
+    as tuples, not model instances (a month of a 500-person unit is 15,500 cells)."""
     unit = get_object_or_404(org_scope.visible_units(user), id=unit_id)
     people = Employee.objects.filter(agency_id=unit.agency_id, is_active=True)
     people = people.filter(unit__path__contains=[unit.id]) if subtree else people.filter(unit_id=unit.id)
     dates = list(days_between(date_from, date_to))
     index = {day: i for i, day in enumerate(dates)}
+    person_rows = list(people.order_by("name", "id").values_list(*CalendarPerson._fields, "unit_id"))
     grid_rows = [
-        CalendarRow(employee=CalendarPerson(*person), cells=[None] * len(dates))
-        for person in people.order_by("name", "id").values_list(*CalendarPerson._fields)
+        CalendarRow(
+            employee=CalendarPerson(*person[:-1]),
+            cells=[None] * len(dates),
+            leave=[None] * len(dates),
+            pending=[()] * len(dates),
+        )
+        for person in person_rows
     ]
     row_of = {row.employee.id: row for row in grid_rows}
-    # Per day: the schedule days by location (a day without a row is an ordinary OFFICE day).
-    located: list[Counter] = [Counter() for _ in dates]
     schedule_days = (
         ScheduleDay.objects.filter(
             employee_id__in=people.values("id"), local_date__range=(date_from, date_to), cancelled_at__isnull=True
@@ -306,33 +336,69 @@ def team_calendar_for(
     )
     for employee_id, local_date, *values in schedule_days:
         row = row_of.get(employee_id)
-        if row is None:  # joined the unit after the people were read
-            continue
-        cell = CalendarCell(*values)
-        row.cells[index[local_date]] = cell
-        located[index[local_date]][cell.location] += 1
-    holidays = dict(
-        Holiday.objects.filter(agency_id=unit.agency_id, date__range=(date_from, date_to)).values_list("date", "name")
-    )
-    holiday_dates = set(holidays)
+        if row is not None:  # None: joined the unit after the people were read
+            row.cells[index[local_date]] = CalendarCell(*values)
+
     policy = policy_for(agency=unit.agency_id, unit=unit)
+    unit_ids = {person[-1] for person in person_rows}  # the units with people
+    coverage = coverage_for(
+        agency_id=unit.agency_id,
+        unit_ids=unit_ids,
+        date_from=date_from,
+        date_to=date_to,
+        shares=None if subtree else {unit.id: policy.coverage_share_percent},
+    )
+    for (employee_id, day), kind in coverage.leave.items():
+        row = row_of.get(employee_id)
+        if row is not None:
+            row.leave[index[day]] = kind
+
+    pending = (
+        ArrangementRequest.objects.filter(
+            employee_id__in=people.values("id"),
+            status__in=PENDING_STATUSES,
+            first_date__lte=date_to,
+            last_date__gte=date_from,
+        )
+        .order_by("id")
+        .values_list("employee_id", "id", "location", "dates")
+    )
+    for employee_id, arrangement_id, location, requested in pending:
+        row = row_of.get(employee_id)
+        for day in requested if row is not None else ():
+            if day in index:
+                row.pending[index[day]] += (PendingDay(arrangement_id, location),)
+
+    located: list[Counter] = [Counter() for _ in dates]
+    for row in grid_rows:
+        for i, (cell, kind) in enumerate(zip(row.cells, row.leave, strict=True)):
+            if kind is not None:
+                located[i]["LEAVE"] += 1
+            elif cell is not None:
+                located[i][cell.location] += 1
     headcount = len(grid_rows)
-    limit = allowed_away(headcount, policy.coverage_share_percent)
     days: list[CalendarDay] = []
-    for day, by_location in zip(dates, located, strict=True):
-        counts = {location: by_location[location] for location in Location.values}
-        counts[Location.OFFICE] += headcount - sum(by_location.values())
-        away = headcount - counts[Location.OFFICE]
-        working = is_working_day(day, holiday_dates)
+    for i, day in enumerate(dates):
+        units = [coverage.days[unit_id][i] for unit_id in sorted(coverage.days)]
+        counts = {location: located[i][location] for location in Location.values}
+        counts[Location.OFFICE] += headcount - located[i].total()
+        over_share = any(entry.over_share for entry in units)
+        under_minimum = any(entry.under_minimum for entry in units)
         days.append(
             CalendarDay(
                 date=day,
-                working=working,
-                holiday=holidays.get(day),
+                working=is_working_day(day, coverage.holidays),
+                holiday=coverage.holidays.get(day),
                 counts=counts,
-                away=away,
-                allowed_away=limit,
-                coverage_warning=working and away > limit,
+                away=sum(entry.away for entry in units),
+                allowed_away=sum(entry.allowed_away for entry in units),
+                coverage_warning=over_share or under_minimum,
+                active_headcount=sum(entry.active_headcount for entry in units),
+                on_leave=sum(entry.on_leave for entry in units),
+                min_onsite=sum(entry.min_onsite for entry in units),
+                over_share=over_share,
+                under_minimum=under_minimum,
+                directive=any(entry.directive for entry in units),
             )
         )
     return TeamCalendar(

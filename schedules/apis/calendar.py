@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
 
+from attendance.models import LeaveKind
 from flexwork.api.pagination import get_paginated_response
 from flexwork.api.views import BaseApi
 from flexwork.org import scope as org_scope
@@ -61,14 +62,30 @@ class ScheduleDayListApi(BaseApi):
         )
 
 
+@extend_schema_serializer(component_name="TeamCalendarPendingDay")
+class PendingDaySerializer(serializers.Serializer):
+    arrangement = serializers.IntegerField()
+    location = serializers.ChoiceField(choices=Location.choices)
+
+
 @extend_schema_serializer(component_name="TeamCalendarCell")
 class CellSerializer(serializers.Serializer):
     date = serializers.DateField()
-    location = serializers.ChoiceField(choices=Location.choices)
+    location = serializers.ChoiceField(
+        choices=Location.choices, allow_null=True, help_text="Null: on leave or official duty (see `leave`)."
+    )
     planned_start = serializers.TimeField(format="%H:%M", allow_null=True)
     planned_end = serializers.TimeField(format="%H:%M", allow_null=True)
     source = serializers.ChoiceField(choices=DaySource.choices, allow_null=True, help_text="Null: an ordinary day.")
     arrangement = serializers.IntegerField(allow_null=True)
+    leave = serializers.ChoiceField(
+        choices=LeaveKind.choices,
+        allow_null=True,
+        help_text="Approved leave or official duty that day; it takes precedence over the schedule day.",
+    )
+    pending = PendingDaySerializer(
+        many=True, help_text="Requests for the day not decided yet; they do not count in the coverage."
+    )
 
 
 @extend_schema_serializer(component_name="TeamCalendarRow")
@@ -91,9 +108,16 @@ class DaySerializer(serializers.Serializer):
     working = serializers.BooleanField()
     holiday = serializers.CharField(allow_null=True)
     counts = CountsSerializer()
-    away = serializers.IntegerField()
-    allowed_away = serializers.IntegerField()
-    coverage_warning = serializers.BooleanField()
+    active_headcount = serializers.IntegerField(help_text="The headcount without the people on leave or official duty.")
+    on_leave = serializers.IntegerField()
+    away = serializers.IntegerField(
+        help_text="Away from the office on an approved day (pending requests do not count)."
+    )
+    allowed_away = serializers.IntegerField(
+        help_text="0 if the share is 0, else max(1, floor(active_headcount × share)); a directive's share on its days."
+    )
+    min_onsite = serializers.IntegerField(help_text="The public-service minimum on site (0: none).")
+    coverage_warning = serializers.BooleanField(help_text="Away above allowed_away, or fewer on site than min_onsite.")
 
 
 class TeamCalendarApi(BaseApi):
@@ -168,24 +192,33 @@ def team_calendar_data(calendar: selectors.TeamCalendar) -> dict:
             "planned_end": None,
             "source": None,
             "arrangement": None,
+            "leave": None,
+            "pending": [],
         }
         for date in dates
     ]
+
+    def cell_data(i, cell, kind, pending):
+        if cell is None and kind is None and not pending:
+            return plain[i]
+        location = Location.OFFICE.value if cell is None else cell.location
+        return {
+            "date": dates[i],
+            "location": None if kind is not None else location,
+            "planned_start": None if cell is None else _hours(cell.planned_start),
+            "planned_end": None if cell is None else _hours(cell.planned_end),
+            "source": None if cell is None else cell.source,
+            "arrangement": None if cell is None else cell.arrangement_id,
+            "leave": kind,
+            "pending": [{"arrangement": p.arrangement_id, "location": p.location} for p in pending],
+        }
+
     rows = [
         {
             "employee": {"id": row.employee.id, "nip": row.employee.nip, "name": row.employee.name},
             "cells": [
-                plain[i]
-                if cell is None
-                else {
-                    "date": dates[i],
-                    "location": cell.location,
-                    "planned_start": _hours(cell.planned_start),
-                    "planned_end": _hours(cell.planned_end),
-                    "source": cell.source,
-                    "arrangement": cell.arrangement_id,
-                }
-                for i, cell in enumerate(row.cells)
+                cell_data(i, cell, kind, pending)
+                for i, (cell, kind, pending) in enumerate(zip(row.cells, row.leave, row.pending, strict=True))
             ],
         }
         for row in calendar.rows
@@ -203,8 +236,11 @@ def team_calendar_data(calendar: selectors.TeamCalendar) -> dict:
                 "working": day.working,
                 "holiday": day.holiday,
                 "counts": {location: day.counts[location] for location in Location.values},
+                "active_headcount": day.active_headcount,
+                "on_leave": day.on_leave,
                 "away": day.away,
                 "allowed_away": day.allowed_away,
+                "min_onsite": day.min_onsite,
                 "coverage_warning": day.coverage_warning,
             }
             for date, day in zip(dates, calendar.days, strict=True)

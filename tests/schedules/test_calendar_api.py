@@ -6,6 +6,9 @@ import datetime
 
 import pytest
 
+from attendance.models import LeaveKind, LeaveRequest
+from flexwork.approvals.models import ApprovalStatus
+from schedules.models import ScheduleDay
 from tests.org.factories import EmployeeFactory, HolidayFactory
 from tests.org.helpers import assert_error, queries_for
 from tests.schedules.conftest import approve_fully, create, days
@@ -18,6 +21,18 @@ CAL_URL = "/api/v1/team-calendar/"
 @pytest.fixture
 def approved(employee_a, supervisor_a, unit_head_a, monday):
     return approve_fully(create(employee_a, days(monday, 0, 4)), supervisor=supervisor_a, decider=unit_head_a)
+
+
+def leave(person, first, last=None, *, kind=LeaveKind.CT, status=ApprovalStatus.APPROVED):
+    return LeaveRequest.objects.create(
+        agency_id=person.agency_id, employee=person, kind=kind, date_from=first, date_to=last or first, status=status
+    )
+
+
+def home_day(person, day, location="HOME"):
+    return ScheduleDay.objects.create(
+        agency_id=person.agency_id, employee=person, local_date=day, location=location, unit_id=person.unit_id
+    )
 
 
 def _cal(unit, start, end=None):
@@ -94,11 +109,16 @@ def test_the_team_calendar_warns_about_coverage(client_for, unit_head_a, supervi
 def test_the_team_calendar_runs_in_a_fixed_number_of_queries(client_for, unit_head_a, approved, monday, org_world):
     url = _cal(org_world.sec_a, monday, monday + datetime.timedelta(days=30))
     small = queries_for(client_for(unit_head_a), url)
-    for _ in range(6):
+    for offset in (2, 3, 4, 7, 8, 9):
         person = EmployeeFactory(agency=org_world.agency_a, unit=org_world.sec_a, position=org_world.position_a)
         create(person.user, days(monday, 1), submit=False)
+        create(person.user, days(monday, offset))  # pending
+        leave(person, monday + datetime.timedelta(days=7 + offset), monday + datetime.timedelta(days=20))
+    HolidayFactory(agency=org_world.agency_a, date=monday + datetime.timedelta(days=3), name="Libur Nasional")
 
-    assert queries_for(client_for(unit_head_a), url) == small
+    # Savepoint, scope, unit (scope check, then the grid), people, schedule days, the unit's policy (2),
+    # coverage (units with headcount, holidays, directives, leave, away), pending requests, release.
+    assert queries_for(client_for(unit_head_a), url) == small == 15
 
 
 def test_the_team_calendar_it_hides_other_agencies(client_for, hr_admin_b, org_world, monday):
@@ -167,6 +187,8 @@ def test_the_team_calendar_body_is_what_its_documented_serializer_gives(
         unit=org_world.sec_a,
         cancelled_at=datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC),
     )
+    leave(other, monday + datetime.timedelta(days=1), monday + datetime.timedelta(days=2), kind=LeaveKind.DINAS_LUAR)
+    create(org_world.employee_a, days(monday, 8))  # pending
     calendar = selectors.team_calendar_for(
         user=unit_head_a, unit_id=org_world.sec_a.id, date_from=monday, date_to=monday + datetime.timedelta(days=9)
     )
@@ -180,13 +202,17 @@ def test_the_team_calendar_body_is_what_its_documented_serializer_gives(
                     "cells": [
                         {
                             "date": day.date,
-                            "location": cell.location if cell else Location.OFFICE,
+                            "location": None if kind else cell.location if cell else Location.OFFICE,
                             "planned_start": cell.planned_start if cell else None,
                             "planned_end": cell.planned_end if cell else None,
                             "source": cell.source if cell else None,
                             "arrangement": cell.arrangement_id if cell else None,
+                            "leave": kind,
+                            "pending": [{"arrangement": p.arrangement_id, "location": p.location} for p in pending],
                         }
-                        for day, cell in zip(calendar.days, row.cells, strict=True)
+                        for day, cell, kind, pending in zip(
+                            calendar.days, row.cells, row.leave, row.pending, strict=True
+                        )
                     ],
                 }
                 for row in calendar.rows
@@ -203,3 +229,107 @@ def test_the_team_calendar_body_is_what_its_documented_serializer_gives(
     assert [c["location"] for c in row["cells"][1:5]] == ["HOME", "OTHER_OFFICE", "DESIGNATED", "OFFICE"]
     assert row["cells"][1]["planned_start"] == "07:05" and row["cells"][4]["source"] == "RECALL"
     assert body["days"][0]["counts"] == {"OFFICE": 2, "OTHER_OFFICE": 0, "HOME": 1, "DESIGNATED": 0}
+    other_row = next(r for r in body["rows"] if r["employee"]["id"] == other.id)
+    assert [(c["location"], c["leave"]) for c in other_row["cells"][1:4]] == [
+        (None, "DINAS_LUAR"),
+        (None, "DINAS_LUAR"),
+        ("OFFICE", None),
+    ]
+    mine = next(r for r in body["rows"] if r["employee"]["name"] == "Pegawai A")
+    assert mine["cells"][8]["pending"][0]["location"] == "HOME" and mine["cells"][8]["location"] == "OFFICE"
+
+
+# ---------------------------------------------------------------------------- coverage: the calendar and the rule check
+
+
+def test_the_team_calendar_and_the_rule_check_agree_on_a_day_with_leave(
+    client_for, unit_head_a, employee_a, supervisor_a, monday, org_world, body
+):
+    """Seven people; one on approved leave (with an approved home day the leave overrides): the active
+    headcount is 6, so at most floor(6 × 30 %) = 1 may be away, in the calendar and in the rule check."""
+    others = [
+        EmployeeFactory(agency=org_world.agency_a, unit=org_world.sec_a, position=org_world.position_a)
+        for _ in range(5)
+    ]
+    on_leave = others[0]
+    leave(on_leave, monday)
+    home_day(on_leave, monday)
+    home_day(supervisor_a.employee, monday)
+    url = _cal(org_world.sec_a, monday)
+
+    data = client_for(unit_head_a).get(url).json()
+    check = client_for(employee_a).post(
+        "/api/v1/arrangements/check/", {**body, "dates": [monday.isoformat()]}, format="json", HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+    day = data["days"][0]
+    assert (data["headcount"], day["active_headcount"], day["on_leave"]) == (7, 6, 1)
+    assert (day["away"], day["allowed_away"], day["coverage_warning"]) == (1, 1, False)
+    assert day["counts"] == {"OFFICE": 5, "OTHER_OFFICE": 0, "HOME": 1, "DESIGNATED": 0}
+    cell = next(r for r in data["rows"] if r["employee"]["id"] == on_leave.id)["cells"][0]
+    assert (cell["location"], cell["leave"]) == (None, "CT")
+    assert check.status_code == 200, check.content
+    coverage = [v for v in check.json()["violations"] if v["code"] == "COVERAGE_UNIT_SHARE"]
+    assert "At most 1 of 6 people" in coverage[0]["message"]
+    assert coverage[0]["dates"] == [monday.isoformat()]
+
+    home_day(others[1], monday)  # a second person away: now over the limit the rule check warned about
+
+    day = client_for(unit_head_a).get(url).json()["days"][0]
+    assert (day["away"], day["allowed_away"], day["coverage_warning"]) == (2, 1, True)
+
+
+def test_pending_requests_are_marked_and_do_not_count(client_for, unit_head_a, employee_a, monday, org_world):
+    request = create(employee_a, days(monday, 0, 1))
+
+    data = client_for(unit_head_a).get(_cal(org_world.sec_a, monday)).json()
+
+    row = next(r for r in data["rows"] if r["employee"]["id"] == employee_a.employee.id)
+    assert row["cells"][0]["pending"] == [{"arrangement": request.id, "location": "HOME"}]
+    assert row["cells"][0]["location"] == "OFFICE" and row["cells"][2]["pending"] == []
+    assert data["days"][0]["away"] == 0 and data["days"][0]["counts"]["HOME"] == 0
+
+
+def test_pending_leave_keeps_the_person_in_the_headcount(client_for, unit_head_a, employee_a, monday, org_world):
+    leave(employee_a.employee, monday, status=ApprovalStatus.SUBMITTED)
+
+    data = client_for(unit_head_a).get(_cal(org_world.sec_a, monday)).json()
+
+    assert data["days"][0]["active_headcount"] == 2 and data["days"][0]["on_leave"] == 0
+    row = next(r for r in data["rows"] if r["employee"]["id"] == employee_a.employee.id)
+    assert row["cells"][0]["leave"] is None
+
+
+def test_a_directive_day_uses_the_directives_share(client_for, unit_head_a, hr_admin_a, monday, org_world):
+    from schedules import services
+
+    for _ in range(8):
+        EmployeeFactory(agency=org_world.agency_a, unit=org_world.sec_a, position=org_world.position_a)
+    for offset, share in ((0, 50), (1, None)):
+        services.directive_create(
+            agency_id=org_world.agency_a.id,
+            unit=None,
+            date_from=monday + datetime.timedelta(days=offset),
+            date_to=monday + datetime.timedelta(days=offset),
+            allowed_locations=["HOME"],
+            max_share_percent=share,
+            message="WFH bergilir.",
+            actor=hr_admin_a,
+        )
+
+    data = client_for(unit_head_a).get(_cal(org_world.sec_a, monday)).json()
+
+    assert [d["allowed_away"] for d in data["days"][:3]] == [5, 10, 3]  # 50 % of 10; no limit; the unit's 30 %
+
+
+def test_the_policy_share_of_a_public_service_unit_is_zero_with_a_minimum_on_site(
+    client_for, unit_head_a, supervisor_a, monday, org_world
+):
+    from flexwork.org import services as org_services
+
+    org_services.unit_update(unit=org_world.sec_a, data={"is_public_service": True, "min_onsite_headcount": 2})
+    home_day(supervisor_a.employee, monday)
+
+    day = client_for(unit_head_a).get(_cal(org_world.sec_a, monday)).json()["days"][0]
+
+    assert (day["allowed_away"], day["min_onsite"], day["coverage_warning"]) == (0, 2, True)

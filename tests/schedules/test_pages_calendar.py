@@ -118,7 +118,7 @@ def test_the_team_calendar_runs_in_a_fixed_number_of_queries(page_client, unit_h
     large_week, large_month = count_queries(client, week), count_queries(client, month)
 
     assert small_week == small_month == large_week == large_month
-    assert client.get(month).content.decode().count('<th scope="row">') == 30 + 4  # people + count rows
+    assert client.get(month).content.decode().count('<th scope="row">') == 30 + 6  # people + count rows
 
 
 def test_hr_sees_every_unit_in_the_picker(page_client, hr_admin_a, org_world):
@@ -127,3 +127,65 @@ def test_hr_sees_every_unit_in_the_picker(page_client, hr_admin_a, org_world):
     for name in ("Sekretariat A", "Bidang A", "Seksi A", "Subbagian Kepegawaian A"):
         assert name in html
     assert "Dinas B" not in html and "Sekretariat B" not in html
+
+
+def test_the_team_calendar_shows_leave_pending_and_holidays_as_such(
+    page_client, employee_a, supervisor_a, unit_head_a, org_world, monday
+):
+    from attendance.models import LeaveKind, LeaveRequest
+    from flexwork.approvals.models import ApprovalStatus
+    from tests.org.factories import HolidayFactory
+
+    LeaveRequest.objects.create(
+        agency=org_world.agency_a,
+        employee=supervisor_a.employee,
+        kind=LeaveKind.DINAS_LUAR,
+        date_from=monday,
+        date_to=monday + datetime.timedelta(days=1),
+        status=ApprovalStatus.APPROVED,
+    )
+    ScheduleDay.objects.create(  # an approved home day the official duty overrides
+        agency=org_world.agency_a,
+        employee=supervisor_a.employee,
+        local_date=monday,
+        location=Location.HOME,
+        unit=org_world.sec_a,
+    )
+    create(employee_a, days(monday, 3))  # pending
+    HolidayFactory(agency=org_world.agency_a, date=monday + datetime.timedelta(days=2), name="Hari Libur Uji")
+    url = f"/schedule/team/?unit={org_world.sec_a.id}&date={monday}"
+
+    html = page_client(unit_head_a).get(url).content.decode()
+
+    assert html.count("Official duty</span>") == 2 and "loc-HOME" not in html
+    assert "WFH (pending)" in html
+    holiday = f'rowspan="2" data-holiday="{(monday + datetime.timedelta(days=2)).isoformat()}">Hari Libur Uji</td>'
+    assert holiday in html  # one cell down the whole column
+    assert 'data-count-leave="1"' in html and 'data-away="0" data-allowed-away="1"' in html
+    assert "Coverage warnings" not in html
+    for raw in ("DINAS_LUAR", ">HOME<", ">OFFICE<", "PENDING", "submitted"):
+        assert raw not in html
+
+    client = page_client(unit_head_a)
+    client.cookies["django_language"] = "id"
+    html = client.get(url).content.decode()
+    assert html.count("Dinas luar</span>") == 2 and "Hari Libur Uji" in html
+
+
+def test_the_team_calendar_warns_below_the_public_service_minimum(
+    page_client, supervisor_a, unit_head_a, org_world, monday
+):
+    from flexwork.org import services as org_services
+
+    org_services.unit_update(unit=org_world.sec_a, data={"is_public_service": True, "min_onsite_headcount": 2})
+    ScheduleDay.objects.create(
+        agency=org_world.agency_a,
+        employee=supervisor_a.employee,
+        local_date=monday,
+        location="HOME",
+        unit=org_world.sec_a,
+    )
+
+    html = page_client(unit_head_a).get(f"/schedule/team/?unit={org_world.sec_a.id}&date={monday}").content.decode()
+
+    assert "Coverage warnings" in html and ": 1 on site, at least 2." in html and ": 1 away, at most 0." in html

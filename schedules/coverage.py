@@ -1,0 +1,235 @@
+"""Unit coverage (docs/rules.md §3), computed in one place for the rule check, the team calendar and
+the dashboards.
+
+For each unit and each day of a range:
+
+- headcount: the unit's own active members (not the subtree);
+- on leave: those of them on approved leave or official duty that day (every leave kind, HR imports
+  too); the *active headcount* leaves them out;
+- away: active schedule days away from the office (`location ≠ OFFICE`; cancelled rows are gone and
+  recalled days are OFFICE), of people not on leave that day. Pending requests do not count;
+- allowed away: 0 if the share is 0, else max(1, floor(active headcount × share)). On a day an agency
+  directive covers, the directive takes the unit share's place: its largest share when it sets one
+  (the smallest of them when several apply), otherwise no limit;
+- on site: active headcount − away, against the unit's public-service minimum.
+
+`coverage_for` reads everything in a fixed number of set-based queries (units with their headcount,
+approved leave, away counts, and, unless the caller passes them, holidays, directives and the agency's
+share), whatever the number of units, people or days."""
+
+from __future__ import annotations
+
+import datetime
+import math
+from collections import Counter, defaultdict
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+
+from attendance.models import LeaveRequest
+from flexwork.approvals.models import ApprovalStatus
+from flexwork.common.calendar import days_between, is_working_day
+from flexwork.org.models import AgencyPolicy, Holiday, Unit
+from schedules.models import Directive, Location, ScheduleDay
+
+
+def allowed_away(headcount: int, share_percent: int) -> int:
+    """docs/rules.md §3: 0 if the share is 0, else max(1, floor(active headcount × share))."""
+    if not share_percent:
+        return 0
+    return max(1, math.floor(headcount * share_percent / 100))
+
+
+@dataclass(frozen=True)
+class DayCoverage:
+    """One unit on one day. `away` leaves out the person a rule check is run for (they are the "+1")."""
+
+    date: datetime.date
+    working: bool
+    holiday: str | None  # the holiday's name; None on an ordinary day (weekends included)
+    headcount: int  # the unit's active members
+    on_leave: int  # of them, on approved leave or official duty
+    away: int  # of the others, away from the office on an approved day
+    share_percent: int  # the unit's coverage share (docs/rules.md §3)
+    allowed_away: int  # the day's limit: the unit share's, or the directive's on a directive day
+    min_onsite: int  # the unit's public-service minimum on site (0: none)
+    directive: bool = False  # an agency directive covers the day (it takes the unit share's place)
+
+    @property
+    def active_headcount(self) -> int:
+        return self.headcount - self.on_leave
+
+    @property
+    def onsite(self) -> int:
+        return self.active_headcount - self.away
+
+    def exceeds_share(self, extra: int = 0) -> bool:
+        """Would `away + extra` be more than the day's limit? (Only working days have one.)"""
+        return self.working and self.away + extra > self.allowed_away
+
+    def below_minimum(self, extra: int = 0) -> bool:
+        """Would fewer than the public-service minimum stay on site with `extra` more away?"""
+        return self.working and bool(self.min_onsite) and self.onsite - extra < self.min_onsite
+
+    @property
+    def over_share(self) -> bool:
+        return self.exceeds_share()
+
+    @property
+    def under_minimum(self) -> bool:
+        return self.below_minimum()
+
+    @property
+    def warning(self) -> bool:
+        """The day is already over the limit or under the minimum on site."""
+        return self.over_share or self.under_minimum
+
+
+@dataclass
+class Coverage:
+    units: dict[int, Unit]
+    days: dict[int, list[DayCoverage]]  # unit id → one entry per day of the range, in order
+    leave: dict[tuple[int, datetime.date], str] = field(default_factory=dict)  # (employee, day) → LeaveKind
+    holidays: dict[datetime.date, str] = field(default_factory=dict)
+
+    def on(self, unit_id: int, day: datetime.date) -> DayCoverage:
+        first = self.days[unit_id][0].date
+        return self.days[unit_id][(day - first).days]
+
+    def by_date(self, unit_id: int) -> dict[datetime.date, DayCoverage]:
+        return {day.date: day for day in self.days[unit_id]}
+
+
+def approved_leave() -> QuerySet[LeaveRequest]:
+    """Approved leave and official duty (every leave kind, official duty included; HR imports too)."""
+    return LeaveRequest.objects.filter(status=ApprovalStatus.APPROVED)
+
+
+def unit_share_percent(unit: Unit, agency_share: int) -> int:
+    """The unit's coverage share as `flexwork.org.selectors.policy_for` gives it: the agency's, 0 for a
+    public-service unit, the unit's override when it sets one (needs `policy_override` loaded)."""
+    share = 0 if unit.is_public_service else agency_share
+    override = getattr(unit, "policy_override", None)
+    if override is not None and override.coverage_share_percent is not None:
+        share = override.coverage_share_percent
+    return share
+
+
+def directives_for(*, agency_id: int, units: Iterable[Unit], date_from, date_to) -> list[Directive]:
+    """The directives of the agency or of an ancestor-or-self of one of `units` over the range (one query)."""
+    ancestors = {unit_id for unit in units for unit_id in unit.path}
+    return list(
+        Directive.objects.filter(agency_id=agency_id, date_from__lte=date_to, date_to__gte=date_from).filter(
+            Q(unit__isnull=True) | Q(unit_id__in=ancestors)
+        )
+    )
+
+
+def coverage_for(
+    *,
+    agency_id: int,
+    unit_ids: Collection[int],
+    date_from: datetime.date,
+    date_to: datetime.date,
+    holidays: Mapping[datetime.date, str] | Collection[datetime.date] | None = None,
+    directives: list[Directive] | None = None,
+    shares: Mapping[int, int] | None = None,
+    exclude_employee_id: int | None = None,
+) -> Coverage:
+    """Coverage of each unit of `unit_ids` (of the agency) for each day of [date_from, date_to].
+
+    `holidays` (a set of dates, or dates → names), `directives` and `shares` (unit id → coverage share)
+    are read when not given; a caller that has them already passes them. `exclude_employee_id` leaves
+    that person out of `away` (the rule check counts the requester as the "+1")."""
+    dates = list(days_between(date_from, date_to))
+    units = {
+        unit.id: unit
+        for unit in Unit.objects.filter(agency_id=agency_id, id__in=list(unit_ids))
+        .select_related("policy_override")
+        .annotate(active_members=Count("employees", filter=Q(employees__is_active=True)))
+    }
+    if holidays is None:
+        holidays = dict(
+            Holiday.objects.filter(agency_id=agency_id, date__range=(date_from, date_to)).values_list("date", "name")
+        )
+    names = dict(holidays) if isinstance(holidays, Mapping) else dict.fromkeys(holidays, "")
+    if directives is None:
+        directives = directives_for(agency_id=agency_id, units=units.values(), date_from=date_from, date_to=date_to)
+    if shares is None:
+        agency_share = AgencyPolicy.objects.values_list("coverage_share_percent", flat=True).get(agency_id=agency_id)
+        shares = {unit.id: unit_share_percent(unit, agency_share) for unit in units.values()}
+
+    # Approved leave of the units' active members: who, which kind, which days (one query).
+    leave: dict[tuple[int, datetime.date], str] = {}
+    on_leave: dict[int, Counter] = defaultdict(Counter)
+    rows = (
+        approved_leave()
+        .filter(
+            employee__unit_id__in=list(units),
+            employee__is_active=True,
+            date_from__lte=date_to,
+            date_to__gte=date_from,
+        )
+        .order_by("date_from", "id")
+        .values_list("employee_id", "employee__unit_id", "kind", "date_from", "date_to")
+    )
+    for employee_id, unit_id, kind, first, last in rows:
+        for day in days_between(max(first, date_from), min(last, date_to)):
+            if (employee_id, day) not in leave:
+                leave[(employee_id, day)] = kind
+                on_leave[unit_id][day] += 1
+
+    # Approved days away from the office, of people not on leave that day (one query).
+    leave_that_day = approved_leave().filter(
+        employee_id=OuterRef("employee_id"),
+        date_from__lte=OuterRef("local_date"),
+        date_to__gte=OuterRef("local_date"),
+    )
+    away_rows = (
+        ScheduleDay.objects.filter(
+            employee__unit_id__in=list(units),
+            employee__is_active=True,
+            local_date__range=(date_from, date_to),
+            cancelled_at__isnull=True,
+        )
+        .exclude(location=Location.OFFICE)
+        .exclude(Exists(leave_that_day))
+    )
+    if exclude_employee_id is not None:
+        away_rows = away_rows.exclude(employee_id=exclude_employee_id)
+    away: dict[int, Counter] = defaultdict(Counter)
+    for row in away_rows.order_by().values("employee__unit_id", "local_date").annotate(n=Count("id")):
+        away[row["employee__unit_id"]][row["local_date"]] = row["n"]
+
+    days: dict[int, list[DayCoverage]] = {}
+    for unit in units.values():
+        share = shares.get(unit.id, 0)
+        unit_directives = [d for d in directives if d.unit_id is None or d.unit_id in unit.path]
+        entries = []
+        for day in dates:
+            active = unit.active_members - on_leave[unit.id][day]
+            covering = [d for d in unit_directives if d.date_from <= day <= d.date_to]
+            if covering:
+                limits = [
+                    allowed_away(active, d.max_share_percent) for d in covering if d.max_share_percent is not None
+                ]
+                limit = min(limits) if limits else active
+            else:
+                limit = allowed_away(active, share)
+            entries.append(
+                DayCoverage(
+                    date=day,
+                    working=is_working_day(day, names),
+                    holiday=names.get(day),
+                    headcount=unit.active_members,
+                    on_leave=on_leave[unit.id][day],
+                    away=away[unit.id][day],
+                    share_percent=share,
+                    allowed_away=limit,
+                    min_onsite=unit.min_onsite_headcount,
+                    directive=bool(covering),
+                )
+            )
+        days[unit.id] = entries
+    return Coverage(units=units, days=days, leave=leave, holidays=names)

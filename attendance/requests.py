@@ -1,48 +1,45 @@
-"""Leave / official duty and attendance corrections through the shared approval engine
-(flexwork.approvals; rules.md §3 "The same approval engine serves arrangements, leave/official duty
-and attendance corrections"). The chain, the compare-and-swap transition and delegation come from
-the engine; this module adds what each kind needs: validation at creation, side effects of approval
-(statuses recomputed, the corrected event marked) and the HR import of leave."""
+"""Leave / official duty and attendance corrections through the one approval engine
+(flexwork/approvals/engine.py; docs/rules.md §3: the same engine serves arrangements, leave/official
+duty and attendance corrections). The engine owns the lifecycle; this module registers the two
+kinds' specs and adds what each needs: validation at creation, the overlap check, what approval
+writes (statuses recomputed, the corrected event marked) and the HR import of leave."""
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
-import zoneinfo
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import Q
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from attendance.models import AttendanceCorrection, CheckEvent, CheckKind, LeaveKind, LeaveRequest, LeaveSource
+from flexwork.approvals import engine as approval_engine
 from flexwork.approvals import services as engine
 from flexwork.approvals.models import (
-    ALLOWED_TRANSITIONS,
-    EDITABLE_STATUSES,
     OPEN_STATUSES,
     PENDING_STATUSES,
     ApprovableModel,
     ApprovalAction,
+    ApprovalKind,
     ApprovalStatus,
-    ApprovalStep,
     Transition,
 )
+from flexwork.approvals.registry import ALL_ACTIONS, ApprovalSpec, Expiry, Move, Notice, spec_register
+from flexwork.common import tabular
+from flexwork.common.calendar import office_today, office_zone
 from flexwork.common.exceptions import ApplicationError, ConflictError
+from flexwork.common.i18n import user_language
 from flexwork.common.services import evidence_attach
 from flexwork.notifications.services import notification_send
 from flexwork.org import scope as org_scope
 from flexwork.org.models import Employee
 
 S = ApprovalStatus
-CORRECTION_WINDOW_DAYS = 30  # how far back a correction may reach (kebijakan instansi; see the report)
+CORRECTION_WINDOW_DAYS = 30  # how far back a correction may reach (kebijakan instansi; docs/rules.md §4)
 LEAVE_MAX_DAYS = 366
 
-ERR_NOT_OWNER = _("Only the employee concerned can do this.")
-ERR_NOT_APPROVER = _("You are not the approver of this step.")
-ERR_WRONG_STEP = _("This request is waiting for another step.")
-ERR_NO_DECIDER = _("Nobody can decide this request: the unit has no head. Ask HR.")
 ERR_DATES = _("The end date is before the start date.")
 ERR_TOO_LONG = _("A leave request covers at most a year.")
 ERR_LEAVE_OVERLAP = _("Another leave or official duty already covers some of these days.")
@@ -53,67 +50,23 @@ ERR_REASON = _("Give a reason.")
 ERR_CANCEL_STARTED = _("Leave that has begun cannot be cancelled; ask the decider to revoke it.")
 
 
-def _today(employee: Employee) -> datetime.date:
-    zone = employee.unit.time_zone or employee.agency.time_zone
-    return timezone.now().astimezone(zoneinfo.ZoneInfo(zone)).date()
+# ---------------------------------------------------------------------------- the approval specs
+# Leave/official duty and corrections go through the one approval engine (flexwork/approvals/
+# engine.py: guards, locks, transitions, expiry, escalation, re-routing, deactivation). The hooks
+# below are what is theirs: the overlap check of leave, what approval writes (statuses recomputed,
+# the corrected event marked), cancel of leave that has not begun, and the notification texts.
 
-
-def _require_owner(obj: ApprovableModel, user) -> None:
-    if org_scope.scope_for(user).employee_id != obj.employee_id:
-        raise PermissionDenied(str(ERR_NOT_OWNER))
-
-
-def _require_state(obj: ApprovableModel, *, to: str, action: str, step: str | None = None) -> None:
-    current = obj.status
-    if to != current and to not in ALLOWED_TRANSITIONS.get(current, ()):
-        message = engine.ERR_NOT_ALLOWED % {
-            "status": obj.get_status_display().lower(),
-            "action": ApprovalAction(action).label,
-        }
-        raise ConflictError(message, code="invalid_transition")
-    if step is not None and obj.step != step:
-        raise ConflictError(str(ERR_WRONG_STEP), code="invalid_transition")
-
-
-def _require_approver(obj: ApprovableModel, user, principals=None) -> engine.Acting:
-    acting = engine.acting_as(user=user, obj=obj, principals=principals)
-    if acting is None:
-        raise PermissionDenied(str(ERR_NOT_APPROVER))
-    return acting
+# Policy data per leave kind (docs/rules.md §3, §9): whether an undecided request expires at 00:00
+# office time of its first day. Sick leave is often asked for on the day or after it, so it does
+# not expire; every other kind does. Escalation cannot be switched off per kind (the agency's
+# `escalation_working_days` says when it happens).
+LEAVE_KIND_RULES: dict[str, dict[str, bool]] = {
+    kind: {"expires": kind not in (LeaveKind.CS, LeaveKind.SAKIT)} for kind in LeaveKind.values
+}
 
 
 def allowed_actions(*, obj: ApprovableModel, user) -> list[str]:
-    actions: list[str] = []
-    if org_scope.scope_for(user).employee_id == obj.employee_id:
-        if obj.status in EDITABLE_STATUSES:
-            actions.append("submit")
-        if obj.status in OPEN_STATUSES:
-            actions.append("withdraw")
-        if obj.status == S.APPROVED and isinstance(obj, LeaveRequest):
-            actions.append("cancel")
-        return actions
-    if obj.status in PENDING_STATUSES and engine.acting_as(user=user, obj=obj) is not None:
-        actions += ["recommend"] if obj.step == ApprovalStep.RECOMMEND else ["approve"]
-        actions += ["reject", "return"]
-    if obj.status == S.APPROVED and isinstance(obj, LeaveRequest):
-        if engine.acting_as(user=user, obj=obj, principals=[obj.decider_id]) is not None:
-            actions.append("revoke")
-    return actions
-
-
-def _notify(*, employee_id: int | None, kind: str, obj: ApprovableModel, **context) -> None:
-    if employee_id is None:
-        return
-    employee = Employee.objects.select_related("user").filter(id=employee_id).first()
-    if employee is None:
-        return
-    label = str(obj.get_kind_display()) if isinstance(obj, LeaveRequest) else str(_("Attendance correction"))
-    notification_send(
-        recipient=employee.user,
-        kind=kind,
-        context={"request_label": label, "employee_name": obj.employee.name, "note": "", **context},
-        url=_url_of(obj),
-    )
+    return approval_engine.allowed_actions(obj=obj, user=user)
 
 
 def _url_of(obj: ApprovableModel) -> str:
@@ -122,82 +75,45 @@ def _url_of(obj: ApprovableModel) -> str:
     return reverse("attendance-requests")
 
 
-def _approver_id(obj: ApprovableModel) -> int | None:
-    return obj.recommender_id if obj.step == ApprovalStep.RECOMMEND else obj.decider_id
+NOTICE_KINDS = {
+    "submitted": "attendance_request_pending",
+    "recommended": "attendance_request_pending",
+    "rerouted": "attendance_request_pending",
+    "approved": "attendance_request_approved",
+    "rejected": "attendance_request_rejected",
+    "revoked": "attendance_request_rejected",
+    "returned": "attendance_request_returned",
+    "expired": "attendance_request_expired",
+    "escalated": "attendance_request_escalated",
+    "reminder": "attendance_request_reminder",
+}
 
 
-# ---------------------------------------------------------------------------- generic transitions
-
-
-def request_submit(*, obj: ApprovableModel, actor, note: str = "") -> ApprovableModel:
-    _require_state(obj, to=S.SUBMITTED, action=ApprovalAction.SUBMIT)
-    _require_owner(obj, actor)
-    chain = engine.approval_chain(employee=obj.employee)
-    if chain.decider is None:
-        raise ApplicationError(str(ERR_NO_DECIDER), code="no_approver")
-    step = chain.first_step
-    if obj.status == S.RETURNED and obj.returned_step == ApprovalStep.DECIDE:
-        step = ApprovalStep.DECIDE
-    now = timezone.now()
-    engine.approval_transition(
-        obj=obj,
-        action=ApprovalAction.SUBMIT,
-        to=S.SUBMITTED,
-        actor=actor,
-        note=note,
-        updates={
-            "step": step,
-            "returned_step": None,
-            "recommender_id": chain.recommender.id if chain.recommender else None,
-            "decider_id": chain.decider.id,
-            "escalated_to_id": None,
-            "escalated_at": None,
-            "submitted_at": now,
-            "step_since": now,
-        },
+def _notify(notice: Notice) -> None:
+    kind = NOTICE_KINDS.get(notice.event)
+    if kind is None:
+        return
+    obj, recipient = notice.obj, notice.recipient_user
+    with translation.override(user_language(recipient) or settings.LANGUAGE_CODE):
+        label = str(obj.get_kind_display()) if isinstance(obj, LeaveRequest) else str(_("Attendance correction"))
+    context = {key: value if isinstance(value, int) else str(value) for key, value in notice.context.items()}
+    notification_send(
+        recipient=recipient,
+        kind=kind,
+        context={"request_label": label, "employee_name": obj.employee.name, "note": notice.note or "", **context},
+        url=_url_of(obj),
     )
-    _notify(employee_id=_approver_id(obj), kind="attendance_request_pending", obj=obj)
-    return obj
 
 
-def request_recommend(*, obj: ApprovableModel, actor, note: str = "") -> ApprovableModel:
-    _require_state(obj, to=S.RECOMMENDED, action=ApprovalAction.RECOMMEND, step=ApprovalStep.RECOMMEND)
-    acting = _require_approver(obj, actor)
-    engine.approval_transition(
-        obj=obj,
-        action=ApprovalAction.RECOMMEND,
-        to=S.RECOMMENDED,
-        actor=actor,
-        on_behalf_of_id=acting.on_behalf_of_id,
-        note=note,
-        updates={"step": ApprovalStep.DECIDE, "step_since": timezone.now(), "escalated_to_id": None},
-    )
-    _notify(employee_id=obj.decider_id, kind="attendance_request_pending", obj=obj)
-    return obj
-
-
-def request_approve(*, obj: ApprovableModel, actor, note: str = "") -> ApprovableModel:
-    _require_state(obj, to=S.APPROVED, action=ApprovalAction.APPROVE, step=ApprovalStep.DECIDE)
-    acting = _require_approver(obj, actor)
-    # Serialise decisions about one employee: overlapping leave is counted under this lock.
-    list(Employee.objects.select_for_update(of=("self",)).filter(id=obj.employee_id).values_list("id", flat=True))
-    if isinstance(obj, LeaveRequest):
+def _check_leave(move: Move) -> None:
+    """Overlapping leave is refused at the decision, counted under the engine's lock on the employee."""
+    if move.action == ApprovalAction.APPROVE:
+        obj = move.obj
         _refuse_overlap(employee_id=obj.employee_id, date_from=obj.date_from, date_to=obj.date_to, exclude_id=obj.id)
-    engine.approval_transition(
-        obj=obj,
-        action=ApprovalAction.APPROVE,
-        to=S.APPROVED,
-        actor=actor,
-        on_behalf_of_id=acting.on_behalf_of_id,
-        note=note,
-        updates={"step": None, "decided_at": timezone.now()},
-    )
-    _after_approval(obj)
-    _notify(employee_id=obj.employee_id, kind="attendance_request_approved", obj=obj, note=note)
-    return obj
 
 
-def _after_approval(obj: ApprovableModel) -> None:
+def _after_approve(move: Move) -> None:
+    obj = move.obj
     if isinstance(obj, AttendanceCorrection):
         # The original stays, marked as corrected by this correction.
         CheckEvent.objects.filter(employee_id=obj.employee_id, local_date=obj.local_date, kind=obj.kind).update(
@@ -209,6 +125,13 @@ def _after_approval(obj: ApprovableModel) -> None:
     _refresh_after_commit(obj.employee_id, date_from, date_to)
 
 
+def _end_leave(move: Move) -> None:
+    """The employee cancels approved leave that has not begun; the decider may revoke any."""
+    obj = move.obj
+    if move.action == ApprovalAction.CANCEL and obj.date_from <= office_today(obj.employee):
+        raise ApplicationError(str(ERR_CANCEL_STARTED), code="started")
+
+
 def _refresh_after_commit(employee_id: int, date_from: datetime.date, date_to: datetime.date) -> None:
     def publish():
         from attendance.tasks import day_statuses_refresh_range_task
@@ -218,92 +141,70 @@ def _refresh_after_commit(employee_id: int, date_from: datetime.date, date_to: d
     transaction.on_commit(publish, robust=True)
 
 
-def request_reject(*, obj: ApprovableModel, actor, note: str = "") -> ApprovableModel:
-    _require_state(obj, to=S.REJECTED, action=ApprovalAction.REJECT)
-    acting = _require_approver(obj, actor)
-    engine.approval_transition(
-        obj=obj,
-        action=ApprovalAction.REJECT,
-        to=S.REJECTED,
-        actor=actor,
-        on_behalf_of_id=acting.on_behalf_of_id,
-        note=note,
-        updates={"step": None, "decided_at": timezone.now()},
+def _after_end_leave(move: Move) -> None:
+    if move.action == ApprovalAction.REVOKE:
+        _refresh_after_commit(move.obj.employee_id, move.obj.date_from, move.obj.date_to)
+
+
+def _close_approved_leave(*, employee: Employee, actor=None, start: datetime.date) -> int:
+    """Deactivation cancels approved leave that begins on `start` or later."""
+    closed = 0
+    for leave in LeaveRequest.objects.filter(employee_id=employee.id, status=S.APPROVED, date_from__gte=start):
+        approval_engine.lock(leave)
+        if leave.status != S.APPROVED:
+            continue
+        engine.approval_transition(
+            obj=leave, action=ApprovalAction.CANCEL, to=S.CANCELLED, actor=actor, note=str(_("Employee deactivated."))
+        )
+        closed += 1
+    return closed
+
+
+def register_approval_specs() -> None:
+    """Called from AttendanceConfig.ready()."""
+    spec_register(
+        ApprovalSpec(
+            kind=ApprovalKind.LEAVE,
+            model=LeaveRequest,
+            url=_url_of,
+            check=_check_leave,
+            after_approve=_after_approve,
+            end=_end_leave,
+            after_end=_after_end_leave,
+            notify=_notify,
+            # 00:00 office time of the first day of leave, for the kinds that expire (LEAVE_KIND_RULES).
+            expiry=Expiry(
+                field="date_from",
+                only=Q(kind__in=[kind for kind, rules in LEAVE_KIND_RULES.items() if rules["expires"]]),
+            ),
+            escalates=True,
+            close_approved=_close_approved_leave,
+        )
     )
-    _notify(employee_id=obj.employee_id, kind="attendance_request_rejected", obj=obj, note=note)
-    return obj
-
-
-def request_return(*, obj: ApprovableModel, actor, note: str = "") -> ApprovableModel:
-    _require_state(obj, to=S.RETURNED, action=ApprovalAction.RETURN)
-    acting = _require_approver(obj, actor)
-    engine.approval_transition(
-        obj=obj,
-        action=ApprovalAction.RETURN,
-        to=S.RETURNED,
-        actor=actor,
-        on_behalf_of_id=acting.on_behalf_of_id,
-        note=note,
-        updates={"returned_step": obj.step, "step": None},
+    spec_register(
+        ApprovalSpec(
+            kind=ApprovalKind.CORRECTION,
+            model=AttendanceCorrection,
+            url=_url_of,
+            # No cancel or revoke: a later correction supersedes an approved one (docs/rules.md §3).
+            actions=ALL_ACTIONS - {ApprovalAction.CANCEL, ApprovalAction.REVOKE},
+            after_approve=_after_approve,
+            notify=_notify,
+            # A correction is of a past day, so it cannot expire at its own date. It expires when its
+            # day leaves the correction window: at 00:00 office time of the first day on which the
+            # same correction could no longer be asked for (local_date + CORRECTION_WINDOW_DAYS + 1).
+            expiry=Expiry(field="local_date", offset_days=CORRECTION_WINDOW_DAYS + 1),
+            escalates=True,
+        )
     )
-    _notify(employee_id=obj.employee_id, kind="attendance_request_returned", obj=obj, note=note)
-    return obj
-
-
-def request_withdraw(*, obj: ApprovableModel, actor, note: str = "") -> ApprovableModel:
-    _require_state(obj, to=S.WITHDRAWN, action=ApprovalAction.WITHDRAW)
-    _require_owner(obj, actor)
-    engine.approval_transition(
-        obj=obj, action=ApprovalAction.WITHDRAW, to=S.WITHDRAWN, actor=actor, note=note, updates={"step": None}
-    )
-    return obj
-
-
-def leave_cancel(*, obj: LeaveRequest, actor, note: str = "") -> LeaveRequest:
-    """The employee cancels approved leave that has not begun."""
-    _require_state(obj, to=S.CANCELLED, action=ApprovalAction.CANCEL)
-    _require_owner(obj, actor)
-    if obj.date_from <= _today(obj.employee):
-        raise ApplicationError(str(ERR_CANCEL_STARTED), code="started")
-    engine.approval_transition(obj=obj, action=ApprovalAction.CANCEL, to=S.CANCELLED, actor=actor, note=note)
-    return obj
-
-
-def leave_revoke(*, obj: LeaveRequest, actor, note: str = "") -> LeaveRequest:
-    """The decider revokes approved leave; the days it covered are recomputed."""
-    _require_state(obj, to=S.REVOKED, action=ApprovalAction.REVOKE)
-    acting = _require_approver(obj, actor, principals=[obj.decider_id])
-    engine.approval_transition(
-        obj=obj,
-        action=ApprovalAction.REVOKE,
-        to=S.REVOKED,
-        actor=actor,
-        on_behalf_of_id=acting.on_behalf_of_id,
-        note=note,
-    )
-    _refresh_after_commit(obj.employee_id, obj.date_from, obj.date_to)
-    _notify(employee_id=obj.employee_id, kind="attendance_request_rejected", obj=obj, note=note)
-    return obj
-
-
-TRANSITIONS = {
-    "submit": request_submit,
-    "recommend": request_recommend,
-    "approve": request_approve,
-    "reject": request_reject,
-    "return": request_return,
-    "withdraw": request_withdraw,
-    "cancel": leave_cancel,
-    "revoke": leave_revoke,
-}
 
 
 @transaction.atomic
 def request_act(*, obj: ApprovableModel, action: str, actor, note: str = "") -> ApprovableModel:
-    """Run one transition by name (the API's and the pages' single entry)."""
-    if action in ("cancel", "revoke") and not isinstance(obj, LeaveRequest):
-        raise ConflictError(str(_("This action does not apply here.")), code="invalid_transition")
-    return TRANSITIONS[action](obj=obj, actor=actor, note=note)
+    """Run one transition by name (the API's and the pages' single entry): the engine's guards
+    (403 not an actor, 409 `stale_transition`), then the kind's hooks."""
+    approval_engine.transition(obj=obj, action=action, actor=actor, note=note)
+    return obj
 
 
 # ---------------------------------------------------------------------------- creation
@@ -371,7 +272,7 @@ def leave_request_create(
     leave.save()
     _attach_evidence(user=user, obj=leave, evidence_ids=evidence_ids or [])
     if submit:
-        request_submit(obj=leave, actor=user)
+        approval_engine.transition(obj=leave, action=ApprovalAction.SUBMIT, actor=user)
     return leave
 
 
@@ -388,7 +289,7 @@ def correction_create(
 ) -> AttendanceCorrection:
     """Ask to correct a missing or flagged check-in/out of one of the caller's recent days."""
     employee = _caller(user)
-    today = _today(employee)
+    today = office_today(employee)
     if local_date > today:
         raise ApplicationError(str(ERR_CORRECTION_FUTURE), fields={"local_date": [str(ERR_CORRECTION_FUTURE)]})
     if local_date < today - datetime.timedelta(days=CORRECTION_WINDOW_DAYS):
@@ -403,7 +304,7 @@ def correction_create(
         status__in=(S.APPROVED, *OPEN_STATUSES),
     ).exists():
         raise ConflictError(str(ERR_CORRECTION_DUPLICATE), code="duplicate")
-    zone = zoneinfo.ZoneInfo(employee.unit.time_zone or employee.agency.time_zone)
+    zone = office_zone(employee)
     correction = AttendanceCorrection(
         agency_id=employee.agency_id,
         employee=employee,
@@ -418,63 +319,70 @@ def correction_create(
     correction.save()
     _attach_evidence(user=user, obj=correction, evidence_ids=evidence_ids or [])
     if submit:
-        request_submit(obj=correction, actor=user)
+        approval_engine.transition(obj=correction, action=ApprovalAction.SUBMIT, actor=user)
     return correction
 
 
 # ---------------------------------------------------------------------------- HR import
 
-IMPORT_HEADERS = ("nip", "jenis", "tanggal_mulai", "tanggal_selesai", "alasan")
+ERR_IMPORT_NIP = _("Unknown NIP in this agency.")
+ERR_IMPORT_KIND = _("Unknown kind: use one of %(kinds)s.")
+IMPORT_MAX_BYTES = 10 * 1024 * 1024
+
+
+def _leave_kind_parse(value: str) -> str:
+    kind = value.strip().upper()
+    if kind not in LeaveKind.values:
+        raise tabular.CellError("bad_kind", ERR_IMPORT_KIND, kinds=", ".join(LeaveKind.values))
+    return kind
+
+
+IMPORT_COLUMNS = (
+    tabular.Column("nip", _("NIP of the employee"), blank=False, text_only=True),
+    tabular.Column("jenis", _("Kind (a leave kind code)"), blank=False, parser=_leave_kind_parse),
+    tabular.Column("tanggal_mulai", _("First day, YYYY-MM-DD"), blank=False, parser=tabular.date_parser),
+    tabular.Column("tanggal_selesai", _("Last day, YYYY-MM-DD"), blank=False, parser=tabular.date_parser),
+    tabular.Column("alasan", _("Reason (optional)"), default=""),
+)
+IMPORT_HEADERS = tabular.headers(IMPORT_COLUMNS)
 
 
 @transaction.atomic
-def leave_import_csv(*, user, content: bytes) -> tuple[int, dict[int, list[str]]]:
-    """HR imports approved leave / official duty from CSV (UTF-8, BOM allowed, `,` or `;`) with the
-    headers nip, jenis (a LeaveKind code), tanggal_mulai, tanggal_selesai (ISO dates), alasan.
-    All or nothing: any row error stores nothing. Returns (rows created, {row number: errors})."""
+def leave_import_csv(*, user, content: bytes, name: str = "") -> int:
+    """HR imports approved leave / official duty from CSV (UTF-8, BOM allowed, `,` or `;`) or XLSX
+    with the headers nip, jenis (a LeaveKind code), tanggal_mulai, tanggal_selesai, alasan, in any
+    order. All or nothing: any row error stores nothing and raises RowsInvalid (row, column,
+    message). Returns how many records were created."""
     scope = org_scope.require_role(user, org_scope.HR_ADMIN)
-    text = content.decode("utf-8-sig", errors="replace")
-    dialect = ";" if text.split("\n", 1)[0].count(";") > text.split("\n", 1)[0].count(",") else ","
-    reader = csv.DictReader(io.StringIO(text), delimiter=dialect)
-    missing = [h for h in IMPORT_HEADERS if h not in (reader.fieldnames or [])]
-    if missing:
-        message = str(_("Missing columns: %(cols)s.")) % {"cols": ", ".join(missing)}
-        raise ApplicationError(message, fields={"file": [message]})
-    rows = list(reader)
+    table = tabular.table_read(
+        data=content, name=name, columns=IMPORT_COLUMNS, max_bytes=IMPORT_MAX_BYTES, unknown_headers=True
+    )
     employees = {
-        e.nip: e
-        for e in Employee.objects.filter(
-            agency_id=scope.agency_id, nip__in=[(r.get("nip") or "").strip() for r in rows]
-        )
+        e.nip: e for e in Employee.objects.filter(agency_id=scope.agency_id, nip__in=[r["nip"] for r in table.records])
     }
-    errors: dict[int, list[str]] = {}
+    errors: list[tabular.RowError] = list(table.errors)
+    not_text = {error.row for error in table.errors}
     created = []
-    for number, row in enumerate(rows, start=2):
-        problems = []
-        employee = employees.get((row.get("nip") or "").strip())
-        if employee is None:
-            problems.append(str(_("Unknown NIP in this agency.")))
-        kind = (row.get("jenis") or "").strip().upper()
-        if kind not in LeaveKind.values:
-            problems.append(str(_("Unknown kind: use one of %(kinds)s.")) % {"kinds": ", ".join(LeaveKind.values)})
-        try:
-            date_from = datetime.date.fromisoformat((row.get("tanggal_mulai") or "").strip())
-            date_to = datetime.date.fromisoformat((row.get("tanggal_selesai") or "").strip())
-            if date_to < date_from:
-                problems.append(str(ERR_DATES))
-        except ValueError:
-            problems.append(str(_("Dates are written YYYY-MM-DD.")))
-        if problems:
-            errors[number] = problems
+    for record in table.records:
+        number = record["row"]
+        values, problems = tabular.row_parse(IMPORT_COLUMNS, record)
+        employee = employees.get(values.get("nip"))
+        if values.get("nip") and employee is None and number not in not_text:
+            problems.append(tabular.RowError(number, "nip", "unknown_nip", ERR_IMPORT_NIP))
+        date_from, date_to = values.get("tanggal_mulai"), values.get("tanggal_selesai")
+        if date_from and date_to and date_to < date_from:
+            problems.append(tabular.RowError(number, "tanggal_selesai", "dates_reversed", ERR_DATES))
+        if problems or number in not_text:
+            errors.extend(problems)
             continue
         created.append(
             LeaveRequest(
                 agency_id=scope.agency_id,
                 employee=employee,
-                kind=kind,
+                kind=values["jenis"],
                 date_from=date_from,
                 date_to=date_to,
-                reason=(row.get("alasan") or "").strip(),
+                reason=values["alasan"],
                 source=LeaveSource.IMPORT,
                 status=S.APPROVED,
                 decided_at=timezone.now(),
@@ -482,8 +390,7 @@ def leave_import_csv(*, user, content: bytes) -> tuple[int, dict[int, list[str]]
             )
         )
     if errors:
-        transaction.set_rollback(True)
-        return 0, errors
+        raise tabular.RowsInvalid(errors)
     for leave in created:
         leave.save()
         Transition.objects.create(
@@ -497,7 +404,7 @@ def leave_import_csv(*, user, content: bytes) -> tuple[int, dict[int, list[str]]
             note=str(_("Imported by HR")),
         )
         _refresh_after_commit(leave.employee_id, leave.date_from, leave.date_to)
-    return len(created), {}
+    return len(created)
 
 
 def _content_type():
@@ -506,4 +413,11 @@ def _content_type():
     return ContentType.objects.get_for_model(LeaveRequest)
 
 
-__all__ = ["CheckKind", "TRANSITIONS", "allowed_actions", "correction_create", "leave_request_create", "request_act"]
+__all__ = [
+    "CheckKind",
+    "LEAVE_KIND_RULES",
+    "allowed_actions",
+    "correction_create",
+    "leave_request_create",
+    "request_act",
+]

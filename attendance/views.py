@@ -22,7 +22,9 @@ from attendance.models import AttendanceCorrection, DayLocation, DayStatus, Leav
 from attendance.status import week_summary
 from flexwork.common.calendar import office_today
 from flexwork.common.exceptions import ApplicationError
+from flexwork.common.forms import form_error_show
 from flexwork.common.services import evidence_upload
+from flexwork.common.tabular import RowsInvalid
 from flexwork.org import scope as org_scope
 from flexwork.org.models import Employee, Unit
 
@@ -32,14 +34,6 @@ PER_PAGE = 50
 def _me(request: HttpRequest) -> Employee:
     scope = org_scope.require_agency(request.user)
     return Employee.objects.select_related("unit", "agency", "supervisor").get(id=scope.employee_id)
-
-
-def _form_errors(form, error: ApplicationError) -> None:
-    for field, problems in (error.fields or {}).items():
-        for problem in problems:
-            form.add_error(field if field in form.fields else None, problem)
-    if not error.fields:
-        form.add_error(None, error.message)
 
 
 @login_required
@@ -145,7 +139,7 @@ def log_page(request: HttpRequest) -> HttpResponse:
                 evidence_ids=evidence_ids,
             )
         except ApplicationError as error:
-            _form_errors(form, error)
+            form_error_show(form, error)
         else:
             messages.success(request, _("Your entry is saved."))
             return redirect("attendance-log")
@@ -188,7 +182,7 @@ def requests_page(request: HttpRequest) -> HttpResponse:
                         reason=data["reason"],
                     )
             except ApplicationError as error:
-                _form_errors(form, error)
+                form_error_show(form, error)
             else:
                 messages.success(request, _("Your request was sent for approval."))
                 return redirect("attendance-requests")
@@ -221,7 +215,11 @@ def request_decide(request: HttpRequest, kind: str, request_id: int) -> HttpResp
         requests.request_act(
             obj=obj, action=form.cleaned_data["action"], actor=request.user, note=form.cleaned_data["note"]
         )
+    except PermissionDenied as error:
+        # Not an actor of this request (403 in the API): the page says so instead of an error page.
+        messages.error(request, str(error) or _("Your role does not allow this."))
     except ApplicationError as error:
+        # 409 `stale_transition` (a double click, another approver first) and 400 refusals.
         messages.error(request, error.message)
     else:
         messages.success(request, _("Done."))
@@ -299,14 +297,16 @@ def leave_import_page(request: HttpRequest) -> HttpResponse:
     scope = org_scope.require_agency(request.user)
     org_scope.require_role(scope, org_scope.HR_ADMIN)
     form = forms.LeaveImportForm(request.POST or None, request.FILES or None)
-    errors: dict = {}
+    errors: list[dict] = []
     if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
         try:
-            created, errors = requests.leave_import_csv(user=request.user, content=form.cleaned_data["file"].read())
+            created = requests.leave_import_csv(user=request.user, content=upload.read(), name=upload.name or "")
+        except RowsInvalid as error:
+            errors = [row_error.as_dict() for row_error in error.errors]
         except ApplicationError as error:
-            _form_errors(form, error)
+            form_error_show(form, error)
         else:
-            if not errors:
-                messages.success(request, _("%(count)s leave records imported.") % {"count": created})
-                return redirect("attendance-leave-import")
-    return render(request, "attendance/leave_import.html", {"form": form, "errors": sorted(errors.items())})
+            messages.success(request, _("%(count)s leave records imported.") % {"count": created})
+            return redirect("attendance-leave-import")
+    return render(request, "attendance/leave_import.html", {"form": form, "errors": errors})

@@ -16,24 +16,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from flexwork.common.calendar import user_today
 from flexwork.common.exceptions import ApplicationError
+from flexwork.common.forms import form_error_show
 from flexwork.common.services import evidence_upload
 from flexwork.org import scope as org_scope
 from flexwork.org.models import Employee, Unit
 from performance import forms, selectors, services
 from performance.models import BEHAVIOUR_VALUES, PeriodPlan, Rhk, Skp, SkpStatus
-
-
-def _form_error(form, exc: ApplicationError) -> None:
-    """Show a service's error in the form: on its field when the form has one, else on top."""
-    placed = False
-    for field, errors in exc.fields.items():
-        name = field.split(".")[-1]
-        for error in errors:
-            if name in form.fields:
-                form.add_error(name, error)
-                placed = True
-    if not placed:
-        form.add_error(None, exc.message)
 
 
 def _roles(skp: Skp, user) -> dict:
@@ -103,7 +91,7 @@ def skp_create(request):
         try:
             skp = services.skp_create(actor=request.user, employee=employee, **form.cleaned_data)
         except ApplicationError as exc:
-            _form_error(form, exc)
+            form_error_show(form, exc)
         else:
             messages.success(request, _("The SKP was created. Add the planned work results and indicators."))
             return redirect("performance-skp-detail", skp.id)
@@ -148,7 +136,7 @@ def skp_edit(request, skp_id: int):
         try:
             services.skp_update(skp=skp, actor=request.user, data=form.cleaned_data)
         except ApplicationError as exc:
-            _form_error(form, exc)
+            form_error_show(form, exc)
         else:
             messages.success(request, _("The SKP was saved."))
             return redirect("performance-skp-detail", skp.id)
@@ -320,7 +308,7 @@ def realisation_entry(request, indicator_id: int):
                 evidence_ids=evidence_ids,
             )
         except ApplicationError as exc:
-            _form_error(form, exc)
+            form_error_show(form, exc)
         except PermissionDenied:
             raise
         else:
@@ -368,7 +356,7 @@ def evaluation_create(request, skp_id: int):
                 note=data.get("note", ""),
             )
         except ApplicationError as exc:
-            _form_error(form, exc)
+            form_error_show(form, exc)
         else:
             messages.success(request, _("The evaluation was saved."))
             return redirect("performance-evaluation-detail", evaluation.id)

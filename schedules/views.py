@@ -27,6 +27,7 @@ from attendance.models import LeaveKind
 from flexwork.approvals import services as engine
 from flexwork.approvals.models import EDITABLE_STATUSES, ApprovalKind, ApprovalStep
 from flexwork.common.exceptions import ApplicationError
+from flexwork.common.forms import form_error_show
 from flexwork.common.i18n import user_language
 from flexwork.common.services import evidence_upload
 from flexwork.org import scope as org_scope
@@ -71,16 +72,8 @@ def _next_url(request, default: str) -> str:
 
 
 def _place_error(form, exc: ApplicationError) -> None:
-    """A service's error in the form: on its field when the form has one, else on top."""
-    placed = False
-    for field, errors in exc.fields.items():
-        name = {"dates": "dates", "evidence": "evidence_file", "local_date": "local_date"}.get(field, field)
-        for error in errors:
-            if name in form.fields:
-                form.add_error(name, error)
-                placed = True
-    if not placed or exc.violations:
-        form.add_error(None, exc.message)
+    """A service's error in the form (the evidence upload is the form's `evidence_file`)."""
+    form_error_show(form, exc, field_names={"evidence": "evidence_file"})
 
 
 def _has_blocking(arrangement_request: ArrangementRequest) -> bool:
@@ -319,7 +312,11 @@ def request_action(request, arrangement_id: int, action: str):
         data["dates"] = future
     try:
         TRANSITIONS[action](ar, request.user, data)
+    except PermissionDenied as exc:
+        # Not an actor of this request (403 in the API): the page says so instead of an error page.
+        messages.error(request, str(exc) or _("Your role does not allow this."))
     except ApplicationError as exc:
+        # 409 `stale_transition` (a double click, another approver first) and 400 rule refusals.
         messages.error(request, exc.message)
         for violation in exc.violations:
             messages.error(request, f"{violation['code']}: {violation['message']}")
@@ -385,8 +382,8 @@ def queue_bulk_approve(request):
             services.arrangement_request_approve(
                 arrangement_request=ar, actor=request.user, note=request.POST.get("note", "")
             )
-        except ApplicationError as exc:
-            messages.error(request, f"#{ar.id} {ar.employee.name}: {exc.message}")
+        except (ApplicationError, PermissionDenied) as exc:
+            messages.error(request, f"#{ar.id} {ar.employee.name}: {getattr(exc, 'message', None) or exc}")
         else:
             approved += 1
     if approved:

@@ -4,19 +4,6 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from flexwork.common.exceptions import ApplicationError
-
-
-def add_application_error(form: forms.Form, error: ApplicationError) -> None:
-    """Show an ApplicationError in the form: per-field messages next to their fields, the rest on top."""
-    shown = False
-    for field, messages in error.fields.items():
-        for message in messages:
-            form.add_error(field if field in form.fields else None, message)
-            shown = True
-    if not shown:
-        form.add_error(None, error.message)
-
 
 class ApiTokenCreateForm(forms.Form):
     name = forms.CharField(

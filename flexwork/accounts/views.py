@@ -15,10 +15,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from flexwork.accounts.forms import ApiTokenCreateForm, LanguageForm, add_application_error
+from flexwork.accounts.forms import ApiTokenCreateForm, LanguageForm
 from flexwork.accounts.selectors import api_token_get_for, api_token_list_for, user_has_totp, user_must_have_mfa
 from flexwork.accounts.services import api_token_create, api_token_revoke, user_language_set
 from flexwork.common.exceptions import ApplicationError, ConflictError
+from flexwork.common.forms import form_error_show
 
 
 @require_GET
@@ -105,7 +106,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
                     expires_in_days=form.cleaned_data["expires_in_days"],
                 )
             except ApplicationError as error:
-                add_application_error(form, error)
+                form_error_show(form, error)
         if new_token is None:
             status = 400
         else:

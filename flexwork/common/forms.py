@@ -1,8 +1,41 @@
-"""Form fields shared by every app."""
+"""Form fields and form helpers shared by every app."""
 
+from __future__ import annotations
+
+from collections.abc import Mapping
 from decimal import Decimal
 
 from django import forms
+
+from flexwork.common.exceptions import ApplicationError
+
+
+def form_error_show(form: forms.Form, error: ApplicationError, *, field_names: Mapping[str, str] | None = None) -> None:
+    """Render a service's ApplicationError into a form, the one way every page does it.
+
+    Each message of `error.fields` goes onto the form field of that name when the form has one
+    (`field_names` maps a service's name to the form's, e.g. {"password": "password1"}; a dotted
+    name such as "periods.0.target" also tries its last part); the others become non-field errors.
+    The error's own message goes on top when no message reached a field, and whenever the error
+    carries rule violations (the message then says what the list below means). No message is
+    shown twice."""
+    field_names = field_names or {}
+    on_top: list[str] = []
+    placed = False
+    for key, messages in (error.fields or {}).items():
+        name = field_names.get(key, key)
+        if name not in form.fields and "." in name:
+            name = field_names.get(name.rsplit(".", 1)[-1], name.rsplit(".", 1)[-1])
+        for message in messages:
+            if name in form.fields:
+                form.add_error(name, message)
+                placed = True
+            elif str(message) not in on_top:
+                on_top.append(str(message))
+    if (not placed or error.violations) and str(error.message) not in on_top:
+        on_top.insert(0, str(error.message))
+    for message in on_top:
+        form.add_error(None, message)
 
 
 class DecimalCommaField(forms.DecimalField):
@@ -30,4 +63,4 @@ class DecimalCommaField(forms.DecimalField):
         super().__init__(*args, **kwargs)
 
 
-__all__ = ["DecimalCommaField", "Decimal"]
+__all__ = ["Decimal", "DecimalCommaField", "form_error_show"]

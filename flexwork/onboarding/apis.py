@@ -11,7 +11,7 @@ from rest_framework.response import Response
 
 from flexwork.api.views import BaseApi
 from flexwork.onboarding import selectors, services
-from flexwork.onboarding.importing import row_error_message
+from flexwork.onboarding.importing import row_error
 from flexwork.onboarding.models import ImportKind
 from flexwork.org import scope as org_scope
 from flexwork.org.models import Agency
@@ -22,7 +22,7 @@ PREVIEW_ERRORS_SHOWN = 1000
 @extend_schema_serializer(component_name="ImportRowError")
 class ImportRowErrorSerializer(serializers.Serializer):
     row = serializers.IntegerField(help_text="The row number in the file (the header is row 1).")
-    field = serializers.CharField(help_text="The column.")
+    column = serializers.CharField(help_text="The column's header.")
     code = serializers.CharField()
     message = serializers.CharField()
 
@@ -45,10 +45,7 @@ class ImportBatchOutputSerializer(serializers.Serializer):
 
     @extend_schema_field(ImportRowErrorSerializer(many=True))
     def get_errors(self, batch) -> list[dict]:
-        return [
-            {"row": e["row"], "field": e["field"], "code": e["code"], "message": row_error_message(e)}
-            for e in batch.errors[:PREVIEW_ERRORS_SHOWN]
-        ]
+        return [row_error(e).as_dict() for e in batch.errors[:PREVIEW_ERRORS_SHOWN]]
 
 
 class ImportCreateApi(BaseApi):

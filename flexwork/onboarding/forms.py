@@ -12,18 +12,6 @@ from flexwork.org.models import POLICY_FIELD_NAMES, AgencyPolicy, HolidayKind, U
 MICRO_DEGREE = Decimal("0.000001")
 
 
-def add_application_error(form: forms.Form, error) -> None:
-    """Put an ApplicationError's messages on the form (fields it knows, else the whole form)."""
-    placed = False
-    for name, messages in (error.fields or {}).items():
-        for message in messages:
-            if name in form.fields:
-                form.add_error(name, message)
-                placed = True
-    if not placed:
-        form.add_error(None, error.message)
-
-
 class ImportUploadForm(forms.Form):
     kind = forms.ChoiceField(label=_("The file holds"), choices=[("EMPLOYEES", _("Employees")), ("UNITS", _("Units"))])
     file = forms.FileField(

@@ -1,47 +1,30 @@
-"""Reading and checking organisation import files (rules.md §7). Pure functions plus a few
+"""Reading and checking organisation import files (docs/rules.md §7). Pure functions plus a few
 set-based queries: no per-row query, so that 60,000 rows are checked in seconds.
 
-A file is read into `ParsedFile` (header + rows of strings, with the file's row numbers);
-`employees_check` / `units_check` compare the rows with the agency's data and return a
-`CheckResult`: the errors of every bad row and the planned new / changed / unchanged rows."""
+Each file kind is a column table (`EMPLOYEE_COLUMNS`, `UNIT_COLUMNS`: header, required, parser,
+label). A file is read by header name with the shared reader (flexwork.common.tabular) into text
+records {"row": n, header: text}; `employees_check` / `units_check` parse each record through the
+table, compare the rows with the agency's data and return a `CheckResult`: the errors of every bad
+row (stored as {"row", "column", "code", "params"}) and the planned new / changed / unchanged rows."""
 
 from __future__ import annotations
 
-import csv
-import datetime
-import io
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import connection
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from flexwork.common.exceptions import ApplicationError
+from flexwork.common import tabular
+from flexwork.common.tabular import CellError, Column, RowError
 from flexwork.org import validators as nip_validators
 from flexwork.org.models import Employee, EmployeeType, Position, Unit
 from flexwork.org.validators import validate_nip
-
-EMPLOYEE_HEADERS = (
-    "nip",
-    "nama",
-    "email",
-    "jenis",
-    "kode_unit",
-    "kode_jabatan",
-    "nip_atasan",
-    "tmt_jabatan",
-    "status_aktif",
-)
-UNIT_HEADERS = ("kode_unit", "nama", "kode_induk", "layanan_publik", "zona_waktu", "lat", "lon", "radius_m")
-HEADERS = {"EMPLOYEES": EMPLOYEE_HEADERS, "UNITS": UNIT_HEADERS}
-# Columns whose numeric XLSX cell loses leading zeros and precision: a NIP must be typed as text.
-TEXT_ONLY_COLUMNS = {"nip", "nip_atasan"}
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 
@@ -51,23 +34,11 @@ def import_max_bytes() -> int:
 
 
 # ---------------------------------------------------------------------------- messages
-# File-level problems (no preview is stored; the upload is refused).
-FILE_EMPTY = _("The file is empty.")
-FILE_TOO_LARGE = _("The file is larger than %(limit)s.")
-FILE_WRONG_TYPE = _("Only CSV (UTF-8) and XLSX files can be imported.")
-FILE_WRONG_ENCODING = _(
-    "The file is not UTF-8 encoded. In your spreadsheet choose “Save as” → “CSV UTF-8”, or upload an XLSX file."
-)
-FILE_NO_ROWS = _("The file has a header but no data rows.")
-FILE_MISSING_HEADERS = _("Missing columns: %(columns)s. The first row must hold the template's headers.")
-FILE_UNKNOWN_HEADERS = _("Unknown columns: %(columns)s. Use the headers of the template exactly.")
-FILE_BAD_XLSX = _("The XLSX file cannot be read. Save it again from your spreadsheet program.")
 
-# Row errors: code → message (%(name)s placeholders filled from the error's params).
+# Row errors: code → message (%(name)s placeholders filled from the error's params). The shared
+# cell messages (required, too_long, bad_date, bad_bool, bad_number, nip_not_text) come first.
 ROW_MESSAGES: dict[str, Any] = {
-    "required": _("This value is required."),
-    "too_long": _("At most %(max)s characters."),
-    "nip_not_text": _("NIP must be formatted as text"),
+    **tabular.CELL_MESSAGES,
     "nip_format": nip_validators.NIP_NOT_DIGITS,
     "nip_birth_date": nip_validators.NIP_BAD_BIRTH_DATE,
     "nip_start_year": nip_validators.NIP_BAD_START_YEAR,
@@ -87,213 +58,123 @@ ROW_MESSAGES: dict[str, Any] = {
     "supervisor_other_agency": _("The supervisor %(nip)s works in another agency."),
     "supervisor_self": _("An employee cannot supervise themself."),
     "supervisor_cycle": _("This supervisor would make a cycle: %(chain)s."),
-    "bad_date": _("Enter a date as YYYY-MM-DD."),
-    "bad_bool": _("Use 1 or 0 (ya/tidak)."),
     "unit_duplicate": _("This unit code already appears on row %(first_row)s."),
     "unknown_parent": _("Unknown parent unit code “%(code)s”."),
     "unit_cycle": _("This parent would make a cycle: %(chain)s."),
     "second_root": _("The agency already has a root unit (%(code)s): give a parent unit code."),
     "bad_time_zone": _("Unknown time zone: use one of %(zones)s."),
-    "bad_number": _("Enter a number (a decimal point or comma)."),
     "bad_latitude": nip_validators.LATITUDE_RANGE,
     "bad_longitude": nip_validators.LONGITUDE_RANGE,
     "coordinates_together": _("Give both lat and lon, or neither."),
     "bad_radius": _("The radius is a whole number of metres above 0."),
 }
 
-TRUE_WORDS = {"1", "ya", "y", "yes", "true", "aktif", "benar"}
-FALSE_WORDS = {"0", "tidak", "t", "no", "n", "false", "nonaktif", "tidak aktif", "salah"}
+
+def row_error(error: dict) -> RowError:
+    """A stored row error, rendered in the active language."""
+    return RowError.from_stored(error, ROW_MESSAGES)
 
 
 def row_error_message(error: dict) -> str:
-    template = ROW_MESSAGES.get(error.get("code"), _("This value is not valid."))
-    params = error.get("params") or {}
-    text = str(template)
-    return text % params if params else text
+    return row_error(error).text
+
+
+# ---------------------------------------------------------------------------- value parsers
+
+
+def employee_type_parse(value: str) -> str:
+    text = re.sub(r"[\s-]+", "_", value.strip().upper())
+    aliases = {"PPPK_PW": EmployeeType.PPPK_PARUH_WAKTU}
+    text = aliases.get(text, text)
+    if text not in EmployeeType.values:
+        raise CellError("bad_type", ROW_MESSAGES["bad_type"])
+    return text
+
+
+def email_parse(value: str) -> str:
+    try:
+        validate_email(value)
+    except ValidationError:
+        raise CellError("bad_email", ROW_MESSAGES["bad_email"]) from None
+    return value
+
+
+def time_zone_parse(value: str) -> str:
+    zones = settings.FLEXWORK_TIME_ZONES
+    if value not in zones:
+        raise CellError("bad_time_zone", ROW_MESSAGES["bad_time_zone"], zones=", ".join(zones))
+    return value
+
+
+def radius_parse(value: str) -> int:
+    try:
+        radius = int(value)
+    except ValueError:
+        radius = 0
+    if radius <= 0:
+        raise CellError("bad_radius", ROW_MESSAGES["bad_radius"])
+    return radius
+
+
+latitude_parse = tabular.decimal_parser(
+    minimum=Decimal(-90), maximum=Decimal(90), code="bad_latitude", message=ROW_MESSAGES["bad_latitude"]
+)
+longitude_parse = tabular.decimal_parser(
+    minimum=Decimal(-180), maximum=Decimal(180), code="bad_longitude", message=ROW_MESSAGES["bad_longitude"]
+)
+
+# ---------------------------------------------------------------------------- the column tables
+# Every header must be in the file (an empty cell clears a value, so a missing column would too);
+# `blank=False` columns need a value on every row.
+
+EMPLOYEE_COLUMNS: tuple[Column, ...] = (
+    Column("nip", _("NIP (18 digits, typed as text)"), blank=False, text_only=True),
+    Column("nama", _("Full name"), blank=False, parser=tabular.text_parser(max_length=200)),
+    Column("email", _("E-mail address (optional)"), parser=email_parse),
+    Column("jenis", _("Employee type: PNS, PPPK or PPPK_PARUH_WAKTU"), blank=False, parser=employee_type_parse),
+    Column("kode_unit", _("Unit code"), blank=False),
+    Column("kode_jabatan", _("Position code (optional)")),
+    Column("nip_atasan", _("Supervisor's NIP (optional)"), text_only=True),
+    Column("tmt_jabatan", _("Start date in the position, YYYY-MM-DD (optional)"), parser=tabular.date_parser),
+    Column("status_aktif", _("Active: 1 or 0 (empty: 1)"), parser=tabular.bool_parser, default=True),
+)
+UNIT_COLUMNS: tuple[Column, ...] = (
+    Column("kode_unit", _("Unit code"), blank=False, parser=tabular.text_parser(max_length=32)),
+    Column("nama", _("Unit name"), blank=False, parser=tabular.text_parser(max_length=200)),
+    Column("kode_induk", _("Parent unit code (empty for the root unit)")),
+    Column("layanan_publik", _("Public service unit: 1 or 0 (empty: 0)"), parser=tabular.bool_parser, default=False),
+    Column("zona_waktu", _("Time zone (empty: the agency's)"), parser=time_zone_parse),
+    Column("lat", _("Office latitude (optional)"), parser=latitude_parse),
+    Column("lon", _("Office longitude (optional)"), parser=longitude_parse),
+    Column("radius_m", _("Check-in radius in metres (empty: 100)"), parser=radius_parse, default=100),
+)
+COLUMNS = {"EMPLOYEES": EMPLOYEE_COLUMNS, "UNITS": UNIT_COLUMNS}
+EMPLOYEE_HEADERS = tabular.headers(EMPLOYEE_COLUMNS)
+UNIT_HEADERS = tabular.headers(UNIT_COLUMNS)
+HEADERS = {kind: tabular.headers(columns) for kind, columns in COLUMNS.items()}
 
 
 # ---------------------------------------------------------------------------- reading files
 
 
-@dataclass
-class ParsedFile:
-    header: list[str]
-    rows: list[tuple[int, list[Any]]]  # (row number in the file, cells)
+def import_file_read(*, data: bytes, name: str, kind: str) -> tabular.Table:
+    """Read an upload by header name, or raise ApplicationError: 400 empty / wrong encoding /
+    missing or unknown headers, 413 too large, 415 neither CSV nor XLSX."""
+    return tabular.table_read(data=data, name=name, columns=COLUMNS[kind], max_bytes=import_max_bytes())
 
 
-def _file_error(message, *, code: str, status_code: int = 400, **params) -> ApplicationError:
-    text = str(message) % params if params else str(message)
-    return ApplicationError(text, code=code, status_code=status_code, fields={"file": [text]})
+def rows_as_records(table: tabular.Table, *, kind: str) -> tuple[list[dict], list[dict]]:
+    """The text records ({"row": n, header: text}, what a preview stores) and the errors only
+    visible in the raw cells (a NIP typed as a number in XLSX), as stored errors."""
+    return table.records, [error.stored() for error in table.errors]
 
 
-def _read_xlsx(data: bytes) -> ParsedFile:
-    import openpyxl
-
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # a zip that is no workbook, or a damaged one
-        raise _file_error(FILE_WRONG_TYPE, code="unsupported_media_type", status_code=415) from exc
-    try:
-        sheet = workbook.worksheets[0]
-        iterator = sheet.iter_rows(values_only=True)
-        header_cells = next(iterator, None)
-        if header_cells is None:
-            raise _file_error(FILE_EMPTY, code="empty_file")
-        header = [str(cell).strip().lower() if cell is not None else "" for cell in header_cells]
-        while header and header[-1] == "":
-            header.pop()
-        rows = []
-        for number, cells in enumerate(iterator, start=2):
-            cells = list(cells[: len(header)])
-            if all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells):
-                continue
-            rows.append((number, cells + [None] * (len(header) - len(cells))))
-    except ApplicationError:
-        raise
-    except Exception as exc:
-        raise _file_error(FILE_BAD_XLSX, code="invalid_file") from exc
-    finally:
-        workbook.close()
-    return ParsedFile(header=header, rows=rows)
-
-
-def _read_csv(data: bytes) -> ParsedFile:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise _file_error(FILE_WRONG_ENCODING, code="wrong_encoding") from exc
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        header_cells = next(reader, None)
-        if header_cells is None:
-            raise _file_error(FILE_EMPTY, code="empty_file")
-        header = [cell.strip().lower() for cell in header_cells]
-        while header and header[-1] == "":
-            header.pop()
-        rows = []
-        width = len(header)
-        for cells in reader:
-            number = reader.line_num
-            if not any(cell.strip() for cell in cells):
-                continue
-            rows.append((number, (cells + [""] * (width - len(cells)))[: max(width, len(cells))]))
-    except csv.Error as exc:
-        raise _file_error(FILE_WRONG_TYPE, code="unsupported_media_type", status_code=415) from exc
-    return ParsedFile(header=header, rows=rows)
-
-
-_BINARY_MAGIC = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\xd0\xcf\x11\xe0", b"\x1f\x8b", b"Rar!", b"7z")
-
-
-def import_file_read(*, data: bytes, name: str, kind: str) -> ParsedFile:
-    """Read an upload into rows, or raise ApplicationError: 400 empty / wrong encoding / missing
-    headers, 413 too large, 415 neither CSV nor XLSX."""
-    if len(data) > import_max_bytes():
-        raise _file_error(FILE_TOO_LARGE, code="too_large", status_code=413, limit=filesizeformat(import_max_bytes()))
-    if not data.strip(b"\xef\xbb\xbf \r\n\t"):
-        raise _file_error(FILE_EMPTY, code="empty_file")
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if data.startswith(b"PK\x03\x04"):
-        parsed = _read_xlsx(data)
-    elif extension in ("xlsx", "xls") or data.startswith(_BINARY_MAGIC) or b"\x00" in data[:4096]:
-        raise _file_error(FILE_WRONG_TYPE, code="unsupported_media_type", status_code=415)
-    elif extension not in ("csv", "txt", ""):
-        raise _file_error(FILE_WRONG_TYPE, code="unsupported_media_type", status_code=415)
-    else:
-        parsed = _read_csv(data)
-    expected = HEADERS[kind]
-    missing = [column for column in expected if column not in parsed.header]
-    if missing:
-        raise _file_error(FILE_MISSING_HEADERS, code="missing_headers", columns=", ".join(missing))
-    unknown = [column for column in parsed.header if column and column not in expected]
-    if unknown:
-        raise _file_error(FILE_UNKNOWN_HEADERS, code="unknown_headers", columns=", ".join(unknown))
-    if not parsed.rows:
-        raise _file_error(FILE_NO_ROWS, code="empty_file")
-    return parsed
-
-
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def rows_as_records(parsed: ParsedFile, *, kind: str) -> tuple[list[list[Any]], list[dict]]:
-    """Rows in the template's column order, as strings, each prefixed with its row number;
-    plus the errors only visible in the raw cells (a NIP typed as a number in XLSX)."""
-    expected = HEADERS[kind]
-    index = [parsed.header.index(column) for column in expected]
-    records, errors = [], []
-    for number, cells in parsed.rows:
-        values = []
-        for column, position in zip(expected, index, strict=True):
-            cell = cells[position] if position < len(cells) else None
-            if column in TEXT_ONLY_COLUMNS and isinstance(cell, int | float) and not isinstance(cell, bool):
-                errors.append({"row": number, "field": column, "code": "nip_not_text"})
-            values.append(_cell_text(cell))
-        records.append([number, *values])
-    return records, errors
-
-
-# ---------------------------------------------------------------------------- value parsing
-
-
-def parse_bool(value: str, *, default: bool) -> bool | None:
-    text = value.strip().lower()
-    if not text:
-        return default
-    if text in TRUE_WORDS:
-        return True
-    if text in FALSE_WORDS:
-        return False
-    return None
-
-
-_DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
-
-
-def parse_date(value: str) -> datetime.date | None:
-    text = value.strip()
-    try:
-        return datetime.date.fromisoformat(text[:10])
-    except ValueError:
-        pass
-    match = _DMY.match(text)
-    if match:
-        try:
-            return datetime.date(int(match[3]), int(match[2]), int(match[1]))
-        except ValueError:
-            return None
-    return None
-
-
-def parse_decimal(value: str) -> Decimal | None:
-    text = value.strip()
-    if text.count(",") == 1 and "." not in text:
-        text = text.replace(",", ".")
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        return None
-    return number if number.is_finite() else None
-
-
-def employee_type_parse(value: str) -> str | None:
-    text = re.sub(r"[\s-]+", "_", value.strip().upper())
-    aliases = {"PPPK_PW": EmployeeType.PPPK_PARUH_WAKTU}
-    text = aliases.get(text, text)
-    return text if text in EmployeeType.values else None
+def _records(records: list, names: tuple[str, ...]) -> list[dict]:
+    """Records as dicts. A preview stored before records were keyed by header holds lists in the
+    template's column order, prefixed with the row number."""
+    return [
+        dict(zip(("row", *names), record, strict=False)) if isinstance(record, list) else record for record in records
+    ]
 
 
 def _find_cycles(parent_of: dict[str, str | None]) -> dict[str, list[str]]:
@@ -380,17 +261,18 @@ def existing_employees(agency_id: int) -> dict[str, dict]:
     return out
 
 
-def employees_check(*, agency_id: int, records: list[list[Any]], pre_errors: list[dict] | None = None) -> CheckResult:
-    """Check employee rows (from `rows_as_records`) against the agency and plan the upsert."""
+def employees_check(*, agency_id: int, records: list[dict], pre_errors: list[dict] | None = None) -> CheckResult:
+    """Check employee records (from `rows_as_records`) against the agency and plan the upsert."""
+    records = _records(records, EMPLOYEE_HEADERS)
     result = CheckResult(errors=list(pre_errors or []), rows=len(records))
     errors = result.errors
     units = dict(Unit.objects.filter(agency_id=agency_id).values_list("code", "id"))
     positions = dict(Position.objects.filter(agency_id=agency_id).values_list("code", "id"))
     existing = existing_employees(agency_id)
 
-    file_nips = [record[1] for record in records if record[1]]
+    file_nips = [record["nip"] for record in records if record.get("nip")]
     file_nip_set = set(file_nips)
-    supervisor_nips = [record[7] for record in records if record[7]]
+    supervisor_nips = [record["nip_atasan"] for record in records if record.get("nip_atasan")]
     other_agency = {
         nip
         for (nip,) in _lookup(
@@ -406,7 +288,7 @@ def employees_check(*, agency_id: int, records: list[list[Any]], pre_errors: lis
             [file_nips],
         )
     }
-    file_emails = [record[3].lower() for record in records if record[3]]
+    file_emails = [record["email"].lower() for record in records if record.get("email")]
     email_owner = dict(
         _lookup("SELECT lower(email), username FROM accounts_user WHERE lower(email) = ANY(%s)", [file_emails])
     )
@@ -416,20 +298,16 @@ def employees_check(*, agency_id: int, records: list[list[Any]], pre_errors: lis
     planned: list[dict] = []
     bad_rows = {error["row"] for error in errors}
     for record in records:
-        number, nip, name, email, jenis, unit_code, position_code, supervisor_nip, tmt, active = record
-        row_errors: list[dict] = []
+        number = record["row"]
+        values, cell_errors = tabular.row_parse(EMPLOYEE_COLUMNS, record)
+        row_errors: list[dict] = [error.stored() for error in cell_errors]
 
-        def add(field_name: str, error_code: str, /, _errs=row_errors, _n=number, **params) -> None:
-            _errs.append({"row": _n, "field": field_name, "code": error_code, "params": params})
+        def add(column: str, error_code: str, /, _errs=row_errors, _n=number, **params) -> None:
+            _errs.append({"row": _n, "column": column, "code": error_code, "params": params})
 
-        employee_type = employee_type_parse(jenis) if jenis else None
-        if not jenis:
-            add("jenis", "required")
-        elif employee_type is None:
-            add("jenis", "bad_type")
-        if not nip:
-            add("nip", "required")
-        elif number not in bad_rows:
+        employee_type = values.get("jenis")
+        nip = values.get("nip")
+        if nip and number not in bad_rows:
             try:
                 validate_nip(nip, employee_type=employee_type or "PPPK")
             except ValidationError as exc:
@@ -442,32 +320,25 @@ def employees_check(*, agency_id: int, records: list[list[Any]], pre_errors: lis
                 elif nip in usernames_taken:
                     add("nip", "nip_taken")
             seen_nip.setdefault(nip, number)
-        if not name:
-            add("nama", "required")
-        elif len(name) > 200:
-            add("nama", "too_long", max=200)
+        email = values.get("email", "") or ""
         if email:
-            try:
-                validate_email(email)
-            except ValidationError:
-                add("email", "bad_email")
-            else:
-                lowered = email.lower()
-                if lowered in seen_email:
-                    add("email", "email_duplicate", first_row=seen_email[lowered])
-                elif email_owner.get(lowered, nip) != nip:
-                    add("email", "email_taken")
-                seen_email.setdefault(lowered, number)
-        unit_id = units.get(unit_code)
-        if not unit_code:
-            add("kode_unit", "required")
-        elif unit_id is None:
+            lowered = email.lower()
+            if lowered in seen_email:
+                add("email", "email_duplicate", first_row=seen_email[lowered])
+            elif email_owner.get(lowered, nip) != nip:
+                add("email", "email_taken")
+            seen_email.setdefault(lowered, number)
+        unit_code = values.get("kode_unit")
+        unit_id = units.get(unit_code) if unit_code else None
+        if unit_code and unit_id is None:
             add("kode_unit", "unknown_unit", code=unit_code)
+        position_code = values.get("kode_jabatan")
         position_id = None
         if position_code:
             position_id = positions.get(position_code)
             if position_id is None:
                 add("kode_jabatan", "unknown_position", code=position_code)
+        supervisor_nip = values.get("nip_atasan")
         if supervisor_nip and number not in bad_rows:
             if supervisor_nip == nip:
                 add("nip_atasan", "supervisor_self")
@@ -475,14 +346,6 @@ def employees_check(*, agency_id: int, records: list[list[Any]], pre_errors: lis
                 add("nip_atasan", "supervisor_other_agency", nip=supervisor_nip)
             elif supervisor_nip not in existing and supervisor_nip not in file_nip_set:
                 add("nip_atasan", "unknown_supervisor", nip=supervisor_nip)
-        start_date = None
-        if tmt:
-            start_date = parse_date(tmt)
-            if start_date is None:
-                add("tmt_jabatan", "bad_date")
-        is_active = parse_bool(active, default=True)
-        if is_active is None:
-            add("status_aktif", "bad_bool")
         errors.extend(row_errors)
         if row_errors or number in bad_rows:
             continue
@@ -490,13 +353,13 @@ def employees_check(*, agency_id: int, records: list[list[Any]], pre_errors: lis
             {
                 "row": number,
                 "nip": nip,
-                "name": name,
+                "name": values["nama"],
                 "employee_type": employee_type,
                 "unit_id": unit_id,
                 "position_id": position_id,
-                "position_start_date": start_date,
+                "position_start_date": values["tmt_jabatan"],
                 "supervisor_nip": supervisor_nip or None,
-                "is_active": is_active,
+                "is_active": values["status_aktif"],
                 "email": email,
             }
         )
@@ -513,7 +376,7 @@ def employees_check(*, agency_id: int, records: list[list[Any]], pre_errors: lis
             errors.append(
                 {
                     "row": record["row"],
-                    "field": "nip_atasan",
+                    "column": "nip_atasan",
                     "code": "supervisor_cycle",
                     "params": {"chain": _chain_text(cycle, record["nip"])},
                 }
@@ -569,34 +432,31 @@ def existing_units(agency_id: int) -> dict[str, dict]:
     return out
 
 
-def units_check(*, agency_id: int, records: list[list[Any]], pre_errors: list[dict] | None = None) -> CheckResult:
+def units_check(*, agency_id: int, records: list[dict], pre_errors: list[dict] | None = None) -> CheckResult:
+    records = _records(records, UNIT_HEADERS)
     result = CheckResult(errors=list(pre_errors or []), rows=len(records))
     errors = result.errors
     existing = existing_units(agency_id)
     root_code = next((code for code, unit in existing.items() if unit["parent_code"] is None), None)
-    file_codes = {record[1] for record in records if record[1]}
+    file_codes = {record["kode_unit"] for record in records if record.get("kode_unit")}
     seen: dict[str, int] = {}
     planned = []
     roots_in_file = 0
-    zones = settings.FLEXWORK_TIME_ZONES
+    quantum = Decimal("0.000001")
     for record in records:
-        number, code, name, parent_code, public, zone, lat, lon, radius = record
-        row_errors: list[dict] = []
+        number = record["row"]
+        values, cell_errors = tabular.row_parse(UNIT_COLUMNS, record)
+        row_errors: list[dict] = [error.stored() for error in cell_errors]
 
-        def add(field_name: str, error_code: str, /, _errs=row_errors, _n=number, **params) -> None:
-            _errs.append({"row": _n, "field": field_name, "code": error_code, "params": params})
+        def add(column: str, error_code: str, /, _errs=row_errors, _n=number, **params) -> None:
+            _errs.append({"row": _n, "column": column, "code": error_code, "params": params})
 
-        if not code:
-            add("kode_unit", "required")
-        elif len(code) > 32:
-            add("kode_unit", "too_long", max=32)
-        elif code in seen:
-            add("kode_unit", "unit_duplicate", first_row=seen[code])
-        seen.setdefault(code, number)
-        if not name:
-            add("nama", "required")
-        elif len(name) > 200:
-            add("nama", "too_long", max=200)
+        code = values.get("kode_unit")
+        if code:
+            if code in seen:
+                add("kode_unit", "unit_duplicate", first_row=seen[code])
+            seen.setdefault(code, number)
+        parent_code = values.get("kode_induk")
         if parent_code:
             if parent_code not in existing and parent_code not in file_codes:
                 add("kode_induk", "unknown_parent", code=parent_code)
@@ -606,46 +466,23 @@ def units_check(*, agency_id: int, records: list[list[Any]], pre_errors: list[di
             roots_in_file += 1
             if roots_in_file > 1:
                 add("kode_induk", "required")
-        is_public = parse_bool(public, default=False)
-        if is_public is None:
-            add("layanan_publik", "bad_bool")
-        if zone and zone not in zones:
-            add("zona_waktu", "bad_time_zone", zones=", ".join(zones))
-        latitude = parse_decimal(lat) if lat else None
-        longitude = parse_decimal(lon) if lon else None
-        if lat and latitude is None:
-            add("lat", "bad_number")
-        elif latitude is not None and not -90 <= latitude <= 90:
-            add("lat", "bad_latitude")
-        if lon and longitude is None:
-            add("lon", "bad_number")
-        elif longitude is not None and not -180 <= longitude <= 180:
-            add("lon", "bad_longitude")
-        if bool(lat) != bool(lon):
+        if bool(record.get("lat")) != bool(record.get("lon")):
             add("lat", "coordinates_together")
-        radius_m = 100
-        if radius:
-            try:
-                radius_m = int(radius)
-            except ValueError:
-                radius_m = 0
-            if radius_m <= 0:
-                add("radius_m", "bad_radius")
         errors.extend(row_errors)
         if row_errors:
             continue
-        quantum = Decimal("0.000001")
+        latitude, longitude = values["lat"], values["lon"]
         planned.append(
             {
                 "row": number,
                 "code": code,
-                "name": name,
+                "name": values["nama"],
                 "parent_code": parent_code or None,
-                "is_public_service": is_public,
-                "time_zone": zone or None,
+                "is_public_service": values["layanan_publik"],
+                "time_zone": values["zona_waktu"] or None,
                 "latitude": latitude.quantize(quantum) if latitude is not None else None,
                 "longitude": longitude.quantize(quantum) if longitude is not None else None,
-                "radius_m": radius_m,
+                "radius_m": values["radius_m"],
             }
         )
     parent_of: dict[str, str | None] = {code: unit["parent_code"] for code, unit in existing.items()}
@@ -658,7 +495,7 @@ def units_check(*, agency_id: int, records: list[list[Any]], pre_errors: list[di
             errors.append(
                 {
                     "row": record["row"],
-                    "field": "kode_induk",
+                    "column": "kode_induk",
                     "code": "unit_cycle",
                     "params": {"chain": _chain_text(cycle, record["code"])},
                 }

@@ -22,8 +22,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from flexwork.common.calendar import today_in
 from flexwork.common.exceptions import ApplicationError
+from flexwork.common.forms import form_error_show
 from flexwork.onboarding import forms, selectors, services
-from flexwork.onboarding.importing import row_error_message
+from flexwork.onboarding.importing import row_error
 from flexwork.onboarding.models import AccountAction, ImportKind
 from flexwork.onboarding.sample import template_file
 from flexwork.org import scope as org_scope
@@ -71,11 +72,7 @@ def activate(request: HttpRequest) -> HttpResponse:
                     password=form.cleaned_data["password1"],
                 )
             except ApplicationError as error:
-                if error.fields.get("password"):
-                    for message in error.fields["password"]:
-                        form.add_error("password1", message)
-                else:
-                    form.add_error(None, error.message)
+                form_error_show(form, error, field_names={"password": "password1"})
                 return render(request, "onboarding/activate.html", {"form": form}, status=error.status_code)
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Your account is active. Welcome to FlexWork."))
@@ -108,7 +105,7 @@ def home_location(request: HttpRequest) -> HttpResponse:
                     accuracy_m=form.cleaned_data.get("accuracy_m"),
                 )
             except ApplicationError as error:
-                forms.add_application_error(form, error)
+                form_error_show(form, error)
             else:
                 messages.success(request, _("Your home location was sent to your supervisor for approval."))
                 return redirect("home-location")
@@ -284,7 +281,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
                     uploaded_by=request.user,
                 )
             except ApplicationError as error:
-                forms.add_application_error(form, error)
+                form_error_show(form, error)
                 status = error.status_code
             else:
                 return redirect("hr-import-detail", batch_id=batch.id)
@@ -327,7 +324,7 @@ def import_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
                 % {"new": batch.new_count, "changed": batch.changed_count, "unchanged": batch.unchanged_count},
             )
         return redirect("hr-import-detail", batch_id=batch.id)
-    errors = [{**error, "message": row_error_message(error)} for error in batch.errors[:PREVIEW_ERRORS_SHOWN]]
+    errors = [row_error(error).as_dict() for error in batch.errors[:PREVIEW_ERRORS_SHOWN]]
     context = {
         "batch": batch,
         "errors": errors,
@@ -372,7 +369,7 @@ def policy_page(request: HttpRequest) -> HttpResponse:
             try:
                 org_services.policy_update(agency=agency, unit=unit, data=data)
             except ApplicationError as error:
-                forms.add_application_error(form, error)
+                form_error_show(form, error)
                 status = 400
             else:
                 messages.success(request, _("The policy was saved."))
@@ -424,7 +421,7 @@ def holiday_page(request: HttpRequest) -> HttpResponse:
                     messages.success(request, _("“%(name)s” was removed.") % {"name": holiday.name})
                 return redirect(f"{reverse('hr-holidays')}?year={year}")
         except ApplicationError as error:
-            forms.add_application_error(form, error)
+            form_error_show(form, error)
             status = error.status_code
     holidays = Holiday.objects.filter(agency=agency, date__year=year).order_by("date", "name")
     context = {
@@ -460,7 +457,7 @@ def location_page(request: HttpRequest) -> HttpResponse:
                 org_services.location_update(location=location, data={"is_active": not location.is_active})
                 return redirect("hr-locations")
         except ApplicationError as error:
-            forms.add_application_error(form, error)
+            form_error_show(form, error)
             status = error.status_code
     locations = DesignatedLocation.objects.filter(agency=agency).order_by("name")
     return render(request, "org/locations.html", {"form": form, "locations": locations}, status=status)

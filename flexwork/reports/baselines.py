@@ -1,12 +1,13 @@
-"""FWA monitoring baselines (rules.md §6): HR imports the "before" figures of a unit, one row per
-month, when the history predates FlexWork. The FWA monitoring kind (kinds.FWA_SQL) uses a row for a
-month in which the unit has no FlexWork daily rows.
+"""FWA monitoring baselines (docs/rules.md §6): HR imports the "before" figures of a unit, one row
+per month, when the history predates FlexWork. The FWA monitoring kind (kinds.FWA_SQL) uses a row
+for a month in which the unit has no FlexWork daily rows.
 
-The file is CSV, UTF-8 (a BOM is allowed), separated by `,` or `;`, with the headers of TEMPLATE_HEADERS
-(Indonesian, like the organisation import of rules.md §7). Decimals take `.` or `,`. The whole file is
-checked first; any row error writes nothing (each error names its row number). A valid file is
-upserted by (unit, month) in one transaction, writing only the rows that really changed, so the same
-file uploaded twice changes nothing the second time."""
+The file is read by the shared reader (flexwork.common.tabular: CSV in UTF-8, a BOM allowed, `,` or
+`;`; or XLSX) by the headers of `COLUMNS` (Indonesian, like the organisation import of docs/rules.md
+§7), in any order. Decimals take `.` or `,`. The whole file is checked first; any row error writes
+nothing and raises RowsInvalid (row, column, message). A valid file is upserted by (unit, month) in
+one transaction, writing only the rows that really changed, so the same file uploaded twice changes
+nothing the second time."""
 
 from __future__ import annotations
 
@@ -14,43 +15,70 @@ import csv
 import datetime
 import io
 import re
-from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import QuerySet
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from flexwork.common import tabular
 from flexwork.common.calendar import today_in
 from flexwork.common.exceptions import ApplicationError
+from flexwork.common.tabular import CellError, Column, RowError
 from flexwork.org import scope as org_scope
-from flexwork.org.models import Unit
+from flexwork.org.models import Agency, Unit
 from flexwork.reports.models import FwaBaseline
 
 MAX_BYTES = 1024 * 1024
 MAX_ROWS = 5000
 MONTH_RE = re.compile(r"(?P<year>(19|20)\d\d)-(?P<month>\d\d)")
 
-# header → model field
-COLUMNS = {
-    "kode_unit": "unit",
-    "bulan": "month",
-    "jumlah_pegawai": "employees",
-    "hari_kerja_wajib": "days_due",
-    "hari_hadir": "present_days",
-    "hari_tk": "tk_days",
-    "hari_terlambat": "late_days",
-    "jam_wajib": "required_hours",
-    "jam_terpenuhi": "credited_hours",
-    "rata_capaian_kinerja": "avg_achievement_pct",
-}
-TEMPLATE_HEADERS = tuple(COLUMNS)
-REQUIRED_HEADERS = TEMPLATE_HEADERS[:-1]
-INTEGER_FIELDS = ("employees", "days_due", "present_days", "tk_days", "late_days")
-DECIMAL_FIELDS = ("required_hours", "credited_hours", "avg_achievement_pct")
-MEASURES = INTEGER_FIELDS + DECIMAL_FIELDS
+BAD_MONTH = gettext_lazy("Write the month as YYYY-MM, e.g. 2024-12.")
+FUTURE_MONTH = gettext_lazy("The month is in the future.")
+UNKNOWN_UNIT = gettext_lazy("No unit %(code)s in your agency.")
+MORE_THAN_DUE = gettext_lazy("More than hari_kerja_wajib.")
+REPEATED = gettext_lazy("This unit and month already appear in row %(row)d.")
+
+
+def _month(value: str) -> datetime.date:
+    match = MONTH_RE.fullmatch(value)
+    if match is None or not 1 <= int(match["month"]) <= 12:
+        raise CellError("bad_month", BAD_MONTH)
+    return datetime.date(int(match["year"]), int(match["month"]), 1)
+
+
+def _hundredths(maximum: str):
+    parse = tabular.decimal_parser(minimum=Decimal(0), maximum=Decimal(maximum))
+    return lambda value: parse(value).quantize(Decimal("0.01"))
+
+
+COUNT = tabular.natural_parser
+HOURS = _hundredths("99999999.99")
+
+# The file's columns; `field` is the FwaBaseline field each fills.
+COLUMNS: tuple[Column, ...] = (
+    Column("kode_unit", gettext_lazy("Unit code"), blank=False, field="unit_id"),
+    Column("bulan", gettext_lazy("Month, YYYY-MM"), blank=False, parser=_month, field="month"),
+    Column("jumlah_pegawai", gettext_lazy("Employees"), blank=False, parser=COUNT, field="employees"),
+    Column("hari_kerja_wajib", gettext_lazy("Working days due"), blank=False, parser=COUNT, field="days_due"),
+    Column("hari_hadir", gettext_lazy("Days present"), blank=False, parser=COUNT, field="present_days"),
+    Column("hari_tk", gettext_lazy("Days absent without reason"), blank=False, parser=COUNT, field="tk_days"),
+    Column("hari_terlambat", gettext_lazy("Days late"), blank=False, parser=COUNT, field="late_days"),
+    Column("jam_wajib", gettext_lazy("Hours required"), blank=False, parser=HOURS, field="required_hours"),
+    Column("jam_terpenuhi", gettext_lazy("Hours fulfilled"), blank=False, parser=HOURS, field="credited_hours"),
+    Column(
+        "rata_capaian_kinerja",
+        gettext_lazy("Average performance achievement in percent (optional)"),
+        required=False,
+        parser=_hundredths("999.99"),
+        field="avg_achievement_pct",
+    ),
+)
+TEMPLATE_HEADERS = tabular.headers(COLUMNS)
+MEASURES = tuple(column.field for column in COLUMNS if column.field not in ("unit_id", "month"))
 TEMPLATE_EXAMPLE = ("A-SEC", "2024-12", "12", "240", "228", "3", "17", "1800.00", "1725.50", "92.40")
 
 
@@ -59,7 +87,6 @@ class ImportResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
-    errors: dict[int, list[str]] = field(default_factory=dict)
 
 
 def template_csv() -> bytes:
@@ -84,147 +111,51 @@ def baseline_list_for(*, user) -> QuerySet[FwaBaseline]:
     return FwaBaseline.objects.filter(agency_id=scope.agency_id).select_related("unit").order_by("unit__code", "month")
 
 
-def _file_error(message: str, code: str = "invalid_file") -> ApplicationError:
-    return ApplicationError(message, code=code, fields={"file": [message]})
-
-
-def _read(data: bytes) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    if len(data) > MAX_BYTES:
-        raise _file_error(_("The file is larger than %(limit)s.") % {"limit": filesizeformat(MAX_BYTES)}, "too_large")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise _file_error(_("The file is not UTF-8 text. Save it as CSV UTF-8."), "wrong_encoding") from exc
-    if not text.strip():
-        raise _file_error(_("The file is empty."), "empty_file")
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        header = [cell.strip().lower() for cell in next(reader)]
-        rows = []
-        for cells in reader:
-            if any(cell.strip() for cell in cells):
-                rows.append((reader.line_num, cells))
-    except csv.Error as exc:
-        raise _file_error(_("The file could not be read as CSV."), "invalid_file") from exc
-    missing = [name for name in REQUIRED_HEADERS if name not in header]
-    if missing:
-        raise _file_error(
-            _("Missing columns: %(columns)s. Download the template.") % {"columns": ", ".join(missing)},
-            "missing_headers",
-        )
-    if not rows:
-        raise _file_error(_("The file has no rows."), "empty_file")
-    if len(rows) > MAX_ROWS:
-        raise _file_error(_("The file has more than %(count)d rows.") % {"count": MAX_ROWS}, "too_many_rows")
-    return header, rows
-
-
-def _month(value: str, this_month: datetime.date) -> datetime.date:
-    match = MONTH_RE.fullmatch(value)
-    if match is None or not 1 <= int(match["month"]) <= 12:
-        raise ValueError(_("bulan: write the month as YYYY-MM, e.g. 2024-12."))
-    month = datetime.date(int(match["year"]), int(match["month"]), 1)
-    if month > this_month:
-        raise ValueError(_("bulan: the month is in the future."))
-    return month
-
-
-def _integer(name: str, value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise ValueError(_("%(column)s: a whole number of 0 or more is expected.") % {"column": name}) from None
-    if number < 0:
-        raise ValueError(_("%(column)s: a whole number of 0 or more is expected.") % {"column": name})
-    return number
-
-
-def _decimal(name: str, value: str, maximum: Decimal) -> Decimal:
-    text = value.replace(" ", "")
-    if "," in text and "." not in text:
-        text = text.replace(",", ".")
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        number = None
-    if number is None or not number.is_finite() or number < 0 or number > maximum:
-        raise ValueError(
-            _("%(column)s: a number from 0 to %(maximum)s is expected.") % {"column": name, "maximum": maximum}
-        )
-    return number.quantize(Decimal("0.01"))
-
-
-def _parse_row(cells: dict[str, str], *, units: dict[str, int], this_month: datetime.date) -> tuple[dict, list[str]]:
-    errors: list[str] = []
-    values: dict = {}
-    code = cells.get("kode_unit", "")
-    if not code:
-        errors.append(_("kode_unit: required."))
-    elif code not in units:
-        errors.append(_("kode_unit: no unit %(code)s in your agency.") % {"code": code})
-    else:
-        values["unit_id"] = units[code]
-    try:
-        values["month"] = _month(cells.get("bulan", ""), this_month)
-    except ValueError as exc:
-        errors.append(str(exc))
-    for header, name in COLUMNS.items():
-        if name not in MEASURES:
-            continue
-        raw = cells.get(header, "")
-        if raw == "":
-            if name == "avg_achievement_pct":
-                values[name] = None
-            else:
-                errors.append(_("%(column)s: required.") % {"column": header})
-            continue
-        try:
-            if name in INTEGER_FIELDS:
-                values[name] = _integer(header, raw)
-            else:
-                maximum = Decimal("999.99") if name == "avg_achievement_pct" else Decimal("99999999.99")
-                values[name] = _decimal(header, raw, maximum)
-        except ValueError as exc:
-            errors.append(str(exc))
-    due = values.get("days_due")
+def _row_check(record: dict, *, units: dict[str, int], this_month: datetime.date) -> tuple[dict, list[RowError]]:
+    parsed, errors = tabular.row_parse(COLUMNS, record)
+    number = record["row"]
+    code = parsed.get("kode_unit")
+    if code and code not in units:
+        errors.append(RowError(number, "kode_unit", "unknown_unit", UNKNOWN_UNIT, {"code": code}))
+    if parsed.get("bulan") and parsed["bulan"] > this_month:
+        errors.append(RowError(number, "bulan", "future_month", FUTURE_MONTH))
+    due = parsed.get("hari_kerja_wajib")
     if due is not None:
-        if values.get("present_days") is not None and values["present_days"] > due:
-            errors.append(_("hari_hadir: more than hari_kerja_wajib."))
-        if values.get("tk_days") is not None and values["tk_days"] > due:
-            errors.append(_("hari_tk: more than hari_kerja_wajib."))
+        for name in ("hari_hadir", "hari_tk"):
+            if parsed.get(name) is not None and parsed[name] > due:
+                errors.append(RowError(number, name, "more_than_due", MORE_THAN_DUE))
+    values = {column.field: parsed.get(column.name) for column in COLUMNS}
+    values["unit_id"] = units.get(code)
     return values, errors
 
 
-def baselines_import_csv(*, user, data: bytes) -> ImportResult:
+def baselines_import_csv(*, user, data: bytes, name: str = "") -> ImportResult:
     """Check the whole file, then upsert it by (unit, month) atomically. Raises ApplicationError
-    (403 not HR; 400 an unreadable file, or row errors in `fields`, keyed "row N")."""
+    (403 not HR; 400/413/415 an unreadable file) or RowsInvalid (400, the row errors)."""
     scope = require_hr(user)
-    header, rows = _read(data)
+    table = tabular.table_read(
+        data=data, name=name, columns=COLUMNS, max_bytes=MAX_BYTES, max_rows=MAX_ROWS, unknown_headers=True
+    )
     units = dict(Unit.objects.filter(agency_id=scope.agency_id).values_list("code", "id"))
-    this_month = today_in(scope.office_time_zone).replace(day=1)
+    zone_name = Agency.objects.filter(id=scope.agency_id).values_list("time_zone", flat=True).first()
+    this_month = today_in(zone_name).replace(day=1)
     result = ImportResult()
+    errors: list[RowError] = list(table.errors)
     parsed: dict[tuple[int, datetime.date], dict] = {}
     seen: dict[tuple[str, str], int] = {}
-    for number, cells in rows:
-        named = {name: (cells[i].strip() if i < len(cells) else "") for i, name in enumerate(header) if name}
-        values, errors = _parse_row(named, units=units, this_month=this_month)
-        key_text = (named.get("kode_unit", ""), named.get("bulan", ""))
+    for record in table.records:
+        values, row_errors = _row_check(record, units=units, this_month=this_month)
+        key_text = (record.get("kode_unit", ""), record.get("bulan", ""))
         if key_text in seen:
-            errors.append(_("This unit and month already appear in row %(row)d.") % {"row": seen[key_text]})
+            row_errors.append(RowError(record["row"], "bulan", "repeated", REPEATED, {"row": seen[key_text]}))
         else:
-            seen[key_text] = number
-        if errors:
-            result.errors[number] = errors
+            seen[key_text] = record["row"]
+        if row_errors:
+            errors.extend(row_errors)
         else:
             parsed[(values["unit_id"], values["month"])] = values
-    if result.errors:
-        raise ApplicationError(
-            _("%(count)d rows have errors; nothing was imported.") % {"count": len(result.errors)},
-            code="invalid_rows",
-            fields={_("row %(row)d") % {"row": number}: messages for number, messages in sorted(result.errors.items())},
-        )
+    if errors:
+        raise tabular.RowsInvalid(errors)
     with transaction.atomic():
         existing = {
             (row.unit_id, row.month): row

@@ -1,5 +1,10 @@
-"""What each report kind computes: one set-based SQL statement per kind, run inside PostgreSQL and
-streamed out with COPY (flexwork.reports.exports). No Python loop ever walks the source rows.
+"""The report kinds as one table: `KINDS` holds one `KindSpec` per kind, with everything the rest
+of the code asks about a kind (who may run it, its source tables, whether it runs monthly, its
+period formats and parameters, its columns and their labels, its unit summary and exception rows).
+Adding a kind is adding its ReportKind choice and its spec here (docs/architecture.md, "How to add").
+
+Each kind computes one set-based SQL statement, run inside PostgreSQL and streamed out with COPY
+(flexwork.reports.exports). No Python loop ever walks the source rows.
 
 Every statement takes the same named parameters (%(agency)s, %(scope_unit)s, %(start)s, %(end)s,
 plus the kind's own) and returns rows ordered by unit code and NIP: the canonical CSV whose SHA-256
@@ -14,17 +19,33 @@ from __future__ import annotations
 import calendar
 import datetime
 import decimal
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from attendance.models import LEAVE_ABSENCE, Arrival, Departure, LeaveKind
+from flexwork.common.exceptions import ApplicationError
+from flexwork.org import scope as org_scope
 from flexwork.reports.models import ReportKind
+from schedules.models import Location
 
-LEAVE_CODES = "('C-CT','C-CB','C-CS','C-CM','C-CAP','C-CLTN','S','I')"
-FLEXIBLE = "('HOME','DESIGNATED','OTHER_OFFICE')"
-LATE = "('TL1','TL2','TL3','TL4')"
-EARLY = "('PSW1','PSW2','PSW3','PSW4')"
+
+def sql_list(values: Iterable[str]) -> str:
+    """A SQL list literal of enum values (never user input): ('A','B')."""
+    items = [str(value) for value in values]
+    assert all(item.replace("_", "").replace("-", "").isalnum() for item in items), items
+    return "(" + ",".join(f"'{item}'" for item in items) + ")"
+
+
+# Codes taken from the enums, so that a new leave kind or location counts in every report.
+# Leave days are the absences of every leave kind except official duty (its own column).
+LEAVE_CODES = sql_list(LEAVE_ABSENCE[kind] for kind in LeaveKind if kind != LeaveKind.DINAS_LUAR)
+OFFICIAL_DUTY = LEAVE_ABSENCE[LeaveKind.DINAS_LUAR]
+FLEXIBLE = sql_list(location for location in Location if location != Location.OFFICE)
+LATE = sql_list(code for code in Arrival if code.startswith("TL"))
+EARLY = sql_list(code for code in Departure if code.startswith("PSW"))
 
 # The units of the run's scope: the scope unit and its subtree (GIN index on org_unit.path).
 SCOPE_UNITS = """su AS (
@@ -89,7 +110,7 @@ SELECT su.code AS unit_code, su.name AS unit_name, e.nip, e.name,
     count(*) FILTER (WHERE d.departure = 'HKP') AS no_check_out,
     count(*) FILTER (WHERE d.absence = 'TK') AS tk,
     count(*) FILTER (WHERE d.absence IN {LEAVE_CODES}) AS leave_days,
-    count(*) FILTER (WHERE d.absence = 'DL') AS official_duty_days,
+    count(*) FILTER (WHERE d.absence = '{OFFICIAL_DUTY}') AS official_duty_days,
     count(*) FILTER (WHERE d.absence = 'LIBUR') AS holidays,
     round(sum(d.required_minutes) / 60.0, 2) AS required_hours,
     round(sum(d.credited_minutes) / 60.0, 2) AS credited_hours,
@@ -124,7 +145,7 @@ SELECT su.code AS unit_code, su.name AS unit_name, e.nip, e.name,
     count(*) FILTER (WHERE d.absence LIKE 'C-%%') AS leave_days,
     count(*) FILTER (WHERE d.absence = 'S') AS sick_days,
     count(*) FILTER (WHERE d.absence = 'I') AS permission_days,
-    count(*) FILTER (WHERE d.absence = 'DL') AS official_duty_days
+    count(*) FILTER (WHERE d.absence = '{OFFICIAL_DUTY}') AS official_duty_days
 FROM attendance_daystatus d
 JOIN su ON su.id = d.unit_id
 JOIN org_employee e ON e.id = d.employee_id
@@ -329,81 +350,105 @@ Row = Mapping[str, str]
 
 
 @dataclass(frozen=True)
+class ReportColumn:
+    """One column of a kind's CSV: its stable English name (the CSV header, read by scripts), the
+    label people see (pages, PDF, XLSX), and whether its cells are text (never read as numbers)."""
+
+    name: str
+    label: Any
+    text: bool = False
+
+
+def _columns(*items: ReportColumn | str) -> tuple[ReportColumn, ...]:
+    """Columns by name from the shared labels below, or spelled out where a kind has its own."""
+    return tuple(item if isinstance(item, ReportColumn) else COLUMN_LABELS[item] for item in items)
+
+
+# Labels of the columns several kinds share (a kind's own columns are spelled out in its spec).
+COLUMN_LABELS = {
+    column.name: column
+    for column in (
+        ReportColumn("unit_code", _("Unit code"), text=True),
+        ReportColumn("unit_name", _("Unit"), text=True),
+        ReportColumn("nip", _("NIP"), text=True),
+        ReportColumn("name", _("Name"), text=True),
+        ReportColumn("working_days", _("Working days")),
+        ReportColumn("present_days", _("Days present")),
+        ReportColumn("tk", _("Absent without reason (TK)")),
+        ReportColumn("leave_days", _("Leave days")),
+        ReportColumn("official_duty_days", _("Official duty days")),
+        ReportColumn("tk_days", _("Days absent without reason (TK)")),
+        ReportColumn("late_days", _("Days late")),
+        ReportColumn("avg_achievement_pct", _("Average achievement (%)")),
+    )
+}
+PERSON = ("unit_code", "unit_name", "nip", "name")
+
+# Parameters a kind accepts: name → cleaner(value or MISSING, agency) → the value stored on the run.
+MISSING = object()
+
+
+def _fwa_months(value, *, agency) -> int:
+    if value is MISSING:
+        from flexwork.org.selectors import policy_for
+
+        value = policy_for(agency=agency).fwa_monitoring_months
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 12:
+        message = str(_("The number of months must be a whole number from 1 to 12."))
+        raise ApplicationError(message, code="invalid_parameters", fields={"parameters": [message]})
+    return value
+
+
+ALL_READERS = frozenset({org_scope.HR_ADMIN, org_scope.AGENCY_HEAD, org_scope.UNIT_HEAD})
+AGENCY_READERS = frozenset({org_scope.HR_ADMIN, org_scope.AGENCY_HEAD})
+
+# Source tables: (table, date column bounding it by the run's period, or None for the whole agency).
+# A source row changed after the run finished means "data changed since" on the run's page.
+ATTENDANCE = ("attendance_daystatus", "local_date")
+SCHEDULE = ("schedules_scheduleday", "local_date")
+
+
+@dataclass(frozen=True)
 class KindSpec:
+    """Everything about one report kind. `columns` are the SQL's output columns in order (a test
+    keeps them in step); `sum_columns` are summed per unit for the unit summary (PDF, page);
+    `exception_test` is the exception rows' condition, read on the CSV row (strings as COPY wrote
+    them) in the same pass that writes the XLSX; `value_labels` translate a text column's codes for
+    people (the CSV keeps the codes)."""
+
     kind: str
     sql: str
-    # Columns summed per unit for the unit summary (PDF, page); the exception rows' condition, read on
-    # the CSV row (strings as COPY wrote them) in the same pass that writes the XLSX.
+    roles: frozenset[str]
+    sources: tuple[tuple[str, str | None], ...]
+    columns: tuple[ReportColumn, ...]
     sum_columns: tuple[str, ...]
     exception_test: Callable[[Row], bool]
-    text_columns: frozenset[str] = field(default_factory=frozenset)
     exception_label: object = ""
+    monthly: bool = False  # computed for the whole agency on the 1st of each month (last month)
     period_formats: tuple[str, ...] = ("month",)
-    parameters: tuple[str, ...] = ()
+    year_to_date: bool = False  # a month means January up to that month
+    parameters: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
     employee_rows: bool = True
+    value_labels: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
+    @property
+    def label(self):
+        return ReportKind(self.kind).label
 
-TEXT = frozenset({"unit_code", "unit_name", "nip", "name"})
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(column.name for column in self.columns)
 
-KINDS: dict[str, KindSpec] = {
-    ReportKind.COMPLIANCE: KindSpec(
-        kind=ReportKind.COMPLIANCE,
-        sql=COMPLIANCE_SQL,
-        sum_columns=(
-            "working_days",
-            "planned_flexible_days",
-            "present_flexible_days",
-            "late",
-            "early_leave",
-            "no_check_out",
-            "tk",
-            "required_hours",
-            "credited_hours",
-            "missing_logs",
-            "policy_overrides",
-        ),  # fmt: skip
-        exception_test=lambda r: above(r["tk"]) or r["weeks_below_requirement"] != "" or above(r["missing_logs"]),
-        text_columns=TEXT | {"weeks_below_requirement"},
-        exception_label=_("Absent without reason, weeks below the requirement or missing output logs"),
-    ),
-    ReportKind.PAYROLL: KindSpec(
-        kind=ReportKind.PAYROLL,
-        sql=PAYROLL_SQL,
-        sum_columns=("working_days", "present_days", "tl1", "tl2", "tl3", "tl4", "psw1", "psw2", "psw3", "psw4", "tk"),
-        exception_test=lambda r: above(r["tk"]) or above(r["tl4"]) or above(r["psw4"]),
-        text_columns=TEXT,
-        exception_label=_("Absent without reason, or late or early by more than 90 minutes"),
-    ),
-    ReportKind.DISCIPLINE: KindSpec(
-        kind=ReportKind.DISCIPLINE,
-        sql=DISCIPLINE_SQL,
-        sum_columns=("tk_days", "lateness_days"),
-        exception_test=lambda r: r["band"] != "",
-        text_columns=TEXT | {"band"},
-        exception_label=_("Employees who reached a band of PP 94/2021 (the decision stays with the official)"),
-        period_formats=("year", "month"),
-    ),
-    ReportKind.PERFORMANCE: KindSpec(
-        kind=ReportKind.PERFORMANCE,
-        sql=PERFORMANCE_SQL,
-        sum_columns=("realisation",),
-        exception_test=lambda r: r["achievement_pct"] == "" or number(r["achievement_pct"]) < 80,
-        text_columns=TEXT | {"indicator", "aspect", "direction", "predikat", "period_start", "period_end"},
-        # xgettext:no-python-format
-        exception_label=_("Indicators below 80% or without a realisation"),
-        period_formats=("month", "quarter", "semester", "year"),
-    ),
-    ReportKind.FWA_MONITORING: KindSpec(
-        kind=ReportKind.FWA_MONITORING,
-        sql=FWA_SQL,
-        sum_columns=("present_days", "days_due", "tk_days", "late_days"),
-        exception_test=lambda r: r["window"] == "after" and above(r["tk_days"]),
-        text_columns=frozenset({"unit_code", "unit_name", "fwa_start_date", "window", "date_from", "date_to"}),
-        exception_label=_("Units with absences without reason after flexible work began"),
-        parameters=("months",),
-        employee_rows=False,
-    ),
-}
+    @property
+    def text_columns(self) -> frozenset[str]:
+        return frozenset(column.name for column in self.columns if column.text)
+
+    def column_label(self, name: str):
+        return next((column.label for column in self.columns if column.name == name), name)
+
+    def value_label(self, column: str, value):
+        return self.value_labels.get(column, {}).get(value, value)
+
 
 # PP 94/2021 bands as shown to people (the CSV keeps the codes).
 BAND_LABELS = {
@@ -420,6 +465,163 @@ BAND_LABELS = {
     "PELAKSANA": _("Moved to an executor position (25–27 days)"),
     "DISMISSAL": _("Dismissal (28 days, or 10 consecutive days)"),
 }
+
+KINDS: dict[str, KindSpec] = {
+    ReportKind.COMPLIANCE: KindSpec(
+        kind=ReportKind.COMPLIANCE,
+        sql=COMPLIANCE_SQL,
+        roles=ALL_READERS,
+        sources=(ATTENDANCE, SCHEDULE),
+        monthly=True,
+        columns=_columns(
+            *PERSON,
+            "working_days",
+            ReportColumn("planned_office_days", _("Planned office days")),
+            ReportColumn("planned_flexible_days", _("Planned flexible days")),
+            ReportColumn("present_office_days", _("Present at the office")),
+            ReportColumn("present_flexible_days", _("Present elsewhere (flexible)")),
+            ReportColumn("flagged_days", _("Flagged days")),
+            ReportColumn("on_time", _("On time")),
+            ReportColumn("late", _("Late")),
+            ReportColumn("early_leave", _("Left early")),
+            ReportColumn("no_check_in", _("No check-in")),
+            ReportColumn("no_check_out", _("No check-out")),
+            "tk",
+            "leave_days",
+            "official_duty_days",
+            ReportColumn("holidays", _("Holidays")),
+            ReportColumn("required_hours", _("Hours required")),
+            ReportColumn("credited_hours", _("Hours credited")),
+            ReportColumn("worked_hours", _("Hours worked")),
+            ReportColumn("weeks_below_requirement", _("Weeks below the requirement"), text=True),
+            ReportColumn("missing_logs", _("Missing output logs")),
+            ReportColumn("policy_overrides", _("Policy overrides")),
+        ),
+        sum_columns=(
+            "working_days",
+            "planned_flexible_days",
+            "present_flexible_days",
+            "late",
+            "early_leave",
+            "no_check_out",
+            "tk",
+            "required_hours",
+            "credited_hours",
+            "missing_logs",
+            "policy_overrides",
+        ),  # fmt: skip
+        exception_test=lambda r: above(r["tk"]) or r["weeks_below_requirement"] != "" or above(r["missing_logs"]),
+        exception_label=_("Absent without reason, weeks below the requirement or missing output logs"),
+    ),
+    ReportKind.PAYROLL: KindSpec(
+        kind=ReportKind.PAYROLL,
+        sql=PAYROLL_SQL,
+        roles=AGENCY_READERS,
+        sources=(ATTENDANCE,),
+        monthly=True,
+        columns=_columns(
+            *PERSON,
+            "working_days",
+            "present_days",
+            ReportColumn("tl1", _("Late 1–30 min (TL1)")),
+            ReportColumn("tl2", _("Late 31–60 min (TL2)")),
+            ReportColumn("tl3", _("Late 61–90 min (TL3)")),
+            ReportColumn("tl4", _("Late over 90 min (TL4)")),
+            ReportColumn("hkd", _("No check-in (HKD)")),
+            ReportColumn("psw1", _("Left 1–30 min early (PSW1)")),
+            ReportColumn("psw2", _("Left 31–60 min early (PSW2)")),
+            ReportColumn("psw3", _("Left 61–90 min early (PSW3)")),
+            ReportColumn("psw4", _("Left over 90 min early (PSW4)")),
+            ReportColumn("hkp", _("No check-out (HKP)")),
+            "tk",
+            "leave_days",
+            ReportColumn("sick_days", _("Sick days")),
+            ReportColumn("permission_days", _("Permission days")),
+            "official_duty_days",
+        ),
+        sum_columns=("working_days", "present_days", "tl1", "tl2", "tl3", "tl4", "psw1", "psw2", "psw3", "psw4", "tk"),
+        exception_test=lambda r: above(r["tk"]) or above(r["tl4"]) or above(r["psw4"]),
+        exception_label=_("Absent without reason, or late or early by more than 90 minutes"),
+    ),
+    ReportKind.DISCIPLINE: KindSpec(
+        kind=ReportKind.DISCIPLINE,
+        sql=DISCIPLINE_SQL,
+        roles=AGENCY_READERS,
+        sources=(ATTENDANCE,),
+        columns=_columns(
+            *PERSON,
+            "tk_days",
+            ReportColumn("longest_consecutive_tk", _("Longest run of TK days")),
+            ReportColumn("band", _("Band (PP 94/2021)"), text=True),
+            ReportColumn("late_early_minutes", _("Minutes late or early")),
+            ReportColumn("lateness_days", _("Days from lateness")),
+            ReportColumn("total_days", _("Days counted")),
+        ),
+        sum_columns=("tk_days", "lateness_days"),
+        exception_test=lambda r: r["band"] != "",
+        exception_label=_("Employees who reached a band of PP 94/2021 (the decision stays with the official)"),
+        period_formats=("year", "month"),
+        year_to_date=True,
+        value_labels={"band": BAND_LABELS},
+    ),
+    ReportKind.PERFORMANCE: KindSpec(
+        kind=ReportKind.PERFORMANCE,
+        sql=PERFORMANCE_SQL,
+        roles=ALL_READERS,
+        sources=(("performance_realisation", None), ("performance_evaluation", "period_start")),
+        columns=_columns(
+            *PERSON,
+            ReportColumn("indicator_id", _("Indicator number")),
+            ReportColumn("indicator", _("Indicator"), text=True),
+            ReportColumn("aspect", _("Aspect"), text=True),
+            ReportColumn("direction", _("Direction"), text=True),
+            ReportColumn("period_start", _("Period from"), text=True),
+            ReportColumn("period_end", _("Period until"), text=True),
+            ReportColumn("target_min", _("Target (lower)")),
+            ReportColumn("target_max", _("Target (upper)")),
+            ReportColumn("realisation", _("Realisation")),
+            ReportColumn("achievement_pct", _("Achievement (%)")),
+            ReportColumn("predikat", _("Rating (predikat)"), text=True),
+        ),
+        sum_columns=("realisation",),
+        exception_test=lambda r: r["achievement_pct"] == "" or number(r["achievement_pct"]) < 80,
+        # xgettext:no-python-format
+        exception_label=_("Indicators below 80% or without a realisation"),
+        period_formats=("month", "quarter", "semester", "year"),
+    ),
+    ReportKind.FWA_MONITORING: KindSpec(
+        kind=ReportKind.FWA_MONITORING,
+        sql=FWA_SQL,
+        roles=ALL_READERS,
+        # The windows reach before the asked period: every source counts for the whole agency.
+        sources=(("attendance_daystatus", None), ("performance_realisation", None), ("reports_fwabaseline", None)),
+        columns=_columns(
+            "unit_code",
+            "unit_name",
+            ReportColumn("fwa_start_date", _("Flexible work since"), text=True),
+            ReportColumn("window", _("Window (before/after)"), text=True),
+            ReportColumn("date_from", _("From"), text=True),
+            ReportColumn("date_to", _("Until"), text=True),
+            ReportColumn("employees", _("Employees")),
+            ReportColumn("days_due", _("Working days due")),
+            "present_days",
+            "tk_days",
+            "late_days",
+            ReportColumn("attendance_pct", _("Attendance (%)")),
+            ReportColumn("hours_fulfilled_pct", _("Hours fulfilled (%)")),
+            "avg_achievement_pct",
+            ReportColumn("baseline_months", _("Months from imported baselines")),
+        ),
+        sum_columns=("present_days", "days_due", "tk_days", "late_days"),
+        exception_test=lambda r: r["window"] == "after" and above(r["tk_days"]),
+        exception_label=_("Units with absences without reason after flexible work began"),
+        parameters={"months": _fwa_months},
+        employee_rows=False,
+    ),
+}
+MONTHLY_KINDS = tuple(kind for kind, spec in KINDS.items() if spec.monthly)
+# Who may open the reports pages at all: whoever may run some kind.
+READER_ROLES = frozenset().union(*(spec.roles for spec in KINDS.values()))
 
 CONSECUTIVE_TK_DISMISSAL = 10
 

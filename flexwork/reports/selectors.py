@@ -10,7 +10,8 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from flexwork.org import scope as org_scope
-from flexwork.reports.models import ReportKind, ReportRun, RunStatus
+from flexwork.reports.kinds import KINDS
+from flexwork.reports.models import ReportRun, RunStatus
 
 
 def report_run_q(user) -> Q:
@@ -42,28 +43,16 @@ def report_run_get_for(*, user, run_id: int) -> ReportRun:
     return get_object_or_404(ReportRun.objects.filter(report_run_q(user)).select_related("unit"), id=run_id)
 
 
-# Source tables of each kind: a row changed after the run finished means "data changed since".
-_ATTENDANCE = ("attendance_daystatus", "local_date")
-_SCHEDULE = ("schedules_scheduleday", "local_date")
-SOURCES = {
-    ReportKind.COMPLIANCE: (_ATTENDANCE, _SCHEDULE),
-    ReportKind.PAYROLL: (_ATTENDANCE,),
-    ReportKind.DISCIPLINE: (_ATTENDANCE,),
-    ReportKind.FWA_MONITORING: (_ATTENDANCE, ("performance_realisation", None), ("reports_fwabaseline", None)),
-    ReportKind.PERFORMANCE: (("performance_realisation", None), ("performance_evaluation", "period_start")),
-}
-
-
 def source_changed_at(*, run: ReportRun) -> datetime.datetime | None:
     """The latest change to a source row of the run's agency and period (one query). Daily rows
     are bounded by their date; the others by the agency (their change time is still what counts)."""
     if run.status != RunStatus.DONE:
         return None
     parts, params = [], []
-    for table, date_column in SOURCES[run.kind]:
+    for table, date_column in KINDS[run.kind].sources:
         where = "agency_id = %s AND updated_at > %s"
         args = [run.agency_id, run.finished_at]
-        if date_column and run.kind != ReportKind.FWA_MONITORING:
+        if date_column:
             where += f" AND {date_column} BETWEEN %s AND %s"
             args += [run.period_start, run.period_end]
         parts.append(f"(SELECT max(updated_at) FROM {table} WHERE {where})")

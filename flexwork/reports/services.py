@@ -32,21 +32,13 @@ from flexwork.org import scope as org_scope
 from flexwork.org.models import Agency, Unit
 from flexwork.outbox.services import outbox_enqueue
 from flexwork.reports import exports, pdf
-from flexwork.reports.kinds import BAND_LABELS, KINDS, month_bounds, sql_params
-from flexwork.reports.models import LIVE_STATUSES, ReportKind, ReportRun, RunStatus, reports_storage
+from flexwork.reports.kinds import KINDS, MISSING, MONTHLY_KINDS, month_bounds, sql_params
+from flexwork.reports.models import LIVE_STATUSES, ReportRun, RunStatus, reports_storage
 
 logger = logging.getLogger("flexwork.reports")
 
 RUN_TOPIC = "reports.run"
 ERROR_MAX_CHARS = 2000
-REPORT_ROLES = {
-    ReportKind.COMPLIANCE: {org_scope.HR_ADMIN, org_scope.AGENCY_HEAD, org_scope.UNIT_HEAD},
-    ReportKind.PERFORMANCE: {org_scope.HR_ADMIN, org_scope.AGENCY_HEAD, org_scope.UNIT_HEAD},
-    ReportKind.FWA_MONITORING: {org_scope.HR_ADMIN, org_scope.AGENCY_HEAD, org_scope.UNIT_HEAD},
-    ReportKind.DISCIPLINE: {org_scope.HR_ADMIN, org_scope.AGENCY_HEAD},
-    ReportKind.PAYROLL: {org_scope.HR_ADMIN, org_scope.AGENCY_HEAD},
-}
-READER_ROLES = {org_scope.HR_ADMIN, org_scope.AGENCY_HEAD, org_scope.UNIT_HEAD}
 
 
 def lease_seconds() -> int:
@@ -88,7 +80,7 @@ def period_parse(*, kind: str, period: str) -> tuple[datetime.date, datetime.dat
             if not 1 <= month <= 12:
                 break
             start, end = month_bounds(year, month)
-            if kind == ReportKind.DISCIPLINE:
+            if spec.year_to_date:
                 start = datetime.date(year, 1, 1)
             return start, end
         if name == "quarter":
@@ -111,14 +103,8 @@ def parameters_clean(*, kind: str, parameters: dict | None, agency: Agency) -> d
     if unknown:
         message = _("Unknown parameters: %(names)s.") % {"names": ", ".join(unknown)}
         raise ApplicationError(message, code="invalid_parameters", fields={"parameters": [message]})
-    if kind == ReportKind.FWA_MONITORING:
-        from flexwork.org.selectors import policy_for
-
-        months = parameters.get("months", policy_for(agency=agency).fwa_monitoring_months)
-        if not isinstance(months, int) or isinstance(months, bool) or not 1 <= months <= 12:
-            message = _("The number of months must be a whole number from 1 to 12.")
-            raise ApplicationError(message, code="invalid_parameters", fields={"parameters": [message]})
-        parameters["months"] = months
+    for name, clean in KINDS[kind].parameters.items():
+        parameters[name] = clean(parameters.get(name, MISSING), agency=agency)
     return parameters
 
 
@@ -160,7 +146,7 @@ def _scope_unit(*, scope: org_scope.UserScope, unit_id: int | None, kind: str) -
         unit = org_scope.visible_units(scope).filter(id=unit_id).first()
         if unit is None:
             raise Http404(_("No such unit."))
-    if not scope.roles & REPORT_ROLES[kind]:
+    if not scope.roles & KINDS[kind].roles:
         raise PermissionDenied(_("Your role does not allow this report."))
     if not Unit.objects.filter(report_units_q(scope), id=unit.id).exists():
         raise PermissionDenied(_("Your role does not allow reports on this unit."))
@@ -302,7 +288,7 @@ def _names(run: ReportRun, attempt: int) -> dict[str, str]:
 
 def _pdf_lines(run: ReportRun, summary: dict) -> list[pdf.Line]:
     spec = KINDS[run.kind]
-    title = f"{ReportKind(run.kind).label} · {run.unit.code} {run.unit.name}"
+    title = f"{spec.label} · {run.unit.code} {run.unit.name}"
     lines = [pdf.Line(title, title=True)]
     period = f"{run.period_start:%Y-%m-%d} – {run.period_end:%Y-%m-%d}"
     if run.provisional:
@@ -313,11 +299,14 @@ def _pdf_lines(run: ReportRun, summary: dict) -> list[pdf.Line]:
     lines += pdf.table_lines(summary["unit_columns"], summary["units"])
     lines.append(pdf.Line(""))
     lines.append(pdf.Line(f"{_('Exceptions')}: {spec.exception_label} ({summary['exception_total']})", bold=True))
-    rows = summary["exceptions"]
-    if run.kind == ReportKind.DISCIPLINE:
-        band = summary["exception_columns"].index("band")
-        rows = [[*row[:band], str(BAND_LABELS.get(row[band], row[band])), *row[band + 1 :]] for row in rows]
-    lines += pdf.table_lines(summary["exception_columns"], rows)
+    columns = summary["exception_columns"]
+    rows = [
+        [str(spec.value_label(column, value)) for column, value in zip(columns, row, strict=True)]
+        if spec.value_labels
+        else row
+        for row in summary["exceptions"]
+    ]
+    lines += pdf.table_lines(columns, rows)
     return lines
 
 
@@ -345,7 +334,7 @@ def report_run_execute(*, run_id: int) -> bool:
             params=params,
             storage=storage,
             names=names,
-            title=str(ReportKind(run.kind).label),
+            title=str(spec.label),
             using=reporting_alias(),
             on_progress=lambda percent: _renew(run, percent),
             chunk_rows=chunk_rows,
@@ -385,7 +374,7 @@ def report_run_execute(*, run_id: int) -> bool:
             notification_send(
                 recipient=run.requested_by,
                 kind="report_done",
-                context={"report": str(ReportKind(run.kind).label), "period": f"{run.period_start:%Y-%m}"},
+                context={"report": str(spec.label), "period": f"{run.period_start:%Y-%m}"},
                 url=f"/reports/{run.id}/",
             )
     # Files of earlier attempts (a worker killed midway) are no longer referenced.
@@ -444,8 +433,6 @@ def report_runs_requeue_expired(*, now: datetime.datetime | None = None) -> list
 
 
 # ---------------------------------------------------------------------------- scheduled runs
-
-MONTHLY_KINDS = (ReportKind.COMPLIANCE, ReportKind.PAYROLL)
 
 
 @transaction.atomic

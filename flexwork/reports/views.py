@@ -14,10 +14,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from flexwork.common.calendar import today_in
 from flexwork.common.exceptions import ApplicationError
+from flexwork.common.forms import form_error_show
+from flexwork.common.tabular import RowsInvalid
 from flexwork.org import scope as org_scope
 from flexwork.reports import baselines, charts, dashboards, selectors, services
 from flexwork.reports.forms import BaselineUploadForm, DashboardFilterForm, ReportRequestForm
-from flexwork.reports.kinds import BAND_LABELS
+from flexwork.reports.kinds import KINDS, READER_ROLES
 from flexwork.reports.models import ReportKind, RunStatus
 
 HISTORY_LIMIT = 50
@@ -34,7 +36,7 @@ def _last_month(scope: org_scope.UserScope) -> str:
 @login_required
 def report_list(request: HttpRequest) -> HttpResponse:
     scope = org_scope.require_agency(request.user)
-    if not scope.roles & services.READER_ROLES:
+    if not scope.roles & READER_ROLES:
         raise PermissionDenied(_("Your role does not allow reports."))
     units = list(dashboards.dashboard_units_for(scope))
     status = 200
@@ -55,11 +57,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
                     refresh=data["refresh"],
                 )
             except ApplicationError as error:
-                for field, errors in error.fields.items():
-                    for message in errors:
-                        form.add_error(field if field in form.fields else None, message)
-                if not error.fields:
-                    form.add_error(None, error.message)
+                form_error_show(form, error)
             else:
                 if not created:
                     messages.info(request, _("This report was already asked for: here is the existing run."))
@@ -87,16 +85,18 @@ def report_detail(request: HttpRequest, run_id: int) -> HttpResponse:
     summary = run.summary or {}
     exceptions = summary.get("exceptions", [])
     columns = summary.get("exception_columns", [])
-    if run.kind == ReportKind.DISCIPLINE and "band" in columns:
-        band = columns.index("band")
-        exceptions = [[*row[:band], BAND_LABELS.get(row[band], row[band]), *row[band + 1 :]] for row in exceptions]
+    spec = KINDS[run.kind]
+    if spec.value_labels:
+        exceptions = [[spec.value_label(c, value) for c, value in zip(columns, row, strict=True)] for row in exceptions]
+    count_label = _("Employees") if spec.employee_rows else _("Rows")
+    unit_columns = summary.get("unit_columns", [])
     context = {
         "run": run,
         "changed_at": changed_at,
         "finished": run.status in (RunStatus.DONE, RunStatus.FAILED, RunStatus.SUPERSEDED),
-        "unit_columns": summary.get("unit_columns", []),
+        "unit_columns": [count_label if c == "n" else spec.column_label(c) for c in unit_columns],
         "units": summary.get("units", []),
-        "exception_columns": columns,
+        "exception_columns": [spec.column_label(c) for c in columns],
         "exceptions": exceptions,
         "exception_total": summary.get("exception_total", 0),
         "refresh_period": _period_text(run),
@@ -105,7 +105,7 @@ def report_detail(request: HttpRequest, run_id: int) -> HttpResponse:
 
 
 def _period_text(run) -> str:
-    if run.kind == ReportKind.DISCIPLINE:
+    if KINDS[run.kind].year_to_date:
         return f"{run.period_end:%Y-%m}"
     if run.period_start.month == run.period_end.month and run.period_start.year == run.period_end.year:
         return f"{run.period_start:%Y-%m}"
@@ -169,15 +169,18 @@ def baseline_import(request: HttpRequest) -> HttpResponse:
     """HR imports the "before" figures of FWA monitoring (docs/rules.md §6) from a CSV file."""
     _require_hr(request)
     status = 200
-    row_errors: list[tuple[str, list[str]]] = []
+    row_errors: list[dict] = []
     if request.method == "POST":
         form = BaselineUploadForm(request.POST, request.FILES)
         if form.is_valid():
+            upload = form.cleaned_data["file"]
             try:
-                result = baselines.baselines_import_csv(user=request.user, data=form.cleaned_data["file"].read())
-            except ApplicationError as error:
+                result = baselines.baselines_import_csv(user=request.user, data=upload.read(), name=upload.name or "")
+            except RowsInvalid as error:
                 form.add_error(None, error.message)
-                row_errors = [(key, messages) for key, messages in error.fields.items() if key != "file"]
+                row_errors = [row_error.as_dict() for row_error in error.errors]
+            except ApplicationError as error:
+                form_error_show(form, error)
             else:
                 messages.success(
                     request,

@@ -9,6 +9,7 @@ from django.utils import timezone
 from attendance.models import AttendanceCorrection, CheckEvent, DayStatus, LeaveRequest
 from attendance.requests import leave_import_csv
 from flexwork.approvals.models import Transition
+from flexwork.common.tabular import RowsInvalid
 from schedules.models import Location
 from tests.attendance.conftest import OFFICE, check, error_shape, north_of, schedule_day
 
@@ -147,13 +148,16 @@ def test_a_second_open_correction_is_a_conflict(client_for, employee_a):
     assert client_for(employee_a).post("/api/v1/attendance/corrections/", body, format="json").status_code == 409
 
 
-def test_it_forbids_supervisor_to_approve_at_the_recommend_step(client_for, employee_a, supervisor_a):
+def test_it_forbids_supervisor_to_approve_at_the_recommend_step(client_for, employee_a, supervisor_a, unit_head_a):
     body = {"local_date": str(today()), "kind": "IN", "corrected_time": "07:30", "reason": "x"}
     correction = client_for(employee_a).post("/api/v1/attendance/corrections/", body, format="json").json()
-    response = client_for(supervisor_a).post(f"/api/v1/attendance/corrections/{correction['id']}/approve/", {})
-    assert response.status_code == 409 and response.json()["code"] == "invalid_transition"
-    response = client_for(employee_a).post(f"/api/v1/attendance/corrections/{correction['id']}/recommend/", {})
-    assert response.status_code == 403
+    url = f"/api/v1/attendance/corrections/{correction['id']}"
+    # The recommender never approves (403); the decider's step has not come yet (409).
+    assert client_for(supervisor_a).post(f"{url}/approve/", {}).status_code == 403
+    early = client_for(unit_head_a).post(f"{url}/approve/", {})
+    assert early.status_code == 409 and early.json()["code"] == "stale_transition"
+    assert client_for(employee_a).post(f"{url}/recommend/", {}).status_code == 403
+    assert Transition.objects.filter(object_id=correction["id"]).count() == 1  # the submit only
 
 
 def test_it_hides_other_agencies_corrections(client_for, employee_a, hr_admin_b):
@@ -172,8 +176,7 @@ def test_hr_imports_approved_leave(hr_admin_a, employee_a, supervisor_a):
         f"{employee_a.employee.nip};DINAS_LUAR;2026-03-02;2026-03-04;Rapat\n"
         f"{supervisor_a.employee.nip};ct;2026-03-05;2026-03-05;\n"
     ).encode()
-    created, errors = leave_import_csv(user=hr_admin_a, content=csv)
-    assert (created, errors) == (2, {})
+    assert leave_import_csv(user=hr_admin_a, content=csv) == 2
     assert set(LeaveRequest.objects.values_list("status", "source")) == {("approved", "IMPORT")}
     assert Transition.objects.filter(action="approve").count() == 2
 
@@ -185,8 +188,14 @@ def test_a_bad_import_row_stores_nothing(hr_admin_a, employee_a, employee_b):
         f"{employee_b.employee.nip},CT,2026-03-02,2026-03-02,\n"  # another agency's NIP
         f"{employee_a.employee.nip},XX,2026-03-40,2026-03-02,\n"
     ).encode()
-    created, errors = leave_import_csv(user=hr_admin_a, content=csv)
-    assert created == 0 and set(errors) == {3, 4}
+    with pytest.raises(RowsInvalid) as caught:
+        leave_import_csv(user=hr_admin_a, content=csv)
+    # One shape for every import's row errors: row number, column, message.
+    assert {(error.row, error.column, error.code) for error in caught.value.errors} == {
+        (3, "nip", "unknown_nip"),
+        (4, "jenis", "bad_kind"),
+        (4, "tanggal_mulai", "bad_date"),
+    }
     assert not LeaveRequest.objects.exists()
 
 

@@ -6,10 +6,11 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.apps import apps
 from django.test import override_settings
+from django.utils import translation
 
 from flexwork.common.exceptions import ApplicationError, ConflictError
 from flexwork.onboarding import sample, services
-from flexwork.onboarding.importing import EMPLOYEE_HEADERS, row_error_message
+from flexwork.onboarding.importing import EMPLOYEE_HEADERS, row_error, row_error_message
 from flexwork.onboarding.models import ImportStatus
 from flexwork.org import services as org_services
 from flexwork.org.models import Employee, EmployeeChange, Position, PositionType, Unit
@@ -25,7 +26,7 @@ def preview(org_world, data, *, name="pegawai.csv", kind="EMPLOYEES"):
 
 
 def errors_by_row(batch):
-    return {(e["row"], e["field"]): (e["code"], row_error_message(e)) for e in batch.errors}
+    return {(e["row"], e["column"]): (e["code"], row_error_message(e)) for e in batch.errors}
 
 
 def test_it_imports_a_good_csv_file(org_world, good_rows):
@@ -272,3 +273,60 @@ def test_sixty_thousand_employees_import_correctly_within_a_minute(org_world):
         assert employee.position_start_date.isoformat() == row[7]
         assert employee.user.email == row[2]
     assert Position.objects.filter(agency=agency).count() == 6
+
+
+def test_columns_are_read_by_header_so_a_reordered_file_imports_the_same(org_world, good_rows):
+    order = list(reversed(EMPLOYEE_HEADERS))
+    rows = [[row[EMPLOYEE_HEADERS.index(name)] for name in order] for row in good_rows]
+    batch = preview(org_world, sample.to_csv(rows, headers=order, delimiter=";"))
+    assert (batch.row_count, batch.new_count, batch.error_count) == (3, 3, 0), batch.errors
+    services.import_confirm(batch=batch, actor=org_world.hr_admin_a)
+    head = Employee.objects.select_related("unit", "position").get(nip=nip(1))
+    assert (head.name, head.unit.code, head.position.code, str(head.position_start_date)) == (
+        "Pegawai Impor 1",
+        "A-SEC",
+        "A-ANALIS",
+        "2021-03-01",
+    )
+    assert Employee.objects.get(nip=nip(2)).supervisor_id == head.id
+
+
+def test_a_shifted_column_in_xlsx_still_lands_in_its_place(org_world, good_rows):
+    # "email" moved to the end: positional reading would have put addresses into "jenis".
+    order = [name for name in EMPLOYEE_HEADERS if name != "email"] + ["email"]
+    rows = [[row[EMPLOYEE_HEADERS.index(name)] for name in order] for row in good_rows]
+    batch = preview(org_world, sample.to_xlsx(rows, headers=order), name="pegawai.xlsx")
+    assert batch.error_count == 0, batch.errors
+    services.import_confirm(batch=batch, actor=org_world.hr_admin_a)
+    assert Employee.objects.select_related("user").get(nip=nip(1)).user.email == "impor1@example.go.id"
+    assert Employee.objects.get(nip=nip(1)).employee_type == "PNS"
+
+
+def test_missing_required_headers_are_one_clear_error(org_world, good_rows):
+    order = [name for name in EMPLOYEE_HEADERS if name not in ("status_aktif", "nip_atasan")]
+    rows = [[row[EMPLOYEE_HEADERS.index(name)] for name in order] for row in good_rows]
+    with pytest.raises(ApplicationError) as caught:
+        preview(org_world, sample.to_csv(rows, headers=order))
+    assert (caught.value.code, caught.value.status_code) == ("missing_headers", 400)
+    assert "nip_atasan, status_aktif" in caught.value.message
+    assert caught.value.fields == {"file": [caught.value.message]}
+    assert not Employee.objects.filter(nip=nip(1)).exists()
+
+
+def test_an_unknown_header_is_refused_rather_than_ignored(org_world, good_rows):
+    rows = [[*row, "x"] for row in good_rows]
+    with pytest.raises(ApplicationError) as caught:
+        preview(org_world, sample.to_csv(rows, headers=[*EMPLOYEE_HEADERS, "golongan"]))
+    assert caught.value.code == "unknown_headers"
+    assert "golongan" in caught.value.message
+
+
+def test_row_errors_have_one_shape_row_column_code_message(org_world):
+    batch = preview(org_world, employees_csv([employee_row(1, unit="NOPE")]))
+    [stored] = batch.errors
+    with translation.override("en"):
+        shown = row_error(stored).as_dict()
+    assert shown == {"row": 2, "column": "kode_unit", "code": "unknown_unit", "message": "Unknown unit code “NOPE”."}
+    # A preview stored with the former key ("field") still renders.
+    legacy = {"row": 2, "field": "kode_unit", "code": "unknown_unit", "params": {"code": "NOPE"}}
+    assert row_error(legacy).column == "kode_unit"

@@ -39,7 +39,8 @@ def test_it_lists_row_errors_with_numbers_and_refuses_to_confirm(client_for, org
     body = upload(client, employees_csv([employee_row(1), employee_row(2, unit="NOPE")])).json()
     assert body["error_count"] == 1
     [error] = body["errors"]
-    assert (error["row"], error["field"], error["code"]) == (3, "kode_unit", "unknown_unit")
+    assert (error["row"], error["column"], error["code"]) == (3, "kode_unit", "unknown_unit")
+    assert "NOPE" in error["message"]
     response = client.post(f"/api/v1/imports/{body['id']}/confirm/")
     assert response.status_code == 400
     assert response.json()["code"] == "import_has_errors"

@@ -91,30 +91,68 @@ def test_bad_rows_are_listed_by_row_number_and_nothing_is_written(march, client,
     assert page.status_code == 400
     body = page.content.decode()
     assert "5 rows have errors; nothing was imported." in body
-    for fragment in (
-        "row 3",
-        "bulan: write the month as YYYY-MM",
-        "row 4",
-        "kode_unit: no unit A-XXX in your agency.",
-        "row 5",
-        "hari_hadir: more than hari_kerja_wajib.",
-        "row 6",
-        "This unit and month already appear in row 2.",
-        "row 7",
-        "bulan: the month is in the future.",
-        "jumlah_pegawai: a whole number of 0 or more is expected.",
-        "jam_wajib: a number from 0 to",
+    # One table of (row, column, problem), as on the organisation import's page.
+    for row, column, message in (
+        (3, "bulan", "Write the month as YYYY-MM, e.g. 2024-12."),
+        (4, "kode_unit", "No unit A-XXX in your agency."),
+        (5, "hari_hadir", "More than hari_kerja_wajib."),
+        (6, "bulan", "This unit and month already appear in row 2."),
+        (7, "bulan", "The month is in the future."),
+        (7, "jumlah_pegawai", "Enter a whole number of 0 or more."),
+        (7, "jam_wajib", "Enter a number from 0 to 99999999.99."),
     ):
-        assert fragment in body, fragment
-    assert "row 2<" not in body
+        assert f"<tr><td>{row}</td><td>{column}</td><td>{message}</td></tr>" in body, (row, column, message)
+    assert "<tr><td>2</td>" not in body
     assert not FwaBaseline.objects.exists()
+
+
+def test_row_errors_raise_one_shape_with_row_column_and_message(march, hr_admin_a):
+    from django.utils import translation
+
+    from flexwork.common.tabular import RowsInvalid
+
+    with translation.override("en"), pytest.raises(RowsInvalid) as caught:
+        baselines.baselines_import_csv(
+            user=hr_admin_a, data=f"{HEADER}\nA-XXX,2024-11,3,60,55,1,4,450,420.5,90\n".encode()
+        )
+    assert caught.value.status_code == 400 and caught.value.code == "invalid_rows"
+    with translation.override("en"):
+        shown = [error.as_dict() for error in caught.value.errors]
+    assert shown == [
+        {"row": 2, "column": "kode_unit", "code": "unknown_unit", "message": "No unit A-XXX in your agency."}
+    ]
+
+
+def test_columns_are_read_by_header_in_any_order_and_from_xlsx(march, client, hr_admin_a):
+    from flexwork.onboarding.sample import to_xlsx
+
+    client.force_login(hr_admin_a)
+    # Reordered, the optional last column left out, and an extra column the import ignores.
+    text = "bulan;catatan;jam_terpenuhi;kode_unit;jumlah_pegawai;hari_kerja_wajib;hari_hadir;hari_tk;hari_terlambat;jam_wajib\n"
+    text += "2024-12;dari arsip;420,5;A-SEC;3;60;55;1;4;450\n"
+    assert upload(client, text).status_code == 302
+    row = FwaBaseline.objects.get()
+    assert (row.unit, row.present_days, str(row.credited_hours), row.avg_achievement_pct) == (
+        march.world.sec_a,
+        55,
+        "420.50",
+        None,
+    )
+    xlsx = to_xlsx([["A-DIV", "2025-02", 1, 20, 18, 2, 0, 150, 140, ""]], headers=baselines.TEMPLATE_HEADERS)
+    posted = client.post(URL, {"file": SimpleUploadedFile("baseline.xlsx", xlsx)})
+    assert posted.status_code == 302
+    assert FwaBaseline.objects.get(unit=march.world.div_a).present_days == 18
 
 
 def test_unreadable_files_are_refused(march, client, hr_admin_a):
     client.force_login(hr_admin_a)
     missing = upload(client, "kode_unit,bulan\nA-SEC,2024-12\n")
     assert missing.status_code == 400
-    assert "Missing columns: jumlah_pegawai" in missing.content.decode()
+    # One error naming every missing required column (the optional last one is not asked for).
+    assert (
+        "Missing columns: jumlah_pegawai, hari_kerja_wajib, hari_hadir, hari_tk, hari_terlambat, jam_wajib, "
+        "jam_terpenuhi. The first row must hold the template&#x27;s headers." in missing.content.decode()
+    )
     latin = client.post(URL, {"file": SimpleUploadedFile("b.csv", (HEADER + "\nA-SÉC").encode("latin-1"))})
     assert latin.status_code == 400
     assert "not UTF-8" in latin.content.decode()
@@ -153,7 +191,7 @@ def test_another_agencys_unit_is_a_row_error(march, client, hr_admin_a, hr_admin
     client.force_login(hr_admin_b)
     page = upload(client, f"{HEADER}\nB-ROOT,2024-12,1,20,20,0,0,150,150,\nA-SEC,2024-12,3,60,55,1,4,450,420.5,90\n")
     assert page.status_code == 400
-    assert "kode_unit: no unit A-SEC in your agency." in page.content.decode()
+    assert "<tr><td>3</td><td>kode_unit</td><td>No unit A-SEC in your agency.</td></tr>" in page.content.decode()
     assert not FwaBaseline.objects.exists()
     # And agency A's HR sees the link, and only its own rows.
     client.force_login(hr_admin_a)

@@ -12,7 +12,7 @@ from django.db import transaction
 
 from flexwork.common.exceptions import ApplicationError
 from flexwork.onboarding import services
-from flexwork.onboarding.importing import row_error_message
+from flexwork.onboarding.importing import row_error
 from flexwork.org.models import Agency
 
 
@@ -43,8 +43,9 @@ class Command(BaseCommand):
                 )
         except ApplicationError as error:
             raise CommandError(error.message) from error
-        for error in batch.errors:
-            self.stdout.write(f"row {error['row']} {error['field']}: {row_error_message(error)}")
+        for stored in batch.errors:
+            error = row_error(stored)
+            self.stdout.write(f"row {error.row} {error.column}: {error.text}")
         self.stdout.write(
             f"{batch.row_count} rows: {batch.new_count} new, {batch.changed_count} changed, "
             f"{batch.unchanged_count} unchanged, {batch.error_count} with errors"

@@ -2,13 +2,16 @@
 Ramadan, two holidays, a WITA and a WIT unit, a unit snapshot that changes mid-month)."""
 
 import csv
+import datetime
 import hashlib
 import io
 import zipfile
 
 import pytest
+from django.utils import translation
 
 from flexwork.reports import services
+from flexwork.reports.kinds import KINDS, MONTHLY_KINDS, sql_params
 from flexwork.reports.models import ReportRun, RunStatus, reports_storage
 
 pytestmark = pytest.mark.django_db
@@ -182,3 +185,68 @@ def test_xlsx_and_pdf_are_written_and_deterministic(march, hr_admin_a):
         assert fh.read() == xlsx
     with storage.open(second.pdf_name, "rb") as fh:
         assert fh.read() == pdf
+
+
+# ------------------------------------------------------------------ the kinds as one table
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_each_specs_columns_are_the_sql_output_columns_and_each_has_a_label(kind):
+    """The spec's column table (names, labels, text flags) stays in step with the kind's SQL."""
+    from django.db import connection
+
+    spec = KINDS[kind]
+    start, end = datetime.date(2025, 3, 1), datetime.date(2025, 3, 31)
+    params = sql_params(kind=kind, agency_id=0, scope_unit_id=0, start=start, end=end, parameters={})
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT * FROM ({spec.sql}) AS q LIMIT 0", params)
+        names = tuple(column.name for column in cursor.description)
+    assert names == spec.column_names
+    assert set(spec.sum_columns) <= set(names) - spec.text_columns
+    with translation.override("id"):
+        for column in spec.columns:
+            assert str(column.label) and str(column.label) != column.name
+
+
+def test_every_leave_kind_counts_as_leave_in_the_reports(march, hr_admin_a):
+    """Leave codes come from the LeaveKind enum: each kind's absence (official duty apart) is a
+    leave day in compliance; in payroll the C- kinds are leave, SAKIT sick and IZIN permission."""
+    from attendance.models import LEAVE_ABSENCE, DayStatus, LeaveKind
+
+    days = [d for d in (datetime.date(2025, 3, n) for n in range(5, 28)) if d.isoweekday() <= 5]
+    assert len(days) >= len(LeaveKind)
+    for day, kind in zip(days, LeaveKind, strict=False):
+        DayStatus.objects.filter(employee=march.k, local_date=day).update(
+            absence=LEAVE_ABSENCE[kind], arrival=None, departure=None, check_in_at=None, check_out_at=None
+        )
+    compliance = by_key(rows_of(run_report(hr_admin_a, "COMPLIANCE", "2025-03")), "unit_code", "nip")
+    k = compliance[("A-SEC", march.k.nip)]
+    assert (k["leave_days"], k["official_duty_days"]) == (str(len(LeaveKind) - 1), "1")
+    payroll = by_key(rows_of(run_report(hr_admin_a, "PAYROLL", "2025-03")), "unit_code", "nip")
+    k = payroll[("A-SEC", march.k.nip)]
+    cuti = sum(1 for kind in LeaveKind if LEAVE_ABSENCE[kind].startswith("C-"))
+    assert (k["leave_days"], k["sick_days"], k["permission_days"], k["official_duty_days"]) == (
+        str(cuti),
+        "1",
+        "1",
+        "1",
+    )
+
+
+def test_roles_monthly_flag_and_period_rules_are_read_from_the_spec(march, unit_head_a, hr_admin_a):
+    from django.core.exceptions import PermissionDenied
+
+    assert set(MONTHLY_KINDS) == {kind for kind, spec in KINDS.items() if spec.monthly} == {"COMPLIANCE", "PAYROLL"}
+    # A unit head may run the kinds whose spec lists the role, and no other.
+    for kind, spec in KINDS.items():
+        period = "2025" if kind == "DISCIPLINE" else "2025-03"
+        if "unit_head" in spec.roles:
+            services.report_run_request(user=unit_head_a, kind=kind, period=period)
+        else:
+            with pytest.raises(PermissionDenied):
+                services.report_run_request(user=unit_head_a, kind=kind, period=period)
+    # Discipline counts the year to date; its bands are shown by label.
+    assert services.period_parse(kind="DISCIPLINE", period="2025-03")[0] == datetime.date(2025, 1, 1)
+    assert services.period_parse(kind="PAYROLL", period="2025-03")[0] == datetime.date(2025, 3, 1)
+    with translation.override("en"):
+        assert str(KINDS["DISCIPLINE"].value_label("band", "DISMISSAL")).startswith("Dismissal")

@@ -1,6 +1,8 @@
 """Dashboard data for HR (and unit heads on their subtree), supervisors and employees.
 
-Every panel is one set-based query; the number of queries is fixed whatever the agency's size.
+Every panel is one set-based query, except the coverage by unit, which is schedules.coverage (the rule
+check's and the team calendar's reading, six set-based queries); the number of queries is fixed
+whatever the agency's size.
 Results are cached for a minute under a key of the agency, the viewer's scope, the filters and the
 language, so two viewers with different reach never share an entry."""
 
@@ -16,6 +18,7 @@ from django.http import Http404
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from flexwork.approvals.models import ApprovalStatus
 from flexwork.common.calendar import today_in
 from flexwork.common.exceptions import ApplicationError
 from flexwork.org import scope as org_scope
@@ -68,16 +71,25 @@ def parse_range(date_from, date_to, today: datetime.date) -> tuple[datetime.date
 
 SUBTREE = "SELECT id FROM org_unit WHERE agency_id = %(agency)s AND path @> ARRAY[%(unit)s]::int[]"
 
+# Today by location; approved leave or official duty takes precedence over a schedule day (docs/rules.md §3):
+# those people count as LEAVE, as in the team calendar and in the coverage by unit (schedules.coverage).
 HR_TODAY_SQL = f"""
-SELECT u.id AS unit_id, u.code, u.name, coalesce(sd.location, 'OFFICE') AS location,
+SELECT u.id AS unit_id, u.code, u.name,
+       CASE WHEN lv.on_leave THEN 'LEAVE' ELSE coalesce(sd.location, 'OFFICE') END AS location,
        (ce.id IS NOT NULL) AS checked_in, count(*) AS n
 FROM org_employee e
 JOIN org_unit u ON u.id = e.unit_id
 LEFT JOIN schedules_scheduleday sd
        ON sd.employee_id = e.id AND sd.local_date = %(today)s AND sd.cancelled_at IS NULL
 LEFT JOIN attendance_checkevent ce ON ce.employee_id = e.id AND ce.local_date = %(today)s AND ce.kind = 'IN'
+CROSS JOIN LATERAL (
+    SELECT EXISTS (
+        SELECT 1 FROM attendance_leaverequest l
+        WHERE l.employee_id = e.id AND l.status = %(approved)s AND %(today)s BETWEEN l.date_from AND l.date_to
+    ) AS on_leave
+) lv
 WHERE e.agency_id = %(agency)s AND e.is_active AND e.unit_id IN ({SUBTREE})
-GROUP BY u.id, u.code, u.name, coalesce(sd.location, 'OFFICE'), (ce.id IS NOT NULL)
+GROUP BY 1, 2, 3, 4, 5
 ORDER BY u.code
 """
 
@@ -218,12 +230,14 @@ def hr_dashboard(*, user, unit_id: int | None = None, date_from=None, date_to=No
     if unit is None:
         raise Http404(_("No such unit."))
     params = {"agency": scope.agency_id, "unit": unit.id, "start": start, "end": end, "today": today}
+    today_rows = _rows(HR_TODAY_SQL, {**params, "approved": ApprovalStatus.APPROVED.value})
     data = {
         "unit": {"id": unit.id, "code": unit.code, "name": unit.name},
         "date_from": start,
         "date_to": end,
         "today": today,
-        **_hr_today(_rows(HR_TODAY_SQL, params)),
+        "today_by_location": _hr_today(today_rows),
+        "coverage": _hr_coverage(agency_id=scope.agency_id, rows=today_rows, today=today),
         "trends": _hr_trends(_rows(HR_TRENDS_SQL, params)),
         "compliance": [
             {
@@ -268,18 +282,52 @@ def hr_dashboard(*, user, unit_id: int | None = None, date_from=None, date_to=No
     return data
 
 
-def _hr_today(rows: list[dict]) -> dict:
+def _hr_today(rows: list[dict]) -> list[dict]:
+    from schedules.models import Location
+
+    labels = {value: str(label) for value, label in Location.choices} | {"LEAVE": _("On leave or official duty")}
     by_location: dict[str, dict] = {}
-    units: dict[str, dict] = {}
     for r in rows:
-        cell = by_location.setdefault(r["location"], {"location": r["location"], "checked_in": 0, "not_yet": 0})
+        cell = by_location.setdefault(
+            r["location"],
+            {
+                "location": r["location"],
+                "label": labels.get(r["location"], r["location"]),
+                "checked_in": 0,
+                "not_yet": 0,
+            },
+        )
         cell["checked_in" if r["checked_in"] else "not_yet"] += r["n"]
-        unit = units.setdefault(r["code"], {"code": r["code"], "name": r["name"], "headcount": 0, "away": 0})
-        unit["headcount"] += r["n"]
-        if r["location"] != "OFFICE":
-            unit["away"] += r["n"]
-    coverage = [u | {"away_pct": _pct(u["away"], u["headcount"])} for u in units.values()]
-    return {"today_by_location": sorted(by_location.values(), key=lambda c: c["location"]), "coverage": coverage}
+    return sorted(by_location.values(), key=lambda c: c["location"])
+
+
+def _hr_coverage(*, agency_id: int, rows: list[dict], today: datetime.date) -> list[dict]:
+    """Coverage by unit today, as the rule check and the team calendar read it (schedules.coverage): the
+    unit's own people, those on leave or official duty out of the active headcount, the share away of
+    the active headcount, the day's limit and its warning."""
+    from schedules.coverage import coverage_for
+
+    units = {r["unit_id"]: (r["code"], r["name"]) for r in rows}  # the units with people, by code
+    if not units:
+        return []
+    coverage = coverage_for(agency_id=agency_id, unit_ids=list(units), date_from=today, date_to=today)
+    found = []
+    for unit_id, (code, name) in units.items():
+        day = coverage.days[unit_id][0]
+        found.append(
+            {
+                "code": code,
+                "name": name,
+                "headcount": day.headcount,
+                "on_leave": day.on_leave,
+                "active_headcount": day.active_headcount,
+                "away": day.away,
+                "allowed_away": day.allowed_away,
+                "away_pct": _pct(day.away, day.active_headcount),
+                "warning": day.warning,
+            }
+        )
+    return found
 
 
 def _hr_trends(rows: list[dict]) -> list[dict]:

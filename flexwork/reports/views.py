@@ -139,7 +139,7 @@ def dashboard_hr(request: HttpRequest) -> HttpResponse:
     context = {"form": form, "data": data, "error": error}
     if data:
         context["charts"] = {
-            "today": charts.hbars([(c["location"], c["checked_in"] + c["not_yet"]) for c in data["today_by_location"]]),
+            "today": charts.hbars([(c["label"], c["checked_in"] + c["not_yet"]) for c in data["today_by_location"]]),
             "coverage": charts.hbars([(c["code"], c["away_pct"] or 0) for c in data["coverage"]], suffix="%"),
             "trends": charts.columns([(t["week"], t["attendance_pct"] or 0) for t in data["trends"]], suffix="%"),
             "compliance": charts.hbars([(c["code"], c["hours_pct"] or 0) for c in data["compliance"]], suffix="%"),

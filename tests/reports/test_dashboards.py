@@ -10,7 +10,9 @@ MARCH = {"date_from": "2025-03-01", "date_to": "2025-03-31"}
 
 def test_hr_dashboard_cold_then_warm(march, hr_admin_a, client_for, django_assert_num_queries):
     client = client_for(hr_admin_a)
-    with django_assert_num_queries(12):  # savepoint, scope, unit, 8 panels, release: whatever the agency's size
+    # Savepoint, scope, unit, 8 one-query panels, coverage by unit (units with headcount, holidays, directives,
+    # agency share, leave, away), release: whatever the agency's size.
+    with django_assert_num_queries(18):
         cold = client.get("/api/v1/dashboard/hr/", MARCH)
     assert cold.status_code == 200
     body = cold.json()
@@ -77,3 +79,51 @@ def test_the_reports_link_follows_the_role(march, client, hr_admin_a, employee_a
     client.logout()
     client.post("/accounts/login/", {"login": employee_a.username, "password": "demo-pass-123"})
     assert b'href="/reports/"' not in client.get("/").content
+
+
+def test_hr_coverage_today_is_the_team_calendars_and_leaves_people_on_leave_out(
+    org_world, hr_admin_a, unit_head_a, client_for
+):
+    """Coverage by unit today reads schedules.coverage, as the team calendar and the rule check do: a person
+    on approved leave (with a home day the leave overrides) is out of the active headcount and not away."""
+    from attendance.models import LeaveKind, LeaveRequest
+    from flexwork.approvals.models import ApprovalStatus
+    from flexwork.common.calendar import today_in
+    from schedules.models import ScheduleDay
+    from tests.org.factories import EmployeeFactory
+
+    today = today_in(org_world.agency_a.time_zone)
+    sec = org_world.sec_a
+    others = [EmployeeFactory(agency=org_world.agency_a, unit=sec, position=org_world.position_a) for _ in range(5)]
+    LeaveRequest.objects.create(
+        agency=org_world.agency_a,
+        employee=others[0],
+        kind=LeaveKind.CT,
+        date_from=today,
+        date_to=today,
+        status=ApprovalStatus.APPROVED,
+    )
+    for person in (others[0], others[1], org_world.supervisor_a.employee):
+        ScheduleDay.objects.create(
+            agency=org_world.agency_a, employee=person, local_date=today, location="HOME", unit=sec
+        )
+
+    body = client_for(hr_admin_a).get("/api/v1/dashboard/hr/").json()
+    calendar = (
+        client_for(unit_head_a).get(f"/api/v1/team-calendar/?unit={sec.id}&date_from={today}&date_to={today}").json()
+    )
+
+    row = next(c for c in body["coverage"] if c["code"] == sec.code)
+    day = calendar["days"][0]
+    assert (row["headcount"], row["on_leave"], row["active_headcount"], row["away"]) == (7, 1, 6, 2)
+    assert (row["away"], row["allowed_away"], row["warning"]) == (
+        day["away"],
+        day["allowed_away"],
+        day["coverage_warning"],
+    )
+    assert row["allowed_away"] == 1 and row["away_pct"] == 33.3
+    assert row["warning"] is day["working"]
+    by_location = {c["location"]: c for c in body["today_by_location"]}
+    leave = by_location["LEAVE"]
+    assert leave["checked_in"] + leave["not_yet"] == 1 and leave["label"] != "LEAVE"
+    assert by_location["HOME"]["checked_in"] + by_location["HOME"]["not_yet"] == 2

@@ -31,3 +31,29 @@ class AttendanceConfig(AppConfig):
             title=_("Your %(request_label)s request was returned"),
             body=_("Your request (%(request_label)s) was returned for revision on %(when)s. %(note)s"),
         )
+        kind_register(
+            "attendance_request_expired",
+            title=_("Your %(request_label)s request expired"),
+            body=_("Nobody decided your request (%(request_label)s) in time, so it expired on %(when)s."),
+        )
+        kind_register(
+            "attendance_request_escalated",
+            title=_("%(request_label)s of %(employee_name)s was escalated to you"),
+            body=_(
+                "The request (%(request_label)s) of %(employee_name)s has waited %(days)s working days for "
+                "%(approver_name)s. You may now act on it as well."
+            ),
+        )
+        kind_register(
+            "attendance_request_reminder",
+            title=_("Reminder: %(request_label)s of %(employee_name)s waits for you"),
+            body=_(
+                "The request (%(request_label)s) of %(employee_name)s has waited %(days)s working days. It was "
+                "escalated to %(target_name)s, who may act on it as well."
+            ),
+        )
+
+        from attendance.requests import register_approval_specs
+
+        # Leave/official duty and corrections are kinds of the one approval engine (docs/rules.md §3).
+        register_approval_specs()

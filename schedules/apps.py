@@ -11,13 +11,12 @@ class SchedulesConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
 
         from flexwork.org import events
-        from schedules import handlers, nav, notify
+        from schedules import handlers, nav, notify, services
 
         notify.register_kinds()
+        # Arrangements are one kind of the approval engine; it re-routes and closes them on
+        # organisation events with every other kind (flexwork/approvals/apps.py).
+        services.register_approval_spec()
         # The header's "Approvals" link is worked out once, at login (schedules/nav.py).
         user_logged_in.connect(nav.remember_approver, dispatch_uid="schedules-remember-approver")
-        # Pending approvals follow the organisation (rules.md §7).
-        events.employee_supervisor_changed.connect(handlers.on_employee_moved)
-        events.employee_unit_changed.connect(handlers.on_employee_moved)
-        events.employee_deactivated.connect(handlers.on_employee_deactivated)
         events.holiday_declared.connect(handlers.on_holiday_declared)

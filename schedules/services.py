@@ -1,9 +1,10 @@
-"""Writes of the arrangements app: requests and their transitions (through the approval engine),
-schedule days, recalls and directives. Pages and APIs call these same functions.
+"""Writes of the arrangements app: requests and their transitions, schedule days, recalls and
+directives. Pages and APIs call these same functions.
 
-Each transition service: check the state (409), the step (409) and the actor (403), run the rule
-check where rules.md says so, then `approval_transition` (compare-and-swap + Transition row) and the
-side effects (schedule days, notifications through the outbox) in the same transaction."""
+Transitions go through the one approval engine (flexwork/approvals/engine.py): it locks the rows,
+runs the guards (403 not an actor, 409 `stale_transition`), writes the compare-and-swap and the
+transition row, and calls the arrangement spec's hooks registered below (the rule check, the
+schedule days an approval writes, cancel and revoke by dates, the notifications)."""
 
 from __future__ import annotations
 
@@ -12,25 +13,17 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from flexwork.approvals import engine as approval_engine
 from flexwork.approvals import services as engine
-from flexwork.approvals.models import (
-    ALLOWED_TRANSITIONS,
-    EDITABLE_STATUSES,
-    OPEN_STATUSES,
-    PENDING_STATUSES,
-    ApprovalAction,
-    ApprovalStatus,
-    ApprovalStep,
-    Transition,
-)
-from flexwork.approvals.workdays import office_date_of, office_today, office_zone_name
+from flexwork.approvals.models import EDITABLE_STATUSES, ApprovalAction, ApprovalKind, ApprovalStatus, ApprovalStep
+from flexwork.approvals.registry import ApprovalSpec, Expiry, Move, Notice, spec_register
+from flexwork.common.calendar import office_date_of, office_today, office_zone_name
 from flexwork.common.exceptions import ApplicationError, ConflictError
 from flexwork.common.models import EvidenceFile
 from flexwork.common.services import evidence_attach
@@ -43,13 +36,11 @@ from schedules.policy import DECISION, DRAFT, SUBMIT, CheckResult, Proposal, che
 S = ApprovalStatus
 MAX_REQUESTED_DAYS = 400
 
-ERR_NOT_OWNER = gettext_lazy("Only the employee who asked can do this.")
-ERR_NOT_APPROVER = gettext_lazy("You are not an approver of this request at this step.")
-ERR_WRONG_STEP = gettext_lazy("This request is not at this step: it waits for %(step)s.")
+ERR_NOT_OWNER = approval_engine.ERR_NOT_OWNER
+ERR_NOT_APPROVER = approval_engine.ERR_NOT_APPROVER
 ERR_NO_WORKING_DAY = gettext_lazy("The request covers no working day.")
-ERR_NO_DECIDER = gettext_lazy("Nobody can decide this request: the unit that decides has no head. Tell HR.")
 ERR_OVERRIDE_REQUIRED = gettext_lazy("Give a reason to approve over the warnings.")
-ERR_NOTE_REQUIRED = gettext_lazy("Give a reason.")
+ERR_NOTE_REQUIRED = approval_engine.ERR_NOTE_REQUIRED
 ERR_DATES_NOT_FUTURE = gettext_lazy("Only future days of this arrangement can be chosen: %(dates)s.")
 ERR_NO_FUTURE_DAYS = gettext_lazy("This arrangement has no future days left.")
 ERR_OVERLAP_RACE = gettext_lazy("Another arrangement was approved for these days meanwhile.")
@@ -217,7 +208,7 @@ def arrangement_request_update(
     """Edit a draft or a returned request (the employee only); `submit` sends it on."""
     _require_owner(arrangement_request, actor)
     if arrangement_request.status not in EDITABLE_STATUSES:
-        raise ConflictError(str(ERR_NOT_EDITABLE), code="invalid_transition")
+        raise ConflictError(str(ERR_NOT_EDITABLE), code=approval_engine.STALE)
     employee = arrangement_request.employee
     _validate_input(employee=employee, data=data)
     attached = EvidenceFile.objects.filter(
@@ -239,7 +230,7 @@ def arrangement_request_update(
         **values, updated_at=timezone.now()
     )
     if won != 1:
-        raise ConflictError(str(engine.ERR_STALE), code="stale")
+        raise ConflictError(str(engine.ERR_STALE), code=approval_engine.STALE)
     _write_work_plan(arrangement_request, data.work_plan)
     _attach_evidence(arrangement_request, new_files)
     if submit:
@@ -265,7 +256,10 @@ _EDITABLE_FIELDS = (
 )
 
 
-# ---------------------------------------------------------------------------- actor checks
+# ---------------------------------------------------------------------------- the approval spec
+# Arrangements go through the one approval engine (flexwork/approvals/engine.py: guards, locks,
+# transitions); these hooks are what is theirs: the rule check, the schedule days an approval
+# writes, cancel and revoke by dates, and the notification texts (schedules/notify.py).
 
 
 def _require_owner(arrangement_request: ArrangementRequest, user) -> None:
@@ -273,67 +267,9 @@ def _require_owner(arrangement_request: ArrangementRequest, user) -> None:
         raise PermissionDenied(str(ERR_NOT_OWNER))
 
 
-def _require_state(arrangement_request: ArrangementRequest, *, to: str, action: str, step: str | None = None) -> None:
-    """409 when the move is not allowed from the current status or at the current step."""
-    current = arrangement_request.status
-    if to != current and to not in ALLOWED_TRANSITIONS.get(current, ()):
-        message = engine.ERR_NOT_ALLOWED % {
-            "status": arrangement_request.get_status_display().lower(),
-            "action": ApprovalAction(action).label,
-        }
-        raise ConflictError(message, code="invalid_transition")
-    if step is not None and arrangement_request.step != step:
-        label = ApprovalStep(arrangement_request.step).label if arrangement_request.step else "—"
-        raise ConflictError(ERR_WRONG_STEP % {"step": label}, code="invalid_transition")
-
-
-def _require_approver(arrangement_request: ArrangementRequest, user, principals=None) -> engine.Acting:
-    acting = engine.acting_as(user=user, obj=arrangement_request, principals=principals)
-    if acting is None:
-        raise PermissionDenied(str(ERR_NOT_APPROVER))
-    return acting
-
-
 def allowed_actions(*, arrangement_request: ArrangementRequest, user) -> list[str]:
     """What `user` may do to the request now (the pages show these buttons)."""
-    ar = arrangement_request
-    actions: list[str] = []
-    is_owner = org_scope.scope_for(user).employee_id == ar.employee_id
-    if is_owner:
-        if ar.status in EDITABLE_STATUSES:
-            actions += ["edit", "submit"]
-        if ar.status in OPEN_STATUSES:
-            actions.append("withdraw")
-        if ar.status == S.APPROVED:
-            actions.append("cancel")
-        return actions
-    if ar.status in PENDING_STATUSES and engine.acting_as(user=user, obj=ar) is not None:
-        actions += ["recommend"] if ar.step == ApprovalStep.RECOMMEND else ["approve"]
-        actions += ["reject", "return"]
-    if ar.status == S.APPROVED and engine.acting_as(user=user, obj=ar, principals=_revokers(ar)) is not None:
-        actions.append("revoke")
-    return actions
-
-
-def _revokers(arrangement_request: ArrangementRequest) -> list[int]:
-    current = org_scope.decider_for(arrangement_request.employee)
-    return [i for i in {arrangement_request.decider_id, current.id if current else None} if i]
-
-
-def _user_of(employee_id: int | None):
-    if employee_id is None:
-        return None
-    employee = Employee.objects.select_related("user").filter(id=employee_id).first()
-    return employee.user if employee else None
-
-
-def _approver_user(arrangement_request: ArrangementRequest):
-    approver_id = (
-        arrangement_request.recommender_id
-        if arrangement_request.step == ApprovalStep.RECOMMEND
-        else arrangement_request.decider_id
-    )
-    return _user_of(approver_id)
+    return approval_engine.allowed_actions(obj=arrangement_request, user=user)
 
 
 def _actor_name(user) -> str:
@@ -342,91 +278,8 @@ def _actor_name(user) -> str:
 
 
 def _lock_employee(employee_id: int) -> None:
-    """Serialise the decisions about one employee: the cap and the overlap count rows (rules.md §3)."""
+    """Serialise the decisions about one employee: the cap and the overlap count rows (docs/rules.md §3)."""
     list(Employee.objects.select_for_update(of=("self",)).filter(id=employee_id).values_list("id", flat=True))
-
-
-# ---------------------------------------------------------------------------- transitions
-
-
-@transaction.atomic
-def arrangement_request_submit(
-    *, arrangement_request: ArrangementRequest, actor, note: str = ""
-) -> tuple[ArrangementRequest, CheckResult]:
-    ar = arrangement_request
-    _require_owner(ar, actor)  # a stranger gets 403 whatever the request's state
-    _require_state(ar, to=S.SUBMITTED, action=ApprovalAction.SUBMIT)
-    result = check_proposal(proposal_from_request(ar), at=SUBMIT)
-    if result.hard:
-        raise policy_error(result)
-    chain = engine.approval_chain(employee=ar.employee)
-    if chain.decider is None:
-        raise ApplicationError(str(ERR_NO_DECIDER), code="no_approver")
-    step = chain.first_step
-    if ar.status == S.RETURNED and ar.returned_step == ApprovalStep.DECIDE:
-        step = ApprovalStep.DECIDE  # re-enters at the step that returned it
-    now = timezone.now()
-    engine.approval_transition(
-        obj=ar,
-        action=ApprovalAction.SUBMIT,
-        to=S.SUBMITTED,
-        actor=actor,
-        note=note,
-        updates={
-            "step": step,
-            "returned_step": None,
-            "recommender_id": chain.recommender.id if chain.recommender else None,
-            "decider_id": chain.decider.id,
-            "escalated_to_id": None,
-            "escalated_at": None,
-            "submitted_at": now,
-            "step_since": now,
-            "violations": result.as_list(),
-        },
-    )
-    notify.notify(
-        recipient_user=_approver_user(ar),
-        kind="arrangement_submitted",
-        arrangement_request=ar,
-        dates=result.working_dates,
-        step=ApprovalStep(step).label,
-    )
-    return ar, result
-
-
-@transaction.atomic
-def arrangement_request_recommend(
-    *, arrangement_request: ArrangementRequest, actor, note: str = ""
-) -> ArrangementRequest:
-    ar = arrangement_request
-    _require_state(ar, to=S.RECOMMENDED, action=ApprovalAction.RECOMMEND, step=ApprovalStep.RECOMMEND)
-    acting = _require_approver(ar, actor)
-    result = check_proposal(proposal_from_request(ar), at=DECISION, as_of=_submitted_date(ar))
-    if result.hard:
-        raise policy_error(result)
-    engine.approval_transition(
-        obj=ar,
-        action=ApprovalAction.RECOMMEND,
-        to=S.RECOMMENDED,
-        actor=actor,
-        on_behalf_of_id=acting.on_behalf_of_id,
-        note=note,
-        updates={
-            "step": ApprovalStep.DECIDE,
-            "step_since": timezone.now(),
-            "escalated_to_id": None,
-            "escalated_at": None,
-            "violations": result.as_list(),
-        },
-    )
-    notify.notify(
-        recipient_user=_user_of(ar.decider_id),
-        kind="arrangement_recommended",
-        arrangement_request=ar,
-        dates=result.working_dates,
-        actor_name=_actor_name(actor),
-    )
-    return ar
 
 
 def _submitted_date(ar: ArrangementRequest) -> datetime.date | None:
@@ -436,57 +289,40 @@ def _submitted_date(ar: ArrangementRequest) -> datetime.date | None:
     return office_date_of(ar.submitted_at, office_zone_name(ar.employee))
 
 
-@transaction.atomic
-def arrangement_request_approve(
-    *, arrangement_request: ArrangementRequest, actor, note: str = "", override_reason: str = ""
-) -> ArrangementRequest:
-    """Approve and write one schedule day per covered working day. Under a row lock on the employee
-    the rules are checked again: a hard violation refuses (400; OVERLAP that raced is a 409), soft
-    ones need `override_reason`. The partial unique index on schedule days is the last guard."""
-    ar = arrangement_request
-    _require_state(ar, to=S.APPROVED, action=ApprovalAction.APPROVE, step=ApprovalStep.DECIDE)
-    acting = _require_approver(ar, actor)
-    _lock_employee(ar.employee_id)
-    result = check_proposal(proposal_from_request(ar), at=DECISION, as_of=_submitted_date(ar))
-    if any(v.code == "OVERLAP" for v in result.hard):
-        raise policy_error(result, status_code=409, code="conflict")
-    if result.hard:
-        raise policy_error(result)
-    override_reason = (override_reason or "").strip()
-    if result.soft and not override_reason:
-        error = policy_error(result, code="override_reason_required")
-        error.message = str(ERR_OVERRIDE_REQUIRED)
-        error.fields = {"override_reason": [str(ERR_OVERRIDE_REQUIRED)]}
-        raise error
-    now = timezone.now()
-    engine.approval_transition(
-        obj=ar,
-        action=ApprovalAction.APPROVE,
-        to=S.APPROVED,
-        actor=actor,
-        on_behalf_of_id=acting.on_behalf_of_id,
-        note=note,
-        override_reason=override_reason if result.soft else "",
-        updates={
-            "step": None,
-            "decided_at": now,
-            "violations": result.as_list(),
-            "override_reason": override_reason if result.soft else "",
-        },
-    )
-    _write_schedule_days(ar, result)
-    notify.notify(
-        recipient_user=ar.employee.user,
-        kind="arrangement_approved",
-        arrangement_request=ar,
-        dates=result.working_dates,
-        actor_name=_actor_name(actor),
-        note=note,
-    )
-    return ar
+def _check(move: Move) -> None:
+    """The rule check (docs/rules.md §3) at submit, recommendation and decision. At the decision
+    the employee's row is locked (by the engine) while approved days are counted: a hard violation
+    refuses (400; an OVERLAP that raced is a 409), soft ones need `override_reason`."""
+    ar = move.obj
+    if move.action == ApprovalAction.SUBMIT:
+        result = check_proposal(proposal_from_request(ar), at=SUBMIT)
+        if result.hard:
+            raise policy_error(result)
+    else:
+        result = check_proposal(proposal_from_request(ar), at=DECISION, as_of=_submitted_date(ar))
+        if move.action == ApprovalAction.APPROVE and any(v.code == "OVERLAP" for v in result.hard):
+            raise policy_error(result, status_code=409, code="conflict")
+        if result.hard:
+            raise policy_error(result)
+    if move.action == ApprovalAction.APPROVE:
+        if result.soft and not move.override_reason:
+            error = policy_error(result, code="override_reason_required")
+            error.message = str(ERR_OVERRIDE_REQUIRED)
+            error.fields = {"override_reason": [str(ERR_OVERRIDE_REQUIRED)]}
+            raise error
+        move.override_reason = move.override_reason if result.soft else ""
+        move.updates["override_reason"] = move.override_reason
+    move.updates["violations"] = result.as_list()
+    move.data["result"] = result
+    move.data["dates"] = result.working_dates
+
+
+def _after_approve(move: Move) -> None:
+    _write_schedule_days(move.obj, move.data["result"])
 
 
 def _write_schedule_days(ar: ArrangementRequest, result: CheckResult) -> None:
+    """One schedule day per covered working day; the partial unique index is the last guard."""
     employee = ar.employee
     rows = [
         ScheduleDay(
@@ -513,326 +349,80 @@ def _write_schedule_days(ar: ArrangementRequest, result: CheckResult) -> None:
         raise ConflictError(str(ERR_OVERLAP_RACE), code="conflict") from exc
 
 
-@transaction.atomic
-def arrangement_request_reject(*, arrangement_request: ArrangementRequest, actor, note: str = "") -> ArrangementRequest:
-    ar = arrangement_request
-    _require_state(ar, to=S.REJECTED, action=ApprovalAction.REJECT)
-    acting = _require_approver(ar, actor)
-    engine.approval_transition(
-        obj=ar,
-        action=ApprovalAction.REJECT,
-        to=S.REJECTED,
-        actor=actor,
-        on_behalf_of_id=acting.on_behalf_of_id,
-        note=note,
-        updates={"step": None, "decided_at": timezone.now()},
-    )
-    notify.notify(
-        recipient_user=ar.employee.user,
-        kind="arrangement_rejected",
-        arrangement_request=ar,
-        actor_name=_actor_name(actor),
-        note=note,
-    )
-    return ar
-
-
-@transaction.atomic
-def arrangement_request_return(*, arrangement_request: ArrangementRequest, actor, note: str = "") -> ArrangementRequest:
-    ar = arrangement_request
-    _require_state(ar, to=S.RETURNED, action=ApprovalAction.RETURN)
-    acting = _require_approver(ar, actor)
-    engine.approval_transition(
-        obj=ar,
-        action=ApprovalAction.RETURN,
-        to=S.RETURNED,
-        actor=actor,
-        on_behalf_of_id=acting.on_behalf_of_id,
-        note=note,
-        updates={"returned_step": ar.step, "step": None},
-    )
-    notify.notify(
-        recipient_user=ar.employee.user,
-        kind="arrangement_returned",
-        arrangement_request=ar,
-        actor_name=_actor_name(actor),
-        note=note,
-    )
-    return ar
-
-
-@transaction.atomic
-def arrangement_request_withdraw(
-    *, arrangement_request: ArrangementRequest, actor, note: str = ""
-) -> ArrangementRequest:
-    ar = arrangement_request
-    _require_owner(ar, actor)  # a stranger gets 403 whatever the request's state
-    _require_state(ar, to=S.WITHDRAWN, action=ApprovalAction.WITHDRAW)
-    engine.approval_transition(
-        obj=ar, action=ApprovalAction.WITHDRAW, to=S.WITHDRAWN, actor=actor, note=note, updates={"step": None}
-    )
-    return ar
-
-
 def _future_days(ar: ArrangementRequest, *, today: datetime.date):
     return ScheduleDay.objects.filter(arrangement=ar, cancelled_at__isnull=True, local_date__gt=today)
 
 
-def _end_days(
-    ar: ArrangementRequest, *, action: str, to: str, actor, note: str, dates, on_behalf_of_id=None
-) -> list[datetime.date]:
-    """Cancel chosen future days (default all). With no future day left the request becomes `to`;
-    otherwise it stays approved and the partial end is recorded."""
+def _end(move: Move) -> None:
+    """Cancel or revoke chosen future days (default all). With no future day left the request
+    becomes cancelled/revoked; otherwise it stays approved and the partial end is recorded. Days
+    that were ended already (a repeated call) are a stale transition, not a bad input."""
+    ar = move.obj
     today = office_today(ar.employee)
     future = {row.local_date: row.id for row in _future_days(ar, today=today)}
     if not future:
-        raise ConflictError(str(ERR_NO_FUTURE_DAYS), code="invalid_transition")
-    chosen = sorted(set(dates)) if dates else sorted(future)
+        raise ConflictError(str(ERR_NO_FUTURE_DAYS), code=approval_engine.STALE)
+    chosen = sorted(set(move.requested_dates)) if move.requested_dates else sorted(future)
     unknown = [day for day in chosen if day not in future]
     if unknown:
+        ended = set(
+            ScheduleDay.objects.filter(
+                arrangement=ar, cancelled_at__isnull=False, local_date__in=unknown, local_date__gt=today
+            ).values_list("local_date", flat=True)
+        )
         message = ERR_DATES_NOT_FUTURE % {"dates": ", ".join(day.isoformat() for day in unknown)}
+        if ended == set(unknown):
+            raise ConflictError(message, code=approval_engine.STALE)
         raise ApplicationError(message, fields={"dates": [message]})
-    whole = len(chosen) == len(future)
-    engine.approval_transition(
-        obj=ar,
-        action=action,
-        to=to if whole else ar.status,
-        actor=actor,
-        on_behalf_of_id=on_behalf_of_id,
-        note=note,
-        dates=chosen,
-    )
-    ScheduleDay.objects.filter(id__in=[future[day] for day in chosen], cancelled_at__isnull=True).update(
-        cancelled_at=timezone.now(), updated_at=timezone.now()
-    )
-    return chosen
+    if len(chosen) != len(future):
+        move.to = ar.status
+    move.dates = chosen
+    move.data["day_ids"] = [future[day] for day in chosen]
 
 
-@transaction.atomic
-def arrangement_request_cancel(
-    *, arrangement_request: ArrangementRequest, actor, dates=None, note: str = ""
-) -> ArrangementRequest:
-    """The employee gives up chosen future days, or all of them (default)."""
-    ar = arrangement_request
-    _require_owner(ar, actor)  # a stranger gets 403 whatever the request's state
-    _require_state(ar, to=S.CANCELLED, action=ApprovalAction.CANCEL)
-    chosen = _end_days(ar, action=ApprovalAction.CANCEL, to=S.CANCELLED, actor=actor, note=note, dates=dates)
+def _after_end(move: Move) -> None:
+    now = timezone.now()
+    ScheduleDay.objects.filter(id__in=move.data["day_ids"], cancelled_at__isnull=True).update(
+        cancelled_at=now, updated_at=now
+    )
+
+
+_WITH_ACTOR = {"recommended", "approved", "rejected", "returned", "revoked"}
+_WITH_NOTE = {"approved", "rejected", "returned", "cancelled", "revoked"}
+
+
+def _notify(notice: Notice) -> None:
+    """The arrangement_* notifications (schedules/notify.py) of the engine's events."""
+    ar, move = notice.obj, notice.move
+    context = dict(notice.context)
+    dates = None
+    if move is not None:
+        dates = move.dates if move.action in (ApprovalAction.CANCEL, ApprovalAction.REVOKE) else move.data.get("dates")
+    if notice.event == "submitted":
+        context["step"] = ApprovalStep(ar.step).label
+    if notice.event in _WITH_ACTOR:
+        context["actor_name"] = _actor_name(notice.actor)
+    if notice.event in _WITH_NOTE:
+        context["note"] = notice.note
     notify.notify(
-        recipient_user=_user_of(ar.decider_id),
-        kind="arrangement_cancelled",
+        recipient_user=notice.recipient_user,
+        kind=f"arrangement_{notice.event}",
         arrangement_request=ar,
-        dates=chosen,
-        note=note,
-    )
-    return ar
-
-
-@transaction.atomic
-def arrangement_request_revoke(
-    *, arrangement_request: ArrangementRequest, actor, dates=None, note: str = ""
-) -> ArrangementRequest:
-    """The decider ends chosen future days, or all (the "suspension" of rules.md §3), with a reason."""
-    ar = arrangement_request
-    _require_state(ar, to=S.REVOKED, action=ApprovalAction.REVOKE)
-    acting = _require_approver(ar, actor, principals=_revokers(ar))
-    if not (note or "").strip():
-        raise ApplicationError(str(ERR_NOTE_REQUIRED), fields={"note": [str(ERR_NOTE_REQUIRED)]})
-    chosen = _end_days(
-        ar,
-        action=ApprovalAction.REVOKE,
-        to=S.REVOKED,
-        actor=actor,
-        note=note,
         dates=dates,
-        on_behalf_of_id=acting.on_behalf_of_id,
+        **context,
     )
-    notify.notify(
-        recipient_user=ar.employee.user,
-        kind="arrangement_revoked",
-        arrangement_request=ar,
-        dates=chosen,
-        actor_name=_actor_name(actor),
-        note=note,
-    )
-    return ar
 
 
-# ---------------------------------------------------------------------------- expiry and escalation
-
-
-def _expirable_statuses():
-    return (S.SUBMITTED, S.RECOMMENDED, S.RETURNED)
-
-
-def arrangement_requests_expire_due(*, now: datetime.datetime | None = None) -> int:
-    """Expire, as a whole, every undecided request whose first covered day has begun (00:00 office
-    time). Safe to run concurrently and repeatedly: each expiry is a compare-and-swap."""
-    from django.conf import settings
-    from django.db.models.functions import Coalesce
-
-    now = now or timezone.now()
-    expired = 0
-    for zone in settings.FLEXWORK_TIME_ZONES:
-        today = office_date_of(now, zone)
-        due = (
-            ArrangementRequest.objects.filter(status__in=_expirable_statuses(), first_date__lte=today)
-            .annotate(zone=Coalesce("employee__unit__time_zone", "employee__agency__time_zone"))
-            .filter(zone=zone)
-            .select_related("employee__user", "employee__unit", "employee__agency")
-        )
-        for ar in due:
-            try:
-                with transaction.atomic():
-                    engine.approval_transition(
-                        obj=ar, action=ApprovalAction.EXPIRE, to=S.EXPIRED, updates={"step": None}
-                    )
-                    notify.notify(recipient_user=ar.employee.user, kind="arrangement_expired", arrangement_request=ar)
-                expired += 1
-            except ConflictError:
-                continue  # decided or withdrawn meanwhile
-    return expired
-
-
-def arrangement_requests_escalate_due(*, now: datetime.datetime | None = None) -> int:
-    """Escalate requests that waited `escalation_working_days` working days at their step: one
-    decision level up may now act as well (first wins), and the approver is reminded."""
-    from flexwork.approvals.workdays import working_days_between
-    from flexwork.org.models import Holiday
-    from flexwork.org.selectors import policy_for
-
-    now = now or timezone.now()
-    candidates = list(
-        ArrangementRequest.objects.filter(
-            status__in=PENDING_STATUSES, escalated_at__isnull=True, step_since__isnull=False
-        )
-        .select_related("employee__user", "employee__unit", "employee__agency", "employee__supervisor")
-        .order_by("agency_id", "id")
-    )
-    escalated = 0
-    by_agency: dict[int, tuple[int, set]] = {}
-    for ar in candidates:
-        if ar.agency_id not in by_agency:
-            policy = policy_for(agency=ar.agency_id)
-            oldest = min(c.step_since for c in candidates if c.agency_id == ar.agency_id).date()
-            holidays = set(
-                Holiday.objects.filter(
-                    agency_id=ar.agency_id, date__gte=oldest - datetime.timedelta(days=1)
-                ).values_list("date", flat=True)
-            )
-            by_agency[ar.agency_id] = (policy.escalation_working_days, holidays)
-        limit, holidays = by_agency[ar.agency_id]
-        zone = office_zone_name(ar.employee)
-        waited = working_days_between(office_date_of(ar.step_since, zone), office_date_of(now, zone), holidays)
-        if waited < limit:
-            continue
-        approver_id = ar.recommender_id if ar.step == ApprovalStep.RECOMMEND else ar.decider_id
-        approver = Employee.objects.select_related("unit", "supervisor").filter(id=approver_id).first()
-        if ar.step == ApprovalStep.RECOMMEND:
-            target_id = ar.decider_id
-        else:
-            target = engine.escalation_target(approver=approver)
-            target_id = target.id if target else None
-        if target_id in (ar.employee_id, approver_id):
-            target_id = None
-        try:
-            with transaction.atomic():
-                won = ArrangementRequest.objects.filter(
-                    id=ar.id, status=ar.status, step=ar.step, escalated_at__isnull=True
-                ).update(escalated_at=now, escalated_to_id=target_id, updated_at=now)
-                if won != 1:
-                    continue
-                ar.escalated_at, ar.escalated_to_id = now, target_id
-                Transition.objects.create(
-                    agency_id=ar.agency_id,
-                    content_type=ContentType.objects.get_for_model(ArrangementRequest),
-                    object_id=ar.id,
-                    action=ApprovalAction.ESCALATE,
-                    from_status=ar.status,
-                    to_status=ar.status,
-                    on_behalf_of_id=None,
-                    note="",
-                )
-                target_user = _user_of(target_id)
-                common = {"days": waited, "approver_name": approver.name if approver else "–"}
-                if target_user is not None:
-                    notify.notify(
-                        recipient_user=target_user, kind="arrangement_escalated", arrangement_request=ar, **common
-                    )
-                notify.notify(
-                    recipient_user=approver.user if approver else None,
-                    kind="arrangement_reminder",
-                    arrangement_request=ar,
-                    target_name=target_user.employee.name if target_user else "–",
-                    **common,
-                )
-            escalated += 1
-        except ConflictError:
-            continue
-    return escalated
-
-
-# ---------------------------------------------------------------------------- organisation events
-
-
-@transaction.atomic
-def arrangement_requests_reroute(*, employee: Employee, actor=None) -> int:
-    """After a change of supervisor or unit: pending and returned requests get the new chain. A
-    request waiting for a recommender who is no longer in the chain goes to the decider."""
-    employee = Employee.objects.select_related("unit", "agency", "supervisor", "user").get(id=employee.id)
-    chain = engine.approval_chain(employee=employee)
-    moved = 0
-    for ar in ArrangementRequest.objects.filter(
-        employee_id=employee.id, status__in=(S.SUBMITTED, S.RECOMMENDED, S.RETURNED)
-    ).select_related("employee__user", "employee__unit", "employee__agency"):
-        recommender_id = chain.recommender.id if chain.recommender else None
-        decider_id = chain.decider.id if chain.decider else None
-        step = ar.step
-        if step == ApprovalStep.RECOMMEND and recommender_id is None:
-            step = ApprovalStep.DECIDE
-        returned_step = ar.returned_step
-        if returned_step == ApprovalStep.RECOMMEND and recommender_id is None:
-            returned_step = ApprovalStep.DECIDE
-        if (ar.recommender_id, ar.decider_id, ar.step) == (recommender_id, decider_id, step):
-            continue
-        old_approver = ar.recommender_id if ar.step == ApprovalStep.RECOMMEND else ar.decider_id
-        engine.approval_transition(
-            obj=ar,
-            action=ApprovalAction.REROUTE,
-            to=ar.status,
-            actor=actor,
-            updates={
-                "recommender_id": recommender_id,
-                "decider_id": decider_id,
-                "step": step,
-                "returned_step": returned_step,
-                "escalated_to_id": None,
-                "escalated_at": None,
-                "step_since": timezone.now() if ar.step else ar.step_since,
-            },
-        )
-        moved += 1
-        new_approver = recommender_id if step == ApprovalStep.RECOMMEND else decider_id
-        if ar.status in PENDING_STATUSES and new_approver and new_approver != old_approver:
-            notify.notify(recipient_user=_user_of(new_approver), kind="arrangement_rerouted", arrangement_request=ar)
-    return moved
-
-
-@transaction.atomic
-def arrangement_requests_close_for_deactivated(
-    *, employee: Employee, actor=None, effective_date: datetime.date | None = None
-) -> int:
-    """Deactivation withdraws open requests and cancels approved days from `effective_date` on."""
-    closed = 0
-    for ar in ArrangementRequest.objects.filter(employee_id=employee.id, status__in=OPEN_STATUSES):
-        engine.approval_transition(
-            obj=ar, action=ApprovalAction.WITHDRAW, to=S.WITHDRAWN, actor=actor, updates={"step": None}
-        )
-        closed += 1
-    start = effective_date or timezone.localdate()
+def _close_approved(*, employee: Employee, actor=None, start: datetime.date) -> int:
+    """Deactivation cancels approved days from `start` on; a request left with none is cancelled."""
     days = ScheduleDay.objects.filter(employee_id=employee.id, cancelled_at__isnull=True, local_date__gte=start)
     affected = set(days.exclude(arrangement__isnull=True).values_list("arrangement_id", flat=True))
     days.update(cancelled_at=timezone.now(), updated_at=timezone.now())
-    for ar in ArrangementRequest.objects.filter(id__in=affected, status=S.APPROVED):
+    closed = 0
+    for ar in ArrangementRequest.objects.filter(id__in=affected, status=S.APPROVED).order_by("id"):
+        approval_engine.lock(ar)
+        if ar.status != S.APPROVED:
+            continue
         left = ScheduleDay.objects.filter(arrangement=ar, cancelled_at__isnull=True, local_date__gte=start).exists()
         if not left:
             engine.approval_transition(
@@ -840,6 +430,121 @@ def arrangement_requests_close_for_deactivated(
             )
         closed += 1
     return closed
+
+
+def register_approval_spec() -> None:
+    """Called from SchedulesConfig.ready()."""
+    spec_register(
+        ApprovalSpec(
+            kind=ApprovalKind.ARRANGEMENT,
+            model=ArrangementRequest,
+            url=lambda ar: f"/arrangements/{ar.id}/",
+            editable=True,
+            check=_check,
+            after_approve=_after_approve,
+            end=_end,
+            after_end=_after_end,
+            notify=_notify,
+            # An undecided request expires as a whole at 00:00 office time of its first covered day.
+            expiry=Expiry(field="first_date"),
+            escalates=True,
+            close_approved=_close_approved,
+        )
+    )
+
+
+# ---------------------------------------------------------------------------- transitions
+
+
+def arrangement_request_submit(
+    *, arrangement_request: ArrangementRequest, actor, note: str = ""
+) -> tuple[ArrangementRequest, CheckResult]:
+    move = approval_engine.transition(obj=arrangement_request, action=ApprovalAction.SUBMIT, actor=actor, note=note)
+    return arrangement_request, move.data["result"]
+
+
+def arrangement_request_recommend(
+    *, arrangement_request: ArrangementRequest, actor, note: str = ""
+) -> ArrangementRequest:
+    approval_engine.transition(obj=arrangement_request, action=ApprovalAction.RECOMMEND, actor=actor, note=note)
+    return arrangement_request
+
+
+def arrangement_request_approve(
+    *, arrangement_request: ArrangementRequest, actor, note: str = "", override_reason: str = ""
+) -> ArrangementRequest:
+    """Approve and write one schedule day per covered working day (the rules checked again)."""
+    approval_engine.transition(
+        obj=arrangement_request,
+        action=ApprovalAction.APPROVE,
+        actor=actor,
+        note=note,
+        override_reason=override_reason,
+    )
+    return arrangement_request
+
+
+def arrangement_request_reject(*, arrangement_request: ArrangementRequest, actor, note: str = "") -> ArrangementRequest:
+    approval_engine.transition(obj=arrangement_request, action=ApprovalAction.REJECT, actor=actor, note=note)
+    return arrangement_request
+
+
+def arrangement_request_return(*, arrangement_request: ArrangementRequest, actor, note: str = "") -> ArrangementRequest:
+    approval_engine.transition(obj=arrangement_request, action=ApprovalAction.RETURN, actor=actor, note=note)
+    return arrangement_request
+
+
+def arrangement_request_withdraw(
+    *, arrangement_request: ArrangementRequest, actor, note: str = ""
+) -> ArrangementRequest:
+    approval_engine.transition(obj=arrangement_request, action=ApprovalAction.WITHDRAW, actor=actor, note=note)
+    return arrangement_request
+
+
+def arrangement_request_cancel(
+    *, arrangement_request: ArrangementRequest, actor, dates=None, note: str = ""
+) -> ArrangementRequest:
+    """The employee gives up chosen future days, or all of them (default)."""
+    approval_engine.transition(
+        obj=arrangement_request, action=ApprovalAction.CANCEL, actor=actor, note=note, dates=dates
+    )
+    return arrangement_request
+
+
+def arrangement_request_revoke(
+    *, arrangement_request: ArrangementRequest, actor, dates=None, note: str = ""
+) -> ArrangementRequest:
+    """The decider ends chosen future days, or all (the "suspension" of docs/rules.md §3), with a reason."""
+    approval_engine.transition(
+        obj=arrangement_request, action=ApprovalAction.REVOKE, actor=actor, note=note, dates=dates
+    )
+    return arrangement_request
+
+
+# ---------------------------------------------------------------------------- expiry, escalation, organisation
+# The engine's sweeps, limited to arrangements (the beat tasks run them for every kind).
+
+
+def arrangement_requests_expire_due(*, now: datetime.datetime | None = None) -> int:
+    return approval_engine.expire_due(now=now, kinds=[ApprovalKind.ARRANGEMENT])
+
+
+def arrangement_requests_escalate_due(*, now: datetime.datetime | None = None) -> int:
+    return approval_engine.escalate_due(now=now, kinds=[ApprovalKind.ARRANGEMENT])
+
+
+@transaction.atomic
+def arrangement_requests_reroute(*, employee: Employee, actor=None) -> int:
+    """Every kind's pending requests of `employee` get the new chain (the engine)."""
+    return approval_engine.reroute(employee=employee, actor=actor)
+
+
+@transaction.atomic
+def arrangement_requests_close_for_deactivated(
+    *, employee: Employee, actor=None, effective_date: datetime.date | None = None
+) -> int:
+    """Every kind: open requests withdrawn, approved days from `effective_date` on ended (the engine)."""
+    return approval_engine.close_for_deactivated(employee=employee, actor=actor, effective_date=effective_date)
 
 
 # ---------------------------------------------------------------------------- recall

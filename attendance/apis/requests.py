@@ -1,6 +1,6 @@
 """Leave / official duty and attendance corrections over the API (docs/api.md): list, create, detail and
 the transitions of the shared approval engine. Each body: parse → selector (404 out of scope) →
-service (403 role, 409 state, 400 input) → serialize."""
+service (403 not an actor, 409 `stale_transition`, 400 input) → serialize."""
 
 from __future__ import annotations
 
@@ -26,8 +26,9 @@ from flexwork.api.views import BaseApi
 from flexwork.approvals.models import ApprovalStatus
 
 TRANSITION_CODES = (
-    " 409 `invalid_transition` when not allowed from the current status or step, 409 `stale` when another "
-    "action won meanwhile; 403 when the caller is not the one who may act."
+    " 403 when the caller is not an actor of this request for this action; 409 `stale_transition` when the "
+    "move is not possible from the current status or step, was already made (a repeated call), or another "
+    "call won meanwhile (a concurrent one): nothing is written then."
 )
 
 

@@ -1,6 +1,7 @@
-"""The approval engine (docs/rules.md §3): the chain, who may act, and the one
-compare-and-swap transition every approved object goes through. Domain apps (schedules, later
-leave and corrections) wrap these in their own `<entity>_<action>` services and add side effects."""
+"""The approval engine's lowest layer (docs/rules.md §3): the chain, who may act (delegation
+included), and the one compare-and-swap transition every approved object goes through. The
+lifecycle built on it (guards, transitions, expiry, escalation, re-routing, deactivation) is in
+flexwork/approvals/engine.py; each kind registers its spec (flexwork/approvals/registry.py)."""
 
 from __future__ import annotations
 
@@ -23,10 +24,17 @@ from flexwork.approvals.models import (
     Delegation,
     Transition,
 )
-from flexwork.approvals.workdays import office_today
+from flexwork.common.calendar import today_in
 from flexwork.common.exceptions import ApplicationError, ConflictError
 from flexwork.org import scope as org_scope
 from flexwork.org.models import Employee
+
+# The one code of every refused transition (docs/api.md: 409, nothing written).
+STALE_TRANSITION = "stale_transition"
+# The actions that may record a move that keeps the status.
+KEEP_STATUS_ACTIONS = frozenset(
+    {ApprovalAction.CANCEL, ApprovalAction.REVOKE, ApprovalAction.ESCALATE, ApprovalAction.REROUTE}
+)
 
 ERR_NOT_ALLOWED = gettext_lazy("A request that is %(status)s cannot be %(action)s.")
 ERR_STALE = gettext_lazy("This request changed meanwhile; reload it and try again.")
@@ -121,7 +129,7 @@ def delegators_of(*, user, kind: str = ApprovalKind.ARRANGEMENT, on: datetime.da
     scope = org_scope.scope_for(user)
     if scope.employee_id is None:
         return Employee.objects.none().values("id")
-    on = on or timezone.localdate()
+    on = on or today_in(scope.office_time_zone)
     return active_delegations(delegate_id=scope.employee_id, kind=kind, on=on).values("delegator_id")
 
 
@@ -148,7 +156,8 @@ def acting_as(*, user, obj: ApprovableModel, principals: list[int] | None = None
         return None
     if me in principals:
         return Acting(employee_id=me)
-    on = office_today(obj.employee) if _employee_loaded(obj) else timezone.localdate()
+    # A delegation's dates are office dates of the delegate (docs/rules.md §1).
+    on = today_in(scope.office_time_zone)
     delegation = (
         active_delegations(delegate_id=me, kind=obj.approval_kind, on=on)
         .filter(delegator_id__in=principals)
@@ -158,11 +167,6 @@ def acting_as(*, user, obj: ApprovableModel, principals: list[int] | None = None
     if delegation is None:
         return None
     return Acting(employee_id=me, on_behalf_of_id=delegation.delegator_id)
-
-
-def _employee_loaded(obj: ApprovableModel) -> bool:
-    employee = obj._state.fields_cache.get("employee")
-    return employee is not None and "unit" in employee._state.fields_cache and "agency" in employee._state.fields_cache
 
 
 # ---------------------------------------------------------------------------- transition
@@ -180,25 +184,28 @@ def approval_transition(
     dates: list[datetime.date] | tuple = (),
     updates: dict[str, Any] | None = None,
 ) -> Transition:
-    """Move `obj` to `to` if nobody moved it meanwhile, and record the move.
+    """Move `obj` to `to` if nobody moved it meanwhile, and record the move: the lowest layer of
+    the engine (flexwork/approvals/engine.py locks the rows and runs the guards first).
 
-    The UPDATE filters on the status we read (optimistic lock, healthchecks' style): of concurrent
-    callers exactly one changes the row, the others get a 409 and their transaction rolls back.
+    The UPDATE filters on the status we read (compare-and-swap): of concurrent callers exactly one
+    changes the row, the others get a 409 `stale_transition` and their transaction rolls back.
     `updates` are written in the same single UPDATE, so the audit trail (pghistory) gets one row
-    per transition. `to == obj.status` records an action that keeps the status (partial cancel,
-    escalation, re-routing) while still refusing a concurrent change of status."""
+    per transition. Only the actions of KEEP_STATUS_ACTIONS may keep the status (a partial cancel
+    or revoke, an escalation, a re-routing); any other same-state move is refused, so a repeated
+    submit or withdraw never records `withdrawn → withdrawn`."""
     current = obj.status
-    if to != current and to not in ALLOWED_TRANSITIONS.get(current, ()):
+    keeps = to == current and action in KEEP_STATUS_ACTIONS
+    if not keeps and to not in ALLOWED_TRANSITIONS.get(current, ()):
         message = ERR_NOT_ALLOWED % {
             "status": obj.get_status_display().lower(),
             "action": ApprovalAction(action).label,
         }
-        raise ConflictError(message, code="invalid_transition")
+        raise ConflictError(str(message), code=STALE_TRANSITION)
     now = timezone.now()
     values = {"status": to, "updated_at": now, **(updates or {})}
     won = type(obj).objects.filter(id=obj.id, status=current).update(**values)
     if won != 1:
-        raise ConflictError(str(ERR_STALE), code="stale")
+        raise ConflictError(str(ERR_STALE), code=STALE_TRANSITION)
     for field, value in values.items():
         setattr(obj, field, value)
     return Transition.objects.create(
@@ -282,6 +289,8 @@ def refuse(message: str, *, code: str = "invalid", field: str | None = None) -> 
 
 
 __all__ = [
+    "KEEP_STATUS_ACTIONS",
+    "STALE_TRANSITION",
     "Acting",
     "Chain",
     "acting_as",

@@ -1,8 +1,8 @@
-"""In-process events about employees (issue 3 item 4). Other apps subscribe in their
-AppConfig.ready, e.g. the arrangements app re-routes pending approvals:
+"""In-process events about employees. Other apps subscribe in their AppConfig.ready, e.g. the
+approval engine re-routes pending requests of every kind (flexwork/approvals/apps.py):
 
     from flexwork.org import events
-    events.employee_supervisor_changed.connect(reroute_pending_requests)
+    events.employee_supervisor_changed.connect(engine.on_employee_moved)
 
 Receivers are called synchronously, inside the transaction of the service that changed the
 employee, with keyword arguments: employee, old_id, new_id, effective_date, actor. A receiver
@@ -45,6 +45,6 @@ employee_supervisor_changed = OrgEvent("employee_supervisor_changed")
 employee_unit_changed = OrgEvent("employee_unit_changed")
 # kwargs: employee, old_id=None, new_id=None, effective_date, actor
 employee_deactivated = OrgEvent("employee_deactivated")
-# kwargs: holiday. Sent when HR declares a holiday (rules.md §7: schedule days on it are kept but
+# kwargs: holiday. Sent when HR declares a holiday (docs/rules.md §7: schedule days on it are kept but
 # ignored by status and cap, and their people are told).
 holiday_declared = OrgEvent("holiday_declared")

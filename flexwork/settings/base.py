@@ -392,13 +392,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "flexwork.outbox.tasks.outbox_purge_task",
         "schedule": crontab(minute=17, hour=3),
     },
-    # Undecided arrangement requests expire at 00:00 office time of their first day (every zone).
-    "arrangement-requests-expire": {
-        "task": "schedules.tasks.arrangement_requests_expire_due_task",
+    # Undecided requests of every approvable kind (arrangements, leave, corrections) expire at 00:00
+    # office time of their expiry day (every zone), and escalate after the agency's working days.
+    "approvals-expire": {
+        "task": "flexwork.approvals.tasks.approvals_expire_due_task",
         "schedule": crontab(minute="*/15"),
     },
-    "arrangement-requests-escalate": {
-        "task": "schedules.tasks.arrangement_requests_escalate_due_task",
+    "approvals-escalate": {
+        "task": "flexwork.approvals.tasks.approvals_escalate_due_task",
         "schedule": crontab(minute=5),
     },
     # Attendance: the statuses of the last minutes' check-ins (the check request publishes nothing).

@@ -1,6 +1,6 @@
 """Arrangement requests over the API (docs/api.md): list, create, check, detail, PATCH and the
-transitions. Each body: parse input → selector (404 out of scope) → service (403 role, 409 state,
-400 rules) → serialize."""
+transitions. Each body: parse input → selector (404 out of scope) → service (403 not an actor,
+409 `stale_transition`, 400 rules) → serialize."""
 
 from __future__ import annotations
 
@@ -288,8 +288,9 @@ def _transition_schema(name: str, description: str, request=NoteInputSerializer)
         request=request,
         responses={200: ArrangementDetailSerializer},
         tags=TAGS,
-        description=description + " 409 `invalid_transition` when not allowed from the current status or step, "
-        "409 `stale` when another action won meanwhile.",
+        description=description + " 403 when the caller is not an actor of this request for this action; 409 "
+        "`stale_transition` when the move is not possible from the current status or step, was already made "
+        "(a repeated call), or another call won meanwhile (a concurrent one): nothing is written then.",
     )
 
 

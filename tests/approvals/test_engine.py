@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from flexwork.approvals import services as engine
 from flexwork.approvals.models import ALLOWED_TRANSITIONS, ApprovalStatus, ApprovalStep, Transition
+from flexwork.common.calendar import today_in
 from flexwork.common.exceptions import ApplicationError, ConflictError
 from flexwork.notifications.models import Notification
 from flexwork.org import services as org_services
@@ -37,18 +38,28 @@ def test_the_engine_moves_only_along_allowed_transitions(employee_a, monday, cur
     ar = create(employee_a, days(monday, 0), submit=False)
     ArrangementRequest.objects.filter(id=ar.id).update(status=current)
     ar = fetch(ar)
-    allowed = target in ALLOWED_TRANSITIONS.get(current, ()) or target == current
+    allowed = target in ALLOWED_TRANSITIONS.get(current, ())
 
     if allowed:
         engine.approval_transition(obj=ar, action="submit", to=target, actor=employee_a)
         assert fetch(ar).status == target
         assert Transition.objects.filter(object_id=ar.id, from_status=current, to_status=target).count() == 1
     else:
+        # A same-state move of an ordinary action is refused too: a repeated submit records nothing.
         with pytest.raises(ConflictError) as caught:
             engine.approval_transition(obj=ar, action="submit", to=target, actor=employee_a)
-        assert caught.value.code == "invalid_transition"
+        assert caught.value.code == "stale_transition"
         assert fetch(ar).status == current
         assert not Transition.objects.filter(object_id=ar.id).exists()
+
+
+@pytest.mark.parametrize("action", ["cancel", "revoke", "escalate", "reroute"])
+def test_only_the_keep_status_actions_record_a_same_state_move(employee_a, monday, action):
+    ar = create(employee_a, days(monday, 0))
+
+    engine.approval_transition(obj=fetch(ar), action=action, to=S.SUBMITTED)
+
+    assert transitions(ar)[-1] == (action, "submitted", "submitted")
 
 
 def test_a_stale_object_loses_the_compare_and_swap(employee_a, monday):
@@ -59,7 +70,7 @@ def test_a_stale_object_loses_the_compare_and_swap(employee_a, monday):
     with pytest.raises(ConflictError) as caught:
         engine.approval_transition(obj=stale, action="withdraw", to=S.WITHDRAWN, actor=employee_a)
 
-    assert caught.value.code == "stale"
+    assert caught.value.code == "stale_transition"
     assert Transition.objects.filter(object_id=ar.id, to_status=S.WITHDRAWN).count() == 1
 
 
@@ -246,7 +257,7 @@ def test_revoke_is_for_the_decider_with_a_reason(employee_a, supervisor_a, unit_
 
 
 def test_a_delegate_acts_on_behalf_of_the_decider(employee_a, supervisor_a, unit_head_a, hr_admin_a, monday):
-    today = timezone.localdate()
+    today = today_in("Asia/Makassar")  # agency A
     engine.delegation_create(
         delegator=emp(unit_head_a),
         delegate=emp(hr_admin_a),
@@ -267,7 +278,7 @@ def test_a_delegate_acts_on_behalf_of_the_decider(employee_a, supervisor_a, unit
 def test_a_delegation_out_of_range_of_another_kind_or_revoked_gives_no_right(
     employee_a, supervisor_a, unit_head_a, hr_admin_a, monday, case
 ):
-    today = timezone.localdate()
+    today = today_in("Asia/Makassar")  # agency A
     start = today - datetime.timedelta(days=10) if case == "past" else today
     end = today - datetime.timedelta(days=5) if case == "past" else today + datetime.timedelta(days=3)
     delegation = engine.delegation_create(
@@ -287,7 +298,7 @@ def test_a_delegation_out_of_range_of_another_kind_or_revoked_gives_no_right(
 
 
 def test_nobody_decides_their_own_request_not_even_as_a_delegate(supervisor_a, unit_head_a, monday):
-    today = timezone.localdate()
+    today = today_in("Asia/Makassar")  # agency A
     engine.delegation_create(
         delegator=emp(unit_head_a),
         delegate=emp(supervisor_a),
@@ -302,7 +313,7 @@ def test_nobody_decides_their_own_request_not_even_as_a_delegate(supervisor_a, u
 
 
 def test_a_delegation_refuses_itself_and_reversed_dates(unit_head_a):
-    today = timezone.localdate()
+    today = today_in("Asia/Makassar")  # agency A
     with pytest.raises(ApplicationError):
         engine.delegation_create(
             delegator=emp(unit_head_a), delegate=emp(unit_head_a), date_from=today, date_to=today, kinds=["arrangement"]

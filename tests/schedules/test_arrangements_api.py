@@ -57,7 +57,7 @@ def test_a_draft_is_created_without_submit_and_patched(client_for, employee_a, b
     submitted = client.post(f"{URL}{draft['id']}/submit/", {}, format="json")
     assert submitted.json()["status"] == "submitted"
     refused = client.patch(f"{URL}{draft['id']}/", {"reason": "x"}, format="json")
-    assert_error(refused, 409, code="invalid_transition")
+    assert_error(refused, 409, code="stale_transition")
 
 
 def test_a_third_day_in_the_week_is_refused_with_the_rule_and_its_source(client_for, employee_a, body, monday):
@@ -161,9 +161,9 @@ def test_cancel_chosen_days_and_revoke(client_for, employee_a, supervisor_a, uni
 def test_transitions_not_allowed_from_the_current_state_are_409(client_for, employee_a, supervisor_a, body):
     pk = client_for(employee_a).post(URL, body, format="json").json()["id"]
 
-    assert_error(client_for(employee_a).post(f"{URL}{pk}/cancel/", {}, format="json"), 409, code="invalid_transition")
+    assert_error(client_for(employee_a).post(f"{URL}{pk}/cancel/", {}, format="json"), 409, code="stale_transition")
     assert_error(
-        client_for(supervisor_a).post(f"{URL}{pk}/recommend/", {}, format="json"), 409, code="invalid_transition"
+        client_for(supervisor_a).post(f"{URL}{pk}/recommend/", {}, format="json"), 409, code="stale_transition"
     )
 
 

@@ -640,7 +640,7 @@ def seed(
 
     started = time.perf_counter()
     rng = random.Random(seed)
-    year, mon = month or previous_month(datetime.date.today())  # noqa: DTZ011 (a calendar month, any zone)
+    year, mon = month or previous_month(datetime.date.today())  # noqa: DTZ011, TID251 (a calendar month, any zone)
     month_days = working_days(year, mon, days)
     next_year, next_mon = (year + 1, 1) if mon == 12 else (year, mon + 1)
     next_days = working_days(next_year, next_mon, 10)

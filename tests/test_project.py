@@ -2,6 +2,9 @@
 environment variable the code reads is listed in .env.example and documented in docs/settings.md."""
 
 import re
+import subprocess
+import sys
+import tomllib
 from pathlib import Path
 
 import yaml
@@ -64,3 +67,21 @@ def test_settings_doc_documents_every_variable():
     documented = (ROOT / "docs" / "settings.md").read_text()
     missing = {name for name in environment_names_in_code() if f"`{name}`" not in documented}
     assert not missing, f"document in docs/settings.md: {sorted(missing)}"
+
+
+def test_the_servers_date_is_banned_outside_the_office_calendar():
+    """docs/rules.md §1: the server runs in UTC, so `timezone.localdate()` and `date.today()` answer
+    the UTC date (06:55 WIB is 23:55 UTC the day before). Ruff bans them (TID251) everywhere but
+    flexwork/common/calendar.py, in every form: attribute call, alias, `from … import`."""
+    lint = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["ruff"]["lint"]
+    assert "TID" in lint["select"]
+    banned = lint["flake8-tidy-imports"]["banned-api"]
+    assert {"django.utils.timezone.localdate", "datetime.date.today"} <= set(banned)
+    ruff = Path(sys.executable).with_name("ruff")
+    found = subprocess.run(
+        [str(ruff), "check", "--no-cache", "--select", "TID251", "--output-format", "concise", str(ROOT)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert found.returncode == 0, found.stdout

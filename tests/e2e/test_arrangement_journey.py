@@ -25,7 +25,7 @@ def check(page, name: str) -> None:
 
 def next_monday_and_friday(employee):
     """The next Monday (at least the lead time ahead) whose Monday, Wednesday and Friday are working days."""
-    from flexwork.approvals.workdays import is_working_day, office_today, working_days_between
+    from flexwork.common.calendar import is_working_day, office_today, working_days_between
     from flexwork.org.models import Holiday
     from flexwork.org.selectors import policy_for
 

@@ -9,6 +9,7 @@ import zipfile
 import pytest
 from django.utils import timezone
 
+from flexwork.common.calendar import today_in
 from tests.e2e.conftest import assert_fits_phone, axe, login, screenshot
 
 pytestmark = pytest.mark.e2e
@@ -23,7 +24,7 @@ def check(page, name: str) -> None:
 def last_month_rows(org_world):
     from attendance.models import DayStatus
 
-    first = timezone.localdate().replace(day=1)
+    first = today_in(org_world.agency_a.time_zone).replace(day=1)  # the office month
     day = (first - datetime.timedelta(days=1)).replace(day=1)
     rows = []
     while day < first:

@@ -199,7 +199,7 @@ def hr_client(client, w):
 
 def _valid(w) -> dict[str, dict]:
     """A valid filling of each employee form (its nasty variants change one field at a time)."""
-    from flexwork.approvals.workdays import office_today
+    from flexwork.common.calendar import office_today
     from tests.reliability.world import _previous_working_day
 
     today = office_today(w.org.employee_a.employee)

@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from attendance.models import DayStatus, MissingLogReminder
+from flexwork.common.calendar import today_in
 from flexwork.notifications.models import Notification
 from flexwork.outbox.models import OutboxMessage, OutboxStatus
 from flexwork.reports import services
@@ -56,7 +57,7 @@ def test_asking_twice_gives_one_run_and_the_outbox_runs_it(
 
 
 def test_the_current_month_is_provisional(march, hr_admin_a, client_for):
-    period = f"{timezone.localdate():%Y-%m}"
+    period = f"{today_in(hr_admin_a.employee.agency.time_zone):%Y-%m}"  # the office month
     response = client_for(hr_admin_a).post(URL, {"kind": "PAYROLL", "period": period}, format="json")
     assert response.status_code == 202 and response.json()["provisional"] is True
 

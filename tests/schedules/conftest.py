@@ -6,9 +6,8 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.utils import timezone
 
-from flexwork.approvals.workdays import office_today
+from flexwork.common.calendar import office_today, today_in
 from flexwork.org.models import Employee
 from schedules import services
 
@@ -19,7 +18,7 @@ def emp(user) -> Employee:
 
 def next_monday(weeks_ahead: int = 2, *, employee_user=None) -> datetime.date:
     """A Monday far enough ahead for the lead time (default: the Monday of the week after next)."""
-    today = office_today(emp(employee_user)) if employee_user else timezone.localdate()
+    today = office_today(emp(employee_user)) if employee_user else today_in("Asia/Makassar")  # agency A
     monday = today - datetime.timedelta(days=today.weekday())
     return monday + datetime.timedelta(weeks=weeks_ahead)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.utils import timezone
 
+from flexwork.common.calendar import today_in
 from flexwork.notifications.models import Notification
 from flexwork.outbox.models import OutboxMessage
 from schedules.models import Directive, Recall, ScheduleDay
@@ -21,7 +21,7 @@ REC_URL = "/api/v1/recalls/"
 
 
 def _delegation(delegate, **extra):
-    today = timezone.localdate()
+    today = today_in("Asia/Makassar")  # agency A, where the delegations are made
     return {
         "delegate": delegate.employee.id,
         "date_from": str(today),

@@ -8,10 +8,11 @@ import uuid
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone, translation
+from django.utils import translation
 
 from attendance.models import LeaveKind, LeaveRequest
 from flexwork.approvals.models import ApprovalStatus
+from flexwork.common.calendar import today_in
 from flexwork.common.models import EvidenceFile
 from flexwork.org import services as org_services
 from flexwork.org.models import Employee, Unit
@@ -176,7 +177,7 @@ def test_cap_weekly_other_pending_requests_give_a_soft_warning(employee_a, monda
 def test_cap_weekly_uses_the_iso_week_across_new_year(employee_a):
     year = next(
         y
-        for y in range(timezone.localdate().year + 1, timezone.localdate().year + 12)
+        for y in range(today_in(None).year + 1, today_in(None).year + 12)
         if datetime.date(y, 12, 31).isoweekday() <= 3
     )
     dec31, jan1, jan2 = datetime.date(year, 12, 31), datetime.date(year + 1, 1, 1), datetime.date(year + 1, 1, 2)
@@ -279,7 +280,7 @@ def test_overlap_refuses_a_day_already_approved(employee_a, supervisor_a, unit_h
 
 
 def test_lead_time_refuses_today_and_accepts_it_when_the_policy_says_zero(employee_a, org_world):
-    from flexwork.approvals.workdays import office_today
+    from flexwork.common.calendar import office_today
 
     today = office_today(emp(employee_a))
     while today.isoweekday() > 5:

@@ -6,6 +6,8 @@ import zoneinfo
 
 from django.conf import settings
 
+from flexwork.common.calendar import office_zone_name
+
 ZONE_ABBREVIATIONS = {
     "Asia/Jakarta": "WIB",
     "Asia/Pontianak": "WIB",
@@ -49,7 +51,7 @@ def _zone_of_loaded_employee(user) -> str | None:
     employee = Employee._meta.get_field("user").remote_field.get_cached_value(user)
     if employee is None or not all(Employee._meta.get_field(name).is_cached(employee) for name in ("unit", "agency")):
         return None
-    return employee.unit.time_zone or employee.agency.time_zone
+    return office_zone_name(employee)
 
 
 def zone_for_user(user) -> zoneinfo.ZoneInfo:

@@ -105,11 +105,6 @@ def employee_for_user(user) -> Employee | None:
     return Employee.objects.select_related("agency", "unit", "position", "supervisor").filter(user_id=user.pk).first()
 
 
-def office_time_zone(employee: Employee) -> str:
-    """docs/rules.md §1: the unit's zone override, else the agency's."""
-    return employee.unit.time_zone or employee.agency.time_zone
-
-
 # ---------------------------------------------------------------------------- units
 
 

@@ -60,7 +60,9 @@ class UserLanguageMiddleware:
 
 
 class UserTimeZoneMiddleware:
-    """Show times in the viewer's office zone (WIB / WITA / WIT)."""
+    """Show times in the viewer's office zone (WIB / WITA / WIT; docs/rules.md §1). A token
+    request's user is only known after DRF authentication: BaseApi.initial activates the caller's
+    zone then; this middleware deactivates it after the response."""
 
     def __init__(self, get_response):
         self.get_response = get_response

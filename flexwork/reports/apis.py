@@ -47,7 +47,7 @@ class DownloadsSerializer(serializers.Serializer):
 class ReportRunOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     kind = serializers.ChoiceField(choices=ReportKind.choices)
-    kind_label = serializers.CharField(source="get_kind_display")
+    kind_label = serializers.CharField()
     unit = UnitSerializer()
     period_start = serializers.DateField()
     period_end = serializers.DateField()

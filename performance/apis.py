@@ -310,6 +310,9 @@ def _transition_view(service, name: str, doc: str):
             request=SkpTransitionInputSerializer,
             responses={200: SkpDetailSerializer},
             tags=TAGS,
+            description=f"{doc} An SKP outside the caller's scope is a 404; in scope, but not the caller's step "
+            "to take, a 403; a repeated, stale or concurrent transition (the SKP is no longer in a status this "
+            "step leaves from) is a 409 `stale_transition` and writes nothing (no history row, no notification).",
         )
         def post(self, request, skp_id: int):
             skp = selectors.skp_get_for(user=request.user, skp_id=skp_id)

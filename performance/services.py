@@ -193,23 +193,46 @@ def skp_update(*, skp: Skp, actor, data: dict) -> Skp:
     return skp
 
 
-def _transition(*, skp: Skp, to: str, actor, note: str = "") -> Skp:
-    current = skp.status
-    if to not in SKP_TRANSITIONS.get(current, ()):
-        raise ApplicationError(
-            _("A %(current)s SKP cannot be moved to %(to)s.")
-            % {"current": SkpStatus(current).label.lower(), "to": SkpStatus(to).label.lower()},
-            code="invalid_transition",
+STALE_TRANSITION = "stale_transition"
+
+
+def _done(to: str) -> str:
+    return {
+        SkpStatus.SUBMITTED: _("submitted"),
+        SkpStatus.APPROVED: _("approved"),
+        SkpStatus.RETURNED: _("returned"),
+    }[to]
+
+
+def _lock_for_transition(*, skp: Skp, to: str) -> None:
+    """Lock the SKP's row and re-read its status (docs/rules.md §5, the approval engine's guard
+    order of docs/rules.md §3: scope 404, role 403, then state 409). A repeated, stale or
+    concurrent transition (the status is no longer the one the caller read, or does not lead to
+    `to`) is a 409 `stale_transition` and writes nothing: concurrent callers queue on the lock,
+    the first wins, the others find the new status."""
+    current = Skp.objects.select_for_update().filter(id=skp.id).values_list("status", flat=True).first()
+    if current is None or current != skp.status or to not in SKP_TRANSITIONS.get(current, ()):
+        status = SkpStatus(current).label.lower() if current else _("removed")
+        raise ConflictError(
+            _("This SKP is %(status)s now and cannot be %(action)s; reload it.")
+            % {"status": status, "action": _done(to)},
+            code=STALE_TRANSITION,
         )
+
+
+def _transition(*, skp: Skp, to: str, actor, note: str = "") -> Skp:
+    """Write the transition of an SKP locked by `_lock_for_transition` (one status change, one
+    history row)."""
+    current = skp.status
     changes: dict = {"status": to, "updated_at": timezone.now()}
     if to == SkpStatus.APPROVED:
         changes.update(assessor_id=skp.employee.supervisor_id, approved_at=timezone.now(), status_note="")
     if to == SkpStatus.RETURNED:
         changes["status_note"] = note
-    # Optimistic lock: of two concurrent transitions from the same status, exactly one wins.
+    # Compare-and-swap as well as the row lock: the status we checked is the one we change.
     won = Skp.objects.filter(id=skp.id, status=current).update(**changes)
     if won != 1:
-        raise ConflictError(_("This SKP changed meanwhile; reload it."), code="stale")
+        raise ConflictError(_("This SKP changed meanwhile; reload it."), code=STALE_TRANSITION)
     SkpTransition.objects.create(
         agency_id=skp.agency_id, skp=skp, from_status=current, to_status=to, actor=actor, note=note
     )
@@ -228,6 +251,7 @@ def _require_content(skp: Skp) -> None:
 def skp_submit(*, skp: Skp, actor, note: str = "") -> Skp:
     """The employee proposes the SKP to their direct supervisor."""
     _require(_is_self(skp, actor), _("Only the employee can submit their SKP."))
+    _lock_for_transition(skp=skp, to=SkpStatus.SUBMITTED)
     _require_content(skp)
     skp = _transition(skp=skp, to=SkpStatus.SUBMITTED, actor=actor, note=note)
     _notify(
@@ -244,6 +268,7 @@ def skp_approve(*, skp: Skp, actor, note: str = "") -> Skp:
     """The direct supervisor approves (a proposed SKP, or one they drew up themselves) and becomes
     its assessor."""
     _require(_is_supervisor(skp, actor), _("Only the employee's direct supervisor can approve the SKP."))
+    _lock_for_transition(skp=skp, to=SkpStatus.APPROVED)
     _require_content(skp)
     skp = _transition(skp=skp, to=SkpStatus.APPROVED, actor=actor, note=note)
     _notify(
@@ -259,6 +284,7 @@ def skp_approve(*, skp: Skp, actor, note: str = "") -> Skp:
 def skp_return(*, skp: Skp, actor, note: str) -> Skp:
     """The supervisor returns a submitted SKP, or reopens an approved one, with a note."""
     _require(_is_assessor(skp, actor), _("Only the employee's assessor can return the SKP."))
+    _lock_for_transition(skp=skp, to=SkpStatus.RETURNED)
     if not (note or "").strip():
         raise _invalid(_("Say what should change."), field="note")
     skp = _transition(skp=skp, to=SkpStatus.RETURNED, actor=actor, note=note.strip())

@@ -84,7 +84,7 @@ def test_a_transition_from_the_wrong_state_is_refused_and_changes_nothing(org_wo
     skp = _set_status(draft_skp, start)
     with pytest.raises(ApplicationError) as raised:
         SERVICES[action](skp=skp, actor=getattr(org_world, who), note="x")
-    assert raised.value.code == "invalid_transition"
+    assert (raised.value.status_code, raised.value.code) == (409, "stale_transition")
     skp.refresh_from_db()
     assert skp.status == start
     assert not SkpTransition.objects.filter(skp=skp).exists()

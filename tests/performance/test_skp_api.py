@@ -1,8 +1,15 @@
 """/api/v1/skp/ and its transitions."""
 
-import pytest
+import threading
 
-from performance.models import Skp, SkpStatus
+import pytest
+from django.db import connection
+from rest_framework.test import APIClient
+
+from flexwork.common.exceptions import ConflictError
+from flexwork.notifications.models import Notification
+from performance import services
+from performance.models import Skp, SkpStatus, SkpTransition
 from tests.org.helpers import assert_error
 from tests.performance.factories import skp_with_indicator
 
@@ -56,9 +63,54 @@ def test_the_employee_proposes_and_the_supervisor_returns_then_approves(client_f
     assert boss.post(f"/api/v1/skp/{skp['id']}/approve/", {}, format="json").json()["status"] == "APPROVED"
 
 
-def test_a_refused_transition_answers_400_in_the_error_shape(client_for, approved_skp, org_world):
-    response = client_for(org_world.supervisor_a).post(f"/api/v1/skp/{approved_skp.id}/approve/", {}, format="json")
-    assert_error(response, 400, code="invalid_transition")
+def _history(skp) -> list[tuple[str, str]]:
+    return list(SkpTransition.objects.filter(skp_id=skp.id).order_by("id").values_list("from_status", "to_status"))
+
+
+def test_a_repeated_approval_answers_409_and_writes_nothing(client_for, approved_skp, org_world):
+    notes_before = Notification.objects.count()
+
+    response = client_for(org_world.supervisor_a).post(
+        f"/api/v1/skp/{approved_skp.id}/approve/", {}, format="json", HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+    body = assert_error(response, 409, code="stale_transition")
+    assert body["message"] == "This SKP is approved now and cannot be approved; reload it."
+    assert _history(approved_skp) == [("DRAFT", "APPROVED")]
+    assert Notification.objects.count() == notes_before
+
+
+def test_a_repeated_submit_and_a_repeated_return_answer_409(client_for, draft_skp, org_world):
+    mine, boss = client_for(org_world.employee_a), client_for(org_world.supervisor_a)
+    url = f"/api/v1/skp/{draft_skp.id}"
+    assert mine.post(f"{url}/submit/", {}, format="json").status_code == 200
+    assert_error(mine.post(f"{url}/submit/", {}, format="json"), 409, code="stale_transition")
+    assert boss.post(f"{url}/return/", {"note": "Perbaiki"}, format="json").status_code == 200
+    assert_error(boss.post(f"{url}/return/", {"note": "Perbaiki"}, format="json"), 409, code="stale_transition")
+
+    assert _history(draft_skp) == [("DRAFT", "SUBMITTED"), ("SUBMITTED", "RETURNED")]
+    kinds = list(Notification.objects.order_by("id").values_list("kind", flat=True))
+    assert kinds == ["performance_skp_submitted", "performance_skp_returned"]
+
+
+def test_a_stale_copy_loses_even_where_the_move_would_be_allowed(draft_skp, org_world):
+    stale = Skp.objects.select_related("employee__supervisor").get(id=draft_skp.id)  # read as DRAFT
+    services.skp_submit(skp=Skp.objects.get(id=draft_skp.id), actor=org_world.employee_a)
+
+    with pytest.raises(ConflictError) as caught:
+        services.skp_approve(skp=stale, actor=org_world.supervisor_a)  # SUBMITTED → APPROVED is allowed
+
+    assert caught.value.code == "stale_transition"
+    assert Skp.objects.get(id=draft_skp.id).status == SkpStatus.SUBMITTED
+
+
+def test_a_role_failure_is_403_whatever_the_state(client_for, approved_skp, org_world):
+    """The guard order: not the caller's step is a 403 even on an SKP whose step has passed."""
+    url = f"/api/v1/skp/{approved_skp.id}"
+    assert_error(client_for(org_world.employee_a).post(f"{url}/approve/", {}, format="json"), 403)
+    assert_error(client_for(org_world.unit_head_a).post(f"{url}/return/", {"note": "x"}, format="json"), 403)
+    assert_error(client_for(org_world.supervisor_a).post(f"{url}/submit/", {}, format="json"), 403)
+    assert _history(approved_skp) == [("DRAFT", "APPROVED")]
 
 
 def test_return_without_a_note_is_a_field_error(client_for, approved_skp, org_world):
@@ -152,3 +204,46 @@ def test_it_forbids_employee(client_for, draft_skp, org_world):
 
 def test_anonymous_is_401(api_client, draft_skp):
     assert_error(api_client.get("/api/v1/skp/"), 401)
+
+
+# ---------------------------------------------------------------------------- races
+
+
+def post_concurrently(user, url: str, body: dict, *, times: int) -> list:
+    barrier = threading.Barrier(times)
+    outcomes: list = [None] * times
+
+    def worker(index):
+        client = APIClient()
+        client.force_authenticate(user=user)
+        try:
+            barrier.wait(timeout=30)
+            response = client.post(url, body, format="json")
+            outcomes[index] = (response.status_code, response.json().get("code"))
+        except Exception as exc:  # noqa: BLE001 - recorded and asserted below
+            outcomes[index] = repr(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(times)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return outcomes
+
+
+@pytest.mark.django_db(transaction=True)
+def test_ten_concurrent_identical_approvals_make_one_transition(org_world):
+    """Threads, each with its own connection and transaction, released together by a barrier."""
+    skp = skp_with_indicator(employee_user=org_world.employee_a, actor=org_world.employee_a)
+    services.skp_submit(skp=skp, actor=org_world.employee_a)
+    notes_before = Notification.objects.filter(kind="performance_skp_approved").count()
+
+    outcomes = post_concurrently(org_world.supervisor_a, f"/api/v1/skp/{skp.id}/approve/", {}, times=10)
+
+    assert sorted(outcomes, key=str) == sorted([(200, None)] + [(409, "stale_transition")] * 9, key=str), outcomes
+    assert SkpTransition.objects.filter(skp_id=skp.id, to_status=SkpStatus.APPROVED).count() == 1
+    assert Notification.objects.filter(kind="performance_skp_approved").count() == notes_before + 1
+    skp.refresh_from_db()
+    assert skp.status == SkpStatus.APPROVED and skp.assessor_id == org_world.supervisor_a.employee.id

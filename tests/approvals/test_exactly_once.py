@@ -1,0 +1,264 @@
+"""Every transition of every approvable kind happens exactly once (docs/rules.md §3; docs/api.md
+409): ten concurrent identical calls write one transition and one notification, a repeated call
+answers 409 `stale_transition` and writes nothing, an approver whose step has passed gets 409 (not
+403), a stranger in scope 403 and another agency 404. Real PostgreSQL, real threads."""
+
+from __future__ import annotations
+
+import datetime
+import threading
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from rest_framework.test import APIClient
+
+from attendance import requests as request_services
+from attendance.models import AttendanceCorrection, LeaveRequest
+from flexwork.approvals.models import ApprovalStatus, Transition
+from flexwork.common.calendar import office_today
+from flexwork.common.exceptions import ApplicationError
+from flexwork.notifications.models import Notification
+from flexwork.outbox.models import OutboxMessage
+from schedules.models import ArrangementRequest
+from tests.schedules.conftest import create, emp, next_monday
+
+S = ApprovalStatus
+KINDS = ["arrangement", "leave", "correction"]
+PATHS = {
+    "arrangement": "/api/v1/arrangements/{id}/",
+    "leave": "/api/v1/leaves/{id}/",
+    "correction": "/api/v1/attendance/corrections/{id}/",
+}
+MODELS = {"arrangement": ArrangementRequest, "leave": LeaveRequest, "correction": AttendanceCorrection}
+# What the approver who acts on a submitted request is told (submit, recommend).
+PENDING_KINDS = {
+    "arrangement": {"submit": "arrangement_submitted", "recommend": "arrangement_recommended"},
+    "leave": {"submit": "attendance_request_pending", "recommend": "attendance_request_pending"},
+    "correction": {"submit": "attendance_request_pending", "recommend": "attendance_request_pending"},
+}
+
+
+def draft(kind: str, user):
+    """A draft of `kind` by `user` (employee_a: recommender supervisor_a, decider unit_head_a)."""
+    if kind == "arrangement":
+        return create(user, [next_monday(2, employee_user=user)], submit=False)
+    today = office_today(emp(user))
+    if kind == "leave":
+        start = today + datetime.timedelta(days=14)
+        return request_services.leave_request_create(
+            user=user, kind="CT", date_from=start, date_to=start + datetime.timedelta(days=1), submit=False
+        )
+    return request_services.correction_create(
+        user=user, local_date=today, kind="IN", corrected_time=datetime.time(7, 30), reason="Lupa", submit=False
+    )
+
+
+def url(kind: str, obj, action: str) -> str:
+    return PATHS[kind].format(id=obj.id) + f"{action}/"
+
+
+def client(user) -> APIClient:
+    api = APIClient()
+    api.force_authenticate(user=user)
+    return api
+
+
+def rows(kind: str, obj):
+    content_type = ContentType.objects.get_for_model(MODELS[kind])
+    return Transition.objects.filter(content_type=content_type, object_id=obj.id)
+
+
+def written() -> tuple[int, int, int]:
+    return Transition.objects.count(), Notification.objects.count(), OutboxMessage.objects.count()
+
+
+def assert_stale(response) -> None:
+    assert response.status_code == 409, response.content
+    assert response.json()["code"] == "stale_transition", response.json()
+
+
+def post_concurrently(user, path: str, count: int = 10, body=None) -> list[tuple[int, str | None]]:
+    """`count` identical POSTs released together by a barrier, each in its own thread, connection
+    and request transaction; (status, code) per call."""
+    barrier = threading.Barrier(count)
+    outcomes: list = [None] * count
+
+    def worker(index):
+        try:
+            api = client(user)
+            barrier.wait(timeout=30)
+            response = api.post(path, body or {}, format="json")
+            code = response.json().get("code") if response.status_code >= 400 else None
+            outcomes[index] = (response.status_code, code)
+        except Exception as exc:  # noqa: BLE001 - recorded and asserted below
+            outcomes[index] = (repr(exc), None)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return outcomes
+
+
+# ---------------------------------------------------------------------------- ten at once
+
+
+@pytest.fixture
+def _fresh_content_types():
+    # A transactional test flushes the tables; content type ids cached by earlier tests are stale.
+    ContentType.objects.clear_cache()
+    yield
+    ContentType.objects.clear_cache()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("_fresh_content_types")
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("action", ["submit", "recommend", "withdraw"])
+def test_ten_concurrent_identical_transitions_write_exactly_once(kind, action, employee_a, supervisor_a, unit_head_a):
+    obj = draft(kind, employee_a)
+    if action == "recommend":
+        assert client(employee_a).post(url(kind, obj, "submit"), {}, format="json").status_code == 200
+    actor = supervisor_a if action == "recommend" else employee_a
+    transitions_before = rows(kind, obj).count()
+    notifications_before = Notification.objects.count()
+
+    outcomes = post_concurrently(actor, url(kind, obj, action))
+
+    assert outcomes.count((200, None)) == 1, outcomes
+    assert outcomes.count((409, "stale_transition")) == 9, outcomes
+    assert rows(kind, obj).count() == transitions_before + 1
+    assert rows(kind, obj).filter(action=action).count() == 1
+    told = Notification.objects.count() - notifications_before
+    if action == "withdraw":
+        assert told == 0  # a withdrawal tells nobody
+    else:
+        recipient = supervisor_a if action == "submit" else unit_head_a
+        assert told == 1
+        assert Notification.objects.filter(recipient=recipient, kind=PENDING_KINDS[kind][action]).count() == 1
+
+
+# ---------------------------------------------------------------------------- once, then again
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_repeated_submit_or_withdraw_answers_409_and_writes_nothing(kind, employee_a):
+    obj = draft(kind, employee_a)
+    api = client(employee_a)
+    assert api.post(url(kind, obj, "submit"), {}, format="json").status_code == 200
+    before = written()
+
+    assert_stale(api.post(url(kind, obj, "submit"), {}, format="json"))
+    assert written() == before
+
+    assert api.post(url(kind, obj, "withdraw"), {}, format="json").status_code == 200
+    before = written()
+    assert_stale(api.post(url(kind, obj, "withdraw"), {}, format="json"))
+    assert written() == before
+    assert list(rows(kind, obj).values_list("action", "to_status")) == [
+        ("submit", "submitted"),
+        ("withdraw", "withdrawn"),
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("action", ["return", "reject"])
+def test_a_repeated_return_or_reject_by_the_recommender_is_409_not_403(kind, action, employee_a, supervisor_a):
+    obj = draft(kind, employee_a)
+    assert client(employee_a).post(url(kind, obj, "submit"), {}, format="json").status_code == 200
+    api = client(supervisor_a)
+    assert api.post(url(kind, obj, action), {"note": "Lengkapi"}, format="json").status_code == 200
+    before = written()
+
+    assert_stale(api.post(url(kind, obj, action), {"note": "Lengkapi"}, format="json"))
+    assert written() == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("action", ["recommend", "return", "reject"])
+def test_an_approver_whose_step_has_passed_gets_409(kind, action, employee_a, supervisor_a):
+    obj = draft(kind, employee_a)
+    assert client(employee_a).post(url(kind, obj, "submit"), {}, format="json").status_code == 200
+    api = client(supervisor_a)
+    assert api.post(url(kind, obj, "recommend"), {}, format="json").status_code == 200
+    before = written()
+
+    # The request now waits for the decider: the recommender's step has passed.
+    assert_stale(api.post(url(kind, obj, action), {"note": "x"}, format="json"))
+    assert written() == before
+    assert MODELS[kind].objects.get(id=obj.id).status == S.RECOMMENDED
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_decider_whose_decision_is_made_gets_409(kind, employee_a, supervisor_a, unit_head_a):
+    obj = draft(kind, employee_a)
+    assert client(employee_a).post(url(kind, obj, "submit"), {}, format="json").status_code == 200
+    assert client(supervisor_a).post(url(kind, obj, "recommend"), {}, format="json").status_code == 200
+    decider = client(unit_head_a)
+    assert decider.post(url(kind, obj, "approve"), {"override_reason": "ok"}, format="json").status_code == 200
+    before = written()
+
+    for action in ("approve", "reject", "return"):
+        assert_stale(decider.post(url(kind, obj, action), {"note": "x", "override_reason": "ok"}, format="json"))
+    assert written() == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_stranger_in_scope_gets_403_and_another_agency_404(kind, employee_a, hr_admin_a, hr_admin_b):
+    obj = draft(kind, employee_a)
+    assert client(employee_a).post(url(kind, obj, "submit"), {}, format="json").status_code == 200
+    before = written()
+
+    for action in ("recommend", "approve", "reject", "return", "withdraw"):
+        response = client(hr_admin_a).post(url(kind, obj, action), {"note": "x"}, format="json")
+        assert response.status_code == 403, (action, response.content)  # HR sees it, but acts on no step
+        response = client(hr_admin_b).post(url(kind, obj, action), {"note": "x"}, format="json")
+        assert response.status_code == 404, (action, response.content)
+    assert written() == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_owner_never_acts_as_an_approver(kind, employee_a):
+    obj = draft(kind, employee_a)
+    assert client(employee_a).post(url(kind, obj, "submit"), {}, format="json").status_code == 200
+
+    assert client(employee_a).post(url(kind, obj, "recommend"), {}, format="json").status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_repeated_partial_cancel_of_the_same_day_is_409(employee_a, supervisor_a, unit_head_a):
+    monday = next_monday(2, employee_user=employee_a)
+    ar = create(employee_a, [monday, monday + datetime.timedelta(days=4)])
+    assert client(supervisor_a).post(url("arrangement", ar, "recommend"), {}, format="json").status_code == 200
+    assert client(unit_head_a).post(url("arrangement", ar, "approve"), {}, format="json").status_code == 200
+    api = client(employee_a)
+    body = {"dates": [monday.isoformat()]}
+    assert api.post(url("arrangement", ar, "cancel"), body, format="json").status_code == 200
+    before = written()
+
+    assert_stale(api.post(url("arrangement", ar, "cancel"), body, format="json"))
+    assert written() == before
+    assert ArrangementRequest.objects.get(id=ar.id).status == S.APPROVED
+
+
+@pytest.mark.django_db
+def test_a_correction_has_no_cancel_or_revoke(employee_a):
+    obj = draft("correction", employee_a)
+    client(employee_a).post(url("correction", obj, "submit"), {}, format="json")
+
+    from flexwork.approvals import engine
+
+    assert "cancel" not in engine.allowed_actions(obj=obj, user=employee_a)
+    with pytest.raises(ApplicationError) as caught:
+        request_services.request_act(obj=obj, action="cancel", actor=employee_a)
+    assert caught.value.status_code == 400

@@ -333,3 +333,16 @@ def test_the_policy_share_of_a_public_service_unit_is_zero_with_a_minimum_on_sit
     day = client_for(unit_head_a).get(_cal(org_world.sec_a, monday)).json()["days"][0]
 
     assert (day["allowed_away"], day["min_onsite"], day["coverage_warning"]) == (0, 2, True)
+
+
+def test_with_the_sub_units_each_unit_keeps_its_own_coverage(client_for, unit_head_a, supervisor_a, monday, org_world):
+    """docs/rules.md §3 counts a unit's own people: the subtree view adds the units' figures and warns when
+    one of them is over its limit (here A-SEC: 2 people, both away; A-DIV: its head, in the office)."""
+    home_day(supervisor_a.employee, monday)
+    home_day(org_world.employee_a.employee, monday)
+
+    data = client_for(unit_head_a).get(_cal(org_world.div_a, monday) + "&subtree=true").json()
+
+    day = data["days"][0]
+    assert data["headcount"] == 3
+    assert (day["active_headcount"], day["away"], day["allowed_away"], day["coverage_warning"]) == (3, 2, 2, True)

@@ -262,3 +262,49 @@ def test_a_correction_has_no_cancel_or_revoke(employee_a):
     with pytest.raises(ApplicationError) as caught:
         request_services.request_act(obj=obj, action="cancel", actor=employee_a)
     assert caught.value.status_code == 400
+
+
+# ---------------------------------------------------------------------------- pages
+
+
+@pytest.fixture
+def page_client():
+    from django.test import Client
+
+    def make(user):
+        page = Client()
+        page.cookies["django_language"] = "en"
+        page.force_login(user)
+        return page
+
+    return make
+
+
+@pytest.mark.django_db
+def test_a_double_clicked_page_button_shows_a_message_and_writes_once(page_client, employee_a, supervisor_a):
+    ar = draft("arrangement", employee_a)
+    client(employee_a).post(url("arrangement", ar, "submit"), {}, format="json")
+    page = page_client(supervisor_a)
+
+    first = page.post(f"/arrangements/{ar.id}/return/", {"note": "Lengkapi"}, follow=True)
+    second = page.post(f"/arrangements/{ar.id}/return/", {"note": "Lengkapi"}, follow=True)
+
+    assert first.status_code == 200 and second.status_code == 200
+    assert 'class="message error"' in second.content.decode()
+    assert rows("arrangement", ar).filter(action="return").count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", ["leave", "correction"])
+def test_a_double_clicked_decision_on_the_requests_page_shows_a_message(kind, page_client, employee_a, supervisor_a):
+    obj = draft(kind, employee_a)
+    client(employee_a).post(url(kind, obj, "submit"), {}, format="json")
+    page = page_client(supervisor_a)
+    path = f"/attendance/requests/{kind}/{obj.id}/decide/"
+
+    first = page.post(path, {"action": "recommend", "note": ""}, follow=True)
+    second = page.post(path, {"action": "recommend", "note": ""}, follow=True)
+
+    assert first.status_code == 200 and second.status_code == 200
+    assert "message error" in second.content.decode()
+    assert rows(kind, obj).filter(action="recommend").count() == 1

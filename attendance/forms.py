@@ -90,4 +90,6 @@ class ExceptionFilterForm(forms.Form):
 
 
 class LeaveImportForm(forms.Form):
-    file = forms.FileField(label=_("CSV file"))
+    file = forms.FileField(
+        label=_("File (CSV or XLSX)"), widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"})
+    )

@@ -342,7 +342,7 @@ IMPORT_COLUMNS = (
     tabular.Column("jenis", _("Kind (a leave kind code)"), blank=False, parser=_leave_kind_parse),
     tabular.Column("tanggal_mulai", _("First day, YYYY-MM-DD"), blank=False, parser=tabular.date_parser),
     tabular.Column("tanggal_selesai", _("Last day, YYYY-MM-DD"), blank=False, parser=tabular.date_parser),
-    tabular.Column("alasan", _("Reason (optional)"), default=""),
+    tabular.Column("alasan", _("Reason (optional)"), required=False, default=""),
 )
 IMPORT_HEADERS = tabular.headers(IMPORT_COLUMNS)
 

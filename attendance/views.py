@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from attendance import forms, requests, selectors, services
-from attendance.models import AttendanceCorrection, DayLocation, DayStatus, LeaveRequest
+from attendance.models import AttendanceCorrection, DayLocation, DayStatus, LeaveKind, LeaveRequest
 from attendance.status import week_summary
 from flexwork.common.calendar import office_today
 from flexwork.common.exceptions import ApplicationError
@@ -309,4 +309,5 @@ def leave_import_page(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("%(count)s leave records imported.") % {"count": created})
             return redirect("attendance-leave-import")
-    return render(request, "attendance/leave_import.html", {"form": form, "errors": errors})
+    context = {"form": form, "errors": errors, "columns": requests.IMPORT_COLUMNS, "kinds": LeaveKind.choices}
+    return render(request, "attendance/leave_import.html", context)

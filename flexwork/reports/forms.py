@@ -34,7 +34,7 @@ class DashboardFilterForm(forms.Form):
 
 class BaselineUploadForm(forms.Form):
     file = forms.FileField(
-        label=_("CSV file"),
+        label=_("File (CSV or XLSX)"),
         help_text=_("UTF-8, separated by commas or semicolons, with the template's columns."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
     )

@@ -196,6 +196,7 @@ def baseline_import(request: HttpRequest) -> HttpResponse:
         "row_errors": row_errors,
         "baselines": baselines.baseline_list_for(user=request.user)[:BASELINE_LIMIT],
         "headers": baselines.TEMPLATE_HEADERS,
+        "columns": baselines.COLUMNS,
     }
     return render(request, "reports/baselines.html", context, status=status)
 

@@ -204,3 +204,27 @@ def test_it_forbids_employee_to_import_leave(employee_a):
 
     with pytest.raises(PermissionDenied):
         leave_import_csv(user=employee_a, content=b"nip,jenis,tanggal_mulai,tanggal_selesai,alasan\n")
+
+
+def test_the_leave_import_page_reads_columns_by_header_and_lists_row_errors(client, settings, hr_admin_a, employee_a):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from flexwork.onboarding.sample import to_xlsx
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.force_login(hr_admin_a)
+    page = client.get("/attendance/leave-import/").content.decode()
+    assert "<code>tanggal_mulai</code>" in page and "<code>DINAS_LUAR</code>" in page  # from the column table
+    # Reordered columns, and a NIP of nobody in the agency on row 3.
+    text = f"jenis,alasan,tanggal_selesai,tanggal_mulai,nip\nCT,,2026-03-02,2026-03-02,{employee_a.employee.nip}\n"
+    text += "CT,,2026-03-03,2026-03-03,199001012015011999\n"
+    refused = client.post("/attendance/leave-import/", {"file": SimpleUploadedFile("cuti.csv", text.encode())})
+    assert "<tr><td>3</td><td>nip</td><td>Unknown NIP in this agency.</td></tr>" in refused.content.decode()
+    assert not LeaveRequest.objects.exists()
+    xlsx = to_xlsx(
+        [["CT", employee_a.employee.nip, "2026-03-02", "2026-03-02"]],
+        headers=["jenis", "nip", "tanggal_mulai", "tanggal_selesai"],
+    )
+    posted = client.post("/attendance/leave-import/", {"file": SimpleUploadedFile("cuti.xlsx", xlsx)})
+    assert posted.status_code == 302
+    assert LeaveRequest.objects.get().date_from == datetime.date(2026, 3, 2)

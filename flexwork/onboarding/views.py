@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from flexwork.common.calendar import today_in
 from flexwork.common.exceptions import ApplicationError
 from flexwork.common.forms import form_error_show
-from flexwork.onboarding import forms, selectors, services
+from flexwork.onboarding import forms, importing, selectors, services
 from flexwork.onboarding.importing import row_error
 from flexwork.onboarding.models import AccountAction, ImportKind
 from flexwork.onboarding.sample import template_file
@@ -288,7 +288,13 @@ def import_page(request: HttpRequest) -> HttpResponse:
         else:
             status = 400
     batches = selectors.import_batch_list_for(user=request.user)[:20]
-    return render(request, "org/import.html", {"form": form, "batches": batches}, status=status)
+    context = {
+        "form": form,
+        "batches": batches,
+        "employee_columns": importing.EMPLOYEE_COLUMNS,
+        "unit_columns": importing.UNIT_COLUMNS,
+    }
+    return render(request, "org/import.html", context, status=status)
 
 
 @require_GET

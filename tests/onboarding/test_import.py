@@ -330,3 +330,16 @@ def test_row_errors_have_one_shape_row_column_code_message(org_world):
     # A preview stored with the former key ("field") still renders.
     legacy = {"row": 2, "field": "kode_unit", "code": "unknown_unit", "params": {"code": "NOPE"}}
     assert row_error(legacy).column == "kode_unit"
+
+
+def test_the_import_page_lists_the_columns_of_the_table_and_the_preview_its_errors(client, org_world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(org_world.hr_admin_a)
+    client.cookies["django_language"] = "en"
+    page = client.get("/hr/imports/").content.decode()
+    assert ", ".join(EMPLOYEE_HEADERS) in page
+    assert "<code>nip_atasan</code></td><td>Supervisor&#x27;s NIP (optional)" in page
+    data = employees_csv([employee_row(1), employee_row(2, unit="NOPE")])
+    posted = client.post("/hr/imports/", {"kind": "EMPLOYEES", "file": SimpleUploadedFile("p.csv", data)}, follow=True)
+    assert "<tr><td>3</td><td>kode_unit</td><td>Unknown unit code “NOPE”.</td></tr>" in posted.content.decode()

@@ -15,6 +15,7 @@ from flexwork.accounts.models import ApiToken, ApiTokenEvent
 from flexwork.common.models import EvidenceFile
 from flexwork.common.services import evidence_upload
 from tests.common.files import PDF_BYTES, PNG_BYTES, TEXT_BYTES, upload
+from tests.helpers import assert_error
 
 pytestmark = pytest.mark.django_db
 
@@ -24,18 +25,6 @@ LANGUAGES = ("en", "id")
 def in_language(language: str, msgid: str) -> str:
     with translation.override(language):
         return gettext(msgid)
-
-
-def assert_error(response, status: int, code: str) -> dict:
-    assert response.status_code == status, response.content[:500]
-    assert response["Content-Type"].startswith("application/json")
-    body = response.json()
-    assert set(body) == {"message", "code", "fields", "violations"}
-    assert body["code"] == code
-    assert isinstance(body["message"], str) and body["message"]
-    assert isinstance(body["fields"], dict)
-    assert isinstance(body["violations"], list)
-    return body
 
 
 def assert_in_each_language(bodies: dict[str, dict], msgid: str) -> None:
@@ -348,8 +337,7 @@ def test_a_real_bug_under_api_answers_json_500(alice, monkeypatch):
 
     response = client.get("/api/v1/evidence/1/")
 
-    assert response.status_code == 500
-    assert response.json()["code"] == "server_error"
+    assert_error(response, 500, "server_error")
 
 
 # ---------------------------------------------------------------------------- translations

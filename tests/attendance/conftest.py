@@ -9,6 +9,7 @@ import pytest
 from attendance import services
 from attendance.models import CheckKind
 from schedules.models import Location, ScheduleDay
+from tests.helpers import ERROR_KEYS
 
 OFFICE = (-5.1477, 119.4327)
 WITA = zoneinfo.ZoneInfo("Asia/Makassar")
@@ -54,4 +55,4 @@ def home_a(employee_a):
 
 
 def error_shape(body) -> None:
-    assert set(body) == {"message", "code", "fields", "violations"}, body
+    assert set(body) == ERROR_KEYS, body

@@ -13,7 +13,8 @@ from attendance.status import day_statuses_refresh_recent
 from flexwork.approvals.models import ApprovalStatus
 from flexwork.org import services as org_services
 from schedules.models import Location
-from tests.attendance.conftest import MONDAY, OFFICE, WIB, WIT, at, check, error_shape, north_of, schedule_day
+from tests.attendance.conftest import MONDAY, OFFICE, WIB, WIT, at, check, north_of, schedule_day
+from tests.helpers import assert_error
 from tests.org.factories import LocationFactory, UnitFactory
 
 CHECK_IN = "/api/v1/attendance/check-in/"
@@ -251,9 +252,7 @@ def test_an_expired_idempotency_key_is_a_new_request(client_for, employee_a):
 )
 def test_bad_input_is_a_400_with_fields_and_nothing_is_stored(client_for, employee_a, payload, field):
     response = client_for(employee_a).post(CHECK_IN, payload, format="json")
-    assert response.status_code == 400
-    body = response.json()
-    error_shape(body)
+    body = assert_error(response, 400)
     assert field in body["fields"]
     assert not CheckEvent.objects.exists()
 
@@ -268,21 +267,18 @@ def test_a_malformed_idempotency_key_is_a_400(client_for, employee_a):
 
 def test_it_needs_credentials(db, api_client):
     response = api_client.post(CHECK_IN, {"latitude": -5.1, "longitude": 119.4, "accuracy": 1})
-    assert response.status_code == 401
-    error_shape(response.json())
+    assert_error(response, 401)
 
 
 def test_it_forbids_platform_operator(client_for, platform_operator):
     response = client_for(platform_operator).post(CHECK_IN, {"latitude": -5.1, "longitude": 119.4, "accuracy": 1})
-    assert response.status_code == 403
-    error_shape(response.json())
+    assert_error(response, 403)
 
 
 def test_it_hides_other_agencies(client_for, employee_b, hr_admin_a):
     check(employee_b, at(MONDAY, 7, 0, zone=WIB))
     response = client_for(hr_admin_a).get(f"/api/v1/attendance/days/?employee={employee_b.employee.id}")
-    assert response.status_code == 404
-    error_shape(response.json())
+    assert_error(response, 404)
 
 
 def test_positions_never_enter_the_audit_history(db):

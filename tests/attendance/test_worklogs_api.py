@@ -9,7 +9,8 @@ from attendance.models import DayStatus, MissingLogReminder, WorkLog
 from attendance.services import missing_logs_flag
 from attendance.status import day_status_refresh
 from schedules.models import Location
-from tests.attendance.conftest import MONDAY, error_shape, schedule_day
+from tests.attendance.conftest import MONDAY, schedule_day
+from tests.helpers import assert_error
 
 WITA = zoneinfo.ZoneInfo("Asia/Makassar")
 
@@ -48,8 +49,7 @@ def test_bad_log_input_is_refused(client_for, employee_a):
     for bad in ({"quantity": "0"}, {"minutes_spent": 0}, {"minutes_spent": 5000}, {"link": "javascript:alert(1)"},
                 {"indicator": 999999}, {"evidence": [999999]}):  # fmt: skip
         response = client_for(employee_a).post("/api/v1/worklogs/", entry_body(**bad), format="json")
-        assert response.status_code == 400, bad
-        error_shape(response.json())
+        assert_error(response, 400)
     assert not WorkLog.objects.exists()
 
 
@@ -70,8 +70,7 @@ def test_it_forbids_unit_head_to_verify(client_for, employee_a, unit_head_a):
     entry = client_for(employee_a).post("/api/v1/worklogs/", entry_body(), format="json").json()
     assert client_for(unit_head_a).get(f"/api/v1/worklogs/{entry['id']}/").status_code == 200
     response = client_for(unit_head_a).post(f"/api/v1/worklogs/{entry['id']}/verify/", {"verification": "SESUAI"})
-    assert response.status_code == 403
-    error_shape(response.json())
+    assert_error(response, 403)
 
 
 def test_it_forbids_employee_to_verify_own_entry(client_for, employee_a):
@@ -84,8 +83,7 @@ def test_it_hides_other_agencies(client_for, employee_a, employee_b, hr_admin_b)
     entry = client_for(employee_a).post("/api/v1/worklogs/", entry_body(), format="json").json()
     for user in (employee_b, hr_admin_b):
         response = client_for(user).get(f"/api/v1/worklogs/{entry['id']}/")
-        assert response.status_code == 404
-        error_shape(response.json())
+        assert_error(response, 404)
     assert (
         client_for(hr_admin_b).post(f"/api/v1/worklogs/{entry['id']}/verify/", {"verification": "SESUAI"}).status_code
         == 404

@@ -3,6 +3,7 @@ from django.utils import timezone
 
 from flexwork.accounts.services import api_token_create
 from flexwork.notifications.models import Notification
+from tests.helpers import assert_error
 from tests.notifications.conftest import make_user
 
 pytestmark = pytest.mark.django_db
@@ -26,12 +27,6 @@ def make_notifications(user, count: int, *, read: int = 0) -> list[Notification]
         for n in range(count)
     ]
     return rows
-
-
-def assert_error_shape(body: dict, code: str) -> None:
-    assert set(body) == {"message", "code", "fields", "violations"}
-    assert body["code"] == code
-    assert body["message"]
 
 
 @pytest.mark.parametrize("count", [1, 5])
@@ -72,9 +67,7 @@ def test_it_rejects_a_bad_filter(api_client, user):
 
     response = api_client.get(LIST_URL, {"unread": "perhaps"})
 
-    assert response.status_code == 400
-    assert_error_shape(response.json(), "invalid")
-    assert "unread" in response.json()["fields"]
+    assert_error(response, 400, "invalid", fields=["unread"])
 
 
 def test_it_paginates(api_client, user):
@@ -111,8 +104,7 @@ def test_it_hides_other_users_notifications(api_client, user, other_user):
 
     response = api_client.post(read_url(theirs.id))
 
-    assert response.status_code == 404
-    assert_error_shape(response.json(), "not_found")
+    assert_error(response, 404, "not_found")
     theirs.refresh_from_db()
     assert theirs.read_at is None
     assert api_client.post(read_url(999_999)).status_code == 404
@@ -122,8 +114,7 @@ def test_it_refuses_anonymous_callers(api_client, user):
     notification = make_notifications(user, 1)[0]
 
     for response in (api_client.get(LIST_URL), api_client.post(read_url(notification.id))):
-        assert response.status_code == 401
-        assert_error_shape(response.json(), "not_authenticated")
+        assert_error(response, 401, "not_authenticated")
         assert response.has_header("WWW-Authenticate")
 
 

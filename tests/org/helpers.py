@@ -1,18 +1,15 @@
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-ERROR_KEYS = {"message", "code", "fields", "violations"}
+from tests.helpers import ERROR_KEYS
+from tests.helpers import assert_error as assert_api_error
+
+__all__ = ["ERROR_KEYS", "assert_error", "queries_for"]
 
 
 def assert_error(response, status: int, *, field: str | None = None, code: str | None = None):
-    assert response.status_code == status, response.content
-    body = response.json()
-    assert set(body) == ERROR_KEYS, body
-    if field:
-        assert field in body["fields"], body
-    if code:
-        assert body["code"] == code, body
-    return body
+    """tests.helpers.assert_error with one field that must carry a message."""
+    return assert_api_error(response, status, code, fields=[field] if field else None)
 
 
 def queries_for(client, url: str) -> int:

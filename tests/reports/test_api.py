@@ -12,14 +12,11 @@ from flexwork.notifications.models import Notification
 from flexwork.outbox.models import OutboxMessage, OutboxStatus
 from flexwork.reports import services
 from flexwork.reports.models import ReminderDigest, ReportRun, RunStatus
+from tests.helpers import assert_error
 
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/reports/"
-
-
-def assert_error_shape(body):
-    assert set(body) == {"message", "code", "fields", "violations"}
 
 
 def ask(client, django_capture_on_commit_callbacks, **body):
@@ -79,9 +76,7 @@ def test_the_current_month_is_provisional(march, hr_admin_a, client_for):
 )
 def test_bad_input_is_a_clear_400(march, hr_admin_a, client_for, body, code, field):
     response = client_for(hr_admin_a).post(URL, body, format="json")
-    assert response.status_code == 400
-    assert_error_shape(response.json())
-    assert response.json()["code"] == code and field in response.json()["fields"]
+    assert_error(response, 400, code, fields=[field])
 
 
 def test_scope_and_roles(march, org_world, client_for, hr_admin_a, unit_head_a, employee_a, hr_admin_b):
@@ -89,8 +84,7 @@ def test_scope_and_roles(march, org_world, client_for, hr_admin_a, unit_head_a, 
     response = client_for(unit_head_a).post(
         URL, {"kind": "COMPLIANCE", "period": "2025-03", "unit": org_world.hr_unit_a.id}, format="json"
     )
-    assert response.status_code == 404
-    assert_error_shape(response.json())
+    assert_error(response, 404)
     response = client_for(unit_head_a).post(
         URL, {"kind": "DISCIPLINE", "period": "2025-03", "unit": org_world.div_a.id}, format="json"
     )

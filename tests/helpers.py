@@ -1,0 +1,46 @@
+"""Assertions shared by the API tests.
+
+Every API error has one shape (flexwork/api/exception_handler.py, docs/api.md): a JSON object with
+exactly `message` (a non-empty text in the caller's language), `code` (a stable machine code),
+`fields` (field name → list of messages) and `violations` (the rule violations, each with a `code`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+ERROR_KEYS = frozenset({"message", "code", "fields", "violations"})
+
+
+def assert_error(
+    response,
+    status: int,
+    code: str | None = None,
+    *,
+    fields: Iterable[str] | None = None,
+    violation_codes: Iterable[str] | None = None,
+) -> dict:
+    """Assert that `response` is an API error of `status` (and `code`, when given) in the one error
+    shape; returns its body.
+
+    `fields`: the field names that must each carry a message (others may too).
+    `violation_codes`: the rule codes that must each be among the violations (in any order)."""
+    assert response.status_code == status, (response.status_code, response.content[:1000])
+    assert response["Content-Type"].startswith("application/json"), response["Content-Type"]
+    body = response.json()
+    assert set(body) == ERROR_KEYS, body
+    assert isinstance(body["message"], str) and body["message"].strip(), body
+    assert isinstance(body["code"], str) and body["code"], body
+    assert isinstance(body["fields"], dict), body
+    assert isinstance(body["violations"], list), body
+    if code is not None:
+        assert body["code"] == code, body
+    if fields is not None:
+        fields = [fields] if isinstance(fields, str) else list(fields)
+        missing = [name for name in fields if not body["fields"].get(name)]
+        assert not missing, (missing, body)
+    if violation_codes is not None:
+        violation_codes = [violation_codes] if isinstance(violation_codes, str) else list(violation_codes)
+        present = {violation.get("code") for violation in body["violations"]}
+        missing = [rule for rule in violation_codes if rule not in present]
+        assert not missing, (missing, body)
+    return body

@@ -28,9 +28,9 @@ class ImportStatus(models.TextChoices):
 class ImportBatch(AgencyOwnedModel):
     """One uploaded file: its preview (dry run) and, once confirmed, the counts written.
 
-    `rows` keeps the parsed, normalised rows (lists in the template's column order) so that
-    confirming never needs the file again; `errors` lists {"row", "field", "code", "params"}
-    (row 0 = the file as a whole), rendered in the reader's language by `import_error_message`."""
+    `rows` keeps the file's rows as text keyed by header ({"row": n, "nip": …}) so that confirming
+    never needs the file again; `errors` lists {"row", "column", "code", "params"}, rendered in the
+    reader's language by `flexwork.onboarding.importing.row_error`."""
 
     kind = models.CharField(_("kind"), max_length=16, choices=ImportKind.choices)
     # None: uploaded from the command line (manage.py import_org).

@@ -334,10 +334,14 @@ def team_calendar_for(
         .order_by()
         .values_list(*CALENDAR_CELL_FIELDS)
     )
+    # Per day: the schedule days by location (a day without a row is an ordinary OFFICE day).
+    located: list[Counter] = [Counter() for _ in dates]
     for employee_id, local_date, *values in schedule_days:
         row = row_of.get(employee_id)
         if row is not None:  # None: joined the unit after the people were read
-            row.cells[index[local_date]] = CalendarCell(*values)
+            cell = CalendarCell(*values)
+            row.cells[index[local_date]] = cell
+            located[index[local_date]][cell.location] += 1
 
     policy = policy_for(agency=unit.agency_id, unit=unit)
     unit_ids = {person[-1] for person in person_rows}  # the units with people
@@ -350,8 +354,12 @@ def team_calendar_for(
     )
     for (employee_id, day), kind in coverage.leave.items():
         row = row_of.get(employee_id)
-        if row is not None:
-            row.leave[index[day]] = kind
+        if row is not None:  # leave takes precedence over the schedule day: in no location's count
+            i = index[day]
+            row.leave[i] = kind
+            located[i]["LEAVE"] += 1
+            if row.cells[i] is not None:
+                located[i][row.cells[i].location] -= 1
 
     pending = (
         ArrangementRequest.objects.filter(
@@ -369,13 +377,6 @@ def team_calendar_for(
             if day in index:
                 row.pending[index[day]] += (PendingDay(arrangement_id, location),)
 
-    located: list[Counter] = [Counter() for _ in dates]
-    for row in grid_rows:
-        for i, (cell, kind) in enumerate(zip(row.cells, row.leave, strict=True)):
-            if kind is not None:
-                located[i]["LEAVE"] += 1
-            elif cell is not None:
-                located[i][cell.location] += 1
     headcount = len(grid_rows)
     days: list[CalendarDay] = []
     for i, day in enumerate(dates):

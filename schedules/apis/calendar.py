@@ -199,8 +199,6 @@ def team_calendar_data(calendar: selectors.TeamCalendar) -> dict:
     ]
 
     def cell_data(i, cell, kind, pending):
-        if cell is None and kind is None and not pending:
-            return plain[i]
         location = Location.OFFICE.value if cell is None else cell.location
         return {
             "date": dates[i],
@@ -217,8 +215,10 @@ def team_calendar_data(calendar: selectors.TeamCalendar) -> dict:
         {
             "employee": {"id": row.employee.id, "nip": row.employee.nip, "name": row.employee.name},
             "cells": [
-                cell_data(i, cell, kind, pending)
-                for i, (cell, kind, pending) in enumerate(zip(row.cells, row.leave, row.pending, strict=True))
+                plain[i]
+                if cell is None and row.leave[i] is None and not row.pending[i]
+                else cell_data(i, cell, row.leave[i], row.pending[i])
+                for i, cell in enumerate(row.cells)
             ],
         }
         for row in calendar.rows

@@ -215,11 +215,9 @@ def request_decide(request: HttpRequest, kind: str, request_id: int) -> HttpResp
         requests.request_act(
             obj=obj, action=form.cleaned_data["action"], actor=request.user, note=form.cleaned_data["note"]
         )
-    except PermissionDenied as error:
-        # Not an actor of this request (403 in the API): the page says so instead of an error page.
-        messages.error(request, str(error) or _("Your role does not allow this."))
     except ApplicationError as error:
-        # 409 `stale_transition` (a double click, another approver first) and 400 refusals.
+        # 409 `stale_transition` (a double click, another approver first) and 400 refusals are shown
+        # as a message; not an actor of the request stays a 403, as in the API.
         messages.error(request, error.message)
     else:
         messages.success(request, _("Done."))

@@ -312,11 +312,9 @@ def request_action(request, arrangement_id: int, action: str):
         data["dates"] = future
     try:
         TRANSITIONS[action](ar, request.user, data)
-    except PermissionDenied as exc:
-        # Not an actor of this request (403 in the API): the page says so instead of an error page.
-        messages.error(request, str(exc) or _("Your role does not allow this."))
     except ApplicationError as exc:
-        # 409 `stale_transition` (a double click, another approver first) and 400 rule refusals.
+        # 409 `stale_transition` (a double click, another approver first) and 400 rule refusals are
+        # shown as a message; not an actor of the request stays a 403, as in the API.
         messages.error(request, exc.message)
         for violation in exc.violations:
             messages.error(request, f"{violation['code']}: {violation['message']}")

@@ -139,15 +139,16 @@ def test_supervisor_change_is_recorded_fired_and_told(org_world, django_capture_
 
 def test_unit_change_and_deactivation_fire_their_events(org_world):
     units, gone = [], []
-    events.employee_unit_changed.connect(lambda **kw: units.append(kw))
-    events.employee_deactivated.connect(lambda **kw: gone.append(kw))
+    on_unit = events.employee_unit_changed.connect(lambda **kw: units.append(kw))
+    on_gone = events.employee_deactivated.connect(lambda **kw: gone.append(kw))
     try:
         employee = emp(org_world.employee_a)
         services.employee_update(employee=employee, data={"unit": org_world.div_a})
         services.employee_update(employee=employee, data={"is_active": False})
     finally:
-        events.employee_unit_changed._receivers.clear()
-        events.employee_deactivated._receivers.clear()
+        # Only this test's receivers: the approval engine's stay connected for the tests after it.
+        events.employee_unit_changed.disconnect(on_unit)
+        events.employee_deactivated.disconnect(on_gone)
     assert units[0]["new_id"] == org_world.div_a.id
     assert len(gone) == 1
     org_world.employee_a.refresh_from_db()

@@ -304,9 +304,9 @@ def test_bulk_approve_takes_only_requests_without_violations(
     assert fetch(warned).status == ApprovalStatus.RECOMMENDED
 
 
-def test_a_refused_decision_shows_the_reason(page_client, employee_a, supervisor_a, monday):
+def test_a_refused_decision_shows_the_reason(page_client, employee_a, unit_head_a, monday):
     ar = create(employee_a, [monday])
-    client = page_client(supervisor_a)
+    client = page_client(unit_head_a)  # the decider, before the recommendation: 409, shown as a message
 
     response = client.post(f"/arrangements/{ar.id}/approve/", follow=True)
 

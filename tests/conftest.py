@@ -59,19 +59,13 @@ WORLD_PERSONAS = (
 )
 
 
-def world_nip(n: int) -> str:
-    """The personas' NIPs: born 1 January 1965, a range that tests/org/factories.nip_for (born
-    1970 onwards) never reaches, so no factory-made employee collides with the persisted world."""
-    return f"196501012005{n % 12 + 1:02d}{n % 2 + 1}{n + 1:03d}"
-
-
 def _world_build() -> dict:
     """The persona world through the services; returns the ids of its objects by name."""
     from flexwork.org import services
     from flexwork.org.models import Role
-    from tests.org.factories import AgencyFactory, EmployeeFactory, PositionFactory, UnitFactory
+    from tests.org.factories import AgencyFactory, EmployeeFactory, PositionFactory, UnitFactory, persona_nip
 
-    nips = iter(world_nip(n) for n in range(len(WORLD_PERSONAS)))
+    nips = iter(persona_nip(n) for n in range(len(WORLD_PERSONAS)))
     a = AgencyFactory(code="AGA", name="Dinas A", time_zone="Asia/Makassar")
     root_a = UnitFactory(agency=a, code="A-ROOT", name="Sekretariat A", parent=None)
     div_a = UnitFactory(agency=a, code="A-DIV", name="Bidang A", parent=root_a)

@@ -28,6 +28,13 @@ def nip_for(n: int, *, employee_type: str = EmployeeType.PNS) -> str:
     return f"{birth:%Y%m%d}{start_year}{middle}{n % 2 + 1}{n % 999 + 1:03d}"
 
 
+def persona_nip(n: int) -> str:
+    """The NIPs of the persona world (tests/conftest.py), which stays committed for the whole test
+    session: born 1 January 1965, before any birth date `nip_for` makes (1970 onwards), so neither
+    the factories' sequence nor a test's own `nip_for(n)` ever collides with a persona."""
+    return f"196501012005{n % 12 + 1:02d}{n % 2 + 1}{n + 1:03d}"
+
+
 class AgencyFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Agency

@@ -20,6 +20,7 @@ from flexwork.approvals.models import (
     ApprovableModel,
     ApprovalAction,
     ApprovalKind,
+    ApprovalStatus,
     ApprovalStep,
     Delegation,
     Transition,
@@ -31,10 +32,14 @@ from flexwork.org.models import Employee
 
 # The one code of every refused transition (docs/api.md: 409, nothing written).
 STALE_TRANSITION = "stale_transition"
-# The actions that may record a move that keeps the status.
-KEEP_STATUS_ACTIONS = frozenset(
-    {ApprovalAction.CANCEL, ApprovalAction.REVOKE, ApprovalAction.ESCALATE, ApprovalAction.REROUTE}
-)
+# The actions that may record a move that keeps the status, and the statuses they keep: a partial
+# cancel or revoke of an approved object, an escalation of a pending one, a re-routing of an open one.
+KEEP_STATUS_ACTIONS: dict[str, frozenset[str]] = {
+    ApprovalAction.CANCEL: frozenset({ApprovalStatus.APPROVED}),
+    ApprovalAction.REVOKE: frozenset({ApprovalStatus.APPROVED}),
+    ApprovalAction.ESCALATE: frozenset({ApprovalStatus.SUBMITTED, ApprovalStatus.RECOMMENDED}),
+    ApprovalAction.REROUTE: frozenset({ApprovalStatus.SUBMITTED, ApprovalStatus.RECOMMENDED, ApprovalStatus.RETURNED}),
+}
 
 ERR_NOT_ALLOWED = gettext_lazy("A request that is %(status)s cannot be %(action)s.")
 ERR_STALE = gettext_lazy("This request changed meanwhile; reload it and try again.")
@@ -194,7 +199,7 @@ def approval_transition(
     or revoke, an escalation, a re-routing); any other same-state move is refused, so a repeated
     submit or withdraw never records `withdrawn → withdrawn`."""
     current = obj.status
-    keeps = to == current and action in KEEP_STATUS_ACTIONS
+    keeps = to == current and current in KEEP_STATUS_ACTIONS.get(action, ())
     if not keeps and to not in ALLOWED_TRANSITIONS.get(current, ()):
         message = ERR_NOT_ALLOWED % {
             "status": obj.get_status_display().lower(),

@@ -53,13 +53,31 @@ def test_the_engine_moves_only_along_allowed_transitions(employee_a, monday, cur
         assert not Transition.objects.filter(object_id=ar.id).exists()
 
 
-@pytest.mark.parametrize("action", ["cancel", "revoke", "escalate", "reroute"])
-def test_only_the_keep_status_actions_record_a_same_state_move(employee_a, monday, action):
-    ar = create(employee_a, days(monday, 0))
+@pytest.mark.parametrize(
+    ("action", "status", "keeps"),
+    [
+        ("cancel", S.APPROVED, True),
+        ("revoke", S.APPROVED, True),
+        ("escalate", S.RECOMMENDED, True),
+        ("reroute", S.RETURNED, True),
+        ("cancel", S.CANCELLED, False),
+        ("revoke", S.SUBMITTED, False),
+        ("escalate", S.APPROVED, False),
+        ("reroute", S.WITHDRAWN, False),
+    ],
+)
+def test_only_the_keep_status_actions_record_a_same_state_move(employee_a, monday, action, status, keeps):
+    ar = create(employee_a, days(monday, 0), submit=False)
+    ArrangementRequest.objects.filter(id=ar.id).update(status=status)
 
-    engine.approval_transition(obj=fetch(ar), action=action, to=S.SUBMITTED)
-
-    assert transitions(ar)[-1] == (action, "submitted", "submitted")
+    if keeps:
+        engine.approval_transition(obj=fetch(ar), action=action, to=status)
+        assert transitions(ar)[-1] == (action, status, status)
+    else:
+        with pytest.raises(ConflictError) as caught:
+            engine.approval_transition(obj=fetch(ar), action=action, to=status)
+        assert caught.value.code == "stale_transition"
+        assert transitions(ar) == []
 
 
 def test_a_stale_object_loses_the_compare_and_swap(employee_a, monday):

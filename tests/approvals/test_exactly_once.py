@@ -308,3 +308,25 @@ def test_a_double_clicked_decision_on_the_requests_page_shows_a_message(kind, pa
     assert first.status_code == 200 and second.status_code == 200
     assert "message error" in second.content.decode()
     assert rows(kind, obj).filter(action="recommend").count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_delegate_acts_once_on_behalf_and_a_repeat_is_409(kind, employee_a, supervisor_a, hr_admin_a):
+    from flexwork.approvals import services as approval_services
+
+    today = office_today(emp(supervisor_a))
+    approval_services.delegation_create(
+        delegator=emp(supervisor_a), delegate=emp(hr_admin_a), date_from=today, date_to=today, kinds=[kind]
+    )
+    obj = draft(kind, employee_a)
+    assert client(employee_a).post(url(kind, obj, "submit"), {}, format="json").status_code == 200
+    api = client(hr_admin_a)
+
+    assert api.post(url(kind, obj, "recommend"), {}, format="json").status_code == 200
+    before = written()
+    assert_stale(api.post(url(kind, obj, "recommend"), {}, format="json"))
+    assert_stale(api.post(url(kind, obj, "return"), {"note": "x"}, format="json"))
+    assert written() == before
+    recommend = rows(kind, obj).get(action="recommend")
+    assert recommend.actor_id == hr_admin_a.id and recommend.on_behalf_of_id == emp(supervisor_a).id

@@ -63,7 +63,6 @@ ERR_WRONG_STEP = gettext_lazy("This request is not at this step: it waits for %(
 ERR_NOT_ALLOWED = approval_services.ERR_NOT_ALLOWED
 ERR_NOT_APPLICABLE = gettext_lazy("This action does not apply here.")
 ERR_NOTE_REQUIRED = gettext_lazy("Give a reason.")
-ERR_NO_DECIDER = gettext_lazy("Nobody can decide this request: the unit that decides has no head. Tell HR.")
 
 TARGET = {
     A.SUBMIT: S.SUBMITTED,
@@ -254,17 +253,15 @@ def _tell(spec: ApprovalSpec, notice: Notice) -> None:
 # ---------------------------------------------------------------------------- transitions
 
 
-def _chain_refusal(employee: Employee) -> str | None:
-    """The one place where submit refuses when nobody can decide (docs/rules.md §3 NO_APPROVER)."""
-    for name in ("chain_refusal", "no_approver_message"):
-        hook = getattr(approval_services, name, None)
-        if hook is not None:
-            return hook(employee=employee)
-    return None
-
-
 def _no_approver(message: str) -> ApplicationError:
-    violation = {"code": "NO_APPROVER", "severity": "hard", "message": message, "source": "", "dates": []}
+    """NO_APPROVER as the rule check reports it (docs/rules.md §3), so check/ and submit agree."""
+    violation = {
+        "code": "NO_APPROVER",
+        "severity": "hard",
+        "message": message,
+        "source": "kebijakan instansi",
+        "dates": [],
+    }
     return ApplicationError(message, code="policy_violation", violations=[violation])
 
 
@@ -287,12 +284,10 @@ def _submit(move: Move) -> None:
     if spec.check is not None:
         spec.check(move)
     employee = obj.employee
-    refusal = _chain_refusal(employee)
+    refusal = approval_services.no_approver_message(employee=employee)
     if refusal:
         raise _no_approver(refusal)
     chain = approval_services.approval_chain(employee=employee)
-    if chain.decider is None:
-        raise ApplicationError(str(ERR_NO_DECIDER), code="no_approver")
     step = chain.first_step
     if obj.status == S.RETURNED and obj.returned_step == ApprovalStep.DECIDE:
         step = ApprovalStep.DECIDE  # re-enters at the step that returned it

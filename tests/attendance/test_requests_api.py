@@ -228,3 +228,18 @@ def test_the_leave_import_page_reads_columns_by_header_and_lists_row_errors(clie
     posted = client.post("/attendance/leave-import/", {"file": SimpleUploadedFile("cuti.xlsx", xlsx)})
     assert posted.status_code == 302
     assert LeaveRequest.objects.get().date_from == datetime.date(2026, 3, 2)
+
+
+def test_the_agency_heads_own_leave_is_refused_with_no_approver_and_nothing_is_stored(client_for, agency_head_a):
+    client = client_for(agency_head_a)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+    response = client.post("/api/v1/leaves/", leave_body(), format="json")
+
+    assert response.status_code == 400, response.content
+    body = response.json()
+    assert body["code"] == "policy_violation"
+    [violation] = body["violations"]
+    assert violation["code"] == "NO_APPROVER"
+    assert "HR must mark a decision level above your unit" in violation["message"]
+    assert not LeaveRequest.objects.filter(employee=agency_head_a.employee, status="submitted").exists()

@@ -5,8 +5,9 @@ RUN apt-get update \
     && apt-get install -y --no-install-recommends gettext \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
-COPY requirements.txt .
-RUN pip install --no-cache-dir -r requirements.txt
+# The runtime lock only (requirements/base.txt): no test or development tool in the image.
+COPY requirements/base.txt requirements/base.txt
+RUN pip install --no-cache-dir --require-hashes -r requirements/base.txt
 COPY . .
 RUN DJANGO_SETTINGS_MODULE=flexwork.settings.local python manage.py compilemessages --ignore=.venv \
     && DJANGO_SETTINGS_MODULE=flexwork.settings.local DJANGO_STATIC_ROOT=/app/var/static python manage.py collectstatic --noinput

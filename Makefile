@@ -1,31 +1,44 @@
 # FlexWork: two commands on a fresh machine.
 #   make run   install, create the database, migrate, load demo data, start web + worker + beat
 #   make test  everything the whole suite needs, then lint, migrations check, schema, translations, pytest
+# Both start with scripts/ensure_system.sh (Debian packages, PostgreSQL, Redis): as root it installs and starts
+# what is missing; as another user it prints the command to run as root.
 SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+LOCK := requirements/dev.txt
 export DJANGO_SETTINGS_MODULE ?= flexwork.settings.local
 PYTEST_ARGS ?= --create-db
+# pip says "WARNING: Location … is ignored" for each local index that lacks a package: noise, not an error.
+PIP_QUIET := grep -v '^WARNING: Location' || true
 
-.PHONY: run test install db migrate messages catalogues static seed lint format migrations-check schema translations pytest e2e fuzz faults clean bench
+.PHONY: run test system system-run install db migrate messages catalogues static seed lint format migrations-check schema translations pytest e2e fuzz faults clean bench lock
 
-$(VENV)/.installed: requirements.txt
+system:
+	@scripts/ensure_system.sh test
+
+system-run:
+	@scripts/ensure_system.sh run
+
+# Reinstalled whenever the lock changes (the stamp is older than requirements/dev.txt). Only hashed, pinned
+# packages: refresh the lock with `make lock` (CONTRIBUTING.md, "Dependencies").
+$(VENV)/.installed: $(LOCK) requirements/base.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	@$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip 2>&1 | grep -v '^WARNING: Location' || true
-	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt 2>&1 | grep -v '^WARNING: Location' || true
-	@$(PY) -c "import django, celery, allauth, rest_framework" # fail here, loudly, if the install did not work
+	@$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r $(LOCK) 2>&1 | { $(PIP_QUIET); }
+	@$(PY) -m pip check
 	@touch $@
 
 install: $(VENV)/.installed
 
-db: install
+db: install system-run
 	@$(PY) scripts/ensure_database.py
 
 migrate: db
 	@$(PY) manage.py migrate --noinput
 
-messages: install
+messages: install system-run
 	@$(PY) manage.py compilemessages --ignore=.venv --ignore=var >/dev/null
 
 static: install
@@ -36,7 +49,7 @@ seed: migrate
 
 # Web, Celery worker and beat in the foreground (Procfile, the same processes as docker-compose.yml).
 # One Ctrl-C stops all three.
-run: migrate messages static seed
+run: system-run migrate messages static seed
 	@echo
 	@echo "  FlexWork is starting at http://127.0.0.1:8000/  (Ctrl-C stops web, worker and beat)"
 	@echo
@@ -63,19 +76,20 @@ migrations-check: install
 schema: install
 	@DJANGO_SETTINGS_MODULE=flexwork.settings.test $(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
 
-translations: install
+translations: install system-run
 	@for po in locale/id/LC_MESSAGES/django.po locale/en/LC_MESSAGES/django.po locale_allauth/id/LC_MESSAGES/django.po; do \
-	  msgfmt --check --statistics -o /dev/null $$po 2>&1 | tee /dev/stderr \
-	    | grep -Eq 'untranslated|fuzzy' && { echo "$$po is incomplete"; exit 1; } || true; \
+	  stats="$$(msgfmt --check --statistics -o /dev/null $$po 2>&1)" || { echo "$$stats"; echo "$$po: msgfmt failed"; exit 1; }; \
+	  echo "$$po: $$stats"; \
+	  if grep -Eq 'untranslated|fuzzy' <<<"$$stats"; then echo "$$po is incomplete"; exit 1; fi; \
 	done
 
 pytest: install messages db
 	@DJANGO_SETTINGS_MODULE=flexwork.settings.test $(VENV)/bin/pytest $(PYTEST_ARGS)
 
-test: lint migrations-check schema translations pytest
+test: system lint migrations-check schema translations pytest
 
 # Only the browser journeys (Playwright driving Debian's Chromium, axe on every page).
-e2e: install messages db
+e2e: system install messages db
 	@DJANGO_SETTINGS_MODULE=flexwork.settings.test $(VENV)/bin/pytest tests/e2e --create-db
 
 # The long schema-fuzzing run (docs/reliability.md): 50 examples per operation and role, plus
@@ -91,6 +105,19 @@ faults: install messages db
 # Benchmarks at agency scale (docs/performance.md): ≤ 15 minutes, loopback only, its own database flexwork_bench.
 bench: install messages static
 	@bench/run.sh $(BENCH_ARGS)
+
+# Refresh both locks from requirements/base.in and requirements/dev.in (pip-tools in a throw-away venv).
+# Newest releases that fit the .in files; PACKAGES="django-allauth holidays" moves only those.
+lock:
+	@rm -rf var/lock-venv && $(PYTHON) -m venv var/lock-venv
+	@var/lock-venv/bin/pip install --quiet --disable-pip-version-check pip-tools 2>&1 | { $(PIP_QUIET); }
+	@for name in base dev; do \
+	  var/lock-venv/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
+	    --no-emit-find-links $(if $(PACKAGES),$(addprefix --upgrade-package ,$(PACKAGES)),--upgrade) \
+	    --output-file requirements/$$name.txt requirements/$$name.in 2>&1 | { $(PIP_QUIET); }; \
+	done
+	@rm -rf var/lock-venv
+	@git diff --stat requirements/
 
 clean:
 	rm -rf var/static var/test-evidence var/test-reports

@@ -1,4 +1,8 @@
+import time
+
+from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.core.ratelimit import respond_429
 from allauth.mfa.adapter import DefaultMFAAdapter
@@ -33,6 +37,21 @@ class AccountAdapter(DefaultAccountAdapter):
             return remote
         hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
         return hops[-count] if len(hops) >= count else remote
+
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        """MFA pages (enrolling the authenticator app, turning it off, new recovery codes) ask for the password
+        again only when the last sign-in is older than ACCOUNT_REAUTHENTICATION_TIMEOUT: a user whose policy
+        requires MFA enrols right after signing in and is not asked for the password just typed. allauth itself
+        counts only an explicit reauthentication as recent; every other sensitive page keeps that rule."""
+        if not super().is_reauthentication_required(app=app, **kwargs):
+            return False
+        request = context.request
+        if app != "allauth.mfa" or request is None or not request.user.is_authenticated:
+            return True
+        from allauth.account.internal.flows.login import get_authentication_records  # the user's own records
+
+        since = time.time() - account_settings.REAUTHENTICATION_TIMEOUT
+        return not any(record.get("at", 0) >= since for record in get_authentication_records(request, request.user))
 
 
 class MfaAdapter(DefaultMFAAdapter):

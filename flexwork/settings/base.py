@@ -148,7 +148,7 @@ REDIS_CACHE_DB = 1
 # https://github.com/jazzband/django-redis#configure-as-cache-backend
 CACHES = {
     "default": {
-        "BACKEND": "django_redis.cache.RedisCache",
+        "BACKEND": "flexwork.common.cache.FailOpenRedisCache",
         "LOCATION": f"{REDIS_URL.rstrip('/')}/{REDIS_CACHE_DB}",
         "KEY_PREFIX": "fw-cache",
         "TIMEOUT": 300,

@@ -58,7 +58,7 @@ def test_it_locks_one_account_after_five_failed_logins_but_not_the_office(client
 
 REDIS_DOWN = {
     "default": {
-        "BACKEND": "django_redis.cache.RedisCache",
+        "BACKEND": "flexwork.common.cache.FailOpenRedisCache",
         "LOCATION": "redis://127.0.0.1:6399/1",  # nothing listens here
         "OPTIONS": {
             "CLIENT_CLASS": "django_redis.client.DefaultClient",

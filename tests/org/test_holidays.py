@@ -22,24 +22,52 @@ def test_seeding_takes_both_categories_with_their_kinds(org_world):
 
 
 def test_estimated_dates_start_unconfirmed(org_world):
-    services.holidays_seed(agency=org_world.agency_a, year=2026)
+    # 2028: a year whose lunar dates the holidays package only estimates (2026 is confirmed, see below).
+    services.holidays_seed(agency=org_world.agency_a, year=2028)
     rows = Holiday.objects.filter(agency=org_world.agency_a)
     estimated = rows.get(name__startswith="Hari Raya Idul Fitri")
     assert "(perkiraan)" in estimated.name and estimated.confirmed is False
-    fixed = rows.get(date=datetime.date(2026, 8, 17))
+    fixed = rows.get(date=datetime.date(2028, 8, 17))
     assert fixed.confirmed is True
     assert rows.filter(confirmed=False).exists() and rows.filter(confirmed=True).exists()
 
 
 def test_seeding_twice_adds_nothing_and_keeps_confirmations(org_world):
-    services.holidays_seed(agency=org_world.agency_a, year=2026)
+    services.holidays_seed(agency=org_world.agency_a, year=2028)
     estimated = Holiday.objects.filter(agency=org_world.agency_a, confirmed=False).first()
     services.holiday_confirm(holiday=estimated)
     count = Holiday.objects.count()
-    assert services.holidays_seed(agency=org_world.agency_a, year=2026) == []
+    assert services.holidays_seed(agency=org_world.agency_a, year=2028) == []
     assert Holiday.objects.count() == count
     estimated.refresh_from_db()
     assert estimated.confirmed
+
+
+# Cuti bersama 2026 as set by the joint decree of the three ministers (SKB 3 Menteri on national holidays and
+# cuti bersama 2026), which the holidays package follows for Indonesia's "government" category.
+CUTI_BERSAMA_2026 = {
+    datetime.date(2026, 2, 16): "Cuti Bersama Tahun Baru Imlek",
+    datetime.date(2026, 3, 18): "Cuti Bersama Hari Suci Nyepi",
+    datetime.date(2026, 3, 20): "Cuti Bersama Hari Raya Idul Fitri",
+    datetime.date(2026, 3, 23): "Cuti Bersama Hari Raya Idul Fitri",
+    datetime.date(2026, 3, 24): "Cuti Bersama Hari Raya Idul Fitri",
+    datetime.date(2026, 5, 15): "Cuti Bersama Kenaikan Yesus Kristus",
+    datetime.date(2026, 5, 28): "Cuti Bersama Hari Raya Idul Adha",
+    datetime.date(2026, 12, 24): "Cuti Bersama Hari Raya Natal",
+}
+
+
+def test_the_2026_calendar_has_the_official_cuti_bersama_and_idul_fitri(org_world):
+    services.holidays_seed(agency=org_world.agency_a, year=2026)
+    rows = Holiday.objects.filter(agency=org_world.agency_a, date__year=2026)
+    cuti = {row.date: row.name for row in rows.filter(kind="CUTI_BERSAMA")}
+    assert cuti == CUTI_BERSAMA_2026
+    national = dict(rows.filter(kind="LIBUR_NASIONAL").values_list("date", "name"))
+    assert national[datetime.date(2026, 3, 21)] == "Hari Raya Idul Fitri"
+    assert national[datetime.date(2026, 3, 22)] == "Hari kedua dari Hari Raya Idul Fitri"
+    assert national[datetime.date(2026, 5, 27)] == "Hari Raya Idul Adha"
+    # Decreed dates, not estimates: nothing of 2026 waits for HR's confirmation.
+    assert not rows.filter(confirmed=False).exists()
 
 
 def test_everyone_in_the_agency_reads_a_year(client_for, org_world):

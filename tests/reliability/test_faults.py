@@ -60,7 +60,7 @@ def redis_everywhere(settings, redis_server):
     """Broker and cache both on our Redis, as in production (the cache fails open)."""
     settings.CACHES = {
         "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
+            "BACKEND": "flexwork.common.cache.FailOpenRedisCache",
             "LOCATION": f"redis://127.0.0.1:{REDIS_PORT}/1",
             "KEY_PREFIX": "fw-faults",
             "OPTIONS": {

@@ -69,7 +69,8 @@ def allow(names: str, **methods) -> None:
 # message; the view's own tests check those). A persona absent from a rule must not get a 2xx.
 # allauth's account and MFA pages act only on the caller's own account.
 allow(
-    "account_reauthenticate account_email account_change_password account_set_password mfa_index"
+    "account_reauthenticate account_request_reauthentication_code account_confirm_reauthentication_code"
+    " account_email account_change_password account_set_password mfa_index"
     " mfa_reauthenticate mfa_activate_totp mfa_deactivate_totp mfa_view_recovery_codes"
     " mfa_generate_recovery_codes mfa_download_recovery_codes",
     get=ALL,

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from flexwork.approvals.models import PENDING_STATUSES
 from flexwork.approvals.services import no_approver_message
-from flexwork.approvals.workdays import (
+from flexwork.common.calendar import (
     add_months,
     days_between,
     is_working_day,

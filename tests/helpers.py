@@ -44,3 +44,36 @@ def assert_error(
         missing = [rule for rule in violation_codes if rule not in present]
         assert not missing, (missing, body)
     return body
+
+
+def post_concurrently(user, path: str, *, count: int = 10, body=None) -> list:
+    """`count` identical POSTs by `user`, released together by a barrier, each in its own thread,
+    database connection and request transaction (use in `django_db(transaction=True)` tests).
+    Returns (status, error code or None) per call; an exception in a thread is returned as text."""
+    import threading
+
+    from django.db import connection
+    from rest_framework.test import APIClient
+
+    barrier = threading.Barrier(count)
+    outcomes: list = [None] * count
+
+    def worker(index):
+        try:
+            api = APIClient()
+            api.force_authenticate(user=user)
+            barrier.wait(timeout=30)
+            response = api.post(path, body or {}, format="json")
+            code = response.json().get("code") if response.status_code >= 400 else None
+            outcomes[index] = (response.status_code, code)
+        except Exception as exc:  # noqa: BLE001 - recorded and asserted by the caller
+            outcomes[index] = (repr(exc), None)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return outcomes

@@ -1,6 +1,6 @@
 """The code and the docs cite only what the repository holds, and speak of the product, not of the
-work items that produced it: every `*.md` a comment or a page names exists here, no text says
-"issue 12", and every `docs/rules.md §N` names a section (and a quoted subsection) that exists."""
+work items that produced it: every `*.md` a comment or a page names exists here, no text names a
+tracker item by number, and every `docs/rules.md §N` names a section (and a quoted subsection) that exists."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ SKIPPED_DIRS = {".venv", ".git", "node_modules", "var", "locale", "locale_allaut
 
 # A Markdown file named in text: "docs/rules.md", "CONTRIBUTING.md", "../x/style.md", "[api](api.md)".
 MD_FILE = re.compile(r"(?<![\w/.-])((?:\.{1,2}/|[\w-]+/)*[\w-]+\.md)\b")
-# "issue 4", "issue #12", "Issue 9, item 3", "issues 11 and 12" (a work item, not the verb "issues a code").
+# A tracker item by number, in any of its usual spellings; not the verb ("HR issues a code").
 ISSUE = re.compile(r"\bissues?\s+#?\d", re.IGNORECASE)
 # `docs/rules.md §2`, `docs/rules.md §2 and §4`, `docs/rules.md §3 "Approval chain"`.
 RULES_CITATION = re.compile(r'docs/rules\.md((?:,?\s*(?:and\s+)?§\d+)+)(?:\s*"([^"]+)")?')
@@ -118,7 +118,7 @@ def test_every_rules_citation_names_a_section_that_exists():
 
 
 def test_the_checks_catch_what_they_are_for():
-    """The patterns themselves: an outside citation, an issue number and a missing section are found."""
+    """The patterns themselves: an outside citation, a tracker item number and a missing section are found."""
     assert MD_FILE.search("as ../shared/rules.md says").group(1) == "../shared/rules.md"
     assert not _resolves(Path("schedules/policy.py"), "style.md")
     assert _resolves(Path("docs/audit.md"), "rules.md")  # a sibling link inside docs/

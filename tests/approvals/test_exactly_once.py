@@ -6,11 +6,9 @@ answers 409 `stale_transition` and writes nothing, an approver whose step has pa
 from __future__ import annotations
 
 import datetime
-import threading
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
 from rest_framework.test import APIClient
 
 from attendance import requests as request_services
@@ -21,6 +19,7 @@ from flexwork.common.exceptions import ApplicationError
 from flexwork.notifications.models import Notification
 from flexwork.outbox.models import OutboxMessage
 from schedules.models import ArrangementRequest
+from tests.helpers import post_concurrently
 from tests.schedules.conftest import create, emp, next_monday
 
 S = ApprovalStatus
@@ -76,32 +75,6 @@ def written() -> tuple[int, int, int]:
 def assert_stale(response) -> None:
     assert response.status_code == 409, response.content
     assert response.json()["code"] == "stale_transition", response.json()
-
-
-def post_concurrently(user, path: str, count: int = 10, body=None) -> list[tuple[int, str | None]]:
-    """`count` identical POSTs released together by a barrier, each in its own thread, connection
-    and request transaction; (status, code) per call."""
-    barrier = threading.Barrier(count)
-    outcomes: list = [None] * count
-
-    def worker(index):
-        try:
-            api = client(user)
-            barrier.wait(timeout=30)
-            response = api.post(path, body or {}, format="json")
-            code = response.json().get("code") if response.status_code >= 400 else None
-            outcomes[index] = (response.status_code, code)
-        except Exception as exc:  # noqa: BLE001 - recorded and asserted below
-            outcomes[index] = (repr(exc), None)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return outcomes
 
 
 # ---------------------------------------------------------------------------- ten at once

@@ -1,15 +1,12 @@
 """/api/v1/skp/ and its transitions."""
 
-import threading
-
 import pytest
-from django.db import connection
-from rest_framework.test import APIClient
 
 from flexwork.common.exceptions import ConflictError
 from flexwork.notifications.models import Notification
 from performance import services
 from performance.models import Skp, SkpStatus, SkpTransition
+from tests.helpers import post_concurrently
 from tests.org.helpers import assert_error
 from tests.performance.factories import skp_with_indicator
 
@@ -209,30 +206,6 @@ def test_anonymous_is_401(api_client, draft_skp):
 # ---------------------------------------------------------------------------- races
 
 
-def post_concurrently(user, url: str, body: dict, *, times: int) -> list:
-    barrier = threading.Barrier(times)
-    outcomes: list = [None] * times
-
-    def worker(index):
-        client = APIClient()
-        client.force_authenticate(user=user)
-        try:
-            barrier.wait(timeout=30)
-            response = client.post(url, body, format="json")
-            outcomes[index] = (response.status_code, response.json().get("code"))
-        except Exception as exc:  # noqa: BLE001 - recorded and asserted below
-            outcomes[index] = repr(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(times)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return outcomes
-
-
 @pytest.mark.django_db(transaction=True)
 def test_ten_concurrent_identical_approvals_make_one_transition(org_world):
     """Threads, each with its own connection and transaction, released together by a barrier."""
@@ -240,7 +213,7 @@ def test_ten_concurrent_identical_approvals_make_one_transition(org_world):
     services.skp_submit(skp=skp, actor=org_world.employee_a)
     notes_before = Notification.objects.filter(kind="performance_skp_approved").count()
 
-    outcomes = post_concurrently(org_world.supervisor_a, f"/api/v1/skp/{skp.id}/approve/", {}, times=10)
+    outcomes = post_concurrently(org_world.supervisor_a, f"/api/v1/skp/{skp.id}/approve/", count=10)
 
     assert sorted(outcomes, key=str) == sorted([(200, None)] + [(409, "stale_transition")] * 9, key=str), outcomes
     assert SkpTransition.objects.filter(skp_id=skp.id, to_status=SkpStatus.APPROVED).count() == 1

@@ -20,7 +20,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-PHONE = {"width": 360, "height": 740}
+PHONE = {"width": 390, "height": 844}
 BLOCKING_IMPACTS = {"serious", "critical"}
 
 
@@ -42,7 +42,7 @@ def browser(playwright_instance):
 
 @pytest.fixture
 def phone_page(browser):
-    """A fresh browser context the size of a small phone (360 px wide)."""
+    """A fresh browser context the size of a phone (390×844)."""
     context = browser.new_context(viewport=PHONE, locale="id-ID")
     page = context.new_page()
     csp_errors: list[str] = []
@@ -74,7 +74,7 @@ def screenshot(page, name: str) -> None:
 
 
 def assert_fits_phone(page) -> None:
-    """Nothing makes the whole page scroll sideways on a 360 px screen (wide tables scroll in their box)."""
+    """Nothing makes the whole page scroll sideways on a 390 px screen (wide tables scroll in their box)."""
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"{page.url} is {width}px wide on a {PHONE['width']}px phone"
 

@@ -1,8 +1,9 @@
 # The FlexWork image for docker-compose.yml: web (gunicorn), worker and beat share it.
 FROM python:3.11-slim-bookworm
+# fonts-dejavu-core: DejaVu Sans, the report PDF's TrueType font (flexwork/reports/pdf.py).
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends gettext \
+    && apt-get install -y --no-install-recommends gettext fonts-dejavu-core \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 # The runtime lock only (requirements/base.txt): no test or development tool in the image.

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # The system half of `make run` / `make test` on Debian 12: the Debian packages FlexWork needs, and
 # PostgreSQL (127.0.0.1:5432) and Redis (127.0.0.1:6379) answering.
-#   scripts/ensure_system.sh run    what the service needs: python3-venv, gettext, PostgreSQL, Redis
-#   scripts/ensure_system.sh test   the same, plus Debian's chromium for the browser tests (tests/e2e)
+#   scripts/ensure_system.sh run    what the service needs: python3-venv, gettext, fonts-dejavu-core, PostgreSQL, Redis
+#   scripts/ensure_system.sh test   the same, plus Debian's chromium for the browser tests (tests/e2e) and
+#                                   poppler-utils (pdftotext, pdftoppm) for the report PDF tests (tests/reports)
 # As root it installs and starts what is missing. As another user it prints the exact command to run
 # as root and stops with an error. Nothing is done (and nothing printed) when all is already there.
-# The report PDF uses only the PDF standard fonts (flexwork/reports/pdf.py): no font package is needed.
+# The report PDF embeds DejaVu Sans (flexwork/reports/pdf.py), from fonts-dejavu-core.
 set -euo pipefail
 
 mode="${1:-test}"
@@ -32,8 +33,10 @@ python3 -c "import ensurepip, venv" >/dev/null 2>&1 || missing+=(python3-venv)
 command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)
 command -v pg_ctlcluster >/dev/null 2>&1 || missing+=(postgresql)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
 if [ "$mode" = test ]; then
   [ -x /usr/bin/chromium ] || missing+=(chromium)
+  command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
 fi
 if [ ${#missing[@]} -gt 0 ]; then
   as_root "the Debian packages: ${missing[*]}" "apt-get update && apt-get install -y ${missing[*]}"

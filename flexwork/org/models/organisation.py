@@ -45,6 +45,8 @@ def coordinate_constraints(prefix: str, lat: str, lon: str, radius: str | None =
 class Agency(BaseModel):
     code = models.CharField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=200)
+    # The letterhead (kop) of the agency's report PDFs: the address lines under its name.
+    address = models.TextField(_("address"), blank=True, max_length=500)
     time_zone = models.CharField(_("time zone"), max_length=32, choices=TIME_ZONE_CHOICES, default="Asia/Jakarta")
     fwa_start_date = models.DateField(_("flexible work start date"), null=True, blank=True)
     mfa_required_for_hr = models.BooleanField(_("MFA required for HR admins"), default=True)

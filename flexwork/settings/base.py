@@ -225,6 +225,8 @@ LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_allauth"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"  # instants are stored in UTC; pages show the viewer's office zone
+# https://docs.djangoproject.com/en/5.2/ref/settings/#format-module-path: "2 Des 2026", "04.07", "37,5"
+FORMAT_MODULE_PATH = ["flexwork.formats"]
 FLEXWORK_DEFAULT_TIME_ZONE = env.str("FLEXWORK_DEFAULT_TIME_ZONE", default="Asia/Jakarta")
 FLEXWORK_TIME_ZONES = ["Asia/Jakarta", "Asia/Pontianak", "Asia/Makassar", "Asia/Jayapura"]
 

@@ -55,6 +55,42 @@ SCOPE_UNITS = """su AS (
 )"""
 
 
+def inert(expr: str) -> str:
+    """A text cell that no spreadsheet reads as a formula (docs/rules.md §6): a leading = + - @, tab or
+    carriage return gets a leading apostrophe. Done in the statement itself, so the canonical CSV (and
+    its checksum), the Excel CSV and the XLSX all carry the same inert text."""
+    return f"CASE WHEN {expr} ~ '^[-=+@\\t\\r]' THEN '''' || {expr} ELSE {expr} END"
+
+
+def person_sql(unit: str = "su", employee: str = "e") -> str:
+    return (
+        f"{inert(unit + '.code')} AS unit_code, {inert(unit + '.name')} AS unit_name, "
+        f"{inert(employee + '.nip')} AS nip, {inert(employee + '.name')} AS name"
+    )
+
+
+# Everyone of the scope is a row of the per-person kinds (docs/rules.md §6): the employees with daily
+# rows in the period, under each unit snapshot, and the active employees of the scope's units who have
+# none yet (a new month, a new employee), under their current unit.
+PEOPLE = """people AS (
+    SELECT DISTINCT d.employee_id, d.unit_id FROM days d
+    UNION
+    SELECT e.id, e.unit_id FROM org_employee e JOIN su ON su.id = e.unit_id
+    WHERE e.agency_id = %(agency)s AND e.is_active AND NOT EXISTS (SELECT 1 FROM days d WHERE d.employee_id = e.id)
+)"""
+
+# The working days of the period (Monday–Friday, not a holiday of the agency). Those not closed yet for
+# an employee (on or after the office today, or without a daily row) are "not yet closed", never TK.
+CALENDAR = """calendar AS (
+    SELECT g::date AS local_date FROM generate_series(%(start)s::date, %(end)s::date, interval '1 day') g
+    WHERE extract(isodow FROM g) <= 5
+      AND NOT EXISTS (SELECT 1 FROM org_holiday h WHERE h.agency_id = %(agency)s AND h.date = g::date)
+)"""
+OPEN_DAYS = """(SELECT count(*) FROM calendar c WHERE c.local_date >= %(today)s OR NOT EXISTS (
+        SELECT 1 FROM attendance_daystatus x WHERE x.employee_id = e.id AND x.local_date = c.local_date)
+    ) AS open_days"""
+
+
 def achievement_sql(*, realised: str, target_min: str, target_max: str, direction: str) -> str:
     """docs/rules.md §5 in SQL (the same arithmetic as performance.calculations.achievement), 2 places."""
     return f"""round(CASE
@@ -94,8 +130,10 @@ weeks AS (
         HAVING sum(d.credited_minutes) < sum(d.required_minutes)
     ) w
     GROUP BY w.employee_id
-)
-SELECT su.code AS unit_code, su.name AS unit_name, e.nip, e.name,
+),
+{PEOPLE},
+{CALENDAR}
+SELECT {person_sql()},
     count(*) FILTER (WHERE d.is_working_day) AS working_days,
     count(*) FILTER (WHERE d.is_working_day AND coalesce(d.planned_location, 'OFFICE') = 'OFFICE')
         AS planned_office_days,
@@ -112,23 +150,31 @@ SELECT su.code AS unit_code, su.name AS unit_name, e.nip, e.name,
     count(*) FILTER (WHERE d.absence IN {LEAVE_CODES}) AS leave_days,
     count(*) FILTER (WHERE d.absence = '{OFFICIAL_DUTY}') AS official_duty_days,
     count(*) FILTER (WHERE d.absence = 'LIBUR') AS holidays,
-    round(sum(d.required_minutes) / 60.0, 2) AS required_hours,
-    round(sum(d.credited_minutes) / 60.0, 2) AS credited_hours,
-    round(sum(d.worked_minutes) / 60.0, 2) AS worked_hours,
+    round(coalesce(sum(d.required_minutes), 0) / 60.0, 2) AS required_hours,
+    round(coalesce(sum(d.credited_minutes), 0) / 60.0, 2) AS credited_hours,
+    round(coalesce(sum(d.worked_minutes), 0) / 60.0, 2) AS worked_hours,
     coalesce(w.labels, '') AS weeks_below_requirement,
     count(*) FILTER (WHERE d.missing_log) AS missing_logs,
-    count(*) FILTER (WHERE d.overridden) AS policy_overrides
-FROM days d
-JOIN su ON su.id = d.unit_id
-JOIN org_employee e ON e.id = d.employee_id
-LEFT JOIN weeks w ON w.employee_id = d.employee_id
-GROUP BY su.code, su.name, e.nip, e.name, w.labels
+    count(*) FILTER (WHERE d.overridden) AS policy_overrides,
+    {OPEN_DAYS}
+FROM people p
+JOIN su ON su.id = p.unit_id
+JOIN org_employee e ON e.id = p.employee_id
+LEFT JOIN days d ON d.employee_id = p.employee_id AND d.unit_id = p.unit_id
+LEFT JOIN weeks w ON w.employee_id = p.employee_id
+GROUP BY su.code, su.name, e.id, e.nip, e.name, w.labels
 ORDER BY su.code, e.nip
 """
 
 PAYROLL_SQL = f"""
-WITH {SCOPE_UNITS}
-SELECT su.code AS unit_code, su.name AS unit_name, e.nip, e.name,
+WITH {SCOPE_UNITS},
+days AS (
+    SELECT d.* FROM attendance_daystatus d JOIN su ON su.id = d.unit_id
+    WHERE d.agency_id = %(agency)s AND d.local_date BETWEEN %(start)s AND %(end)s
+),
+{PEOPLE},
+{CALENDAR}
+SELECT {person_sql()},
     count(*) FILTER (WHERE d.is_working_day) AS working_days,
     count(*) FILTER (WHERE d.check_in_at IS NOT NULL OR d.check_out_at IS NOT NULL) AS present_days,
     count(*) FILTER (WHERE d.arrival = 'TL1') AS tl1,
@@ -145,12 +191,13 @@ SELECT su.code AS unit_code, su.name AS unit_name, e.nip, e.name,
     count(*) FILTER (WHERE d.absence LIKE 'C-%%') AS leave_days,
     count(*) FILTER (WHERE d.absence = 'S') AS sick_days,
     count(*) FILTER (WHERE d.absence = 'I') AS permission_days,
-    count(*) FILTER (WHERE d.absence = '{OFFICIAL_DUTY}') AS official_duty_days
-FROM attendance_daystatus d
-JOIN su ON su.id = d.unit_id
-JOIN org_employee e ON e.id = d.employee_id
-WHERE d.agency_id = %(agency)s AND d.local_date BETWEEN %(start)s AND %(end)s
-GROUP BY su.code, su.name, e.nip, e.name
+    count(*) FILTER (WHERE d.absence = '{OFFICIAL_DUTY}') AS official_duty_days,
+    {OPEN_DAYS}
+FROM people p
+JOIN su ON su.id = p.unit_id
+JOIN org_employee e ON e.id = p.employee_id
+LEFT JOIN days d ON d.employee_id = p.employee_id AND d.unit_id = p.unit_id
+GROUP BY su.code, su.name, e.id, e.nip, e.name
 ORDER BY su.code, e.nip
 """
 
@@ -204,7 +251,7 @@ converted AS (
 totals AS (
     SELECT c.*, c.tk_days + coalesce(c.lateness_days, 0) AS total FROM converted c
 )
-SELECT su.code AS unit_code, su.name AS unit_name, e.nip, e.name,
+SELECT {person_sql()},
     p.tk_days, coalesce(l.n, 0) AS longest_consecutive_tk,
     CASE
         WHEN coalesce(l.n, 0) >= %(consecutive_dismissal)s OR p.total >= 28 THEN 'DISMISSAL'
@@ -233,8 +280,8 @@ ACHIEVEMENT = achievement_sql(
 
 PERFORMANCE_SQL = f"""
 WITH {SCOPE_UNITS}
-SELECT su.code AS unit_code, su.name AS unit_name, e.nip, e.name,
-    i.id AS indicator_id, i.description AS indicator, i.aspect, i.direction,
+SELECT {person_sql()},
+    i.id AS indicator_id, {inert("i.description")} AS indicator, i.aspect, i.direction,
     pp.period_start, pp.period_end, pp.target_min, pp.target_max, r.value AS realisation,
     {ACHIEVEMENT} AS achievement_pct,
     (SELECT ev.predikat FROM performance_evaluation ev
@@ -316,7 +363,7 @@ performance AS (
     JOIN performance_realisation r ON r.period_plan_id = pp.id
     GROUP BY w.id, w.label
 )
-SELECT w.code AS unit_code, w.name AS unit_name, w.fwa_start AS fwa_start_date, w.label AS "window",
+SELECT {inert("w.code")} AS unit_code, {inert("w.name")} AS unit_name, w.fwa_start AS fwa_start_date, w.label AS "window",
     w.date_from, w.date_to, greatest(a.employees, coalesce(b.employees, 0)) AS employees,
     a.days_due + coalesce(b.days_due, 0) AS days_due,
     a.present_days + coalesce(b.present_days, 0) AS present_days,
@@ -380,6 +427,7 @@ COLUMN_LABELS = {
         ReportColumn("tk_days", _("Days absent without reason (TK)")),
         ReportColumn("late_days", _("Days late")),
         ReportColumn("avg_achievement_pct", _("Average achievement (%)")),
+        ReportColumn("open_days", _("Days not yet closed")),
     )
 }
 PERSON = ("unit_code", "unit_name", "nip", "name")
@@ -496,6 +544,7 @@ KINDS: dict[str, KindSpec] = {
             ReportColumn("weeks_below_requirement", _("Weeks below the requirement"), text=True),
             ReportColumn("missing_logs", _("Missing output logs")),
             ReportColumn("policy_overrides", _("Policy overrides")),
+            "open_days",
         ),
         sum_columns=(
             "working_days",
@@ -538,6 +587,7 @@ KINDS: dict[str, KindSpec] = {
             ReportColumn("sick_days", _("Sick days")),
             ReportColumn("permission_days", _("Permission days")),
             "official_duty_days",
+            "open_days",
         ),
         sum_columns=("working_days", "present_days", "tl1", "tl2", "tl3", "tl4", "psw1", "psw2", "psw3", "psw4", "tk"),
         exception_test=lambda r: above(r["tk"]) or above(r["tl4"]) or above(r["psw4"]),
@@ -637,7 +687,7 @@ def iso_weeks_window(start: datetime.date, end: datetime.date) -> tuple[datetime
     return first_thursday - datetime.timedelta(days=3), last_thursday + datetime.timedelta(days=3)
 
 
-def sql_params(*, kind: str, agency_id: int, scope_unit_id: int, start, end, parameters: dict) -> dict:
+def sql_params(*, kind: str, agency_id: int, scope_unit_id: int, start, end, parameters: dict, today=None) -> dict:
     week_start, week_end = iso_weeks_window(start, end)
     return {
         "agency": agency_id,
@@ -648,4 +698,13 @@ def sql_params(*, kind: str, agency_id: int, scope_unit_id: int, start, end, par
         "week_end": week_end,
         "months": int(parameters.get("months") or 3),
         "consecutive_dismissal": CONSECUTIVE_TK_DISMISSAL,
+        "today": today or _agency_today(agency_id),
     }
+
+
+def _agency_today(agency_id: int) -> datetime.date:
+    """The office today of the agency (docs/rules.md §1): days from it on are not closed yet."""
+    from flexwork.common.calendar import today_in
+    from flexwork.org.models import Agency
+
+    return today_in(Agency.objects.filter(id=agency_id).values_list("time_zone", flat=True).first())

@@ -38,7 +38,7 @@ def test_asking_twice_gives_one_run_and_the_outbox_runs_it(
     assert ReportRun.objects.count() == 1
 
     detail = client.get(f"{URL}{run_id}/").json()
-    assert detail["status"] == "DONE" and detail["row_count"] == 4 and detail["provisional"] is False
+    assert detail["status"] == "DONE" and detail["row_count"] == 7 and detail["provisional"] is False
     assert detail["downloads"]["xlsx"].endswith(f"/reports/{run_id}/download/xlsx/")
     assert detail["data_changed_since"] is None
     download = client.get(f"/reports/{run_id}/download/csv/")

@@ -38,7 +38,9 @@ def by_key(rows, *keys):
 def test_monthly_compliance(march, hr_admin_a):
     run = run_report(hr_admin_a, "COMPLIANCE", "2025-03")
     rows = rows_of(run)
-    assert run.row_count == len(rows) == 4  # P twice (snapshot A-DIV, then A-SEC), K, W; never agency B
+    # P twice (snapshot A-DIV, then A-SEC), K, W, and the three other employees of agency A without a daily
+    # row (docs/rules.md §6: everyone of the scope is a row); never agency B
+    assert run.row_count == len(rows) == 7
     assert [(r["unit_code"], r["nip"]) for r in rows] == sorted((r["unit_code"], r["nip"]) for r in rows)
     got = by_key(rows, "unit_code", "nip")
     p, k, w = march.p.nip, march.k.nip, march.wit.nip
@@ -75,6 +77,7 @@ def test_monthly_compliance(march, hr_admin_a):
         "weeks_below_requirement": "2025-W11 2025-W12",
         "missing_logs": "1",
         "policy_overrides": "1",
+        "open_days": "0",
     }
     assert p_div["weeks_below_requirement"] == "2025-W11 2025-W12"  # per person, whatever the snapshot
     kasi = got[("A-SEC", k)]

@@ -1,6 +1,5 @@
-"""The "Approvals" link in the header costs no query per page: whether the user may approve is
-worked out once, at login, and kept in the session (templates/base.html reads it), like the HR
-link of flexwork.onboarding.receivers. The pages themselves always check again."""
+"""Who may decide arrangements: a supervisor, a unit head or a decider, or a delegate of one today.
+The approval queue's view and the menus (flexwork/common/nav.py, `APPROVER`) ask the same function."""
 
 from __future__ import annotations
 
@@ -8,7 +7,6 @@ from flexwork.approvals.services import active_delegations
 from flexwork.common.calendar import today_in
 from flexwork.org import scope as org_scope
 
-SESSION_KEY = "fw_approver"
 APPROVER_ROLES = frozenset({org_scope.SUPERVISOR, org_scope.UNIT_HEAD, org_scope.DECIDER})
 
 
@@ -22,9 +20,3 @@ def may_approve(scope: org_scope.UserScope) -> bool:
     return active_delegations(
         delegate_id=scope.employee_id, kind=ApprovalKind.ARRANGEMENT, on=today_in(scope.office_time_zone)
     ).exists()
-
-
-def remember_approver(sender, request, user, **kwargs) -> None:
-    if request is None or not hasattr(request, "session"):
-        return
-    request.session[SESSION_KEY] = may_approve(org_scope.scope_for(user))

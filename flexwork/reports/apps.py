@@ -8,12 +8,9 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports and dashboards")
 
     def ready(self):
-        from django.contrib.auth.signals import user_logged_in
-
         from flexwork.notifications.kinds import kind_register
-        from flexwork.reports import handlers, nav  # noqa: F401 (registers the outbox handler)
+        from flexwork.reports import handlers  # noqa: F401 (registers the outbox handler)
 
-        user_logged_in.connect(nav.remember_reports_reader, dispatch_uid="reports-remember-reader")
         kind_register(
             "daily_digest",
             title=_("Your FlexWork reminders for %(date)s"),

@@ -17,6 +17,42 @@
       });
     }
   });
+  // The menus: one open <details> at a time; a tap outside or Escape closes it.
+  function closeMenus(except) {
+    document.querySelectorAll("details.more[open], details.menu[open]").forEach(function (menu) {
+      if (menu !== except) menu.removeAttribute("open");
+    });
+  }
+  document.addEventListener("click", function (event) {
+    var inside = event.target.closest("details.more, details.menu");
+    closeMenus(inside);
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    var open = document.querySelector("details.more[open], details.menu[open]");
+    if (open) {
+      open.removeAttribute("open");
+      var summary = open.querySelector("summary");
+      if (summary) summary.focus();
+    }
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    // A sub-menu scrolled so that the current tab is in view.
+    var current = document.querySelector(".tabs a[aria-current]");
+    if (current && current.scrollIntoView) current.scrollIntoView({ block: "nearest", inline: "center" });
+  });
+  // The offline page's "Try again".
+  document.addEventListener("click", function (event) {
+    if (event.target.closest("[data-reload]")) window.location.reload();
+  });
+  // The installable app: the service worker (served from /sw.js, scope "/").
+  var script = document.currentScript;
+  var workerUrl = script && script.getAttribute("data-service-worker");
+  if (workerUrl && "serviceWorker" in navigator) {
+    window.addEventListener("load", function () {
+      navigator.serviceWorker.register(workerUrl, { scope: "/" }).catch(function () {});
+    });
+  }
   // Confirmation for dangerous forms: <form data-confirm="...">.
   document.addEventListener("submit", function (event) {
     var message = event.target.getAttribute && event.target.getAttribute("data-confirm");

@@ -1,0 +1,27 @@
+"""The menus of base.html and of the sections' sub-menus (flexwork/common/nav.py)."""
+
+from django import template
+
+from flexwork.common import nav
+
+register = template.Library()
+
+
+def _here(request) -> str | None:
+    match = getattr(request, "resolver_match", None)
+    return match.url_name if match is not None else None
+
+
+@register.simple_tag(takes_context=True)
+def nav_menu(context):
+    request = context.get("request")
+    if request is None:
+        return None
+    return nav.menu(nav.session_roles(request), _here(request))
+
+
+@register.inclusion_tag("common/_tabs.html", takes_context=True)
+def nav_tabs(context, section: str, label: str):
+    request = context.get("request")
+    links = nav.tabs(nav.session_roles(request), section, _here(request)) if request is not None else []
+    return {"links": links, "label": label}

@@ -9,7 +9,6 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,13 +19,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from attendance import forms, requests, selectors, services
 from attendance.models import AttendanceCorrection, DayLocation, DayStatus, LeaveKind, LeaveRequest
 from attendance.status import week_summary
+from flexwork.common import nav
 from flexwork.common.calendar import office_today
 from flexwork.common.exceptions import ApplicationError
 from flexwork.common.forms import form_error_show
 from flexwork.common.services import evidence_upload
 from flexwork.common.tabular import RowsInvalid
 from flexwork.org import scope as org_scope
-from flexwork.org.models import Employee, Unit
+from flexwork.org.models import Employee
 
 PER_PAGE = 50
 
@@ -226,9 +226,7 @@ def request_decide(request: HttpRequest, kind: str, request_id: int) -> HttpResp
 
 @login_required
 def team_page(request: HttpRequest) -> HttpResponse:
-    scope = org_scope.require_agency(request.user)
-    if not scope.roles.intersection({org_scope.SUPERVISOR, org_scope.UNIT_HEAD, org_scope.HR_ADMIN}):
-        raise PermissionDenied(_("Your role does not allow this."))
+    scope = nav.require_page(request.user, "attendance-team")
     employee = _me(request)
     today = office_today(employee)
     rows = selectors.team_today_for(user=scope, local_date=today)
@@ -238,9 +236,7 @@ def team_page(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def verify_page(request: HttpRequest) -> HttpResponse:
-    scope = org_scope.require_agency(request.user)
-    if org_scope.SUPERVISOR not in scope.roles:
-        raise PermissionDenied(_("Your role does not allow this."))
+    scope = nav.require_page(request.user, "attendance-verify")
     if request.method == "POST":
         entry = selectors.worklog_get_for(user=request.user, worklog_id=int(request.POST.get("entry", 0) or 0))
         form = forms.VerifyForm(request.POST)
@@ -261,9 +257,10 @@ def verify_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def exceptions_page(request: HttpRequest) -> HttpResponse:
-    scope = org_scope.require_agency(request.user)
-    org_scope.require_role(scope, org_scope.HR_ADMIN, org_scope.AGENCY_HEAD)
-    units = Unit.objects.filter(agency_id=scope.agency_id).order_by("path")
+    # Supervisors and unit heads watch their own people's lateness and missing logs; the rows and
+    # the unit filter stay within their reach (docs/rules.md §7).
+    scope = nav.require_page(request.user, "attendance-exceptions")
+    units = org_scope.visible_units(scope).order_by("path")
     form = forms.ExceptionFilterForm(request.GET or None, units=units)
     filters: dict = {"exceptions": True}
     if form.is_valid():

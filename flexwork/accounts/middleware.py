@@ -30,6 +30,10 @@ class MfaEnrolmentMiddleware:
                 reverse("set-language"),
                 settings.STATIC_URL,
                 "/healthz",
+                # The installable app's files hold nothing personal (flexwork/common/pwa.py).
+                reverse("web-manifest"),
+                reverse("service-worker"),
+                reverse("offline"),
             )
         return self._exempt
 

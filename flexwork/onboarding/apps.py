@@ -11,9 +11,10 @@ class OnboardingConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
 
         from flexwork.notifications.kinds import kind_register
-        from flexwork.onboarding.receivers import remember_hr_admin
+        from flexwork.onboarding.receivers import remember_roles
 
-        user_logged_in.connect(remember_hr_admin, dispatch_uid="onboarding-remember-hr-admin")
+        # The menus' roles, once per login (flexwork/common/nav.py).
+        user_logged_in.connect(remember_roles, dispatch_uid="onboarding-remember-roles")
 
         kind_register(
             "activation_link",

@@ -455,6 +455,8 @@ CONTENT_SECURITY_POLICY = {
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
         "connect-src": [SELF],
+        "manifest-src": [SELF],  # the installable app (flexwork/common/pwa.py)
+        "worker-src": [SELF],  # its service worker, /sw.js
         "object-src": [NONE],
         "base-uri": [SELF],
         "frame-ancestors": [NONE],

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from allauth.account.forms import LoginForm as AllauthLoginForm
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -23,3 +24,15 @@ class ApiTokenCreateForm(forms.Form):
 
 class LanguageForm(forms.Form):
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+
+
+class LoginForm(AllauthLoginForm):
+    """allauth's login (its rate limits and the adapter's 429 stay as they are), with the login field
+    named for what staff actually have: their NIP, or the e-mail address HR recorded."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["login"]
+        field.label = _("NIP or e-mail")
+        field.widget.attrs["placeholder"] = ""
+        field.widget.attrs["autocomplete"] = "username"

@@ -8,13 +8,21 @@ from django.utils.translation import gettext as _
 from flexwork.accounts.selectors import user_has_totp, user_must_have_mfa
 from flexwork.common.middleware import is_api_path
 
+MFA_ENROLMENT_REQUIRED = "mfa_enrolment_required"
+
+
+def mfa_enrolment_message() -> str:
+    return _("Set up two-factor authentication (an authenticator app) before using FlexWork.")
+
 
 class MfaEnrolmentMiddleware:
-    """Users who must have MFA (`mfa_required`, staff, superusers) enrol an authenticator app before
-    anything else: pages redirect to allauth's TOTP activation, session calls under /api/ answer 403.
+    """Users who must have MFA (`mfa_required`, the agency policy's HR admins and heads, staff,
+    superusers) enrol an authenticator app before anything else, HR pages and token creation
+    included: pages redirect to allauth's TOTP activation, session calls under /api/ answer 403
+    `mfa_enrolment_required`. Token calls get the same 403 from PersonalTokenAuthentication (a token
+    made before the duty applied must not get round it).
 
-    Costs one indexed query, and only for logged-in users who must have MFA. Token calls are not
-    affected: a token can only be made after a full login, MFA included."""
+    Costs one indexed query, and only for logged-in users who must have MFA."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -52,8 +60,8 @@ class MfaEnrolmentMiddleware:
     def enrolment_required_response(self, request: HttpRequest) -> HttpResponse:
         if is_api_path(request.path):
             body = {
-                "message": _("Set up two-factor authentication (an authenticator app) before using FlexWork."),
-                "code": "mfa_enrolment_required",
+                "message": mfa_enrolment_message(),
+                "code": MFA_ENROLMENT_REQUIRED,
                 "fields": {},
                 "violations": [],
             }

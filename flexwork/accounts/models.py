@@ -24,6 +24,27 @@ class User(AbstractUser):
         default=False,
         help_text=_("The user must enrol an authenticator app before using FlexWork."),
     )
+    # Kept by flexwork.accounts.services.user_mfa_policy_sync from the roles the user holds and their
+    # agency's switches (mfa_required_for_hr, mfa_required_for_head), so that the enrolment check
+    # reads the user row only. `mfa_required` stays the administrator's own flag.
+    mfa_required_by_policy = models.BooleanField(
+        _("MFA required by the agency policy"),
+        default=False,
+        editable=False,
+        help_text=_("Set from the agency policy for HR admins and agency heads."),
+    )
+    # The home page's first steps (register home, the 2-day rule, language): when the user chose a
+    # language themselves, and when they closed the box.
+    language_chosen_at = models.DateTimeField(_("language chosen at"), null=True, blank=True, editable=False)
+    first_steps_dismissed_at = models.DateTimeField(_("first steps closed at"), null=True, blank=True, editable=False)
+
+    def set_password(self, raw_password):
+        # Whether this replaces a password the row already had (a real one, or the unusable one of
+        # an account not yet activated): then flexwork.accounts.passwords.PasswordChangedHook revokes
+        # the tokens and tells the owner once the row is saved. A login made with a password (a
+        # new user, a factory) replaces nothing.
+        self._replaces_password = bool(self.password) and not self._state.adding
+        super().set_password(raw_password)
 
     class Meta:
         constraints = [

@@ -24,5 +24,30 @@ def user_has_totp(*, user: User) -> bool:
 
 
 def user_must_have_mfa(*, user: User) -> bool:
-    """Staff, superusers and users flagged by an administrator must enrol an authenticator app."""
-    return bool(user.mfa_required or user.is_staff or user.is_superuser)
+    """Staff, superusers, users flagged by an administrator and holders of a role whose agency policy
+    requires MFA (HR admins, agency heads: `mfa_required_by_policy`) must enrol an authenticator app."""
+    return bool(user.mfa_required or user.mfa_required_by_policy or user.is_staff or user.is_superuser)
+
+
+def first_steps_for(*, user: User) -> dict | None:
+    """The home page's first steps for a member of an agency's staff who has not closed them:
+    whether the home location is registered (or waiting for approval) and whether they chose their
+    language. None when closed or when the account is not an employee's. Two queries at most."""
+    if user.first_steps_dismissed_at is not None:
+        return None
+    from flexwork.onboarding.models import HomeLocationRequest, HomeLocationStatus
+    from flexwork.org.models import Employee
+
+    employee = Employee.objects.filter(user=user).values("id", "home_latitude").first()
+    if employee is None:
+        return None
+    home_done = employee["home_latitude"] is not None
+    home_pending = (
+        not home_done
+        and HomeLocationRequest.objects.filter(employee_id=employee["id"], status=HomeLocationStatus.PENDING).exists()
+    )
+    return {
+        "home_done": home_done,
+        "home_pending": home_pending,
+        "language_done": user.language_chosen_at is not None,
+    }

@@ -4,6 +4,7 @@ from flexwork.accounts import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("first-steps/close/", views.first_steps_dismiss, name="first-steps-dismiss"),
     path("profile/", views.profile, name="profile"),
     path("profile/tokens/", views.token_list, name="token-list"),
     path("profile/tokens/<int:token_id>/revoke/", views.token_revoke, name="token-revoke"),

@@ -3,6 +3,7 @@ They call the same services and selectors as the token API."""
 
 from __future__ import annotations
 
+from allauth.account.decorators import reauthentication_required
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,8 +17,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from flexwork.accounts.forms import ApiTokenCreateForm, LanguageForm
-from flexwork.accounts.selectors import api_token_get_for, api_token_list_for, user_has_totp, user_must_have_mfa
-from flexwork.accounts.services import api_token_create, api_token_revoke, user_language_set
+from flexwork.accounts.selectors import (
+    api_token_get_for,
+    api_token_list_for,
+    first_steps_for,
+    user_has_totp,
+    user_must_have_mfa,
+)
+from flexwork.accounts.services import api_token_create, api_token_revoke, user_first_steps_dismiss, user_language_set
 from flexwork.common.exceptions import ApplicationError, ConflictError
 from flexwork.common.forms import form_error_show
 
@@ -39,7 +46,16 @@ def home(request: HttpRequest) -> HttpResponse:
     if scope.agency_id is not None:  # staff of an agency: their day, schedule, requests and targets
         context["me"] = me_dashboard(user=scope)
         context["leads_team"] = bool(scope.roles & {SUPERVISOR, UNIT_HEAD})
+        context["first_steps"] = first_steps_for(user=request.user)
     return render(request, "home.html", context)
+
+
+@require_POST
+@login_required
+def first_steps_dismiss(request: HttpRequest) -> HttpResponse:
+    """Close the home page's first steps (a plain form POST: no script needed)."""
+    user_first_steps_dismiss(user=request.user)
+    return redirect("home")
 
 
 @require_GET
@@ -90,9 +106,17 @@ def set_language(request: HttpRequest) -> HttpResponse:
     return response
 
 
+# Creating a token asks for the password (or the authenticator app) again unless the user signed in or
+# confirmed it within ACCOUNT_REAUTHENTICATION_TIMEOUT (AccountAdapter.is_reauthentication_required):
+# a session left open on a shared PC must not be turned into a key that outlives it. allauth keeps the
+# POST while the user confirms and then replays it, so the token is made and shown once as usual.
+TOKEN_REAUTHENTICATION_APP = "flexwork.accounts"
+
+
 @never_cache  # the POST answer carries a key that must never be cached
 @require_http_methods(["GET", "POST"])
 @login_required
+@reauthentication_required(allow_get=True, app=TOKEN_REAUTHENTICATION_APP)
 def token_list(request: HttpRequest) -> HttpResponse:
     new_token = new_key = None
     status = 200

@@ -33,6 +33,22 @@ KINDS: dict[str, NotificationKind] = {
             "on your profile page, change your password and tell your HR administrator."
         ),
     ),
+    "password_changed": NotificationKind(
+        title=_("Your password was changed"),
+        body=_(
+            "The password of your account was changed on %(when)s. Your other sessions were signed out and "
+            "%(tokens_revoked)s API tokens were revoked. If this was not you, reset your password at once "
+            "(“Forgot password?” on the login page) and tell your HR administrator."
+        ),
+    ),
+    "login_failures": NotificationKind(
+        title=_("Failed sign-in attempts on your account"),
+        body=_(
+            "%(failures)s wrong passwords were typed for your account within the last hour, the last on "
+            "%(when)s from the address %(address)s. Your account is not locked: you can still sign in. If "
+            "this was not you, choose a stronger password and set up two-factor authentication."
+        ),
+    ),
     "mfa_disabled": NotificationKind(
         title=_("Two-factor authentication turned off"),
         body=_(

@@ -19,9 +19,10 @@ class OnboardingConfig(AppConfig):
         kind_register(
             "activation_link",
             title=_("Activate your FlexWork account"),
+            # The link itself is only in the e-mail, rendered when it is sent: its code is stored nowhere.
             body=_(
-                "Your HR administrator created a FlexWork account for you. Open %(link)s to choose a password. "
-                "The link can be used once and expires on %(expires_at)s."
+                "Your HR administrator created a FlexWork account for you and e-mailed you a link to choose "
+                "your password. The link can be used once and expires on %(expires_at)s."
             ),
         )
         kind_register(
@@ -30,6 +31,14 @@ class OnboardingConfig(AppConfig):
             body=_(
                 "An HR administrator removed the authenticator apps from your account on %(when)s. Set up "
                 "two-factor authentication again at your next login. If you did not ask for this, tell HR at once."
+            ),
+        )
+        kind_register(
+            "home_location_submitted",
+            title=_("%(name)s sent a home location for your approval"),
+            body=_(
+                "%(name)s sent the home location used on their work-from-home days on %(when)s. Check the "
+                "address and the distance from the office, then approve or reject it."
             ),
         )
         kind_register(

@@ -15,7 +15,9 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -25,6 +27,7 @@ from flexwork.common.i18n import user_language
 from flexwork.notifications.services import notification_send
 from flexwork.onboarding import importing
 from flexwork.onboarding.models import (
+    ADDRESS_MAX_LENGTH,
     AccountAction,
     AccountActionKind,
     ActivationCode,
@@ -431,6 +434,8 @@ CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read off pape
 CODE_LENGTH = 12
 ACTIVATION_MAX_FAILURES = 5
 ACTIVATION_WINDOW_SECONDS = 15 * 60
+LINK_TOKEN_SALT = "flexwork.onboarding.activation-link"
+LINK_TOKEN_LENGTH = 20
 
 ERR_CODE_WRONG = gettext_lazy("The NIP or the activation code is not right. Check both and try again.")
 ERR_CODE_USED = gettext_lazy(
@@ -440,6 +445,16 @@ ERR_CODE_REPLACED = gettext_lazy("A newer activation code was issued for you. Us
 ERR_CODE_EXPIRED = gettext_lazy("This activation code has expired. Ask HR for a new one.")
 ERR_TOO_MANY = gettext_lazy("Too many wrong attempts for this NIP. Wait 15 minutes, then try again.")
 ERR_NO_EMAIL = gettext_lazy("This employee has no e-mail address: print or export a code instead.")
+ERR_ALREADY_ACTIVE = gettext_lazy(
+    "This account is already active: an activation code cannot replace its password. Someone who lost their "
+    "password uses “Forgot password?” on the login page; their two-factor authentication stays as it is."
+)
+ERR_SOME_ALREADY_ACTIVE = gettext_lazy(
+    "Some of these accounts were activated meanwhile. Reload the page and issue the codes again."
+)
+ERR_ACCOUNT_ACTIVE = gettext_lazy(
+    "This account is already active. Log in with your password, or use “Forgot password?” on the login page."
+)
 
 
 def activation_code_normalise(code: str) -> str:
@@ -455,12 +470,41 @@ def activation_code_new() -> str:
     return "-".join(raw[i : i + 4] for i in range(0, CODE_LENGTH, 4))
 
 
+def activation_link_token(activation_code: ActivationCode) -> str:
+    """The code of an e-mailed link, derived from the stored row with the server's secret key
+    (like Django's password-reset tokens): the e-mail is rendered when it is sent, so the link's
+    code is stored nowhere, neither in the notification nor in the outbox, and the admin never
+    shows it. It works exactly as long as the row's code does."""
+    digest = salted_hmac(
+        LINK_TOKEN_SALT,
+        f"{activation_code.id}:{activation_code.employee_id}:{activation_code.code_hash}",
+        algorithm="sha256",
+    ).hexdigest()[:LINK_TOKEN_LENGTH]
+    return "-".join(digest.upper()[i : i + 4] for i in range(0, LINK_TOKEN_LENGTH, 4))
+
+
+def account_is_activated(user) -> bool:
+    """Whether the login has a password of its own (imported accounts start with an unusable one)."""
+    return bool(user.password) and user.has_usable_password()
+
+
 @transaction.atomic
 def activation_codes_issue(*, employees: list[Employee], issued_by) -> list[tuple[Employee, str]]:
     """A fresh code (valid 7 days) for each employee; their older live codes stop working.
-    Returns (employee, code) pairs: the codes exist nowhere else, show or print them now."""
+    Returns (employee, code) pairs: the codes exist nowhere else, show or print them now.
+
+    Only for accounts never activated (docs/rules.md §7 "First login"): a code sets a password
+    without the old one and without the authenticator app, so for an active account it would let
+    whoever issues it take the account over. Refused with 409 `already_activated` (the activation
+    was already made); the users' rows are locked, so an activation at the same moment cannot
+    slip between the check and the issue."""
     if not employees:
         return []
+    user_ids = [employee.user_id for employee in employees]
+    active = [u for u in User.objects.select_for_update().filter(id__in=user_ids) if account_is_activated(u)]
+    if active:
+        message = ERR_ALREADY_ACTIVE if len(employees) == 1 else ERR_SOME_ALREADY_ACTIVE
+        raise ConflictError(str(message), code="already_activated")
     now = timezone.now()
     ids = [employee.id for employee in employees]
     ActivationCode.objects.filter(employee_id__in=ids, used_at__isnull=True, invalidated_at__isnull=True).update(
@@ -495,22 +539,35 @@ def activation_codes_issue(*, employees: list[Employee], issued_by) -> list[tupl
 
 @transaction.atomic
 def activation_link_send(*, employee: Employee, issued_by, activate_url: str) -> None:
-    """E-mail a one-time activation link (a fresh code; older codes stop working)."""
+    """E-mail a one-time activation link (a fresh code; older codes stop working). The notification
+    keeps the code's id and the page's address only; the e-mail renders the link from the row
+    (`activation_link_token`, template tag `activation_link`)."""
     if not employee.user.email:
         raise ApplicationError(str(ERR_NO_EMAIL), code="no_email")
-    [(_employee, code)] = activation_codes_issue(employees=[employee], issued_by=issued_by)
-    from urllib.parse import urlencode
-
-    link = f"{activate_url}?{urlencode({'nip': employee.nip, 'code': code})}"
-    expires_at = timezone.now() + datetime.timedelta(days=ACTIVATION_DAYS)
+    activation_codes_issue(employees=[employee], issued_by=issued_by)
+    code = ActivationCode.objects.filter(employee=employee, used_at__isnull=True, invalidated_at__isnull=True).get()
     notification_send(
         recipient=employee.user,
         kind="activation_link",
-        context={"link": link, "expires_at": expires_at.isoformat()},
+        context={
+            "activation_code_id": code.id,
+            "activate_url": activate_url,
+            "expires_at": code.expires_at.isoformat(),
+        },
     )
     AccountAction.objects.create(
         agency_id=employee.agency_id, employee=employee, kind=AccountActionKind.LINK_SENT, actor=issued_by
     )
+
+
+def activation_link_for(*, activation_code_id, activate_url: str) -> str:
+    """The link of an activation e-mail, or "" once its code was used, replaced or has expired."""
+    from urllib.parse import urlencode
+
+    code = ActivationCode.objects.select_related("employee").filter(id=activation_code_id).first()
+    if code is None or not code.is_live:
+        return ""
+    return f"{activate_url}?{urlencode({'nip': code.employee.nip, 'code': activation_link_token(code)})}"
 
 
 def _failure_key(nip: str) -> str:
@@ -526,21 +583,34 @@ def _count_failure(nip: str) -> None:
         cache.set(key, 1, ACTIVATION_WINDOW_SECONDS)
 
 
+def _code_candidate(*, employee: Employee, code: str) -> ActivationCode | None:
+    """The employee's code that `code` is: a printed code (by its hash) or an e-mailed link's code."""
+    normalised = activation_code_normalise(code)
+    if not normalised:
+        return None
+    codes = ActivationCode.objects.filter(employee=employee).order_by("-created_at", "-id")
+    printed = codes.filter(code_hash=activation_code_hash(code)).first()
+    if printed is not None:
+        return printed
+    if len(normalised) != LINK_TOKEN_LENGTH:
+        return None
+    for candidate in codes[:20]:
+        if constant_time_compare(activation_code_normalise(activation_link_token(candidate)), normalised):
+            return candidate
+    return None
+
+
 @transaction.atomic
 def account_activate(*, nip: str, code: str, password: str):
     """First login: NIP + activation code → the chosen password is set and the code used up.
-    Wrong, used, replaced or expired codes change nothing; at most 5 failures per NIP in 15 min."""
+    Wrong, used, replaced or expired codes change nothing; at most 5 failures per NIP in 15 min.
+    An account that is already active is refused (409 `already_activated`), whatever code is typed:
+    activation never replaces a password (docs/rules.md §7 "First login")."""
     nip = (nip or "").strip()
     if (cache.get(_failure_key(nip)) or 0) >= ACTIVATION_MAX_FAILURES:
         raise ApplicationError(str(ERR_TOO_MANY), code="rate_limited", status_code=429)
     employee = Employee.objects.select_related("user").filter(nip=nip, is_active=True).first()
-    candidate = None
-    if employee is not None and activation_code_normalise(code):
-        candidate = (
-            ActivationCode.objects.filter(employee=employee, code_hash=activation_code_hash(code))
-            .order_by("-created_at", "-id")
-            .first()
-        )
+    candidate = _code_candidate(employee=employee, code=code) if employee is not None else None
     now = timezone.now()
     problem = None
     if candidate is None:
@@ -554,7 +624,12 @@ def account_activate(*, nip: str, code: str, password: str):
     if problem is not None:
         _count_failure(nip)
         raise ApplicationError(str(problem), code="activation_refused", fields={"code": [str(problem)]})
-    user = employee.user
+    # The row lock orders this activation against a code being issued at the same moment.
+    user = User.objects.select_for_update().get(id=employee.user_id)
+    if account_is_activated(user):
+        raise ConflictError(
+            str(ERR_ACCOUNT_ACTIVE), code="already_activated", fields={"code": [str(ERR_ACCOUNT_ACTIVE)]}
+        )
     try:
         validate_password(password, user)
     except ValidationError as exc:
@@ -569,8 +644,14 @@ def account_activate(*, nip: str, code: str, password: str):
         raise ConflictError(str(ERR_CODE_USED), code="activation_refused", fields={"code": [str(ERR_CODE_USED)]})
     user.set_password(password)
     user.save(update_fields=["password"])
+    # Whoever typed the code did this; the code's issuer is who made it possible. Neither is known
+    # to be the account's owner, so the row names no actor and says whose code it was.
     AccountAction.objects.create(
-        agency_id=employee.agency_id, employee=employee, kind=AccountActionKind.ACTIVATED, actor=user
+        agency_id=employee.agency_id,
+        employee=employee,
+        kind=AccountActionKind.ACTIVATED,
+        actor=None,
+        detail={"code_issued_by": candidate.issued_by_id, "code_issued_at": candidate.created_at.isoformat()},
     )
     cache.delete(_failure_key(nip))
     return user
@@ -621,10 +702,15 @@ def _coordinates_check(latitude, longitude, accuracy_m) -> None:
 
 @transaction.atomic
 def home_location_request_submit(
-    *, employee: Employee, latitude, longitude, accuracy_m: int | None = None
+    *, employee: Employee, latitude, longitude, accuracy_m: int | None = None, address: str = ""
 ) -> HomeLocationRequest:
-    """Propose home coordinates. A request still waiting is replaced by the new one."""
+    """Propose home coordinates (and the address in words). A request still waiting is replaced by
+    the new one. The direct supervisor (atasan langsung) is told; HR sees every request in its queue."""
     _coordinates_check(latitude, longitude, accuracy_m)
+    address = (address or "").strip()
+    if len(address) > ADDRESS_MAX_LENGTH:
+        message = _("Use at most %(count)d characters.") % {"count": ADDRESS_MAX_LENGTH}
+        raise ApplicationError(_("Some fields are not valid."), code="invalid", fields={"address": [message]})
     pending = (
         HomeLocationRequest.objects.select_for_update()
         .filter(employee=employee, status=HomeLocationStatus.PENDING)
@@ -632,11 +718,31 @@ def home_location_request_submit(
     )
     if pending is not None:
         pending.latitude, pending.longitude, pending.accuracy_m = latitude, longitude, accuracy_m
-        pending.save(update_fields=["latitude", "longitude", "accuracy_m", "updated_at"])
-        return pending
-    return HomeLocationRequest.objects.create(
-        agency_id=employee.agency_id, employee=employee, latitude=latitude, longitude=longitude, accuracy_m=accuracy_m
+        pending.address = address
+        pending.save(update_fields=["latitude", "longitude", "accuracy_m", "address", "updated_at"])
+        home_request = pending
+    else:
+        home_request = HomeLocationRequest.objects.create(
+            agency_id=employee.agency_id,
+            employee=employee,
+            latitude=latitude,
+            longitude=longitude,
+            accuracy_m=accuracy_m,
+            address=address,
+        )
+    supervisor = (
+        Employee.objects.select_related("user").filter(id=employee.supervisor_id, is_active=True).first()
+        if employee.supervisor_id
+        else None
     )
+    if supervisor is not None and supervisor.user is not None and supervisor.user_id != employee.user_id:
+        notification_send(
+            recipient=supervisor.user,
+            kind="home_location_submitted",
+            context={"name": employee.name},
+            url=reverse("home-location-queue"),
+        )
+    return home_request
 
 
 @transaction.atomic

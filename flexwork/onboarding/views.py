@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from flexwork.accounts.selectors import user_has_totp
 from flexwork.common.calendar import today_in
 from flexwork.common.exceptions import ApplicationError
 from flexwork.common.forms import form_error_show
@@ -74,6 +75,9 @@ def activate(request: HttpRequest) -> HttpResponse:
             except ApplicationError as error:
                 form_error_show(form, error, field_names={"password": "password1"})
                 return render(request, "onboarding/activate.html", {"form": form}, status=error.status_code)
+            if user_has_totp(user=user):  # never skip the authenticator app: a full login instead
+                messages.success(request, _("Your password was set. Log in with it and your authenticator app."))
+                return redirect("account_login")
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Your account is active. Welcome to FlexWork."))
             return redirect("home")
@@ -103,6 +107,7 @@ def home_location(request: HttpRequest) -> HttpResponse:
                     latitude=form.cleaned_data["latitude"],
                     longitude=form.cleaned_data["longitude"],
                     accuracy_m=form.cleaned_data.get("accuracy_m"),
+                    address=form.cleaned_data["address"],
                 )
             except ApplicationError as error:
                 form_error_show(form, error)
@@ -110,14 +115,41 @@ def home_location(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Your home location was sent to your supervisor for approval."))
                 return redirect("home-location")
         status = 400
-    requests_ = selectors.home_location_requests_of(employee=employee).select_related("decided_by")[:10]
+    requests_ = list(
+        selectors.home_location_requests_of(employee=employee).select_related("decided_by", "employee__unit")[:10]
+    )
+    for item in requests_:
+        item.distance_m = selectors.distance_from_office_m(item)
+    summary = selectors.home_location_summary(employee=employee)
     context = {
         "form": form,
         "employee": employee,
         "has_home": employee.home_latitude is not None,
+        "home_address": summary.address,
+        "home_distance_m": _home_distance_m(employee),
         "home_requests": requests_,
     }
     return render(request, "onboarding/home_location.html", context, status=status)
+
+
+def _home_distance_m(employee) -> int | None:
+    """Metres from the unit's office to the registered home in force (None without either)."""
+    unit = employee.unit
+    if employee.home_latitude is None or unit.office_latitude is None or unit.office_longitude is None:
+        return None
+    from attendance.geo import haversine_m
+
+    return round(
+        haversine_m(
+            float(employee.home_latitude),
+            float(employee.home_longitude),
+            float(unit.office_latitude),
+            float(unit.office_longitude),
+        )
+    )
+
+
+QUEUE_SHOWN = 200
 
 
 @require_GET
@@ -126,7 +158,9 @@ def home_location_queue(request: HttpRequest) -> HttpResponse:
     scope = org_scope.require_agency(request.user)
     if not scope.roles.intersection({org_scope.HR_ADMIN, org_scope.SUPERVISOR}):
         org_scope.require_role(scope, org_scope.HR_ADMIN, org_scope.SUPERVISOR)
-    queue = selectors.home_location_queue_for(user=scope)
+    queue = list(selectors.home_location_queue_for(user=scope)[:QUEUE_SHOWN])
+    for item in queue:
+        item.distance_m = selectors.distance_from_office_m(item)
     return render(request, "onboarding/home_location_queue.html", {"queue": queue})
 
 
@@ -221,7 +255,11 @@ def employee_detail(request: HttpRequest, employee_id: int) -> HttpResponse:
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "issue_code":
-            [(_employee, new_code)] = services.activation_codes_issue(employees=[employee], issued_by=request.user)
+            try:
+                [(_employee, new_code)] = services.activation_codes_issue(employees=[employee], issued_by=request.user)
+            except ApplicationError as error:
+                messages.error(request, error.message)
+                return redirect("hr-employee-detail", employee_id=employee.id)
             messages.success(request, _("A new activation code was issued; older codes no longer work."))
         elif action == "send_link":
             try:
@@ -252,7 +290,7 @@ def employee_detail(request: HttpRequest, employee_id: int) -> HttpResponse:
         "events": events,
         "actions": actions,
         "new_code": new_code,
-        "activated": employee.user.has_usable_password(),
+        "activated": services.account_is_activated(employee.user),
     }
     response = render(request, "org/employee_detail.html", context)
     if new_code:
@@ -499,7 +537,11 @@ def activation_codes(request: HttpRequest) -> HttpResponse:
         if unit is None:
             raise Http404
         employees = list(_not_activated(unit))
-        issued = services.activation_codes_issue(employees=employees, issued_by=request.user)
+        try:
+            issued = services.activation_codes_issue(employees=employees, issued_by=request.user)
+        except ApplicationError as error:
+            messages.error(request, error.message)
+            return redirect("hr-activation-codes")
         expires = timezone.now() + datetime.timedelta(days=services.ACTIVATION_DAYS)
         if request.POST.get("format") == "csv":
             out = io.StringIO()

@@ -565,14 +565,26 @@ PolicyValuesSerializer = _policy_serializer(
     "PolicyValues",
     nullable=False,
     output=True,
-    extra={"mfa_required_for_hr": serializers.BooleanField(read_only=True)},
+    extra={
+        "mfa_required_for_hr": serializers.BooleanField(read_only=True),
+        "mfa_required_for_head": serializers.BooleanField(read_only=True),
+    },
 )
 PolicyOverridesSerializer = _policy_serializer("PolicyOverrides", nullable=True, output=True)
 PolicyAgencyInput = _policy_serializer(
     "PolicyAgencyInput",
     nullable=False,
     output=False,
-    extra={"mfa_required_for_hr": serializers.BooleanField(required=False)},
+    extra={
+        "mfa_required_for_hr": serializers.BooleanField(
+            required=False,
+            help_text="Every HR admin of the agency must use an authenticator app; applies at once to current HR "
+            "admins: until they enrol, pages send them to enrolment and the API answers 403 `mfa_enrolment_required`.",
+        ),
+        "mfa_required_for_head": serializers.BooleanField(
+            required=False, help_text="The same duty for the agency head (default off)."
+        ),
+    },
 )
 PolicyUnitInput = _policy_serializer("PolicyUnitInput", nullable=True, output=False)
 

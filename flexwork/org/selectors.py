@@ -32,6 +32,7 @@ EffectivePolicy = make_dataclass(
         ("agency_id", int),
         ("unit_id", int | None),
         ("mfa_required_for_hr", bool),
+        ("mfa_required_for_head", bool),
         ("overridden", frozenset),
         *[(setting.name, Any) for setting in POLICY_SETTINGS],
     ],
@@ -46,12 +47,25 @@ def policy_for(*, agency: Agency | int, unit: Unit | None = None) -> Any:
     Two queries at most: the agency policy (with the agency) and the unit's override."""
     agency_id = agency if isinstance(agency, int) else agency.id
     base = AgencyPolicy.objects.select_related("agency").get(agency_id=agency_id)
+    override = UnitPolicyOverride.objects.filter(unit_id=unit.id).first() if unit is not None else None
+    return _effective_policy(base, unit, override)
+
+
+def policies_for(*, agency: Agency | int, units) -> dict[int, Any]:
+    """`policy_for` of each of `units` (unit id → EffectivePolicy) in two queries, whatever their number."""
+    agency_id = agency if isinstance(agency, int) else agency.id
+    base = AgencyPolicy.objects.select_related("agency").get(agency_id=agency_id)
+    units = {unit.id: unit for unit in units}
+    overrides = {o.unit_id: o for o in UnitPolicyOverride.objects.filter(unit_id__in=list(units))}
+    return {unit_id: _effective_policy(base, unit, overrides.get(unit_id)) for unit_id, unit in units.items()}
+
+
+def _effective_policy(base: AgencyPolicy, unit: Unit | None, override: UnitPolicyOverride | None) -> Any:
     values = {setting.name: getattr(base, setting.name) for setting in POLICY_SETTINGS}
     overridden: set[str] = set()
     if unit is not None:
         if unit.is_public_service:
             values["coverage_share_percent"] = 0
-        override = UnitPolicyOverride.objects.filter(unit_id=unit.id).first()
         if override is not None:
             for setting in POLICY_SETTINGS:
                 value = getattr(override, setting.name)
@@ -59,9 +73,10 @@ def policy_for(*, agency: Agency | int, unit: Unit | None = None) -> Any:
                     values[setting.name] = value
                     overridden.add(setting.name)
     return EffectivePolicy(
-        agency_id=agency_id,
+        agency_id=base.agency_id,
         unit_id=unit.id if unit else None,
         mfa_required_for_hr=base.agency.mfa_required_for_hr,
+        mfa_required_for_head=base.agency.mfa_required_for_head,
         overridden=frozenset(overridden),
         **values,
     )

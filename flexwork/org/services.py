@@ -98,6 +98,7 @@ def agency_create(
     time_zone: str = "Asia/Jakarta",
     fwa_start_date: datetime.date | None = None,
     mfa_required_for_hr: bool = True,
+    mfa_required_for_head: bool = False,
 ) -> Agency:
     """A new agency with its default policy (every docs/rules.md number at its default)."""
     agency = Agency(
@@ -106,6 +107,7 @@ def agency_create(
         time_zone=time_zone,
         fwa_start_date=fwa_start_date,
         mfa_required_for_hr=mfa_required_for_hr,
+        mfa_required_for_head=mfa_required_for_head,
     )
     _clean_and_save(agency)
     policy = AgencyPolicy(agency=agency)
@@ -113,7 +115,9 @@ def agency_create(
     return agency
 
 
-AGENCY_UPDATE_FIELDS = ["name", "time_zone", "fwa_start_date", "mfa_required_for_hr"]
+AGENCY_UPDATE_FIELDS = ["name", "time_zone", "fwa_start_date", "mfa_required_for_hr", "mfa_required_for_head"]
+# Agency fields the agency policy (PATCH /api/v1/policy/) sets too.
+AGENCY_POLICY_SWITCHES = ("mfa_required_for_hr", "mfa_required_for_head")
 
 
 @transaction.atomic
@@ -467,9 +471,7 @@ def role_assign(*, agency: Agency, user, role: str) -> RoleAssignment:
         message = _("Only an employee of this agency can hold an agency role.")
         raise ApplicationError(message, code="other_agency", fields={"user": [message]})
     assignment, _created = RoleAssignment.objects.get_or_create(agency=agency, user=user, role=Role(role))
-    if role == Role.HR_ADMIN and agency.mfa_required_for_hr and not user.mfa_required:
-        user.mfa_required = True
-        user.save(update_fields=["mfa_required"])
+    # The MFA duty of the role (agency switches) follows from flexwork.accounts.receivers.
     return assignment
 
 
@@ -604,12 +606,14 @@ def policy_update(
 ) -> AgencyPolicy | UnitPolicyOverride:
     """Change the agency policy, or a unit's overrides (a None value there means "inherit").
     Every change is audited by pghistory (AgencyPolicyEvent / UnitPolicyOverrideEvent).
-    `mfa_required_for_hr` lives on the agency and is accepted here for the agency policy."""
+    `mfa_required_for_hr` and `mfa_required_for_head` live on the agency and are accepted here for the
+    agency policy; changing them applies at once to the current role holders (flexwork.accounts.receivers)."""
     from flexwork.org.selectors import policy_for
 
     data = dict(data)
-    if unit is None and "mfa_required_for_hr" in data:
-        agency_update(agency=agency, data={"mfa_required_for_hr": data.pop("mfa_required_for_hr")})
+    switches = {name: data.pop(name) for name in AGENCY_POLICY_SWITCHES if unit is None and name in data}
+    if switches:
+        agency_update(agency=agency, data=switches)
     if unit is None:
         target = AgencyPolicy.objects.select_for_update().get(agency=agency)
     else:

@@ -184,6 +184,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Not a check: revokes the API tokens and tells the owner after any password change.
+    {"NAME": "flexwork.accounts.passwords.PasswordChangedHook"},
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
@@ -192,6 +194,9 @@ ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "email", "password1*", "password2*"]
 # Accounts are created by HR (import) or the platform operator, never by sign-up.
 ACCOUNT_ADAPTER = "flexwork.accounts.adapters.AccountAdapter"
+# The login field reads "NIP or e-mail"; users are named by their recorded name, never by NIP.
+ACCOUNT_FORMS = {"login": "flexwork.accounts.forms.LoginForm"}
+ACCOUNT_USER_DISPLAY = "flexwork.accounts.adapters.user_display"
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
@@ -199,7 +204,8 @@ ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_PRESERVE_USERNAME_CASING = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[FlexWork] "
 # A whole office may sit behind one NAT address: per-IP limits are generous, while failed
-# logins per account (key) are strict. Backed by the cache (Redis db 1), failing open.
+# logins per account and address together (key: AccountAdapter._get_login_attempts_cache_key) are
+# strict. Backed by the cache (Redis db 1), failing open.
 ACCOUNT_RATE_LIMITS = {
     "login": env.str("ACCOUNT_RATE_LIMIT_LOGIN", default="300/m/ip"),
     "login_failed": env.str("ACCOUNT_RATE_LIMIT_LOGIN_FAILED", default="200/10m/ip,5/5m/key"),
@@ -209,6 +215,11 @@ ACCOUNT_RATE_LIMITS = {
     "manage_email": "10/m/user",
     "reauthenticate": "10/m/user",
 }
+# A wrong password is answered after this delay; the owner is told at the N-th failure within the window
+# (any address). docs/api.md "Authentication"; flexwork.accounts.adapters.AccountAdapter.authentication_failed.
+LOGIN_FAILURE_DELAY_SECONDS = env.float("LOGIN_FAILURE_DELAY_SECONDS", default=1.0)
+LOGIN_FAILURE_NOTICE_AFTER = env.int("LOGIN_FAILURE_NOTICE_AFTER", default=5)
+LOGIN_FAILURE_NOTICE_WINDOW_SECONDS = 60 * 60
 # https://docs.allauth.org/en/latest/common/configuration.html
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]

@@ -12,6 +12,7 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Unit tests run tasks in-process; tests where delivery matters start a real worker.
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
+LOGIN_FAILURE_DELAY_SECONDS = 0  # tests of the delay set it themselves
 # Each test process has its own in-memory cache, cleared by an autouse fixture, so rate limits
 # never leak between tests. Tests of Redis behaviour point CACHES at a real Redis themselves.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "KEY_PREFIX": "fw-cache"}}

@@ -4,8 +4,9 @@ import types
 import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.urls import reverse
 
-from tests.accounts.factories import UserFactory
+from tests.accounts.factories import PASSWORD, UserFactory
 
 
 @pytest.fixture
@@ -18,10 +19,17 @@ def other_user(db):
     return UserFactory()
 
 
+def password_login(client, user, password=PASSWORD):
+    """A real sign-in through allauth's form: unlike force_login it leaves allauth's record of the
+    sign-in in the session, which counts as a recent reauthentication for token creation."""
+    response = client.post(reverse("account_login"), {"login": user.username, "password": password})
+    assert response.status_code == 302, response
+    return client
+
+
 @pytest.fixture
 def logged_in_client(client, user):
-    client.force_login(user)
-    return client
+    return password_login(client, user)
 
 
 @pytest.fixture

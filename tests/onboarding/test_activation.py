@@ -1,6 +1,8 @@
 """First login with NIP + activation code; HR reissues codes, e-mails links and resets MFA."""
 
 import datetime
+import re
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 from allauth.mfa.models import Authenticator
@@ -9,6 +11,8 @@ from django.utils import timezone
 
 from flexwork.onboarding import services
 from flexwork.onboarding.models import AccountAction, ActivationCode
+from flexwork.onboarding.services import activation_code_normalise
+from flexwork.outbox.models import OutboxMessage
 from tests.onboarding.conftest import employees_csv
 
 NEW_PASSWORD = "kopi-susu-hangat-77"
@@ -102,16 +106,29 @@ def test_hr_emails_a_link_and_resets_mfa_with_an_audit_row(
     url = f"/hr/employees/{imported.id}/"
     with django_capture_on_commit_callbacks(execute=True):
         assert client.post(url, {"action": "send_link"}).status_code == 302
-    assert AccountAction.objects.filter(employee=imported, kind="LINK_SENT").exists()
+    assert AccountAction.objects.get(employee=imported, kind="LINK_SENT").actor == org_world.hr_admin_a
+    [message] = [m for m in mail.outbox if imported.user.email in m.to]
+    link = re.search(r"http://testserver/activate/\?\S+", message.body).group(0)
+    code = parse_qs(urlparse(link).query)["code"][0]
+    # The code is in the e-mail only: not in the stored notification, its context or the outbox row.
     notice = imported.user.notifications.get(kind="activation_link")
-    assert "/activate/?nip=" in notice.context["link"]
-    assert any("/activate/?nip=" in message.body for message in mail.outbox) or notice
+    stored = f"{notice.title} {notice.body} {notice.context}"
+    assert code not in stored and activation_code_normalise(code) not in stored
+    assert "/activate/?" not in stored
+    assert not any(code in str(payload) for payload in OutboxMessage.objects.values_list("payload", flat=True))
 
     Authenticator.objects.create(user=imported.user, type=Authenticator.Type.TOTP, data={"secret": "x"})
     assert client.post(url, {"action": "reset_mfa"}).status_code == 302
     assert not Authenticator.objects.filter(user=imported.user).exists()
     assert AccountAction.objects.get(employee=imported, kind="MFA_RESET").actor == org_world.hr_admin_a
     assert imported.user.notifications.filter(kind="mfa_reset").exists()
+
+    # The link's code activates the account once.
+    client.logout()
+    assert activate(client, imported.nip, code).status_code == 302
+    imported.user.refresh_from_db()
+    assert imported.user.check_password(NEW_PASSWORD)
+    assert activate(client, imported.nip, code, password="another-long-pass-99").status_code == 400
 
 
 def test_hr_prints_and_exports_codes_for_a_unit(client, org_world, imported):

@@ -15,24 +15,20 @@ from flexwork.org.models import DesignatedLocation, Employee, Unit
 from schedules.models import ExceptionBasis, Location
 
 MAX_EXPLICIT_DATES = 100
-WEEKDAYS = [(1, _("Monday")), (2, _("Tuesday")), (3, _("Wednesday")), (4, _("Thursday")), (5, _("Friday"))]
-DATE_MODES = [
-    ("dates", _("Chosen days")),
-    ("range", _("Every working day from … to …")),
-    ("pattern", _("A weekly pattern from … to …")),
-]
 
 ERR_END_BEFORE_START = _("The end date is before the start date.")
-ERR_NO_WEEKDAY = _("Choose at least one weekday for the weekly pattern.")
-ERR_BAD_DATE = _("“%(value)s” is not a date (use YYYY-MM-DD).")
-ERR_NO_DATES = _("Give at least one day.")
+ERR_NO_DATES = _("Choose at least one day.")
 ERR_TOO_MANY_DATES = _("At most %(count)d days in one request.")
-ERR_RANGE_REQUIRED = _("Give the first and the last day.")
+ERR_UNKNOWN_DAY = _("Choose days from the calendar.")
 ERR_HOURS_BOTH = _("Give both the planned start and end.")
 ERR_HOURS_ORDER = _("The planned end must be after the start.")
 ERR_OFFICE_NEEDS_HOURS = _("At your own office, a request is for dynamic hours: give the planned start and end.")
 ERR_DESIGNATED_REQUIRED = _("Choose the designated location.")
 ERR_OTHER_OFFICE_REQUIRED = _("Choose the other office.")
+ERR_DESCRIPTION_REQUIRED = _("Say what you will deliver.")
+ERR_QUANTITY_REQUIRED = _("Give a quantity above zero.")
+ERR_UNIT_REQUIRED = _("Give the unit, e.g. document or report.")
+ERR_UNKNOWN_INDICATOR = _("Choose one of the indicators of your approved SKP for these days.")
 
 
 class DateInput(forms.DateInput):
@@ -49,54 +45,28 @@ class TimeInput(forms.TimeInput):
         super().__init__(attrs, format="%H:%M")
 
 
-def parse_dates(text: str) -> list[datetime.date]:
-    values = [part.strip() for part in text.replace(";", ",").replace("\n", ",").split(",") if part.strip()]
-    days = []
-    for value in values:
-        try:
-            days.append(datetime.date.fromisoformat(value))
-        except ValueError:
-            raise forms.ValidationError(ERR_BAD_DATE, params={"value": value[:20]}) from None
-    return sorted(set(days))
+# ---------------------------------------------------------------------------- the request in steps
+# One form per step (schedules/request_views.py). They check the shape of the input; the rules
+# (docs/rules.md §3) are the services' job, and their verdict is shown on the check step.
 
 
-class ArrangementForm(forms.Form):
-    location = forms.ChoiceField(label=_("Where"), choices=Location.choices, initial=Location.HOME)
+class WhereForm(forms.Form):
+    """Step 1: where (and, optionally, dynamic hours)."""
+
+    location = forms.ChoiceField(
+        label=_("Where will you work?"), choices=Location.choices, widget=forms.RadioSelect, initial=Location.HOME
+    )
     other_office_unit = forms.ModelChoiceField(
-        label=_("Other office"), queryset=Unit.objects.none(), required=False, empty_label="—"
+        label=_("Which office?"), queryset=Unit.objects.none(), required=False, empty_label=_("Choose an office")
     )
     designated_location = forms.ModelChoiceField(
-        label=_("Designated location"), queryset=DesignatedLocation.objects.none(), required=False, empty_label="—"
-    )
-    date_mode = forms.ChoiceField(label=_("Days"), choices=DATE_MODES, initial="dates", widget=forms.RadioSelect)
-    dates = forms.CharField(
-        label=_("Chosen days"),
+        label=_("Which designated location?"),
+        queryset=DesignatedLocation.objects.none(),
         required=False,
-        max_length=2000,
-        help_text=_("Dates as YYYY-MM-DD, separated by commas."),
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        empty_label=_("Choose a location"),
     )
-    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
-    date_to = forms.DateField(label=_("Until"), required=False, widget=DateInput())
-    weekdays = forms.TypedMultipleChoiceField(
-        label=_("Weekdays"), choices=WEEKDAYS, coerce=int, required=False, widget=forms.CheckboxSelectMultiple
-    )
-    planned_start = forms.TimeField(
-        label=_("Planned start"), required=False, widget=TimeInput(), help_text=_("Only for dynamic hours.")
-    )
+    planned_start = forms.TimeField(label=_("Planned start"), required=False, widget=TimeInput())
     planned_end = forms.TimeField(label=_("Planned end"), required=False, widget=TimeInput())
-    reason = forms.CharField(label=_("Reason"), required=False, max_length=2000, widget=forms.Textarea({"rows": 3}))
-    exception_basis = forms.ChoiceField(
-        label=_("Exception basis"),
-        choices=[("", _("None"))] + list(ExceptionBasis.choices),
-        required=False,
-        help_text=_("Lifts the weekly cap; needs evidence."),
-    )
-    evidence_file = forms.FileField(
-        label=_("Evidence file"), required=False, help_text=_("PDF, JPEG, PNG, DOCX or XLSX.")
-    )
-    # Ids of files already uploaded by the page script through the evidence API.
-    evidence_ids = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, employee: Employee, **kwargs):
         super().__init__(*args, **kwargs)
@@ -108,40 +78,16 @@ class ArrangementForm(forms.Form):
             agency_id=employee.agency_id, is_active=True
         ).order_by("name")
 
-    def clean_dates(self):
-        return parse_dates(self.cleaned_data.get("dates") or "")
-
-    def clean_evidence_ids(self):
-        raw = self.cleaned_data.get("evidence_ids") or ""
-        try:
-            return [int(part) for part in raw.split(",") if part.strip()]
-        except ValueError:
-            raise forms.ValidationError(_("Unknown evidence file, or one that belongs elsewhere.")) from None
-
     def clean(self):
         data = super().clean()
-        mode = data.get("date_mode")
-        if mode == "dates":
-            if "dates" in data and not data["dates"]:
-                self.add_error("dates", ERR_NO_DATES)
-            elif len(data.get("dates") or []) > MAX_EXPLICIT_DATES:
-                self.add_error("dates", forms.ValidationError(ERR_TOO_MANY_DATES, params={"count": MAX_EXPLICIT_DATES}))
-        elif mode in ("range", "pattern"):
-            date_from, date_to = data.get("date_from"), data.get("date_to")
-            if not date_from or not date_to:
-                if "date_from" not in self.errors and "date_to" not in self.errors:
-                    self.add_error("date_to" if date_from else "date_from", ERR_RANGE_REQUIRED)
-            elif date_to < date_from:
-                self.add_error("date_to", ERR_END_BEFORE_START)
-            if mode == "pattern" and not data.get("weekdays") and "weekdays" not in self.errors:
-                self.add_error("weekdays", ERR_NO_WEEKDAY)
         start, end = data.get("planned_start"), data.get("planned_end")
         if (start is None) != (end is None):
-            self.add_error("planned_end" if end is None else "planned_start", ERR_HOURS_BOTH)
+            if "planned_start" not in self.errors and "planned_end" not in self.errors:
+                self.add_error("planned_end" if end is None else "planned_start", ERR_HOURS_BOTH)
         elif start is not None and end <= start:
             self.add_error("planned_end", ERR_HOURS_ORDER)
         location = data.get("location")
-        if location == Location.OFFICE and start is None and "planned_start" not in self.errors:
+        if location == Location.OFFICE and start is None and end is None and "planned_start" not in self.errors:
             self.add_error("planned_start", ERR_OFFICE_NEEDS_HOURS)
         if location == Location.DESIGNATED and not data.get("designated_location"):
             if "designated_location" not in self.errors:
@@ -151,24 +97,80 @@ class ArrangementForm(forms.Form):
                 self.add_error("other_office_unit", ERR_OTHER_OFFICE_REQUIRED)
         return data
 
-    def api_body(self, work_plan: list[dict]) -> dict:
-        """The cleaned form as the body of POST /api/v1/arrangements/ (what build_input parses)."""
+    def body(self) -> dict:
+        """The step's part of the API body (what schedules.apis.arrangements.build_input parses)."""
         data = self.cleaned_data
-        mode = data["date_mode"]
+        location = data["location"]
         return {
-            "location": data["location"],
-            "other_office_unit": data["other_office_unit"].id if data.get("other_office_unit") else None,
-            "designated_location": data["designated_location"].id if data.get("designated_location") else None,
-            "dates": data["dates"] if mode == "dates" else None,
-            "date_from": data.get("date_from") if mode != "dates" else None,
-            "date_to": data.get("date_to") if mode != "dates" else None,
-            "weekdays": data.get("weekdays") if mode == "pattern" else None,
+            "location": location,
+            "other_office_unit": data["other_office_unit"].id
+            if location == Location.OTHER_OFFICE and data.get("other_office_unit")
+            else None,
+            "designated_location": data["designated_location"].id
+            if location == Location.DESIGNATED and data.get("designated_location")
+            else None,
             "planned_start": data.get("planned_start"),
             "planned_end": data.get("planned_end"),
-            "reason": data.get("reason") or "",
-            "exception_basis": data.get("exception_basis") or None,
-            "work_plan": work_plan,
         }
+
+    def query(self) -> dict:
+        """The step as query parameters for the next page (a new request has no draft yet)."""
+        body = self.body()
+        return {
+            key: value.strftime("%H:%M") if hasattr(value, "strftime") else value
+            for key, value in body.items()
+            if value is not None
+        }
+
+
+class DaysForm(forms.Form):
+    """Step 2: which days. `days` are the dates the calendar offers (docs/rules.md §1 working days)."""
+
+    dates = forms.MultipleChoiceField(
+        label=_("Which days?"), required=False, widget=forms.CheckboxSelectMultiple, error_messages={}
+    )
+
+    def __init__(self, *args, days: list[datetime.date], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["dates"].choices = [(day.isoformat(), day.isoformat()) for day in days]
+        self.fields["dates"].error_messages["invalid_choice"] = ERR_UNKNOWN_DAY
+
+    def clean_dates(self):
+        days = sorted({datetime.date.fromisoformat(value) for value in self.cleaned_data["dates"]})
+        if not days:
+            raise forms.ValidationError(ERR_NO_DATES)
+        if len(days) > MAX_EXPLICIT_DATES:
+            raise forms.ValidationError(ERR_TOO_MANY_DATES, params={"count": MAX_EXPLICIT_DATES})
+        return days
+
+
+class PlanForm(forms.Form):
+    """Step 3, beside the work plan rows: why, and an exception basis with its evidence."""
+
+    reason = forms.CharField(
+        label=_("Why this arrangement? (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea({"rows": 3}),
+    )
+    exception_basis = forms.ChoiceField(
+        label=_("Exception basis (optional)"),
+        choices=[("", _("None"))] + list(ExceptionBasis.choices),
+        required=False,
+        help_text=_("Lifts the limit of days a week away from the office; needs an evidence file."),
+    )
+    evidence_file = forms.FileField(
+        label=_("Evidence file"), required=False, help_text=_("PDF, JPEG, PNG, DOCX or XLSX.")
+    )
+    # Ids of files already uploaded by the page script through the evidence API.
+    evidence_ids = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean_evidence_ids(self):
+        raw = self.cleaned_data.get("evidence_ids") or ""
+        try:
+            return [int(part) for part in raw.split(",") if part.strip()]
+        except ValueError:
+            raise forms.ValidationError(_("Unknown evidence file, or one that belongs elsewhere.")) from None
 
 
 class WorkPlanItemForm(forms.Form):
@@ -180,21 +182,46 @@ class WorkPlanItemForm(forms.Form):
         required=False,
         help_text=_("e.g. document, report"),
     )
+    indicator = forms.TypedChoiceField(
+        label=_("SKP indicator it serves (optional)"), required=False, coerce=int, empty_value=None
+    )
+
+    def __init__(self, *args, indicator_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"].choices = [("", _("None"))] + list(indicator_choices)
+        self.fields["indicator"].error_messages["invalid_choice"] = ERR_UNKNOWN_INDICATOR
+        if not indicator_choices:
+            self.fields["indicator"].help_text = _("No approved SKP covers these days yet.")
 
     def clean(self):
         data = super().clean()
         given = [data.get("description"), data.get("quantity"), data.get("unit")]
-        if any(value not in (None, "") for value in given):
-            if not data.get("description"):
-                self.add_error("description", _("This field is required."))
-            if not data.get("quantity"):
-                self.add_error("quantity", _("Give a quantity above zero."))
-            if not data.get("unit"):
-                self.add_error("unit", _("This field is required."))
+        if any(value not in (None, "") for value in given) or data.get("indicator"):
+            if not data.get("description") and "description" not in self.errors:
+                self.add_error("description", ERR_DESCRIPTION_REQUIRED)
+            if not data.get("quantity") and "quantity" not in self.errors:
+                self.add_error("quantity", ERR_QUANTITY_REQUIRED)
+            if not data.get("unit") and "unit" not in self.errors:
+                self.add_error("unit", ERR_UNIT_REQUIRED)
         return data
 
 
 WorkPlanFormSet = forms.formset_factory(WorkPlanItemForm, extra=1, max_num=30, validate_max=True)
+
+
+def indicator_choices(indicators) -> list:
+    """Select choices grouped by planned work result (RHK): [(rhk, [(id, indicator), …]), …]."""
+    groups: dict[int, tuple[str, list]] = {}
+    for indicator in indicators:
+        label = f"{indicator.description} ({_target(indicator)})"
+        groups.setdefault(indicator.rhk_id, (indicator.rhk.description[:80], []))[1].append((indicator.id, label))
+    return [(title, options) for title, options in groups.values()]
+
+
+def _target(indicator) -> str:
+    low, high = (f"{value.normalize():f}" for value in (indicator.target_min, indicator.target_max))
+    amount = low if low == high else f"{low}–{high}"
+    return f"{amount} {indicator.unit}"
 
 
 def work_plan_rows(formset) -> list[dict]:
@@ -203,6 +230,7 @@ def work_plan_rows(formset) -> list[dict]:
             "description": f.cleaned_data["description"],
             "quantity": f.cleaned_data["quantity"],
             "unit": f.cleaned_data["unit"],
+            "indicator": f.cleaned_data.get("indicator"),
         }
         for f in formset.forms
         if f.cleaned_data.get("description")

@@ -132,6 +132,16 @@ class WorkPlanItem(BaseModel):
     description = models.CharField(_("description"), max_length=500)
     quantity = models.DecimalField(_("quantity"), max_digits=10, decimal_places=2)
     unit = models.CharField(pgettext_lazy("unit of measure", "unit"), max_length=50)
+    # One of the employee's SKP indicators this output serves (docs/rules.md §3, work plan); the
+    # services accept only an indicator of the employee's approved SKP covering the request's days.
+    indicator = models.ForeignKey(
+        "performance.Indicator",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("indicator"),
+    )
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:

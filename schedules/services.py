@@ -49,6 +49,7 @@ ERR_OTHER_OFFICE = gettext_lazy("Choose the other office.")
 ERR_OTHER_OFFICE_OWN = gettext_lazy("Choose an office other than your own unit's.")
 ERR_NOT_RECALLER = gettext_lazy("Only the supervisor or the decider can recall someone.")
 ERR_RECALL_PAST = gettext_lazy("A recall is for today or a later day.")
+ERR_UNKNOWN_INDICATOR = gettext_lazy("Choose one of the indicators of your approved SKP for these days.")
 
 
 def policy_error(result: CheckResult, *, status_code: int = 400, code: str = "policy_violation") -> ApplicationError:
@@ -94,8 +95,46 @@ def _validate_input(*, employee: Employee, data: ArrangementInput) -> None:
         data.designated_location_id = None
     if not data.requested_dates:
         fields["dates"] = [str(ERR_NO_WORKING_DAY)]
+    fields.update(_resolve_indicators(employee=employee, data=data))
     if fields:
         raise ApplicationError(_("Some fields are not valid."), fields=fields)
+
+
+def work_plan_indicators_for(*, employee: Employee, first: datetime.date, last: datetime.date):
+    """The SKP indicators a work plan row of `employee` may serve: those of the employee's approved
+    SKP whose period meets the request's days (docs/rules.md §3, work plan)."""
+    from performance.models import Indicator, SkpStatus
+
+    return (
+        Indicator.objects.filter(
+            agency_id=employee.agency_id,
+            rhk__skp__employee_id=employee.id,
+            rhk__skp__status=SkpStatus.APPROVED,
+            rhk__skp__period_start__lte=last,
+            rhk__skp__period_end__gte=first,
+        )
+        .select_related("rhk")
+        .order_by("rhk_id", "id")
+    )
+
+
+def _resolve_indicators(*, employee: Employee, data: ArrangementInput) -> dict[str, list[str]]:
+    """Each row's `indicator` (an id) checked against work_plan_indicators_for: another employee's or
+    agency's indicator is a 400 on that row's field, never stored."""
+    wanted = {item.get("indicator") for item in data.work_plan if item.get("indicator") is not None}
+    if not wanted:
+        return {}
+    dates = sorted(data.requested_dates) or [office_today(employee)]
+    known = set(
+        work_plan_indicators_for(employee=employee, first=dates[0], last=dates[-1])
+        .filter(id__in=wanted)
+        .values_list("id", flat=True)
+    )
+    return {
+        f"work_plan.{index}.indicator": [str(ERR_UNKNOWN_INDICATOR)]
+        for index, item in enumerate(data.work_plan)
+        if item.get("indicator") is not None and item["indicator"] not in known
+    }
 
 
 def _proposal(*, employee: Employee, data: ArrangementInput, request_id: int | None = None, evidence_count=None):
@@ -165,6 +204,7 @@ def _write_work_plan(arrangement_request: ArrangementRequest, items: list[dict[s
                 description=item["description"],
                 quantity=Decimal(item["quantity"]),
                 unit=item["unit"],
+                indicator_id=item.get("indicator"),
                 position=index,
             )
             for index, item in enumerate(items)

@@ -1,17 +1,25 @@
 """Arrangement pages. Notifications link to /arrangements/<id>/ and /schedule/: keep those paths."""
 
-from django.urls import path
+from django.urls import path, re_path
 
-from schedules import views
+from schedules import request_views, views
 
 urlpatterns = [
     path("arrangements/", views.my_requests, name="schedules-my-requests"),
-    path("arrangements/new/", views.request_new, name="schedules-request-new"),
+    path("arrangements/new/", request_views.request_new, name="schedules-request-new"),
+    path("arrangements/new/days/", request_views.request_new_days, name="schedules-request-new-days"),
+    path("arrangements/check/", request_views.request_rule_check, name="schedules-request-rule-check"),
     path("arrangements/queue/", views.approval_queue, name="schedules-queue"),
     path("arrangements/queue/approve/", views.queue_bulk_approve, name="schedules-queue-bulk-approve"),
     path("arrangements/all/", views.all_requests, name="schedules-all-requests"),
     path("arrangements/<int:arrangement_id>/", views.request_detail, name="schedules-request-detail"),
-    path("arrangements/<int:arrangement_id>/edit/", views.request_edit, name="schedules-request-edit"),
+    path("arrangements/<int:arrangement_id>/edit/", request_views.request_edit, name="schedules-request-edit"),
+    re_path(
+        r"^arrangements/(?P<arrangement_id>[0-9]+)/edit/(?P<step>days|plan|check)/$",
+        request_views.request_step,
+        name="schedules-request-step",
+    ),
+    path("arrangements/<int:arrangement_id>/sent/", request_views.request_sent, name="schedules-request-sent"),
     path("arrangements/<int:arrangement_id>/<str:action>/", views.request_action, name="schedules-request-action"),
     path("schedule/", views.my_calendar, name="schedules-my-calendar"),
     path("schedule/team/", views.team_calendar, name="schedules-team-calendar"),

@@ -221,7 +221,8 @@ class ArrangementDetailApi(BaseApi):
             "reason": ar.reason,
             "exception_basis": ar.exception_basis,
             "work_plan": [
-                {"description": i.description, "quantity": i.quantity, "unit": i.unit} for i in ar.work_plan.all()
+                {"description": i.description, "quantity": i.quantity, "unit": i.unit, "indicator": i.indicator_id}
+                for i in ar.work_plan.all()
             ],
         }
         if "dates" in request.data or "date_from" in request.data or "date_to" in request.data:

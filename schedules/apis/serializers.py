@@ -65,8 +65,20 @@ class WorkPlanItemSerializer(serializers.Serializer):
     quantity = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=Decimal("0.01"))
     unit = serializers.CharField(max_length=50)
     indicator = serializers.IntegerField(
-        required=False, allow_null=True, default=None, help_text="A performance indicator (arrives with SKP)."
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="One of the employee's indicators (an approved SKP covering the request's days); "
+        "another employee's or agency's indicator is a 400 on `work_plan.<n>.indicator`.",
     )
+
+
+@extend_schema_serializer(component_name="ArrangementWorkPlanItemRead")
+class WorkPlanItemReadSerializer(serializers.Serializer):
+    description = serializers.CharField()
+    quantity = serializers.DecimalField(max_digits=10, decimal_places=2)
+    unit = serializers.CharField()
+    indicator = serializers.IntegerField(source="indicator_id", allow_null=True)
 
 
 @extend_schema_serializer(component_name="ArrangementDay")
@@ -200,7 +212,7 @@ class ArrangementDetailSerializer(ArrangementListItemSerializer):
     override_reason = serializers.CharField()
     decided_at = serializers.DateTimeField(allow_null=True)
     days = ArrangementDaySerializer(many=True)
-    work_plan = WorkPlanItemSerializer(many=True)
+    work_plan = WorkPlanItemReadSerializer(many=True)
     evidence = EvidenceRefSerializer(many=True)
     transitions = TransitionSerializer(many=True)
     allowed_actions = serializers.ListField(

@@ -37,3 +37,20 @@ def blocking(violations) -> list:
 @register.filter
 def get_count(counts: dict, key: str) -> int:
     return (counts or {}).get(key, 0)
+
+
+@register.filter
+def date_or_text(value) -> str:
+    """An ISO date (as the stored violations keep them) as a short date in the active language."""
+    import datetime
+
+    from django.utils.formats import date_format
+
+    if isinstance(value, str):
+        try:
+            value = datetime.date.fromisoformat(value)
+        except ValueError:
+            return value
+    if isinstance(value, datetime.date):
+        return date_format(value, "D j M Y")
+    return str(value)

@@ -27,6 +27,22 @@ def password_login(client, user, password=PASSWORD):
     return client
 
 
+def recently_signed_in(client, user):
+    """Give a force_login session allauth's record of a password sign-in made just now (what a
+    real sign-in leaves), so that token creation does not first ask for the password again."""
+    import time
+
+    from allauth.account.internal.flows.login import AUTHENTICATION_METHODS_SESSION_KEY
+
+    session = client.session
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+        {"method": "password", "at": time.time(), "username": user.username, "reauthenticated": True}
+    ]
+    session["account_authentication_methods_user"] = str(user.pk)
+    session.save()
+    return client
+
+
 @pytest.fixture
 def logged_in_client(client, user):
     return password_login(client, user)

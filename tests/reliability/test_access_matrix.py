@@ -77,6 +77,7 @@ allow(
     post=ALL,
 )
 allow("home", get=ALL)
+allow("first-steps-dismiss", post=ALL)
 allow("profile", get=ALL)
 allow("token-list", get=ALL)
 allow("token-revoke", post={EMP})
@@ -124,6 +125,10 @@ allow("attendance-exceptions", get={HR}, post={HR})
 allow("attendance-leave-import", get={HR}, post={HR})
 allow("schedules-my-requests", get=ALL)
 allow("schedules-request-new", get=ALL, post=ALL)
+allow("schedules-request-new-days", get=ALL, post=ALL)  # without a valid "where" it sends back to step 1
+allow("schedules-request-rule-check", post=ALL)  # the live check of one's own days; writes nothing
+allow("schedules-request-step", get={EMP}, post={EMP})  # the owner (a sent request redirects to "sent")
+allow("schedules-request-sent", get={EMP})
 allow("schedules-queue", get={SUP, HEAD})
 allow("schedules-queue-bulk-approve", post={SUP, HEAD})
 allow("schedules-all-requests", get={HR})
@@ -256,6 +261,7 @@ def _params(world) -> dict[str, object]:
         "reports-download:fmt": "csv",
         "performance-skp-transition:action": "submit",
         "schedules-request-action:action": "withdraw",
+        "schedules-request-step:step": "days",
         # allauth secrets (public routes) and the admin's own parameters.
         "key": "not-a-key",
         "uidb36": "1",
@@ -314,7 +320,14 @@ def is_login_redirect(response) -> bool:
     return response.status_code == 302 and ("/accounts/login/" in location or "/admin/login/" in location)
 
 
+def is_reauthentication_redirect(response) -> bool:
+    # Creating a token first asks for the password again: a refusal for now, not a success.
+    return response.status_code == 302 and "/accounts/reauthenticate/" in response.get("Location", "")
+
+
 def is_success(response) -> bool:
+    if is_reauthentication_redirect(response):
+        return False
     return 200 <= response.status_code < 300 or (300 <= response.status_code < 400 and not is_login_redirect(response))
 
 

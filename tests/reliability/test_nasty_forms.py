@@ -206,17 +206,8 @@ def _valid(w) -> dict[str, dict]:
     day = (w.monday + datetime.timedelta(days=15)).isoformat()  # a week of its own: no cap, leave or recall
     later = (w.monday + datetime.timedelta(days=9)).isoformat()
     return {
-        "/arrangements/new/": {
-            "dates": day,
-            "date_from": day,
-            "date_to": day,
-            "reason": "Menyusun laporan",
-            "work_plan-0-description": "Draf laporan",
-            "work_plan-0-quantity": "1",
-            "work_plan-0-unit": "dokumen",
-            "exception_basis": "",
-            "action": "submit",
-        },
+        "/arrangements/new/": {"location": "HOME"},
+        "/arrangements/new/days/?location=HOME": {"location": "HOME", "dates": day},
         "/attendance/requests/": {
             "correction-local_date": (_previous_working_day(_previous_working_day(today))).isoformat(),
             "correction-corrected_time": "07:30",
@@ -236,14 +227,24 @@ def _valid(w) -> dict[str, dict]:
 
 
 @pytest.mark.parametrize(
-    "url", ["/arrangements/new/", "/attendance/requests/", "/attendance/log/", "/profile/home-location/"]
+    "url",
+    [
+        "/arrangements/new/",
+        "/arrangements/new/days/?location=HOME",
+        "/attendance/requests/",
+        "/attendance/log/",
+        "/profile/home-location/",
+    ],
 )
 def test_employee_page_forms_survive_nasty_input(employee_client, w, url):
     assert _hammer(employee_client, url, _valid(w)[url], expect_valid=True) == []
 
 
 def test_the_realisation_and_token_forms_survive_nasty_input(employee_client, w):
+    from tests.accounts.conftest import recently_signed_in
+
     failures = _hammer(employee_client, f"/performance/indicators/{w.indicator.id}/realisation/")
+    recently_signed_in(employee_client, w.org.employee_a)  # token creation asks for a recent sign-in
     failures += _hammer(employee_client, "/profile/tokens/", {"name": "script"}, stored_on_success=True)
     failures += _hammer(employee_client, "/profile/", stored_on_success=True)
     assert failures == []

@@ -48,6 +48,7 @@ RULE_MEANINGS = {
     "DIRECTIVE_SHARE": _("Over an agency directive's share"),
     "HOLIDAY_SKIPPED": _("Weekends and holidays skipped"),
     "NO_APPROVER": _("Nobody can decide this request"),
+    "HOME_NOT_REGISTERED": _("Home location not registered"),
 }
 
 SNAKE = re.compile(r"^[A-Za-z]+(?:_[A-Za-z0-9]+)+$")

@@ -1,7 +1,8 @@
+from decimal import Decimal
+
 from django import template
 from django.utils import formats, timezone
 from django.utils.html import format_html
-from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from flexwork.common import labels
@@ -65,10 +66,9 @@ def hours(value):
     """A number of hours with the language's decimal mark: "37,5 jam" / "37.5 hours"."""
     if value is None or value == "":
         return ""
-    number = float(value)
-    text = formats.number_format(round(number, 2), decimal_pos=None if number != int(number) else 0)
-    if "," in text or "." in text:
-        text = text.rstrip("0").rstrip(",.")
+    number = Decimal(str(value)).quantize(Decimal("0.01"))
+    places = next(p for p in (0, 1, 2) if number == round(number, p))
+    text = formats.number_format(number, decimal_pos=places)
     return ngettext("%(hours)s hour", "%(hours)s hours", 1 if number == 1 else 2) % {"hours": text}
 
 
@@ -100,13 +100,13 @@ def rule(code, show_code=False):
 
 
 @register.filter
-def person(user):
-    """A person by name, never by NIP: the employee's recorded name, else the user's full name,
-    else (an account without either) "—"."""
-    if user is None:
+def person(who):
+    """A person by name, never by NIP: an employee's recorded name; for a user account, the name of
+    its employee, else its full name (flexwork.accounts.adapters.user_display)."""
+    if who is None:
         return "—"
-    employee = getattr(user, "employee", None) if hasattr(user, "get_full_name") else None
-    if employee is not None and getattr(employee, "name", ""):
-        return employee.name
-    name = getattr(user, "name", "") or (user.get_full_name() if hasattr(user, "get_full_name") else "")
-    return name or _("(no name recorded)")
+    if hasattr(who, "nip") and not hasattr(who, "get_username"):
+        return who.name
+    from flexwork.accounts.adapters import user_display
+
+    return user_display(who)

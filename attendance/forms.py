@@ -22,6 +22,19 @@ class TimeInput(forms.TimeInput):
     input_type = "time"
 
 
+class CheckForm(forms.Form):
+    """The check page's one form (docs/rules.md §4): the browser fills the position just before it is
+    sent; `token` (rendered with the page) makes a double tap write once; `confirm_early` says the
+    person saw the early-leave warning."""
+
+    kind = forms.ChoiceField(choices=CheckKind.choices)
+    latitude = forms.FloatField(min_value=-90, max_value=90)
+    longitude = forms.FloatField(min_value=-180, max_value=180)
+    accuracy = forms.FloatField(min_value=0, max_value=100_000)
+    token = forms.UUIDField()
+    confirm_early = forms.BooleanField(required=False)
+
+
 class LeaveForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=LeaveKind.choices)
     date_from = forms.DateField(label=_("From"), widget=DateInput())

@@ -8,6 +8,7 @@ no audit trigger, and the status is computed after commit by a task (and again b
 from __future__ import annotations
 
 import datetime
+import functools
 import json
 import logging
 import uuid
@@ -412,6 +413,8 @@ def attendance_check(
             cursor.execute(_ACCEPTED_SQL, [context.employee_id, local_date, str(kind)])
             row = cursor.fetchone()
     event_id, day, at, location, distance, inside, flags, attempts, inserted = row
+    # The home page caches the employee's day for a minute: forget it once the check is committed.
+    transaction.on_commit(functools.partial(_home_forget, context.employee_id, day))
     return CheckOutcome(
         id=event_id,
         kind=kind,
@@ -426,6 +429,12 @@ def attendance_check(
         created=bool(inserted),
         fence=fence,
     )
+
+
+def _home_forget(employee_id: int, local_date: datetime.date) -> None:
+    from flexwork.reports.dashboards import me_dashboard_forget
+
+    me_dashboard_forget(employee_id=employee_id, local_date=local_date)
 
 
 # ---------------------------------------------------------------------------- idempotency keys

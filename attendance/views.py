@@ -6,19 +6,23 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from attendance import forms, requests, selectors, services
-from attendance.models import AttendanceCorrection, DayLocation, DayStatus, LeaveKind, LeaveRequest
+from attendance.models import AttendanceCorrection, CheckKind, DayLocation, DayStatus, LeaveKind, LeaveRequest
 from attendance.status import week_summary
+from attendance.today import day_plan
 from flexwork.common import nav
 from flexwork.common.calendar import office_today
 from flexwork.common.exceptions import ApplicationError
@@ -29,6 +33,7 @@ from flexwork.org import scope as org_scope
 from flexwork.org.models import Employee
 
 PER_PAGE = 50
+VERIFIED_SHOWN_DAYS = 14  # the verify page keeps a fortnight of verdicts in view below the queue
 
 
 def _me(request: HttpRequest) -> Employee:
@@ -36,26 +41,88 @@ def _me(request: HttpRequest) -> Employee:
     return Employee.objects.select_related("unit", "agency", "supervisor").get(id=scope.employee_id)
 
 
-@login_required
-def check_page(request: HttpRequest) -> HttpResponse:
-    employee = _me(request)
-    today = office_today(employee)
+CHECK_RESULT_ANCHOR = "check-result"
+
+
+def _check_context(request: HttpRequest, employee: Employee, *, now=None) -> dict:
+    """Today as the check page shows it (docs/rules.md §4): where (the fence), which hours, what is
+    recorded, and the one next step (check in → check out → done)."""
+    from flexwork.onboarding.selectors import home_location_summary
+
+    today = office_today(employee, now=now)
     fence = services.fence_for(employee=employee, local_date=today)
+    plan = day_plan(employee=employee, local_date=today)
     events = {e.kind: e for e in selectors.my_events(user=request.user, date_from=today, date_to=today)}
-    return render(
-        request,
-        "attendance/check.html",
-        {
-            "employee": employee,
-            "today": today,
-            "fence": fence,
-            "location_label": DayLocation(fence.location).label,
-            "check_in": events.get("IN"),
-            "check_out": events.get("OUT"),
-            "check_in_url": reverse("api-attendance-check-in"),
-            "check_out_url": reverse("api-attendance-check-out"),
-        },
+    check_in, check_out = events.get(CheckKind.IN), events.get(CheckKind.OUT)
+    if check_in is None and check_out is None:
+        state = "in"
+    elif check_out is None:
+        state = "out"
+    else:
+        state = "done"
+    recorded = {"in": check_in, "out": check_out}.get(request.GET.get("recorded", ""))
+    home = home_location_summary(employee=employee) if fence.location == DayLocation.HOME else None
+    return {
+        "employee": employee,
+        "today": today,
+        "fence": fence,
+        "plan": plan,
+        "location_label": DayLocation(fence.location).label,
+        "check_in": check_in,
+        "check_out": check_out,
+        "state": state,
+        "recorded": recorded,
+        "home": home,
+        "token": uuid.uuid4(),
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def check_page(request: HttpRequest) -> HttpResponse:
+    """One screen for the thumb. The form posts here (the script adds the position), the answer
+    redirects back to the recorded result (PRG), so it works the same with or without the script.
+    A check-out before the scheduled end is not written until the person confirms it
+    (`confirm_early`): the server refuses it first with the band it would record."""
+    employee = _me(request)
+    if request.method == "GET":
+        return render(request, "attendance/check.html", _check_context(request, employee))
+    form = forms.CheckForm(request.POST)
+    if not form.is_valid():
+        context = _check_context(request, employee)
+        context["check_error"] = _(
+            "Your position could not be read, so nothing was recorded. Allow this page to use your location "
+            "(it needs JavaScript), then try again."
+        )
+        return render(request, "attendance/check.html", context, status=400)
+    data = form.cleaned_data
+    kind = data["kind"]
+    now = timezone.now()
+    if kind == CheckKind.OUT and not data["confirm_early"]:
+        plan = day_plan(employee=employee, local_date=office_today(employee, now=now))
+        early = plan.early_leave(now)
+        if early is not None:
+            context = _check_context(request, employee, now=now)
+            context.update(early=early, early_form=data)
+            return render(request, "attendance/check.html", context, status=400)
+    done = redirect(f"{reverse('attendance-check')}?recorded={kind.lower()}#{CHECK_RESULT_ANCHOR}")
+    try:
+        claimed = services.idempotency_claim(user=request.user, key=data["token"], endpoint=f"page-{kind}", now=now)
+    except ApplicationError:
+        return done  # the same tap is still being written, or the token served another check: nothing new
+    if isinstance(claimed, services.StoredResponse):
+        return done  # a double tap: the first one is the record
+    outcome = services.attendance_check(
+        user=request.user,
+        kind=kind,
+        latitude=data["latitude"],
+        longitude=data["longitude"],
+        accuracy_m=data["accuracy"],
+        ip=request.META.get("REMOTE_ADDR"),
+        now=now,
     )
+    services.idempotency_store(key_id=claimed, status_code=302, body={"id": outcome.id, "kind": str(kind)})
+    return done
 
 
 def _month_bounds(value: str | None, today: datetime.date) -> tuple[datetime.date, datetime.date]:
@@ -121,7 +188,12 @@ def log_page(request: HttpRequest) -> HttpResponse:
         initial={"local_date": today},
         indicator_choices=indicator_choices_for(employee=employee, on_date=day),
     )
+    once = request.POST.get("once", "") if request.method == "POST" else ""
     if request.method == "POST" and form.is_valid():
+        if not _once_claim(request.user, once):
+            # A second tap on "Save entry" (or a resent form): the first one is saved or being saved.
+            messages.info(request, _("This entry was sent twice; it is saved once."))
+            return redirect("attendance-log")
         data = form.cleaned_data
         try:
             evidence_ids = []
@@ -139,14 +211,52 @@ def log_page(request: HttpRequest) -> HttpResponse:
                 evidence_ids=evidence_ids,
             )
         except ApplicationError as error:
+            _once_release(request.user, once)
             form_error_show(form, error)
         else:
             messages.success(request, _("Your entry is saved."))
             return redirect("attendance-log")
-    entries = selectors.worklog_list_for(
-        user=request.user, filters={"mine": True, "date_from": today - datetime.timedelta(days=31)}
+    entries = _with_evidence(
+        selectors.worklog_list_for(
+            user=request.user, filters={"mine": True, "date_from": today - datetime.timedelta(days=31)}
+        )[:200]
     )
-    return render(request, "attendance/log.html", {"form": form, "entries": entries[:200]})
+    return render(
+        request, "attendance/log.html", {"form": form, "entries": entries, "once": once or uuid.uuid4().hex}
+    )
+
+
+ONCE_KEEP_SECONDS = 3600
+
+
+def _once_key(user, token: str) -> str:
+    return f"attendance:log-form:{user.pk}:{token}"
+
+
+def _once_claim(user, token: str) -> bool:
+    """Whether this rendering of the log form is sent for the first time (the token is claimed
+    atomically in the cache, so two taps racing each other get one True). A form without a token
+    (a script, an old page) is always accepted."""
+    if not token or len(token) > 64:
+        return True
+    return bool(cache.add(_once_key(user, token), 1, ONCE_KEEP_SECONDS))
+
+
+def _once_release(user, token: str) -> None:
+    """The service refused the entry: the same form may be sent again once corrected."""
+    if token and len(token) <= 64:
+        cache.delete(_once_key(user, token))
+
+
+def _with_evidence(entries) -> list:
+    """The entries, each with its attached files as `evidence_files` (one query for all of them)."""
+    from flexwork.common.selectors import evidence_by_owner
+
+    entries = list(entries)
+    files = evidence_by_owner(owners=entries)
+    for entry in entries:
+        entry.evidence_files = files[entry.pk]
+    return entries
 
 
 @login_required
@@ -251,8 +361,15 @@ def verify_page(request: HttpRequest) -> HttpResponse:
         else:
             messages.error(request, _("Choose a verdict."))
         return redirect("attendance-verify")
-    entries = selectors.worklog_list_for(user=scope, filters={"to_verify": True})[:200]
-    return render(request, "attendance/verify.html", {"entries": entries, "form": forms.VerifyForm()})
+    entries = list(selectors.worklog_list_for(user=scope, filters={"to_verify": True})[:200])
+    since = office_today(_me(request)) - datetime.timedelta(days=VERIFIED_SHOWN_DAYS)
+    verified = list(selectors.worklog_list_for(user=scope, filters={"verified": True, "date_from": since})[:50])
+    _with_evidence(entries + verified)
+    return render(
+        request,
+        "attendance/verify.html",
+        {"entries": entries, "verified": verified, "form": forms.VerifyForm(), "verified_days": VERIFIED_SHOWN_DAYS},
+    )
 
 
 @login_required

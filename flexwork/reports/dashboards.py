@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import connection
@@ -547,10 +548,20 @@ SELECT * FROM (
 """
 
 
+def _me_cache_key(employee_id: int, today: datetime.date, language: str) -> str:
+    # The employee's own panel: keyed by the employee alone, so a check can forget it (me_dashboard_forget).
+    return ":".join(["dash", "me", str(employee_id), str(today), language])
+
+
+def me_dashboard_forget(*, employee_id: int, local_date: datetime.date) -> None:
+    """A check-in or check-out changed the employee's day: the home page shows it at once."""
+    cache.delete_many([_me_cache_key(employee_id, local_date, code) for code, _name in settings.LANGUAGES])
+
+
 def me_dashboard(*, user) -> dict:
     scope = org_scope.require_agency(user)
     today = today_in(scope.office_time_zone)
-    key = _cache_key("me", scope, scope.employee_id, today)
+    key = _me_cache_key(scope.employee_id, today, translation.get_language() or "id")
     cached = cache.get(key)
     if cached is not None:
         return cached

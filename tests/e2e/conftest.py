@@ -21,6 +21,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1366, "height": 768}
 BLOCKING_IMPACTS = {"serious", "critical"}
 
 
@@ -84,8 +85,9 @@ PASSWORD = "demo-pass-123"  # tests/org/factories.EmployeeFactory
 
 def login(browser, live_server, user, **context_options):
     """A phone-sized page (Indonesian locale) logged in as `user`; `page.csp_errors` collects the
-    console's Content-Security-Policy complaints from then on."""
-    context = browser.new_context(viewport=PHONE, locale="id-ID", **context_options)
+    console's Content-Security-Policy complaints from then on. `context_options` go to
+    `browser.new_context` and may replace the viewport (`viewport=DESKTOP`) or the locale."""
+    context = browser.new_context(**{"viewport": PHONE, "locale": "id-ID", **context_options})
     page = context.new_page()
     csp_errors: list[str] = []
     page.on("console", lambda m: csp_errors.append(m.text) if "Content Security Policy" in m.text else None)

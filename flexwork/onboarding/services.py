@@ -447,13 +447,13 @@ ERR_TOO_MANY = gettext_lazy("Too many wrong attempts for this NIP. Wait 15 minut
 ERR_NO_EMAIL = gettext_lazy("This employee has no e-mail address: print or export a code instead.")
 ERR_ALREADY_ACTIVE = gettext_lazy(
     "This account is already active: an activation code cannot replace its password. Someone who lost their "
-    "password uses “Forgot password?” on the login page; their two-factor authentication stays as it is."
+    "password uses “Forgot your password?” on the login page; their two-factor authentication stays as it is."
 )
 ERR_SOME_ALREADY_ACTIVE = gettext_lazy(
     "Some of these accounts were activated meanwhile. Reload the page and issue the codes again."
 )
 ERR_ACCOUNT_ACTIVE = gettext_lazy(
-    "This account is already active. Log in with your password, or use “Forgot password?” on the login page."
+    "This account is already active. Log in with your password, or use “Forgot your password?” on the login page."
 )
 
 

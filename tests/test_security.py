@@ -1,6 +1,7 @@
 """Security configuration: `check --deploy` is clean in production settings, pages carry a strict
 CSP with a nonce and the other protective headers, and no template needs 'unsafe-inline'."""
 
+import json
 import os
 import re
 import secrets
@@ -119,3 +120,42 @@ def test_templates_need_no_unsafe_inline(path):
             problems.append(f"<style> without nonce: {tag}")
 
     assert not problems, "\n".join(problems)
+
+
+# ---------------------------------------------------------------------------- accounts
+
+
+def test_failed_logins_are_counted_per_account_and_address_together():
+    """allauth's `login_failed` "key" limit: one address's wrong passwords never lock the owner out elsewhere."""
+    from django.test import RequestFactory
+
+    from flexwork.accounts.adapters import AccountAdapter
+
+    def key(address, login="198001012005011001"):
+        request = RequestFactory().post("/accounts/login/", REMOTE_ADDR=address)
+        return AccountAdapter(request)._get_login_attempts_cache_key(request, username=login)
+
+    assert key("198.51.100.1") != key("203.0.113.9")
+    assert key("198.51.100.1") == key("198.51.100.1")
+    assert key("198.51.100.1") != key("198.51.100.1", login="198001012005011002")
+
+
+def test_every_new_password_reaches_the_hook_that_revokes_tokens():
+    from django.contrib.auth.password_validation import get_default_password_validators
+
+    from flexwork.accounts.passwords import PasswordChangedHook
+
+    assert any(isinstance(v, PasswordChangedHook) for v in get_default_password_validators())
+
+
+def test_production_keeps_the_login_delay_and_the_owner_notice():
+    code = (
+        "import django, json; django.setup(); from django.conf import settings as s; "
+        "print(json.dumps([s.LOGIN_FAILURE_DELAY_SECONDS, s.LOGIN_FAILURE_NOTICE_AFTER, s.ACCOUNT_RATE_LIMITS['login_failed']]))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=production_env(), capture_output=True, text=True, timeout=60
+    )
+    delay, notice_after, rates = json.loads(result.stdout.strip().splitlines()[-1])
+    assert delay > 0 and notice_after >= 1
+    assert "/key" in rates

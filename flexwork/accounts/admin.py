@@ -11,8 +11,9 @@ class UserAdmin(DjangoUserAdmin):
     list_filter = ("is_staff", "is_superuser", "is_active", "mfa_required", "language")
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
-        (_("FlexWork"), {"fields": ("language", "mfa_required")}),
+        (_("FlexWork"), {"fields": ("language", "mfa_required", "mfa_required_by_policy")}),
     )
+    readonly_fields = ("mfa_required_by_policy",)  # follows the user's roles and the agency's switches
 
 
 @admin.register(ApiToken)

@@ -493,7 +493,7 @@ def activation_codes_issue(*, employees: list[Employee], issued_by) -> list[tupl
     """A fresh code (valid 7 days) for each employee; their older live codes stop working.
     Returns (employee, code) pairs: the codes exist nowhere else, show or print them now.
 
-    Only for accounts never activated (docs/rules.md §7 "First login"): a code sets a password
+    Only for accounts never activated (docs/rules.md §7, first login): a code sets a password
     without the old one and without the authenticator app, so for an active account it would let
     whoever issues it take the account over. Refused with 409 `already_activated` (the activation
     was already made); the users' rows are locked, so an activation at the same moment cannot
@@ -605,7 +605,7 @@ def account_activate(*, nip: str, code: str, password: str):
     """First login: NIP + activation code → the chosen password is set and the code used up.
     Wrong, used, replaced or expired codes change nothing; at most 5 failures per NIP in 15 min.
     An account that is already active is refused (409 `already_activated`), whatever code is typed:
-    activation never replaces a password (docs/rules.md §7 "First login")."""
+    activation never replaces a password (docs/rules.md §7, first login)."""
     nip = (nip or "").strip()
     if (cache.get(_failure_key(nip)) or 0) >= ACTIVATION_MAX_FAILURES:
         raise ApplicationError(str(ERR_TOO_MANY), code="rate_limited", status_code=429)

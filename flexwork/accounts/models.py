@@ -30,6 +30,7 @@ class User(AbstractUser):
     mfa_required_by_policy = models.BooleanField(
         _("MFA required by the agency policy"),
         default=False,
+        db_default=False,  # bulk loads that COPY users without naming the column (bench) get False too
         editable=False,
         help_text=_("Set from the agency policy for HR admins and agency heads."),
     )

@@ -50,9 +50,7 @@ class Agency(BaseModel):
     time_zone = models.CharField(_("time zone"), max_length=32, choices=TIME_ZONE_CHOICES, default="Asia/Jakarta")
     fwa_start_date = models.DateField(_("flexible work start date"), null=True, blank=True)
     mfa_required_for_hr = models.BooleanField(_("MFA required for HR admins"), default=True)
-    mfa_required_for_head = models.BooleanField(
-        _("MFA required for the agency head"), default=False, db_default=False
-    )
+    mfa_required_for_head = models.BooleanField(_("MFA required for the agency head"), default=False, db_default=False)
 
     class Meta:
         ordering = ["name"]

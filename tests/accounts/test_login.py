@@ -43,10 +43,11 @@ def test_the_login_page_is_in_indonesian_with_our_layout(client):
     assert "sign up" not in html.lower()  # no self sign-up
 
 
-def test_it_locks_one_account_after_five_failed_logins_but_not_the_office(client, user, other_user):
+def test_five_failed_logins_stop_that_account_from_that_address_but_not_the_office(client, user, other_user):
     for _ in range(5):
         assert login(client, user.username, "salah-sandi-123").status_code == 200
-    # The sixth attempt is refused even with the right password.
+    # The sixth attempt from the same address is refused even with the right password (the owner's
+    # own address still works: tests/accounts/test_takeover.py).
     response = login(client, user.username)
     assert response.status_code == 429
     assert "_auth_user_id" not in client.session

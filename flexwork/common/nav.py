@@ -45,10 +45,11 @@ ACCOUNT = "account"
 MINE = "mine"
 TEAM_GROUP = "team"
 AGENCY_GROUP = "agency"
+# The team's and the agency's pages first: the own ones are also in the bottom bar's sections.
 MORE_GROUPS = (
-    (MINE, gettext_lazy("My work")),
     (TEAM_GROUP, gettext_lazy("My team")),
     (AGENCY_GROUP, gettext_lazy("Agency")),
+    (MINE, gettext_lazy("My work")),
 )
 
 
@@ -274,6 +275,17 @@ def tabs(roles: frozenset[str], section: str, here: str | None) -> list[Link]:
         if p.tab and (p.section == section or (section == ATTENDANCE and p.section == WORKLOG))
     ]
     return found if len(found) > 1 else []
+
+
+# A section's own start page lists its pages instead of a row of tabs.
+SECTION_INDEXES = {"hr-index": HR}
+
+
+def section_links(roles: frozenset[str], here: str | None) -> list[Link]:
+    section = SECTION_INDEXES.get(here or "")
+    if section is None:
+        return []
+    return [Link(p.url_name, p.label, None) for p in allowed_pages(roles) if p.tab and p.section == section]
 
 
 # The phone's bottom bar: four sections every member of an agency has, then "More".

@@ -23,5 +23,8 @@ def nav_menu(context):
 @register.inclusion_tag("common/_tabs.html", takes_context=True)
 def nav_tabs(context, section: str, label: str):
     request = context.get("request")
-    links = nav.tabs(nav.session_roles(request), section, _here(request)) if request is not None else []
-    return {"links": links, "label": label}
+    if request is None:
+        return {"links": [], "label": label}
+    roles, here = nav.session_roles(request), _here(request)
+    index = nav.section_links(roles, here)
+    return {"links": index or nav.tabs(roles, section, here), "label": label, "index": bool(index)}

@@ -7,6 +7,7 @@ from django.forms import modelform_factory
 from django.utils.translation import gettext_lazy as _
 
 from flexwork.common.forms import DecimalCommaField
+from flexwork.onboarding.models import ADDRESS_MAX_LENGTH
 from flexwork.org.models import POLICY_FIELD_NAMES, AgencyPolicy, HolidayKind, UnitPolicyOverride
 
 MICRO_DEGREE = Decimal("0.000001")
@@ -51,6 +52,7 @@ class ActivateForm(forms.Form):
 
 
 class HomeLocationForm(forms.Form):
+    field_order = ["address", "latitude", "longitude", "accuracy_m"]
     # Any precision is accepted (a phone gives 7+ decimals) and rounded to 6 (about 0.1 m).
     latitude = DecimalCommaField(label=_("Latitude"), min_value=-90, max_value=90, help_text=_("e.g. -5,1477"))
     longitude = DecimalCommaField(
@@ -61,6 +63,12 @@ class HomeLocationForm(forms.Form):
     )
     # The column is a PostgreSQL integer: a larger value would fail at the database (a 500).
     accuracy_m = forms.IntegerField(required=False, min_value=0, max_value=2_147_483_647, widget=forms.HiddenInput)
+    address = forms.CharField(
+        label=_("Address"),
+        max_length=ADDRESS_MAX_LENGTH,
+        help_text=_("Street and number, kelurahan/desa, kecamatan, city: where your supervisor can recognise it."),
+        widget=forms.Textarea(attrs={"rows": 2, "autocomplete": "street-address"}),
+    )
 
     def clean_latitude(self):
         return self.cleaned_data["latitude"].quantize(MICRO_DEGREE)

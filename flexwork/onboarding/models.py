@@ -138,6 +138,9 @@ class AccountAction(AgencyOwnedModel):
         ]
 
 
+ADDRESS_MAX_LENGTH = 300
+
+
 class HomeLocationStatus(models.TextChoices):
     PENDING = "PENDING", _("Waiting for approval")
     APPROVED = "APPROVED", _("Approved")
@@ -147,8 +150,9 @@ class HomeLocationStatus(models.TextChoices):
 @pghistory.track(
     pghistory.InsertEvent(),
     pghistory.UpdateEvent(),
-    # UU PDP: the audit trail records who decided what and when, never the position itself.
-    exclude=["latitude", "longitude", "accuracy_m"],
+    # UU PDP: the audit trail records who decided what and when, never the position itself (nor the
+    # address, the position in words).
+    exclude=["latitude", "longitude", "accuracy_m", "address"],
     model_name="HomeLocationRequestEvent",
 )
 class HomeLocationRequest(AgencyOwnedModel):
@@ -159,6 +163,8 @@ class HomeLocationRequest(AgencyOwnedModel):
     latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, validators=[validate_latitude])
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, validators=[validate_longitude])
     accuracy_m = models.PositiveIntegerField(_("accuracy (m)"), null=True, blank=True)
+    # Where the point is, in the employee's words: what the supervisor checks before approving.
+    address = models.CharField(_("address"), max_length=ADDRESS_MAX_LENGTH, blank=True)
     status = models.CharField(
         _("status"), max_length=16, choices=HomeLocationStatus.choices, default=HomeLocationStatus.PENDING
     )

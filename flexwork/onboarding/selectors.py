@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from attendance.geo import haversine_m
 from flexwork.onboarding.models import HomeLocationRequest, HomeLocationStatus, ImportBatch
 from flexwork.org import scope as org_scope
 
@@ -32,7 +35,9 @@ def import_batch_get_for(*, user, batch_id: int) -> ImportBatch:
 
 
 def home_location_queue_for(*, user) -> QuerySet[HomeLocationRequest]:
-    """Requests waiting for the user's decision: their direct reports', or the whole agency's for HR."""
+    """Requests waiting for the user's decision: their direct reports', or the whole agency's for HR;
+    never the user's own (nobody decides their own request). One query, with the unit's office
+    for the distance (`distance_from_office_m`)."""
     scope = org_scope.scope_for(user)
     qs = HomeLocationRequest.objects.filter(status=HomeLocationStatus.PENDING)
     if scope.agency_id is None:
@@ -40,7 +45,49 @@ def home_location_queue_for(*, user) -> QuerySet[HomeLocationRequest]:
     qs = qs.filter(agency_id=scope.agency_id)
     if org_scope.HR_ADMIN not in scope.roles:
         qs = qs.filter(employee__supervisor_id=scope.employee_id)
+    if scope.employee_id is not None:
+        qs = qs.exclude(employee_id=scope.employee_id)
     return qs.select_related("employee", "employee__unit").order_by("created_at", "id")
+
+
+def distance_from_office_m(home_request: HomeLocationRequest) -> int | None:
+    """Metres from the employee's unit office to the proposed point (None: the office has no
+    coordinates). Needs `employee__unit` loaded."""
+    unit = home_request.employee.unit
+    if unit.office_latitude is None or unit.office_longitude is None:
+        return None
+    return round(
+        haversine_m(
+            float(home_request.latitude),
+            float(home_request.longitude),
+            float(unit.office_latitude),
+            float(unit.office_longitude),
+        )
+    )
+
+
+@dataclass(frozen=True)
+class HomeSummary:
+    address: str  # of the approved home in force ("" when none, or typed before addresses were asked)
+    pending: bool  # a request waits for a decision
+
+
+def home_location_summary(*, employee) -> HomeSummary:
+    """The employee's approved home in words and whether a new one waits. One query."""
+    rows = list(
+        HomeLocationRequest.objects.filter(
+            agency_id=employee.agency_id,
+            employee_id=employee.id,
+            status__in=[HomeLocationStatus.PENDING, HomeLocationStatus.APPROVED],
+        )
+        .order_by("-decided_at", "-id")
+        .values("status", "address")[:20]
+    )
+    pending = any(r["status"] == HomeLocationStatus.PENDING for r in rows)
+    approved = next((r["address"] for r in rows if r["status"] == HomeLocationStatus.APPROVED), "")
+    if employee.home_latitude is None:
+        approved = ""
+    return HomeSummary(address=approved, pending=pending)
 
 
 def home_location_request_get_for_decision(*, user, request_id: int) -> HomeLocationRequest:
@@ -48,6 +95,8 @@ def home_location_request_get_for_decision(*, user, request_id: int) -> HomeLoca
     scope = org_scope.scope_for(user)
     qs = HomeLocationRequest.objects.filter(org_scope.employee_q(scope, prefix="employee__")).select_related("employee")
     home_request = get_object_or_404(qs, id=request_id)
+    if home_request.employee_id == scope.employee_id:
+        raise PermissionDenied  # nobody decides their own request, HR included
     if org_scope.HR_ADMIN not in scope.roles and home_request.employee.supervisor_id != scope.employee_id:
         raise PermissionDenied
     return home_request

@@ -6,11 +6,15 @@ from django.apps import apps
 
 from flexwork.onboarding.models import HomeLocationRequest
 
+ADDRESS = "Jl. Cendrawasih No. 12, Mamajang, Makassar"
+
 
 def test_the_supervisor_approves_a_typed_home_location(client, org_world):
     employee = org_world.employee_a.employee
     client.force_login(org_world.employee_a)
-    response = client.post("/profile/home-location/", {"latitude": "-5,1477", "longitude": "119,4327"})
+    response = client.post(
+        "/profile/home-location/", {"latitude": "-5,1477", "longitude": "119,4327", "address": ADDRESS}
+    )
     assert response.status_code == 302
     home_request = HomeLocationRequest.objects.get(employee=employee)
     assert home_request.latitude == Decimal("-5.147700")
@@ -33,7 +37,9 @@ def test_the_supervisor_approves_a_typed_home_location(client, org_world):
 
 def test_hr_rejects_and_others_cannot_decide(client, org_world):
     client.force_login(org_world.employee_a)
-    client.post("/profile/home-location/", {"latitude": "-5.1", "longitude": "119.4", "accuracy_m": "12"})
+    client.post(
+        "/profile/home-location/", {"latitude": "-5.1", "longitude": "119.4", "accuracy_m": "12", "address": ADDRESS}
+    )
     home_request = HomeLocationRequest.objects.get(employee=org_world.employee_a.employee)
     url = f"/home-locations/{home_request.id}/decide/"
     assert client.post(url, {"decision": "approve"}).status_code == 403  # own request
@@ -49,13 +55,13 @@ def test_hr_rejects_and_others_cannot_decide(client, org_world):
 
 def test_out_of_range_coordinates_are_refused(client, org_world):
     client.force_login(org_world.employee_a)
-    response = client.post("/profile/home-location/", {"latitude": "95", "longitude": "119,4"})
+    response = client.post("/profile/home-location/", {"latitude": "95", "longitude": "119,4", "address": ADDRESS})
     assert response.status_code == 400
     assert not HomeLocationRequest.objects.exists()
 
 
 def test_a_new_request_replaces_the_waiting_one(client, org_world):
     client.force_login(org_world.employee_a)
-    client.post("/profile/home-location/", {"latitude": "-5.1", "longitude": "119.4"})
-    client.post("/profile/home-location/", {"latitude": "-5.2", "longitude": "119.5"})
+    client.post("/profile/home-location/", {"latitude": "-5.1", "longitude": "119.4", "address": ADDRESS})
+    client.post("/profile/home-location/", {"latitude": "-5.2", "longitude": "119.5", "address": "Jl. Baru 3"})
     assert HomeLocationRequest.objects.filter(employee=org_world.employee_a.employee).count() == 1

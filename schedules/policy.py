@@ -59,6 +59,7 @@ SOURCES = {
     "DIRECTIVE_SHARE": "SE MenPANRB (directive)",
     "HOLIDAY_SKIPPED": "Perpres 21/2023 Pasal 6",
     "NO_APPROVER": "kebijakan instansi",
+    "HOME_NOT_REGISTERED": "kebijakan instansi",
 }
 RULE_CODES = tuple(SOURCES)
 
@@ -640,6 +641,25 @@ def rule_no_approver(f: Facts) -> list[Violation]:
     return [Violation("NO_APPROVER", HARD, f.no_approver, tuple(f.working))]
 
 
+def rule_home_not_registered(f: Facts) -> list[Violation]:
+    """docs/rules.md §3 "Rule catalogue": a work-from-home request of someone without an approved home
+    location. Their check-ins at home have no fence and are flagged (docs/rules.md §4), so it warns
+    (soft) at the check and at submit and informs the decider; the employee registers a home (Profile → Home location) and the
+    supervisor or HR approves it."""
+    employee = f.proposal.employee
+    if f.proposal.location != Location.HOME or not f.working:
+        return []
+    if employee.home_latitude is not None and employee.home_longitude is not None:
+        return []
+    message = _(
+        "You have no approved home location: check-ins on these work-from-home days will be flagged. "
+        "Register your home location and have it approved before the first day."
+    )
+    # At the decision it is shown (info), not an override: the decider cannot fix it, the employee can.
+    severity = INFO if f.at == DECISION else SOFT
+    return [Violation("HOME_NOT_REGISTERED", severity, message, tuple(f.working))]
+
+
 def rule_holiday_skipped(f: Facts) -> list[Violation]:
     if not f.skipped:
         return []
@@ -669,6 +689,7 @@ RULES: tuple[Rule, ...] = (
     rule_coverage,
     rule_public_service,
     rule_directive,
+    rule_home_not_registered,
     rule_holiday_skipped,
 )
 
@@ -700,7 +721,12 @@ def quota(f: Facts) -> dict[str, Any]:
 def check_proposal(proposal: Proposal, *, at: str = SUBMIT, as_of: datetime.date | None = None) -> CheckResult:
     """Run every rule; return every violation (hard, soft and info) and the weekly quota.
     At a decision, call it while holding a row lock on the employee (the cap counts rows)."""
-    facts = gather(proposal, at=at, as_of=as_of)
+    return check_facts(gather(proposal, at=at, as_of=as_of))
+
+
+def check_facts(facts: Facts) -> CheckResult:
+    """Run every rule on facts already gathered (`gather`, or schedules.recheck for many requests)."""
+    proposal = facts.proposal
     violations: list[Violation] = []
     for rule in RULES:
         violations.extend(rule(facts))

@@ -7,33 +7,31 @@ from __future__ import annotations
 
 import calendar
 import datetime
+from collections import Counter
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from attendance.models import LeaveKind
 from flexwork.approvals import services as engine
-from flexwork.approvals.models import EDITABLE_STATUSES, ApprovalKind, ApprovalStep
+from flexwork.approvals.models import PENDING_STATUSES, ApprovalKind, ApprovalStep
 from flexwork.common.exceptions import ApplicationError
 from flexwork.common.forms import form_error_show
 from flexwork.common.i18n import user_language
-from flexwork.common.services import evidence_upload
 from flexwork.org import scope as org_scope
 from flexwork.org.models import Employee, Holiday
-from schedules import forms, ical, selectors, services
-from schedules.apis.arrangements import build_input
+from schedules import forms, ical, recheck, selectors, services
 from schedules.models import ArrangementRequest, Location
 from schedules.nav import APPROVER_ROLES, may_approve
 
@@ -47,7 +45,6 @@ SHORT_LABELS = {
     Location.HOME: "WFH",
     Location.DESIGNATED: "WFA",
 }
-BLOCKING = ("hard", "soft")
 
 
 def _scope(request) -> org_scope.UserScope:
@@ -76,146 +73,8 @@ def _place_error(form, exc: ApplicationError) -> None:
     form_error_show(form, exc, field_names={"evidence": "evidence_file"})
 
 
-def _has_blocking(arrangement_request: ArrangementRequest) -> bool:
-    return any(v.get("severity") in BLOCKING for v in arrangement_request.violations or [])
-
-
-def _has_soft(arrangement_request: ArrangementRequest) -> bool:
-    return any(v.get("severity") == "soft" for v in arrangement_request.violations or [])
-
-
 # ---------------------------------------------------------------------------- employee: request form
-
-
-def _form_page(request, *, arrangement_request: ArrangementRequest | None = None):
-    scope = _scope(request)
-    employee = arrangement_request.employee if arrangement_request else _employee(scope)
-    initial = _initial(arrangement_request) if arrangement_request else {}
-    data = request.POST if request.method == "POST" else None
-    form = forms.ArrangementForm(data, request.FILES or None, employee=employee, initial=initial)
-    plan_initial = (
-        [
-            {"description": i.description, "quantity": i.quantity, "unit": i.unit}
-            for i in arrangement_request.work_plan.all()
-        ]
-        if arrangement_request and data is None
-        else None  # never on POST: posted rows equal to `initial` would count as unchanged, i.e. empty
-    )
-    work_plan = forms.WorkPlanFormSet(data, prefix="work_plan", initial=plan_initial)
-    violations: list[dict] = []
-    if request.method == "POST":
-        action = request.POST.get("action", "draft")
-        if form.is_valid() and work_plan.is_valid():
-            body = form.api_body(forms.work_plan_rows(work_plan))
-            try:
-                if action == "check":
-                    result = _check(request, employee, form, body)
-                    violations = result.as_list()
-                    quota = result.quota
-                    for violation in result.hard:
-                        if violation.code == "NO_APPROVER":  # nothing in the form fixes it: HR must act
-                            form.add_error(None, violation.message)
-                    return _render_form(request, form, work_plan, arrangement_request, violations, quota)
-                saved = _save(request, employee, form, body, arrangement_request, submit=action == "submit")
-            except ApplicationError as exc:
-                _place_error(form, exc)
-                violations = exc.violations
-            else:
-                if action == "submit":
-                    messages.success(request, _("Your request was submitted."))
-                else:
-                    messages.success(request, _("Your request was saved as a draft."))
-                return redirect("schedules-request-detail", saved.id)
-    return _render_form(request, form, work_plan, arrangement_request, violations, None)
-
-
-def _render_form(request, form, work_plan, arrangement_request, violations, quota):
-    return render(
-        request,
-        "schedules/request_form.html",
-        {
-            "form": form,
-            "work_plan": work_plan,
-            "arrangement_request": arrangement_request,
-            "violations": violations,
-            "quota": quota,
-            "quota_texts": range(0, 6),
-        },
-    )
-
-
-def _initial(ar: ArrangementRequest) -> dict:
-    if ar.requested_from:
-        mode = "pattern" if ar.weekdays else "range"
-    else:
-        mode = "dates"
-    return {
-        "location": ar.location,
-        "other_office_unit": ar.other_office_unit_id,
-        "designated_location": ar.designated_location_id,
-        "date_mode": mode,
-        "dates": ", ".join(day.isoformat() for day in ar.dates) if mode == "dates" else "",
-        "date_from": ar.requested_from,
-        "date_to": ar.requested_to,
-        "weekdays": ar.weekdays or [],
-        "planned_start": ar.planned_start,
-        "planned_end": ar.planned_end,
-        "reason": ar.reason,
-        "exception_basis": ar.exception_basis or "",
-    }
-
-
-def _evidence_ids(request, form) -> list[int]:
-    ids = list(form.cleaned_data.get("evidence_ids") or [])
-    upload = form.cleaned_data.get("evidence_file")
-    if upload:
-        ids.append(evidence_upload(user=request.user, uploaded_file=upload).id)
-    return ids
-
-
-def _check(request, employee, form, body):
-    data = build_input(
-        user=request.user, employee=employee, data={**body, "evidence": form.cleaned_data["evidence_ids"]}
-    )
-    if not data.requested_dates:
-        raise ApplicationError(
-            _("The request covers no working day."), fields={"dates": [_("The request covers no working day.")]}
-        )
-    return services.arrangement_request_check(employee=employee, data=data)
-
-
-@transaction.atomic
-def _save(request, employee, form, body, arrangement_request, *, submit: bool) -> ArrangementRequest:
-    body = {**body, "evidence": _evidence_ids(request, form)}
-    if arrangement_request is None:
-        data = build_input(user=request.user, employee=employee, data=body)
-        saved, _result = services.arrangement_request_create(
-            employee=employee, data=data, actor=request.user, submit=submit
-        )
-        return saved
-    data = build_input(user=request.user, employee=employee, data=body, arrangement_request=arrangement_request)
-    saved, _result = services.arrangement_request_update(
-        arrangement_request=arrangement_request, data=data, actor=request.user, submit=submit
-    )
-    return saved
-
-
-@require_http_methods(["GET", "POST"])
-@login_required
-def request_new(request):
-    return _form_page(request)
-
-
-@require_http_methods(["GET", "POST"])
-@login_required
-def request_edit(request, arrangement_id: int):
-    ar = selectors.arrangement_get_for(user=request.user, arrangement_id=arrangement_id)
-    if org_scope.scope_for(request.user).employee_id != ar.employee_id:
-        raise PermissionDenied(_("Only the employee who asked can do this."))
-    if ar.status not in EDITABLE_STATUSES:
-        messages.error(request, _("Only a draft or a returned request can be edited."))
-        return redirect("schedules-request-detail", ar.id)
-    return _form_page(request, arrangement_request=ar)
+# The request in steps lives in schedules/request_views.py.
 
 
 # ---------------------------------------------------------------------------- employee: lists and detail
@@ -230,15 +89,62 @@ def my_requests(request):
     return render(request, "schedules/my_requests.html", {"filter_form": filter_form, "page": page})
 
 
-@require_GET
-@login_required
-def request_detail(request, arrangement_id: int):
-    scope = _scope(request)
-    ar = selectors.arrangement_get_for(user=scope, arrangement_id=arrangement_id)
+# ---------------------------------------------------------------------------- deciding
+# The detail page and the queue run the decision's rule check again when they render (the rules as
+# they stand now: docs/rules.md §3 "Deciding"); the engine runs it once more, under the lock, when
+# the decision is written. A refused decision re-renders the page with what was typed.
+
+# Where each field a service may name sits on the detail page (the error summary links to it).
+FIELD_ANCHORS = {
+    "override_reason": "id_override_reason",
+    "note": "id_note_decide",
+    "dates": "end-dates",
+}
+
+
+def _waiting_for(ar: ArrangementRequest) -> str:
+    """Whom a pending request waits for, by name (the recommender, or the decider)."""
+    if ar.status not in PENDING_STATUSES or not ar.step:
+        return ""
+    if ar.step == ApprovalStep.RECOMMEND:
+        line = _("Waiting for the recommendation of %(name)s") % {
+            "name": ar.recommender.name if ar.recommender else "—"
+        }
+    else:
+        line = _("Waiting for the decision of %(name)s") % {"name": ar.decider.name if ar.decider else "—"}
+    if ar.escalated_to_id and ar.escalated_to:
+        line += " · " + _("escalated to %(name)s") % {"name": ar.escalated_to.name}
+    return line
+
+
+def _refusal(exc: ApplicationError, action: str) -> dict:
+    """A refused action as the page shows it: a calm notice for a stale or repeated transition
+    (409), an error summary whose items link to their fields otherwise."""
+    fields = exc.fields or {}
+    items = []
+    for name, texts in fields.items():
+        anchor = FIELD_ANCHORS.get(name)
+        if name == "note" and action in ("cancel", "revoke"):
+            anchor = "id_note_end"
+        items += [{"text": str(text), "anchor": anchor} for text in texts]
+    if not items:
+        items.append({"text": str(exc.message), "anchor": None})
+    return {
+        "stale": exc.status_code == 409,
+        "message": str(exc.message),
+        "items": items,
+        "violations": list(exc.violations or []),
+    }
+
+
+def _detail_page(request, scope, ar: ArrangementRequest, *, typed: dict | None = None, refusal=None, status=200):
     actions = services.allowed_actions(arrangement_request=ar, user=scope)
     days = selectors.arrangement_days(arrangement_request=ar)
     today = selectors.today_for(scope)
     future = [d["date"] for d in days if d["state"] == "scheduled" and d["date"] > today]
+    current = recheck.requests_check([ar]).get(ar.id) if ar.status in PENDING_STATUSES else None
+    typed = typed or {}
+    decides = "approve" in actions or "recommend" in actions
     return render(
         request,
         "schedules/request_detail.html",
@@ -249,12 +155,27 @@ def request_detail(request, arrangement_id: int):
             "work_plan": list(ar.work_plan.all()),
             "actions": actions,
             "future_days": future,
-            "end_form": forms.EndDaysForm(days=future),
-            "decision_form": forms.DecisionForm(),
-            "needs_override": _has_soft(ar),
+            "chosen_dates": typed.get("dates") or [],
+            "current": current,
+            # A hard violation now refuses the step (the engine's check): only return or reject remain.
+            "blocked": bool(current and current.hard and decides),
+            "needs_override": bool(current and current.soft and "approve" in actions),
+            "waiting_for": _waiting_for(ar),
             "is_owner": scope.employee_id == ar.employee_id,
+            "typed": typed,
+            "refusal": refusal,
+            "next": typed.get("next", ""),
         },
+        status=status,
     )
+
+
+@require_GET
+@login_required
+def request_detail(request, arrangement_id: int):
+    scope = _scope(request)
+    ar = selectors.arrangement_get_for(user=scope, arrangement_id=arrangement_id)
+    return _detail_page(request, scope, ar, typed={"next": request.GET.get("next", "")})
 
 
 TRANSITIONS = {
@@ -284,14 +205,14 @@ TRANSITIONS = {
     ),
 }
 DONE_MESSAGES = {
-    "submit": _("Your request was submitted."),
-    "recommend": _("The request was recommended."),
-    "approve": _("The request was approved."),
-    "reject": _("The request was rejected."),
-    "return": _("The request was returned for revision."),
-    "withdraw": _("The request was withdrawn."),
-    "cancel": _("The days were cancelled."),
-    "revoke": _("The days were revoked."),
+    "submit": gettext_lazy("Your request was submitted."),
+    "recommend": gettext_lazy("The request was recommended."),
+    "approve": gettext_lazy("The request was approved."),
+    "reject": gettext_lazy("The request was rejected."),
+    "return": gettext_lazy("The request was returned for revision."),
+    "withdraw": gettext_lazy("The request was withdrawn."),
+    "cancel": gettext_lazy("The days were cancelled."),
+    "revoke": gettext_lazy("The days were revoked."),
 }
 
 
@@ -313,13 +234,13 @@ def request_action(request, arrangement_id: int, action: str):
     try:
         TRANSITIONS[action](ar, request.user, data)
     except ApplicationError as exc:
-        # 409 `stale_transition` (a double click, another approver first) and 400 rule refusals are
-        # shown as a message; not an actor of the request stays a 403, as in the API.
-        messages.error(request, exc.message)
-        for violation in exc.violations:
-            messages.error(request, f"{violation['code']}: {violation['message']}")
-    else:
-        messages.success(request, str(DONE_MESSAGES[action]))
+        # A missing override reason, a rule broken now, a stale or repeated transition (409: a
+        # double tap, another approver first): the page again, with what was typed and why; nothing
+        # was written. Not an actor of the request stays a 403 (PermissionDenied), as in the API.
+        fresh = selectors.arrangement_get_for(user=scope, arrangement_id=ar.id)
+        typed = {"action": action, "next": request.POST.get("next", ""), **data}
+        return _detail_page(request, scope, fresh, typed=typed, refusal=_refusal(exc, action), status=exc.status_code)
+    messages.success(request, str(DONE_MESSAGES[action]))
     return redirect(back)
 
 
@@ -339,65 +260,154 @@ def _require_approver(scope) -> None:
         raise PermissionDenied(_("Your role does not allow this."))
 
 
+def _queue_rows(scope, arrangements: list[ArrangementRequest]) -> list[dict]:
+    """Each card of the queue: the check as of now, the work plan, who else of the unit is away on
+    each covered day. A fixed number of queries for the page (schedules/recheck.py)."""
+    if not arrangements:
+        return []
+    checks = recheck.requests_check(arrangements)
+    away = recheck.people_away(
+        agency_id=scope.agency_id,
+        unit_ids={ar.employee.unit_id for ar in arrangements},
+        date_from=min(ar.first_date for ar in arrangements),
+        date_to=max(ar.last_date for ar in arrangements),
+    )
+    rows = []
+    for ar in arrangements:
+        check = checks.get(ar.id)
+        action = "recommend" if ar.step == ApprovalStep.RECOMMEND else "approve"
+        working = check.result.working_dates if check else list(ar.dates)
+        flagged = {day for v in (check.blocking if check else []) for day in v["dates"]}
+        day_rows = [
+            {
+                "date": day,
+                "coverage": check.coverage.get(day) if check else None,
+                "away": [a for a in away.get((ar.employee.unit_id, day), []) if a.employee_id != ar.employee_id],
+                "flagged": day.isoformat() in flagged,
+            }
+            for day in working
+        ]
+        if check is None or check.hard:
+            why_not = _("A rule is broken now: decide it on its own.")
+        elif action == "approve" and check.soft:
+            why_not = _("A warning applies now: approving needs a reason, on its own.")
+        else:
+            why_not = ""
+        rows.append(
+            {
+                "ar": ar,
+                "action": action,
+                "check": check,
+                "days": day_rows,
+                "work_plan": list(ar.work_plan.all()),
+                "waiting_for": _waiting_for(ar),
+                "bulk": not why_not,
+                "why_not": why_not,
+                "needs_override": bool(check and check.soft and action == "approve"),
+            }
+        )
+    return rows
+
+
+def _queue_page(request, scope, *, status=200):
+    filter_form = forms.RequestFilterForm(
+        request.GET or None, units=org_scope.visible_units(scope).order_by("name"), with_status=False
+    )
+    queue = (
+        selectors.approval_queue_for(user=scope, filters=filter_form.filters())
+        .select_related("employee__position")
+        .prefetch_related("work_plan")
+    )
+    page = _page(request, queue, QUEUE_PAGE_SIZE)
+    rows = _queue_rows(scope, list(page.object_list))
+    bulk_actions = sorted({row["action"] for row in rows if row["bulk"]})
+    return render(
+        request,
+        "schedules/queue.html",
+        {
+            "filter_form": filter_form,
+            "page": page,
+            "rows": rows,
+            "bulk_actions": bulk_actions,
+            "back": request.get_full_path(),
+        },
+        status=status,
+    )
+
+
 @require_GET
 @login_required
 def approval_queue(request):
     scope = _scope(request)
     _require_approver(scope)
-    filter_form = forms.RequestFilterForm(
-        request.GET or None, units=org_scope.visible_units(scope).order_by("name"), with_status=False
-    )
-    filters = filter_form.filters()
-    page = _page(request, selectors.approval_queue_for(user=scope, filters=filters), QUEUE_PAGE_SIZE)
-    rows = [
-        {
-            "ar": ar,
-            "action": "recommend" if ar.step == ApprovalStep.RECOMMEND else "approve",
-            "bulk": ar.step == ApprovalStep.DECIDE and not _has_blocking(ar),
-            "needs_override": _has_soft(ar),
-        }
-        for ar in page.object_list
-    ]
-    return render(
-        request,
-        "schedules/queue.html",
-        {"filter_form": filter_form, "page": page, "rows": rows, "back": request.get_full_path()},
-    )
+    return _queue_page(request, scope)
 
 
 @require_POST
 @login_required
 def queue_bulk_approve(request):
+    """Recommend or approve the ticked requests, each at its step, with one note. A request that
+    needs an override reason now, or breaks a rule now, is left for its own page; one decided
+    meanwhile (a repeated submit) is a 409 for it, and nothing is written twice."""
     scope = _scope(request)
     _require_approver(scope)
-    ids = [int(v) for v in request.POST.getlist("ids") if v.isdigit()][:QUEUE_PAGE_SIZE]
-    requests = selectors.approval_queue_for(user=scope).filter(id__in=ids)
-    approved = 0
-    for ar in requests:
-        if ar.step != ApprovalStep.DECIDE or _has_blocking(ar):
-            continue
+    ids = list(dict.fromkeys(int(v) for v in request.POST.getlist("ids") if v.isdigit()))[:QUEUE_PAGE_SIZE]
+    note = request.POST.get("note", "")[:2000]
+    waiting = {
+        ar.id: ar
+        for ar in selectors.approval_queue_for(user=scope)
+        .filter(id__in=ids)
+        .select_related("employee__position")
+        .order_by("first_date", "id")
+    }
+    done = Counter()
+    left: list[str] = []
+    stale = len(set(ids) - set(waiting))  # decided meanwhile, or never this viewer's to act on
+    for ar in waiting.values():
+        action = "recommend" if ar.step == ApprovalStep.RECOMMEND else "approve"
         try:
-            services.arrangement_request_approve(
-                arrangement_request=ar, actor=request.user, note=request.POST.get("note", "")
-            )
+            TRANSITIONS[action](ar, request.user, {"note": note, "override_reason": ""})
         except (ApplicationError, PermissionDenied) as exc:
-            messages.error(request, f"#{ar.id} {ar.employee.name}: {getattr(exc, 'message', None) or exc}")
+            if getattr(exc, "status_code", None) == 409 and getattr(exc, "code", "") == "stale_transition":
+                stale += 1
+            else:
+                left.append(_("%(name)s: %(reason)s") % {"name": ar.employee.name, "reason": _bulk_reason(exc)})
         else:
-            approved += 1
-    if approved:
+            done[action] += 1
+    if done["approve"]:
         messages.success(
             request,
-            ngettext("%(count)d request approved.", "%(count)d requests approved.", approved) % {"count": approved},
+            ngettext("%(count)d request approved.", "%(count)d requests approved.", done["approve"])
+            % {"count": done["approve"]},
         )
-    left = len(ids) - approved
-    if left:
-        text = ngettext(
-            "%(count)d request was not approved: decide it on its own.",
-            "%(count)d requests were not approved: decide them one by one.",
-            left,
+    if done["recommend"]:
+        messages.success(
+            request,
+            ngettext("%(count)d request recommended.", "%(count)d requests recommended.", done["recommend"])
+            % {"count": done["recommend"]},
         )
-        messages.warning(request, text % {"count": left})
+    for line in left:
+        messages.warning(request, line)
+    if stale:
+        messages.info(
+            request,
+            ngettext(
+                "%(count)d request had been decided already: nothing was changed for it.",
+                "%(count)d requests had been decided already: nothing was changed for them.",
+                stale,
+            )
+            % {"count": stale},
+        )
+    if not done and not left and stale:
+        # A repeated submit (a double tap): 409, the queue as it is now, and a calm message.
+        return _queue_page(request, scope, status=409)
     return redirect(_next_url(request, reverse("schedules-queue")))
+
+
+def _bulk_reason(exc) -> str:
+    if getattr(exc, "code", "") == "override_reason_required":
+        return str(_("a warning applies now; approve it on its own page with a reason."))
+    return str(getattr(exc, "message", None) or exc)
 
 
 @require_GET

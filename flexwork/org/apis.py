@@ -104,7 +104,15 @@ class MeUserSerializer(serializers.Serializer):
     username = serializers.CharField()
     email = serializers.EmailField(allow_blank=True)
     language = serializers.CharField()
-    mfa_required = serializers.BooleanField()
+    mfa_required = serializers.SerializerMethodField(
+        help_text="Whether the user must use an authenticator app (their own flag, staff, or the agency policy's "
+        "duty for HR admins and the agency head)."
+    )
+
+    def get_mfa_required(self, user) -> bool:
+        from flexwork.accounts.selectors import user_must_have_mfa
+
+        return user_must_have_mfa(user=user)
 
 
 class MeApi(BaseApi):

@@ -206,6 +206,8 @@ def test_the_switch_reaches_every_hr_admin_and_leaves_employees_alone(client_for
         user.refresh_from_db()
         assert user.mfa_required_by_policy is due, user
     assert not User.objects.get(pk=org_world.hr_admin_b.pk).mfa_required_by_policy
+    second_hr.refresh_from_db()
+    assert client_for(second_hr).get("/api/v1/me/").json()["user"]["mfa_required"] is True
 
     # Losing the role, or the switch going off, lifts the duty again.
     org_services.role_revoke(agency=org_world.agency_a, user=second_hr, role=Role.HR_ADMIN)

@@ -39,6 +39,7 @@ from flexwork.org.models import (
     Position,
     Unit,
 )
+from flexwork.reports.exports import spreadsheet_safe
 
 EMPLOYEES_PER_PAGE = 50
 PREVIEW_ERRORS_SHOWN = 500
@@ -550,10 +551,10 @@ def activation_codes(request: HttpRequest) -> HttpResponse:
             for employee, code in issued:
                 writer.writerow(
                     [
-                        employee.unit.code,
-                        employee.unit.name,
-                        employee.nip,
-                        employee.name,
+                        spreadsheet_safe(employee.unit.code),  # no cell is read as a formula
+                        spreadsheet_safe(employee.unit.name),
+                        spreadsheet_safe(employee.nip),
+                        spreadsheet_safe(employee.name),
                         code,
                         expires.date().isoformat(),
                     ]

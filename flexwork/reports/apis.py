@@ -3,28 +3,44 @@ run; GET /reports/, GET /reports/{id}/ with download links; GET /dashboard/{hr,s
 
 from __future__ import annotations
 
+import logging
+
 from django.http import FileResponse, Http404
+from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
+from flexwork.api.errors import error_body
 from flexwork.api.pagination import LimitOffsetPagination, get_paginated_response
 from flexwork.api.views import BaseApi
 from flexwork.reports import dashboards, selectors, services
-from flexwork.reports.models import ReportFormat, ReportKind, ReportRun, RunStatus, reports_storage
+from flexwork.reports.models import (
+    FILE_EXTENSIONS,
+    FILE_FORMATS,
+    ReportFormat,
+    ReportKind,
+    ReportRun,
+    RunStatus,
+    reports_storage,
+)
+
+logger = logging.getLogger("flexwork.reports")
 
 MEDIA_TYPES = {
     "csv": "text/csv; charset=utf-8",
+    "excel": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "pdf": "application/pdf",
 }
 
 
 def download_url(request, run: ReportRun, fmt: str) -> str | None:
-    if run.status != RunStatus.DONE or not run.file_name(fmt):
-        return None
+    if run.status != RunStatus.DONE or not run.file_name(fmt) or not run.row_count:
+        return None  # an empty result offers no empty files
     path = reverse("reports-download", kwargs={"run_id": run.id, "fmt": fmt})
     return request.build_absolute_uri(path) if request is not None else path
 
@@ -38,7 +54,8 @@ class UnitSerializer(serializers.Serializer):
 
 @extend_schema_serializer(component_name="ReportDownloads")
 class DownloadsSerializer(serializers.Serializer):
-    csv = serializers.URLField(allow_null=True)
+    csv = serializers.URLField(allow_null=True, help_text="The data CSV for scripts: stable column names.")
+    excel = serializers.URLField(allow_null=True, help_text='The same rows for a spreadsheet: ";", decimal comma.')
     xlsx = serializers.URLField(allow_null=True)
     pdf = serializers.URLField(allow_null=True)
 
@@ -66,7 +83,7 @@ class ReportRunOutputSerializer(serializers.Serializer):
 
     def get_downloads(self, run) -> DownloadsSerializer:
         request = self.context.get("request")
-        return {fmt: download_url(request, run, fmt) for fmt in ("csv", "xlsx", "pdf")}
+        return {fmt: download_url(request, run, fmt) for fmt in FILE_FORMATS}
 
 
 @extend_schema_serializer(component_name="ReportRunDetail")
@@ -143,7 +160,9 @@ class ReportRunDetailApi(BaseApi):
 
 
 class ReportRunDownloadApi(BaseApi):
-    """A report file, after the same scope check as the run (another agency's file is a 404)."""
+    """A report file, after the same scope check as the run (another agency's file is a 404). A
+    finished run whose file is gone from the storage answers 410 (a page for a browser, the API's
+    error body otherwise), never a 500."""
 
     @extend_schema(exclude=True)
     def get(self, request, run_id: int, fmt: str):
@@ -153,11 +172,30 @@ class ReportRunDownloadApi(BaseApi):
         name = run.file_name(fmt)
         if run.status != RunStatus.DONE or not name:
             raise Http404
-        filename = f"{run.kind.lower()}-{run.unit.code}-{run.period_start:%Y%m%d}-{run.period_end:%Y%m%d}.{fmt}"
-        response = FileResponse(reports_storage().open(name, "rb"), as_attachment=True, filename=filename)
+        storage = reports_storage()
+        try:
+            handle = storage.open(name, "rb")
+        except (FileNotFoundError, OSError) as exc:
+            logger.warning("reports: run %s: file %s is missing: %s", run.id, fmt, exc)
+            return _gone(request, run)
+        suffix = "-excel" if fmt == "excel" else ""
+        filename = (
+            f"{run.kind.lower()}-{run.unit.code}-{run.period_start:%Y%m%d}-{run.period_end:%Y%m%d}{suffix}."
+            f"{FILE_EXTENSIONS[fmt]}"
+        )
+        response = FileResponse(handle, as_attachment=True, filename=filename)
         response["Content-Type"] = MEDIA_TYPES[fmt]
         response["X-Content-Type-Options"] = "nosniff"
         return response
+
+
+FILE_GONE = _("The file of this report is no longer available. Compute the report again to get it.")
+
+
+def _gone(request, run: ReportRun):
+    if "text/html" in request.headers.get("Accept", ""):
+        return render(request, "reports/gone.html", {"run": run, "message": FILE_GONE}, status=410)
+    return Response(error_body(str(FILE_GONE), "file_gone"), status=status.HTTP_410_GONE)
 
 
 DASHBOARD_FILTERS = [

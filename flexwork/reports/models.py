@@ -1,8 +1,10 @@
 """Report runs (docs/rules.md §6) and the daily reminder digests.
 
 A run is computed inside PostgreSQL and streamed to its files (flexwork.reports.exports). The
-database, not Python, keeps one live run per (agency, kind, scope, period, parameters): asking
-again returns it, a refresh supersedes it (`reports_one_live_run`)."""
+database, not Python, keeps one pending and one finished run per (agency, kind, scope, period,
+parameters): asking again returns the live one; a refresh queues a successor while the finished run
+stays current, and the successor supersedes it only once it is done (`reports_one_pending_run`,
+`reports_one_done_run`)."""
 
 from __future__ import annotations
 
@@ -38,12 +40,20 @@ class RunStatus(models.TextChoices):
 
 
 LIVE_STATUSES = (RunStatus.QUEUED, RunStatus.RUNNING, RunStatus.DONE)
+# A refresh runs beside the finished run it replaces: at most one pending and one done run per key.
+PENDING_STATUSES = (RunStatus.QUEUED, RunStatus.RUNNING)
 
 
 class ReportFormat(models.TextChoices):
     CSV = "csv", "CSV"
+    # The same rows for a spreadsheet in the Indonesian locale: ";", decimal comma, labelled headers.
+    EXCEL = "excel", _("CSV (Excel)")
     XLSX = "xlsx", "XLSX"
     PDF = "pdf", "PDF"
+
+
+FILE_FORMATS = ("csv", "excel", "xlsx", "pdf")
+FILE_EXTENSIONS = {"csv": "csv", "excel": "csv", "xlsx": "xlsx", "pdf": "pdf"}
 
 
 class ReportRun(AgencyOwnedModel):
@@ -61,6 +71,8 @@ class ReportRun(AgencyOwnedModel):
     status = models.CharField(_("status"), max_length=12, choices=RunStatus.choices, default=RunStatus.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0)
     provisional = models.BooleanField(default=False, help_text="The period was not over when the run was asked for.")
+    # The requester's language when the run was asked for: the labels of its XLSX, Excel CSV and PDF.
+    language = models.CharField(max_length=8, default=settings.LANGUAGE_CODE)
     queued_at = models.DateTimeField()
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -68,6 +80,7 @@ class ReportRun(AgencyOwnedModel):
     attempts = models.PositiveIntegerField(default=0)
     row_count = models.PositiveIntegerField(null=True, blank=True)
     csv_name = models.CharField(max_length=255, blank=True)
+    excel_name = models.CharField(max_length=255, blank=True)
     xlsx_name = models.CharField(max_length=255, blank=True)
     pdf_name = models.CharField(max_length=255, blank=True)
     checksum = models.CharField(max_length=64, blank=True, help_text="SHA-256 of the canonical CSV.")
@@ -92,8 +105,13 @@ class ReportRun(AgencyOwnedModel):
             ),
             models.UniqueConstraint(
                 fields=["agency", "kind", "unit", "period_start", "period_end", "parameters_hash"],
-                condition=Q(status__in=LIVE_STATUSES),
-                name="reports_one_live_run",
+                condition=Q(status__in=PENDING_STATUSES),
+                name="reports_one_pending_run",
+            ),
+            models.UniqueConstraint(
+                fields=["agency", "kind", "unit", "period_start", "period_end", "parameters_hash"],
+                condition=Q(status=RunStatus.DONE),
+                name="reports_one_done_run",
             ),
         ]
 

@@ -60,3 +60,25 @@ def source_changed_at(*, run: ReportRun) -> datetime.datetime | None:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT greatest({', '.join(parts)})", params)
         return cursor.fetchone()[0]
+
+
+def report_run_successors(*, run: ReportRun) -> dict[str, ReportRun | None]:
+    """The other live runs of the same report (kind, unit, period, parameters), one query: the
+    finished one that is current ("done") and the refresh being computed ("pending")."""
+    others = (
+        ReportRun.objects.filter(
+            agency_id=run.agency_id,
+            kind=run.kind,
+            unit_id=run.unit_id,
+            period_start=run.period_start,
+            period_end=run.period_end,
+            parameters_hash=run.parameters_hash,
+            status__in=[RunStatus.DONE, RunStatus.QUEUED, RunStatus.RUNNING],
+        )
+        .exclude(id=run.id)
+        .defer("summary")
+    )
+    found: dict[str, ReportRun | None] = {"done": None, "pending": None}
+    for other in others:
+        found["done" if other.status == RunStatus.DONE else "pending"] = other
+    return found

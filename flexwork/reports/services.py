@@ -15,6 +15,7 @@ import json
 import logging
 import re
 import time
+import zoneinfo
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -22,23 +23,42 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.http import Http404
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from flexwork.common.calendar import now_in, today_in
+from flexwork.common.calendar import now_in, today_in, unit_zone_name
 from flexwork.common.db_routers import reporting_alias
 from flexwork.common.exceptions import ApplicationError
+from flexwork.common.timezones import zone_abbreviation
 from flexwork.org import scope as org_scope
 from flexwork.org.models import Agency, Unit
 from flexwork.outbox.services import outbox_enqueue
 from flexwork.reports import exports, pdf
 from flexwork.reports.kinds import KINDS, MISSING, MONTHLY_KINDS, month_bounds, sql_params
-from flexwork.reports.models import LIVE_STATUSES, ReportRun, RunStatus, reports_storage
+from flexwork.reports.models import (
+    FILE_EXTENSIONS,
+    FILE_FORMATS,
+    LIVE_STATUSES,
+    PENDING_STATUSES,
+    ReportRun,
+    RunStatus,
+    reports_storage,
+)
 
 logger = logging.getLogger("flexwork.reports")
 
 RUN_TOPIC = "reports.run"
 ERROR_MAX_CHARS = 2000
+
+# What a failed run tells HR (stored in English, shown translated; the details go to the log, never a
+# server path or an exception text to the page).
+ERROR_FILES = gettext_noop(
+    "The report files could not be written after several attempts. The previous finished report, if any, "
+    "is still available. Try again later; if it keeps failing, tell the system administrator."
+)
+ERROR_WORKER_LOST = gettext_noop("The report was interrupted too many times. Ask for it again.")
+ERROR_MESSAGES = (ERROR_FILES, ERROR_WORKER_LOST)
 
 
 def lease_seconds() -> int:
@@ -188,7 +208,14 @@ def report_run_request(
         requested_by=user,
         provisional=end >= today,
         refresh=refresh,
+        language=_language(),
     )
+
+
+def _language() -> str:
+    """The requester's language, one of settings.LANGUAGES (the labels of the run's files)."""
+    code = (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
 def _live(*, agency_id, kind, unit, start, end, digest):
@@ -204,16 +231,16 @@ def _live(*, agency_id, kind, unit, start, end, digest):
 
 
 def _run_get_or_create(
-    *, agency_id, kind, unit, start, end, parameters, requested_by, provisional, refresh
+    *, agency_id, kind, unit, start, end, parameters, requested_by, provisional, refresh, language=None
 ) -> tuple[ReportRun, bool]:
+    """A refresh never throws the last good run away: the finished run stays current (downloadable)
+    until its successor is DONE, which supersedes it in the same transaction. A refresh asked while
+    a successor is already queued or running returns that one."""
     digest = parameters_hash(parameters)
     live = _live(agency_id=agency_id, kind=kind, unit=unit, start=start, end=end, digest=digest)
-    if refresh:
-        live.update(status=RunStatus.SUPERSEDED, lease_expires_at=None, updated_at=timezone.now())
-    else:
-        existing = live.first()
-        if existing is not None:
-            return existing, False
+    existing = (live.filter(status__in=PENDING_STATUSES) if refresh else live).first()
+    if existing is not None:
+        return existing, False
     run = ReportRun(
         agency_id=agency_id,
         kind=kind,
@@ -225,13 +252,14 @@ def _run_get_or_create(
         requested_by=requested_by,
         provisional=provisional,
         queued_at=timezone.now(),
+        language=language or settings.LANGUAGE_CODE,
     )
     try:
         # The conditional unique constraint decides a race between two askers: one insert wins.
         with transaction.atomic():
             run.save()
     except IntegrityError:
-        existing = live.first()
+        existing = live.filter(status__in=PENDING_STATUSES).first() or live.first()
         if existing is None:
             raise
         return existing, False
@@ -283,35 +311,131 @@ def file_stem(run: ReportRun) -> str:
 
 def _names(run: ReportRun, attempt: int) -> dict[str, str]:
     stem = file_stem(run)
-    return {fmt: f"{stem}-a{attempt}.{fmt}" for fmt in ("csv", "xlsx", "pdf")}
+    return {
+        fmt: f"{stem}-a{attempt}{'-excel' if fmt == 'excel' else ''}.{FILE_EXTENSIONS[fmt]}" for fmt in FILE_FORMATS
+    }
 
 
-def _pdf_lines(run: ReportRun, summary: dict) -> list[pdf.Line]:
+def display(value, *, numeric: bool) -> str:
+    """A cell for people: blank for NULL, numbers in the reader's notation (decimal comma in Indonesian)."""
+    if value is None:
+        return ""
+    text = str(value)
+    if numeric and exports.NUMBER.match(text):
+        return text.replace(".", formats.get_format("DECIMAL_SEPARATOR"))
+    return text
+
+
+def _period_text(run: ReportRun) -> str:
+    return f"{formats.date_format(run.period_start, 'j F Y')} – {formats.date_format(run.period_end, 'j F Y')}"
+
+
+def _facts(run: ReportRun, *, generated: bool = True) -> list[tuple[str, str]]:
+    """The heading facts of the PDF and of the XLSX summary sheet, in the active language. The XLSX
+    leaves out when it was made, so that a rerun of the same rows is the same file."""
+    zone = unit_zone_name(run.unit)
+    moment = timezone.localtime(run.started_at or timezone.now(), zoneinfo.ZoneInfo(zone))
+    facts = [
+        (_("Agency"), run.agency.name),
+        (_("Report"), str(KINDS[run.kind].label)),
+        (_("Period"), _period_text(run)),
+        (_("Unit"), f"{run.unit.name} ({run.unit.code}), {_('with its sub-units')}"),
+        (
+            _("Status"),
+            _("Provisional (sementara): the period is not over and the figures may still change.")
+            if run.provisional
+            else _("Final: the period is over."),
+        ),
+    ]
+    if generated:
+        facts.append((_("Generated"), f"{formats.date_format(moment, 'j F Y, H.i')} {zone_abbreviation(zone)}"))
+    if run.parameters.get("months"):
+        facts.insert(4, (_("Months compared"), str(run.parameters["months"])))
+    return facts
+
+
+# The attendance codes of docs/rules.md §4, explained under the PDF's tables.
+def _legend() -> list[tuple[str, str]]:
+    return [
+        ("TK", _("Absent without a valid reason (tanpa keterangan) on a working day.")),
+        ("TL1–TL4", _("Late arrival: 1–30, 31–60, 61–90 and over 90 minutes after the scheduled start.")),
+        ("PSW1–PSW4", _("Early departure: 1–30, 31–60, 61–90 and over 90 minutes before the scheduled end.")),
+        ("HKD", _("No check-in recorded.")),
+        ("HKP", _("No check-out recorded.")),
+        (
+            _("Days not yet closed"),
+            _("Working days of the period that are today or later, or not computed yet: never counted as TK."),
+        ),
+    ]
+
+
+# The columns that say who a row is: repeated in each column group of a wide PDF table.
+IDENTITY = ("unit_code", "nip", "name", "indicator_id", "window")
+
+
+def _signer(run: ReportRun) -> pdf.Signer | None:
+    from flexwork.org.models import Employee
+
+    head = Employee.objects.select_related("position").filter(id=run.unit.head_id).first()
+    if head is None:
+        return None
+    position = head.position.name if head.position else _("Head of %(unit)s") % {"unit": run.unit.name}
+    return pdf.Signer(position=f"{position},", name=head.name, nip=head.nip)
+
+
+def _pdf_document(run: ReportRun, summary: dict, checksum: str) -> pdf.ReportDocument:
     spec = KINDS[run.kind]
-    title = f"{spec.label} · {run.unit.code} {run.unit.name}"
-    lines = [pdf.Line(title, title=True)]
-    period = f"{run.period_start:%Y-%m-%d} – {run.period_end:%Y-%m-%d}"
-    if run.provisional:
-        period += f" ({_('provisional')})"
-    lines.append(pdf.Line(f"{_('Period')}: {period}"))
-    lines.append(pdf.Line(""))
-    lines.append(pdf.Line(_("Unit summaries"), bold=True))
-    lines += pdf.table_lines(summary["unit_columns"], summary["units"])
-    lines.append(pdf.Line(""))
-    lines.append(pdf.Line(f"{_('Exceptions')}: {spec.exception_label} ({summary['exception_total']})", bold=True))
+    count_label = str(_("Employees") if spec.employee_rows else _("Rows"))
+    unit_columns = summary["unit_columns"]
+    unit_numeric = [c == "n" or c not in spec.text_columns for c in unit_columns]
     columns = summary["exception_columns"]
-    rows = [
-        [str(spec.value_label(column, value)) for column, value in zip(columns, row, strict=True)]
-        if spec.value_labels
-        else row
+    numeric = [c not in spec.text_columns for c in columns]
+    exceptions = [
+        [display(spec.value_label(c, v), numeric=n) for c, v, n in zip(columns, row, numeric, strict=True)]
         for row in summary["exceptions"]
     ]
-    lines += pdf.table_lines(columns, rows)
-    return lines
+    shown, total = len(exceptions), summary["exception_total"]
+    note = ""
+    if total > shown:
+        note = _("The first %(shown)d of %(total)d rows are shown; the XLSX holds every row.") % {
+            "shown": shown,
+            "total": total,
+        }
+    facts = [fact for fact in _facts(run) if fact[0] not in (_("Agency"), _("Report"))]
+    return pdf.ReportDocument(
+        agency_name=run.agency.name,
+        agency_address=run.agency.address,
+        title=str(spec.label),
+        facts=facts,
+        unit_heading=_("Summary per unit"),
+        unit_columns=[count_label if c == "n" else str(spec.column_label(c)) for c in unit_columns],
+        unit_rows=[[display(v, numeric=n) for v, n in zip(row, unit_numeric, strict=True)] for row in summary["units"]],
+        unit_numeric=unit_numeric,
+        unit_identity=[i for i, c in enumerate(unit_columns) if c in ("unit_code", "unit_name")],
+        exception_heading=f"{_('Exceptions')}: {spec.exception_label} ({total})",
+        exception_note=note,
+        exception_columns=[str(spec.column_label(c)) for c in columns],
+        exception_rows=exceptions,
+        exception_numeric=numeric,
+        exception_identity=[i for i, c in enumerate(columns) if c in IDENTITY],
+        legend_heading=_("Codes"),
+        legend=_legend(),
+        sign_intro=_("Acknowledged by,"),
+        signer=_signer(run),
+        nip_label=_("NIP"),
+        page_label=_("Page %(page)s of %(pages)s"),
+        small_print=_("SHA-256 checksum of the data CSV: %(checksum)s") % {"checksum": checksum},
+        empty_text=_("None."),
+    )
 
 
-def report_run_execute(*, run_id: int) -> bool:
-    """Compute one run if this call can claim it. Returns True when this call finished it."""
+def report_run_execute(*, run_id: int, final_attempt: bool = True) -> bool:
+    """Compute one run if this call can claim it. Returns True when this call finished it.
+
+    A failure (storage unwritable, database error) releases the claim back to QUEUED and re-raises,
+    so that the task retries with backoff; on the final attempt the run fails with a message for
+    people (ERROR_FILES), the details only in the log. Either way the previous finished run of the
+    same report stays current."""
     run = _claim(run_id)
     if run is None:
         logger.info("reports: run %s is not claimable (done, running elsewhere or superseded)", run_id)
@@ -329,29 +453,46 @@ def report_run_execute(*, run_id: int) -> bool:
     )
     chunk_rows = int(getattr(settings, "REPORTS_CHUNK_ROWS", 5000))
     try:
-        written = exports.files_write(
-            spec=spec,
-            params=params,
-            storage=storage,
-            names=names,
-            title=str(spec.label),
-            using=reporting_alias(),
-            on_progress=lambda percent: _renew(run, percent),
-            chunk_rows=chunk_rows,
-        )
-        _renew(run, 90)
+        with translation.override(run.language):
+            written = exports.files_write(
+                spec=spec,
+                params=params,
+                storage=storage,
+                names=names,
+                title=str(spec.label),
+                facts=_facts(run, generated=False),
+                using=reporting_alias(),
+                on_progress=lambda percent: _renew(run, percent),
+                chunk_rows=chunk_rows,
+            )
+            _renew(run, 90)
+            document = pdf.pdf_bytes(_pdf_document(run, written.summary, written.checksum))
         if storage.exists(names["pdf"]):
             storage.delete(names["pdf"])
-        storage.save(names["pdf"], ContentFile(pdf.pdf_bytes(_pdf_lines(run, written.summary))))
+        storage.save(names["pdf"], ContentFile(document))
     except LeaseLost:
         logger.warning("reports: run %s attempt %s lost its lease; a newer attempt owns it", run.id, run.attempts)
         _delete_files(storage, names.values())
         return False
-    except Exception as exc:
-        report_run_failed(run_id=run.id, attempt=run.attempts, error=f"{type(exc).__name__}: {exc}")
+    except Exception:
+        logger.exception("reports: run %s attempt %s failed", run.id, run.attempts)
         _delete_files(storage, names.values())
+        if final_attempt:
+            report_run_failed(run_id=run.id, attempt=run.attempts, error=ERROR_FILES)
+        else:
+            _release(run)
         raise
     with transaction.atomic():
+        # The successor supersedes the finished run it refreshes only now, when its own files exist.
+        ReportRun.objects.filter(
+            agency_id=run.agency_id,
+            kind=run.kind,
+            unit_id=run.unit_id,
+            period_start=run.period_start,
+            period_end=run.period_end,
+            parameters_hash=run.parameters_hash,
+            status=RunStatus.DONE,
+        ).exclude(id=run.id).update(status=RunStatus.SUPERSEDED, updated_at=timezone.now())
         finished = ReportRun.objects.filter(id=run.id, status=RunStatus.RUNNING, attempts=run.attempts).update(
             status=RunStatus.DONE,
             progress=100,
@@ -360,12 +501,14 @@ def report_run_execute(*, run_id: int) -> bool:
             row_count=written.rows,
             checksum=written.checksum,
             csv_name=names["csv"],
+            excel_name=names["excel"],
             xlsx_name=names["xlsx"],
             pdf_name=names["pdf"],
             summary=written.summary,
             updated_at=timezone.now(),
         )
         if finished != 1:
+            transaction.set_rollback(True)
             _delete_files(storage, names.values())
             return False
         if run.requested_by_id:
@@ -380,6 +523,13 @@ def report_run_execute(*, run_id: int) -> bool:
     # Files of earlier attempts (a worker killed midway) are no longer referenced.
     _delete_files(storage, [n for attempt in range(1, run.attempts) for n in _names(run, attempt).values()])
     return True
+
+
+def _release(run: ReportRun) -> None:
+    """Give a failed attempt's claim back (QUEUED), so the task's retry can claim the run again."""
+    ReportRun.objects.filter(id=run.id, status=RunStatus.RUNNING, attempts=run.attempts).update(
+        status=RunStatus.QUEUED, lease_expires_at=None, progress=0, updated_at=timezone.now()
+    )
 
 
 def _delete_files(storage, names) -> None:
@@ -421,7 +571,7 @@ def report_runs_requeue_expired(*, now: datetime.datetime | None = None) -> list
     requeued = []
     for run_id, attempts in expired:
         if attempts >= max_attempts():
-            report_run_failed(run_id=run_id, attempt=attempts, error="The worker was lost too many times.")
+            report_run_failed(run_id=run_id, attempt=attempts, error=ERROR_WORKER_LOST)
             continue
         updated = ReportRun.objects.filter(
             id=run_id, status=RunStatus.RUNNING, attempts=attempts, lease_expires_at__lt=now

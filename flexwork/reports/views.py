@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_GET, require_http_methods
 
 from flexwork.common.calendar import today_in
@@ -23,6 +24,19 @@ from flexwork.reports.kinds import KINDS, READER_ROLES
 from flexwork.reports.models import ReportKind, RunStatus
 
 HISTORY_LIMIT = 50
+
+# Why a finished report has no rows (docs/rules.md §6): said on the page instead of empty downloads.
+EMPTY_REASONS = {
+    ReportKind.DISCIPLINE: _l(
+        "No rows: nobody in this unit and its sub-units has a day absent without reason (TK) or converted "
+        "lateness in this year so far."
+    ),
+    ReportKind.PERFORMANCE: _l("No rows: no submitted SKP of this unit and its sub-units has a target in this period."),
+    ReportKind.FWA_MONITORING: _l(
+        "No rows: neither this unit nor the agency has a flexible work start date, so there is nothing to compare."
+    ),
+    "*": _l("No rows: this unit and its sub-units have no active employees and no attendance in this period."),
+}
 BASELINE_LIMIT = 500
 
 
@@ -86,20 +100,32 @@ def report_detail(request: HttpRequest, run_id: int) -> HttpResponse:
     exceptions = summary.get("exceptions", [])
     columns = summary.get("exception_columns", [])
     spec = KINDS[run.kind]
-    if spec.value_labels:
-        exceptions = [[spec.value_label(c, value) for c, value in zip(columns, row, strict=True)] for row in exceptions]
+    numeric = [c not in spec.text_columns for c in columns]
+    exceptions = [
+        [services.display(spec.value_label(c, v), numeric=n) for c, v, n in zip(columns, row, numeric, strict=True)]
+        for row in exceptions
+    ]
     count_label = _("Employees") if spec.employee_rows else _("Rows")
     unit_columns = summary.get("unit_columns", [])
+    unit_numeric = [c == "n" or c not in spec.text_columns for c in unit_columns]
+    units = [
+        [services.display(v, numeric=n) for v, n in zip(row, unit_numeric, strict=True)]
+        for row in summary.get("units", [])
+    ]
     context = {
         "run": run,
         "changed_at": changed_at,
         "finished": run.status in (RunStatus.DONE, RunStatus.FAILED, RunStatus.SUPERSEDED),
         "unit_columns": [count_label if c == "n" else spec.column_label(c) for c in unit_columns],
-        "units": summary.get("units", []),
+        "units": units,
         "exception_columns": [spec.column_label(c) for c in columns],
         "exceptions": exceptions,
         "exception_total": summary.get("exception_total", 0),
         "refresh_period": _period_text(run),
+        "empty": run.status == RunStatus.DONE and not run.row_count,
+        "empty_reason": EMPTY_REASONS.get(run.kind, EMPTY_REASONS["*"]),
+        "error_text": _(run.error) if run.error in services.ERROR_MESSAGES else _("The report could not be made."),
+        "others": selectors.report_run_successors(run=run),
     }
     return render(request, "reports/detail.html", context)
 

@@ -8,6 +8,7 @@ import io
 import pytest
 from django.db import connections
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 from openpyxl import load_workbook
 
 from flexwork.reports import services
@@ -31,12 +32,14 @@ def test_the_xlsx_holds_the_csv_cells_typed(march, hr_admin_a):
     with storage.open(run.xlsx_name, "rb") as fh:
         book = workbook_of(fh.read())
     sheet = book["Data"]
-    assert book.sheetnames == ["Data"]
+    assert book.sheetnames == ["Ringkasan", "Data"]  # the requester's language (Indonesian)
     assert sheet.freeze_panes == "A2"
     assert sheet["A1"].font.b
     assert book.properties.creator == "FlexWork"
     cells = [list(row) for row in sheet.iter_rows(values_only=True)]
-    assert cells[0] == rows[0]
+    spec = KINDS["COMPLIANCE"]
+    with translation.override("id"):
+        assert cells[0] == [str(spec.column_label(column)) for column in rows[0]]  # labels, not identifiers
     assert len(cells) == len(rows) == run.row_count + 1
     header = rows[0]
     for got, want in zip(cells[1:], rows[1:], strict=True):

@@ -19,7 +19,7 @@ def test_home_greets_the_user_with_the_office_time(logged_in_client, user):
     html = logged_in_client.get(reverse("home")).content.decode()
     assert "Siti Rahma" in html
     assert "WIB" in html  # the default office zone (Asia/Jakarta)
-    assert reverse("token-list") in html
+    assert reverse("profile") in html  # the API tokens are reached from the profile
     assert reverse("mfa_index") in html
 
 

@@ -228,7 +228,7 @@ def test_the_agency_head_switch(client, client_for, org_world):
     assert response.json()["effective"]["mfa_required_for_head"] is True
     assert client.get("/")["Location"] == ACTIVATE_TOTP
     page = client.get(ACTIVATE_TOTP).content.decode()
-    assert "agency's policy" in page or "kebijakan instansi" in page
+    assert "agency's policy" in page or "Kebijakan instansi Anda" in page
 
 
 def test_only_hr_turns_the_switches(client_for, org_world):

@@ -38,7 +38,7 @@ KINDS: dict[str, NotificationKind] = {
         body=_(
             "The password of your account was changed on %(when)s. Your other sessions were signed out and "
             "%(tokens_revoked)s API tokens were revoked. If this was not you, reset your password at once "
-            "(“Forgot password?” on the login page) and tell your HR administrator."
+            "(“Forgot your password?” on the login page) and tell your HR administrator."
         ),
     ),
     "login_failures": NotificationKind(

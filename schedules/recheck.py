@@ -67,12 +67,17 @@ class CurrentCheck:
 
     @property
     def changed(self) -> bool:
-        """The stored verdict differs from today's (code, severity and days; not the wording)."""
+        """The stored verdict differs from today's in a warning or a refusal (code, severity and
+        days; not the wording, and not the notes, some of which are given at submission only)."""
         return _verdict(self.stored) != _verdict(self.violations)
 
 
 def _verdict(violations: Iterable[dict]) -> set[tuple]:
-    return {(v.get("code"), v.get("severity"), tuple(v.get("dates") or ())) for v in violations}
+    return {
+        (v.get("code"), v.get("severity"), tuple(v.get("dates") or ()))
+        for v in violations
+        if v.get("severity") in ("hard", "soft")
+    }
 
 
 def requests_check(arrangements: Sequence[ArrangementRequest], *, at: str = DECISION) -> dict[int, CurrentCheck]:

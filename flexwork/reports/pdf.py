@@ -287,10 +287,12 @@ def pdf_bytes(document: ReportDocument) -> bytes:
     story.append(_cell(document.exception_heading, STYLES["heading"]))
     if document.exception_note:
         story += [_cell(document.exception_note, STYLES["small"]), Spacer(1, 2)]
-    tables = _tables(document.exception_columns, document.exception_rows, document.exception_numeric,
+    tables = [] if not document.exception_rows else _tables(document.exception_columns, document.exception_rows, document.exception_numeric,
                      document.exception_identity, width=width, sizes=(7, 6.5, 6, 5.5), empty=document.empty_text)  # fmt: skip
     for table in tables:
         story += [table, Spacer(1, 3 * mm)]
+    if not tables:
+        story.append(_cell(document.empty_text, STYLES["fact"]))
     if document.legend:
         legend = [_cell(document.legend_heading, STYLES["heading"])]
         legend.append(

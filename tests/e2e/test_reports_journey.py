@@ -55,7 +55,7 @@ def test_hr_runs_the_monthly_report_and_a_unit_head_sees_only_their_subtree(live
     last_month_rows(org_world)
 
     hr = login(browser, live_server, org_world.hr_admin_a, accept_downloads=True)
-    hr.locator("header a[href='/reports/']").click()
+    hr.goto(live_server.url + "/reports/")
     hr.wait_for_url("**/reports/")
     check(hr, "reports-list")
     hr.locator("main form button[type=submit]").click()  # defaults: compliance, last month, whole agency
@@ -67,8 +67,10 @@ def test_hr_runs_the_monthly_report_and_a_unit_head_sees_only_their_subtree(live
         hr.locator("a[href$='/download/xlsx/']").click()
     data = open(info.value.path(), "rb").read()  # noqa: SIM115, PTH123
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        sheet = archive.read("xl/worksheets/sheet1.xml").decode()
+        sheet = archive.read("xl/worksheets/detail.xml").decode()
     assert org_world.employee_a.employee.nip in sheet and "A-HR" in sheet
+    assert "Checksum" not in hr.locator("main").inner_text()  # small print of the PDF and the API only
+    assert hr.locator("a[href$='/download/excel/']").count() == 1
 
     hr.goto(live_server.url + "/dashboard/")
     assert hr.locator("svg.chart").count() >= 3

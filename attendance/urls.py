@@ -9,6 +9,7 @@ urlpatterns = [
     path("log/", views.log_page, name="attendance-log"),
     path("requests/", views.requests_page, name="attendance-requests"),
     path("requests/<str:kind>/<int:request_id>/decide/", views.request_decide, name="attendance-request-decide"),
+    path("requests/decide/", views.requests_bulk_decide, name="attendance-requests-bulk-decide"),
     path("team/", views.team_page, name="attendance-team"),
     path("verify/", views.verify_page, name="attendance-verify"),
     path("exceptions/", views.exceptions_page, name="attendance-exceptions"),

@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from attendance import forms, requests, selectors, services
@@ -296,17 +297,32 @@ def requests_page(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("Your request was sent for approval."))
                 return redirect("attendance-requests")
+    return _requests_render(request, leave_form=leave_form, correction_form=correction_form)
+
+
+def _requests_render(request: HttpRequest, *, leave_form=None, correction_form=None, kept=None, status=200):
+    """The requests page; `kept` is (kind, id, note, message) of a refused decision, shown again on its row."""
+    queue = {
+        "leave": list(selectors.leave_list_for(user=request.user, filters={"queue": True})[:100]),
+        "correction": list(selectors.correction_list_for(user=request.user, filters={"queue": True})[:100]),
+    }
+    if kept is not None:
+        kind, obj_id, note, message = kept
+        for item in queue.get(kind, []):
+            if item.id == obj_id:
+                item.kept_note, item.refusal = note, message
     return render(
         request,
         "attendance/requests.html",
         {
-            "leave_form": leave_form,
-            "correction_form": correction_form,
+            "leave_form": leave_form or forms.LeaveForm(prefix="leave"),
+            "correction_form": correction_form or forms.CorrectionForm(prefix="correction"),
             "my_leaves": selectors.leave_list_for(user=request.user, filters={"mine": True})[:50],
             "my_corrections": selectors.correction_list_for(user=request.user, filters={"mine": True})[:50],
-            "queue_leaves": selectors.leave_list_for(user=request.user, filters={"queue": True})[:100],
-            "queue_corrections": selectors.correction_list_for(user=request.user, filters={"queue": True})[:100],
+            "queue_leaves": queue["leave"],
+            "queue_corrections": queue["correction"],
         },
+        status=status,
     )
 
 
@@ -326,11 +342,65 @@ def request_decide(request: HttpRequest, kind: str, request_id: int) -> HttpResp
             obj=obj, action=form.cleaned_data["action"], actor=request.user, note=form.cleaned_data["note"]
         )
     except ApplicationError as error:
-        # 409 `stale_transition` (a double click, another approver first) and 400 refusals are shown
-        # as a message; not an actor of the request stays a 403, as in the API.
+        # 409 `stale_transition` (a double click, another approver first) and 400 refusals: the page
+        # again with the message and, on the row still waiting, the note typed; nothing was written.
+        # Not an actor of the request stays a 403, as in the API.
         messages.error(request, error.message)
-    else:
-        messages.success(request, _("Done."))
+        kept = (kind, obj.id, form.cleaned_data["note"], str(error.message))
+        return _requests_render(request, kept=kept, status=error.status_code)
+    messages.success(request, _("Done."))
+    return redirect("attendance-requests")
+
+
+@login_required
+@require_POST
+def requests_bulk_decide(request: HttpRequest) -> HttpResponse:
+    """Recommend or approve the ticked leave and correction requests, each at its step, with one
+    note (docs/rules.md §3 "Deciding"). One decided meanwhile (a repeated submit) is a 409 for it and
+    nothing is written twice; a submit that changed nothing at all answers 409 with a calm message."""
+    org_scope.require_agency(request.user)
+    wanted: dict[str, list[int]] = {"leave": [], "correction": []}
+    for value in request.POST.getlist("ids")[:200]:
+        kind, _sep, pk = value.partition("-")
+        if kind in wanted and pk.isdigit():
+            wanted[kind].append(int(pk))
+    note = request.POST.get("note", "")[:2000]
+    waiting = list(selectors.leave_list_for(user=request.user, filters={"queue": True}).filter(id__in=wanted["leave"]))
+    waiting += list(
+        selectors.correction_list_for(user=request.user, filters={"queue": True}).filter(id__in=wanted["correction"])
+    )
+    done, left = 0, []
+    stale = len(wanted["leave"]) + len(wanted["correction"]) - len(waiting)
+    for obj in waiting:
+        action = "recommend" if obj.step == "RECOMMEND" else "approve"
+        try:
+            requests.request_act(obj=obj, action=action, actor=request.user, note=note)
+        except ApplicationError as error:
+            if error.code == "stale_transition":
+                stale += 1
+            else:
+                left.append(f"{obj.employee.name}: {error.message}")
+        else:
+            done += 1
+    if done:
+        messages.success(
+            request,
+            ngettext("%(count)d request decided.", "%(count)d requests decided.", done) % {"count": done},
+        )
+    for line in left:
+        messages.warning(request, line)
+    if stale:
+        messages.info(
+            request,
+            ngettext(
+                "%(count)d request had been decided already: nothing was changed for it.",
+                "%(count)d requests had been decided already: nothing was changed for them.",
+                stale,
+            )
+            % {"count": stale},
+        )
+    if stale and not done and not left:
+        return _requests_render(request, status=409)
     return redirect("attendance-requests")
 
 

@@ -430,3 +430,73 @@ def test_bulk_approval_leaves_a_request_that_needs_a_reason(page_client, employe
     assert fetch(warned).status == ApprovalStatus.RECOMMENDED
     assert "1 request approved." in html
     assert "Pegawai A: a warning applies now; approve it on its own page with a reason." in html
+
+
+# ---------------------------------------------------------------------------- leave and corrections, several at once
+
+
+def sent(kind: str, user):
+    """A leave request or a correction of `user`, submitted (recommender supervisor_a)."""
+    from attendance import requests as attendance_requests
+    from flexwork.common.calendar import office_today
+    from tests.schedules.conftest import emp
+
+    today = office_today(emp(user))
+    if kind == "leave":
+        start = today + datetime.timedelta(days=14)
+        return attendance_requests.leave_request_create(
+            user=user, kind="CT", date_from=start, date_to=start + datetime.timedelta(days=1)
+        )
+    return attendance_requests.correction_create(
+        user=user, local_date=today, kind="IN", corrected_time=datetime.time(7, 30), reason="Lupa"
+    )
+
+
+def test_leave_and_corrections_are_recommended_together_once(page_client, employee_a, supervisor_a):
+    leave, correction = sent("leave", employee_a), sent("correction", employee_a)
+    client = page_client(supervisor_a)
+
+    html = client.get("/attendance/requests/").content.decode()
+    assert html.index('id="bulk-requests-form"') > html.index(f'value="correction-{correction.id}"')
+    ticked = {"ids": [f"leave-{leave.id}", f"correction-{correction.id}"], "note": "Sesuai"}
+
+    response = client.post("/attendance/requests/decide/", ticked)
+
+    assert response.status_code == 302
+    leave.refresh_from_db()
+    correction.refresh_from_db()
+    assert leave.status == correction.status == ApprovalStatus.RECOMMENDED
+    assert "2 requests decided." in client.get("/attendance/requests/").content.decode()
+
+    repeat = client.post("/attendance/requests/decide/", ticked)
+
+    assert repeat.status_code == 409
+    assert "2 requests had been decided already" in repeat.content.decode()
+    assert Transition.objects.filter(object_id=leave.id, action="recommend").count() == 1
+
+
+def test_the_leave_bulk_ignores_another_agency_and_what_is_not_the_viewers(
+    page_client, employee_a, supervisor_a, hr_admin_b, hr_admin_a
+):
+    leave = sent("leave", employee_a)
+
+    for outsider in (hr_admin_b, hr_admin_a):
+        page_client(outsider).post("/attendance/requests/decide/", {"ids": [f"leave-{leave.id}"]})
+
+    leave.refresh_from_db()
+    assert leave.status == ApprovalStatus.SUBMITTED
+    assert page_client(employee_a).get("/attendance/requests/").content.decode().count('id="bulk-requests-form"') == 0
+
+
+def test_a_refused_leave_decision_is_the_page_again_with_a_409(page_client, employee_a, unit_head_a):
+    leave = sent("leave", employee_a)
+
+    # The decider before the recommendation: 409, nothing written, the page with the reason.
+    response = page_client(unit_head_a).post(
+        f"/attendance/requests/leave/{leave.id}/decide/", {"action": "approve", "note": "Setuju cuti"}
+    )
+
+    assert response.status_code == 409
+    assert "This request is not at this step" in response.content.decode()
+    leave.refresh_from_db()
+    assert leave.status == ApprovalStatus.SUBMITTED

@@ -10,6 +10,9 @@ from pathlib import Path
 import pytest
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+# Requests a service worker makes show up in routes, so a test can cut them off (offline emulation
+# alone does not reach the worker); read by the Playwright driver when it starts.
+os.environ.setdefault("PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS", "1")
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

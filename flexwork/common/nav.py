@@ -321,9 +321,8 @@ def menu(roles: frozenset[str], here: str | None) -> dict:
             if url in names
         ),
     ]
-    more_current = here_section in (PERFORMANCE, TEAM, HR, REPORTS, ACCOUNT) or (
-        here is not None and here in {p.url_name for p in allowed if p.more} and here_section != WORKLOG
-    )
+    # One item of the bar is marked: a section of its own, else "More", which holds the rest.
+    more_current = here_section in (PERFORMANCE, TEAM, HR, REPORTS, ACCOUNT)
     groups = []
     for key, title in MORE_GROUPS:
         links = [Link(p.url_name, p.label, "page" if p.url_name == here else None) for p in allowed if p.more == key]

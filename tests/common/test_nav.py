@@ -245,3 +245,12 @@ def test_the_offline_page_speaks_both_languages(db):
 def test_the_policy_allows_the_manifest_and_the_worker(db):
     policy = Client().get(reverse("account_login"))["Content-Security-Policy"]
     assert "manifest-src 'self'" in policy and "worker-src 'self'" in policy
+
+
+def test_one_item_of_the_phone_bar_is_marked(org_world, agency_head_a):
+    html = _client(agency_head_a).get(reverse("schedules-team-calendar")).content.decode()
+    bar = html.split('<nav class="tabbar"', 1)[1].split('<div class="more-panel">', 1)[0]
+    assert bar.count('aria-current="true"') == 1 and 'summary class="current"' not in bar
+    html = _client(agency_head_a).get(reverse("performance-team")).content.decode()
+    bar = html.split('<nav class="tabbar"', 1)[1].split('<div class="more-panel">', 1)[0]
+    assert "aria-current" not in bar and 'summary class="current"' in bar

@@ -127,6 +127,7 @@ def home_location(request: HttpRequest) -> HttpResponse:
         "employee": employee,
         "has_home": employee.home_latitude is not None,
         "home_address": summary.address,
+        "home_pending": summary.pending,
         "home_distance_m": _home_distance_m(employee),
         "home_requests": requests_,
     }

@@ -57,10 +57,17 @@
   });
 
   // The answer (or the question before an early check-out) where the thumb is.
-  var answer = document.getElementById("check-confirm") || document.getElementById("check-result");
-  if (answer) {
-    answer.scrollIntoView({ block: "center" });
+  // The question goes to the top of the screen so that both its answers are above the phone's tab bar.
+  var question = document.getElementById("check-confirm");
+  var answer = question || document.getElementById("check-result");
+  function bringAnswer() {
+    answer.scrollIntoView({ block: question ? "start" : "center" });
     answer.focus({ preventScroll: true });
+  }
+  // After the page's own scripts (the menu scrolls its current tab into view on DOMContentLoaded).
+  if (answer) {
+    if (document.readyState === "complete") bringAnswer();
+    else window.addEventListener("load", bringAnswer);
   }
   if (!window.isSecureContext) say(msg("insecure"), true);
 })();

@@ -3,6 +3,7 @@ in words (the typed address, the distance from the office), a queue on the team 
 decide (the employee's supervisor and HR, never the employee: 404 outside the agency, 403 in it, a
 repeat writes nothing); and the soft HOME_NOT_REGISTERED warning of the rule check."""
 
+import datetime
 import re
 from decimal import Decimal
 
@@ -134,3 +135,54 @@ def test_the_team_dashboard_lists_the_homes_awaiting_the_supervisor(english, org
     with django_assert_num_queries(3):  # scope, the first five, the count
         html = template.render(Context({"request": request}))
     assert "Home locations awaiting you (7)" in html and "and 2 more" in html
+
+
+def _home_request_body(monday):
+    return {
+        "location": "HOME",
+        "dates": [monday.isoformat(), (monday + datetime.timedelta(days=1)).isoformat()],
+        "reason": "Menyusun laporan triwulan",
+        "work_plan": [{"description": "Draf laporan", "quantity": 1, "unit": "dokumen", "indicator": None}],
+    }
+
+
+def test_a_home_request_without_an_approved_home_gets_a_soft_warning(client_for, org_world):
+    from tests.schedules.conftest import next_monday
+
+    monday = next_monday(2, employee_user=org_world.employee_a)
+    api = client_for(org_world.employee_a)
+    for language, words_ in (("en", "You have no approved home location"), ("id", "lokasi rumah yang disetujui")):
+        check = api.post(
+            "/api/v1/arrangements/check/", _home_request_body(monday), format="json", HTTP_ACCEPT_LANGUAGE=language
+        )
+        assert check.status_code == 200
+        found = [v for v in check.json()["violations"] if v["code"] == "HOME_NOT_REGISTERED"]
+        assert len(found) == 1, check.json()
+        assert found[0]["severity"] == "soft" and found[0]["source"] == "kebijakan instansi"
+        assert words_ in found[0]["message"]
+        assert found[0]["dates"] == [monday.isoformat(), (monday + datetime.timedelta(days=1)).isoformat()]
+    office = api.post(
+        "/api/v1/arrangements/check/", {**_home_request_body(monday), "location": "OFFICE"}, format="json"
+    )
+    assert "HOME_NOT_REGISTERED" not in [v["code"] for v in office.json()["violations"]]
+
+    # Once a home is approved the warning is gone.
+    employee = org_world.employee_a.employee
+    home_request = home_location_request_submit(
+        employee=employee, latitude=Decimal("-5.135"), longitude=Decimal("119.42"), address=ADDRESS
+    )
+    from flexwork.onboarding.services import home_location_request_decide
+
+    home_location_request_decide(home_request=home_request, actor=org_world.supervisor_a, approve=True)
+    again = api.post("/api/v1/arrangements/check/", _home_request_body(monday), format="json")
+    assert "HOME_NOT_REGISTERED" not in [v["code"] for v in again.json()["violations"]]
+
+
+def test_at_the_decision_the_missing_home_informs_and_asks_no_override(org_world):
+    from schedules.policy import DECISION, Proposal, check_proposal
+    from tests.schedules.conftest import emp, next_monday
+
+    monday = next_monday(2, employee_user=org_world.employee_a)
+    proposal = Proposal(employee=emp(org_world.employee_a), location="HOME", requested_dates=[monday])
+    found = [v for v in check_proposal(proposal, at=DECISION).violations if v.code == "HOME_NOT_REGISTERED"]
+    assert [v.severity for v in found] == ["info"]

@@ -4,6 +4,7 @@ employee_a (A-SEC) → recommender supervisor_a (A-SEC) → decider unit_head_a 
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 import pytest
 
@@ -59,6 +60,18 @@ def approve_fully(ar, *, supervisor, decider, override_reason=""):
     services.arrangement_request_recommend(arrangement_request=fetch(ar), actor=supervisor)
     services.arrangement_request_approve(arrangement_request=fetch(ar), actor=decider, override_reason=override_reason)
     return fetch(ar)
+
+
+@pytest.fixture(autouse=True)
+def employee_a_has_a_home(request):
+    """employee_a's approved home location: their HOME requests break no rule (HOME_NOT_REGISTERED,
+    docs/rules.md §3). A test of that rule clears it."""
+    if "org_world" not in request.fixturenames and "employee_a" not in request.fixturenames:
+        return
+    world = request.getfixturevalue("org_world")
+    home = (Decimal("-5.135000"), Decimal("119.420000"))
+    Employee.objects.filter(id=world.employee_a.employee.id).update(home_latitude=home[0], home_longitude=home[1])
+    world.employee_a.employee.home_latitude, world.employee_a.employee.home_longitude = home
 
 
 @pytest.fixture

@@ -66,8 +66,9 @@ def test_a_new_hr_admin_enrols_mfa_makes_a_token_and_logs_out(live_server, phone
     page.wait_for_url("**/accounts/2fa/totp/activate/")
     check(page, "id")
 
-    # 3. She switches to English with the header switch and stays on the same page.
-    page.locator(".language-switch button[value=en]").click()
+    # 3. She switches to English with the switch of the "More" menu and stays on the same page.
+    page.locator("nav.tabbar details.more summary").click()
+    page.locator("nav.tabbar .language-switch button[value=en]").click()
     page.wait_for_url("**/accounts/2fa/totp/activate/")
     check(page, "en")
     assert page.get_by_role("heading", level=1).is_visible()
@@ -109,8 +110,9 @@ def test_a_new_hr_admin_enrols_mfa_makes_a_token_and_logs_out(live_server, phone
     assert key not in page.content()
     assert "attendance script" in page.content()
 
-    # 8. She logs out from the header.
-    page.locator(".site-header form button[type=submit]").first.click()
+    # 8. She logs out from the "More" menu.
+    page.locator("nav.tabbar details.more summary").click()
+    page.locator("nav.tabbar").get_by_role("button", name="Log out").click()
     page.wait_for_url("**/accounts/login/**")
     check(page, "en")
     page.goto(live_server.url + "/profile/")

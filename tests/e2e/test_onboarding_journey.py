@@ -40,7 +40,8 @@ def test_hr_imports_fixes_confirms_prints_codes_and_an_employee_activates(live_s
     page.fill("#id_password", HR_PASSWORD)
     page.locator("main button[type=submit]").click()
     page.wait_for_url(live_server.url + "/")
-    page.locator("header a[href='/hr/']").click()
+    page.locator("nav.tabbar details.more summary").click()  # on a phone, HR is in the "More" menu
+    page.locator("nav.tabbar a[href='/hr/']").click()
     page.wait_for_url("**/hr/")
     check(page)
 

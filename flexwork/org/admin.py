@@ -12,7 +12,7 @@ from flexwork.org.models import Agency
 class AgencyAdmin(admin.ModelAdmin):
     list_display = ("code", "name", "time_zone", "fwa_start_date", "mfa_required_for_hr", "mfa_required_for_head")
     search_fields = ("code", "name")
-    fields = ("code", "name", "time_zone", "fwa_start_date", "mfa_required_for_hr", "mfa_required_for_head")
+    fields = ("code", "name", "address", "time_zone", "fwa_start_date", "mfa_required_for_hr", "mfa_required_for_head")
 
     def save_model(self, request, obj, form, change):
         if change:

@@ -99,6 +99,7 @@ def agency_create(
     fwa_start_date: datetime.date | None = None,
     mfa_required_for_hr: bool = True,
     mfa_required_for_head: bool = False,
+    address: str = "",
 ) -> Agency:
     """A new agency with its default policy (every docs/rules.md number at its default)."""
     agency = Agency(
@@ -108,6 +109,7 @@ def agency_create(
         fwa_start_date=fwa_start_date,
         mfa_required_for_hr=mfa_required_for_hr,
         mfa_required_for_head=mfa_required_for_head,
+        address=address,
     )
     _clean_and_save(agency)
     policy = AgencyPolicy(agency=agency)
@@ -115,7 +117,9 @@ def agency_create(
     return agency
 
 
-AGENCY_UPDATE_FIELDS = ["name", "time_zone", "fwa_start_date", "mfa_required_for_hr", "mfa_required_for_head"]
+AGENCY_UPDATE_FIELDS = [
+    "name", "address", "time_zone", "fwa_start_date", "mfa_required_for_hr", "mfa_required_for_head",
+]  # fmt: skip
 # Agency fields the agency policy (PATCH /api/v1/policy/) sets too.
 AGENCY_POLICY_SWITCHES = ("mfa_required_for_hr", "mfa_required_for_head")
 

@@ -219,3 +219,13 @@ def test_a_finished_run_whose_file_is_gone_answers_410(march, hr_admin_a, client
     page = client.get(f"/reports/{run.id}/download/pdf/", HTTP_ACCEPT="text/html,application/xhtml+xml,*/*;q=0.8")
     assert page.status_code == 410
     assert f"/reports/{run.id}/" in page.content.decode()
+
+
+def test_the_letterhead_address_is_set_through_the_agency_service(march, hr_admin_a):
+    from flexwork.org import services as org_services
+
+    org_services.agency_update(agency=march.agency, data={"address": "Jl. Urip Sumoharjo No. 269\nMakassar"})
+    march.agency.refresh_from_db()
+    assert march.agency.address == "Jl. Urip Sumoharjo No. 269\nMakassar"
+    run = run_report(hr_admin_a, "COMPLIANCE", "2025-03")
+    assert "Jl. Urip Sumoharjo No. 269 Makassar" in pdf_text(read(run.pdf_name))

@@ -62,6 +62,10 @@ def test_hr_runs_the_monthly_report_and_a_unit_head_sees_only_their_subtree(live
     hr.wait_for_url("**/reports/*/")
     hr.wait_for_selector(".status-done", timeout=20000)
     check(hr, "reports-detail")
+    hr.set_viewport_size({"width": 1366, "height": 768})  # HR on an office PC
+    axe(hr)
+    screenshot(hr, "reports-detail-desktop")
+    hr.set_viewport_size({"width": 390, "height": 844})
     assert hr.locator("a[href$='/download/xlsx/']").count() == 1
     with hr.expect_download() as info:
         hr.locator("a[href$='/download/xlsx/']").click()

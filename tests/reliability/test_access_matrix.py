@@ -51,6 +51,9 @@ PUBLIC = {
     "api-docs": "Swagger UI (docs/api.md)",
     "login": "the admin's login page hands over to allauth's login (with MFA)",
     "logout": "the admin's logout only ends a session",
+    "web-manifest": "the installable app's manifest (names only the caller's own agency)",
+    "service-worker": "the installable app's service worker script (nothing personal)",
+    "offline": "the page the service worker shows without a network (nothing personal)",
 }
 
 # Route name → who of agency A may get a 2xx or a success redirect, per method ("*" = any method).
@@ -121,7 +124,7 @@ allow("attendance-requests", get=ALL, post=ALL)
 allow("attendance-request-decide", post=ALL)
 allow("attendance-team", get={SUP, HEAD, HR}, post={SUP, HEAD, HR})
 allow("attendance-verify", get={SUP, HEAD})
-allow("attendance-exceptions", get={HR}, post={HR})
+allow("attendance-exceptions", get={SUP, HEAD, HR}, post={SUP, HEAD, HR})
 allow("attendance-leave-import", get={HR}, post={HR})
 allow("schedules-my-requests", get=ALL)
 allow("schedules-request-new", get=ALL, post=ALL)

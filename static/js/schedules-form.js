@@ -53,7 +53,8 @@
     var rangeHelp = form.querySelector("[data-range-help]");
     var anchor = null;
     tools.hidden = false;
-    form.querySelectorAll(".sched-picker-pattern").forEach(function (el) { el.hidden = false; });
+    form.querySelectorAll(".sched-picker-pattern, .sched-pattern-help").forEach(function (el) { el.hidden = false; });
+    form.querySelectorAll(".sched-picker-head").forEach(function (el) { el.hidden = true; });
 
     var syncPatterns = function () {
       form.querySelectorAll("[data-pattern]").forEach(function (button) {

@@ -236,6 +236,9 @@ per_employee AS (
         (array_agg(unit_id ORDER BY local_date DESC))[1] AS unit_id
     FROM days
     GROUP BY employee_id
+    UNION ALL  -- everyone of the scope is a row, with nothing to count when they have no working day yet
+    SELECT e.id, 0, 0, e.unit_id FROM org_employee e JOIN su ON su.id = e.unit_id
+    WHERE e.agency_id = %(agency)s AND e.is_active AND NOT EXISTS (SELECT 1 FROM days d WHERE d.employee_id = e.id)
 ),
 converted AS (
     SELECT p.employee_id, p.unit_id, p.tk_days, p.short_minutes,
@@ -270,7 +273,6 @@ FROM totals p
 JOIN su ON su.id = p.unit_id
 JOIN org_employee e ON e.id = p.employee_id
 LEFT JOIN longest l ON l.employee_id = p.employee_id
-WHERE p.total > 0
 ORDER BY su.code, e.nip
 """
 

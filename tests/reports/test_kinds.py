@@ -10,6 +10,7 @@ import zipfile
 import pytest
 from django.utils import translation
 
+from flexwork.org.models import Employee
 from flexwork.reports import services
 from flexwork.reports.kinds import KINDS, MONTHLY_KINDS, sql_params
 from flexwork.reports.models import ReportRun, RunStatus, reports_storage
@@ -126,7 +127,12 @@ def test_payroll_recap(march, hr_admin_a):
 def test_absence_discipline_counts_the_calendar_year(march, hr_admin_a):
     rows = rows_of(run_report(hr_admin_a, "DISCIPLINE", "2025-03"))
     got = {row["nip"]: row for row in rows}
-    assert set(got) == {march.p.nip, march.k.nip, march.wit.nip}
+    # Everyone of the agency is a row (docs/rules.md §6); only P, K and W have TK days.
+    everyone = set(Employee.objects.filter(agency=march.agency, is_active=True).values_list("nip", flat=True))
+    assert set(got) == everyone and march.b.nip not in got
+    counted = {nip for nip, row in got.items() if row["total_days"] != "0"}
+    assert counted == {march.p.nip, march.k.nip, march.wit.nip}
+    assert all(got[nip]["band"] == "" and got[nip]["tk_days"] == "0" for nip in everyone - counted)
     assert (got[march.p.nip]["tk_days"], got[march.p.nip]["band"], got[march.p.nip]["unit_code"]) == (
         "3",
         "TEGURAN_LISAN",

@@ -111,6 +111,9 @@ def test_a_decider_overrides_a_warning_that_arose_after_submission(live_server, 
     summary = card.locator("summary")
     assert summary.bounding_box()["height"] >= 44
     look(decider, "queue-decide-phone-id")
+    summary.click()
+    assert card.locator(f"#override-{asked.id}").is_visible()  # the reason field, in the card too
+    look(decider, "queue-decide-open-phone-id")
 
     # 4. On the request's page the warning is current and the reason field is there.
     card.locator(".sched-card-title a").click()

@@ -43,7 +43,7 @@ def test_target_realisation_evaluation_and_predikat(live_server, browser, org_wo
         add_result = gettext("Add the result")
     boss.get_by_role("button", name=add_result).click()
     boss.wait_for_url(skp_url)
-    boss.locator("details summary").first.click()
+    boss.locator("main details summary").first.click()
     boss.select_option("[id$='_aspect']", "QUANTITY")
     boss.fill("[id$='_description']", "Jumlah laporan yang disusun")
     boss.fill("[id$='_target_min']", "10")

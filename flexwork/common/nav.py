@@ -321,6 +321,10 @@ def menu(roles: frozenset[str], here: str | None) -> dict:
             if url in names
         ),
     ]
+    if any(link.current == "page" for link in primary):  # the queue: Approvals, not Requests as well
+        primary = [
+            link if link.current == "page" else Link(link.url_name, link.label, None, link.icon) for link in primary
+        ]
     # One item of the bar is marked: a section of its own, else "More", which holds the rest.
     more_current = here_section in (PERFORMANCE, TEAM, HR, REPORTS, ACCOUNT)
     groups = []

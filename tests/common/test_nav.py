@@ -254,3 +254,10 @@ def test_one_item_of_the_phone_bar_is_marked(org_world, agency_head_a):
     html = _client(agency_head_a).get(reverse("performance-team")).content.decode()
     bar = html.split('<nav class="tabbar"', 1)[1].split('<div class="more-panel">', 1)[0]
     assert "aria-current" not in bar and 'summary class="current"' in bar
+
+
+def test_the_desktop_menu_marks_one_item(org_world, supervisor_a):
+    html = _client(supervisor_a).get(reverse("schedules-queue")).content.decode()
+    top = html.split('<nav class="topnav"', 1)[1].split("</nav>", 1)[0]
+    assert top.count("aria-current") == 1
+    assert f'href="{reverse("schedules-queue")}" aria-current="page"' in top

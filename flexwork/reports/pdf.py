@@ -275,7 +275,7 @@ def pdf_bytes(document: ReportDocument) -> bytes:
     story += [kop_rule, _cell(document.title, STYLES["title"])]
     facts = Table(
         [[_cell(label, _style("fl", 8.5, bold=True)), _cell(value, STYLES["fact"])] for label, value in document.facts],
-        colWidths=[38 * mm, width - 38 * mm],
+        colWidths=[50 * mm, width - 50 * mm],
         hAlign="LEFT",
     )
     facts.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 0.5),

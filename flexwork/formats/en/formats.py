@@ -1,10 +1,10 @@
 # English as Indonesian offices write it: day first ("2 Dec 2026"), 24-hour time ("04:07").
 # Django date format syntax.
 DATE_FORMAT = "j M Y"
-SHORT_DATE_FORMAT = "d/m/Y"
+SHORT_DATE_FORMAT = "j M Y"  # one date format on every page: tables too
 TIME_FORMAT = "H:i"
 DATETIME_FORMAT = "j M Y H:i"
-SHORT_DATETIME_FORMAT = "d/m/Y H:i"
+SHORT_DATETIME_FORMAT = "j M Y H:i"
 YEAR_MONTH_FORMAT = "F Y"
 MONTH_DAY_FORMAT = "j F"
 # Page and section headings about one day: "Wednesday, 2 December 2026" (the heading_date filter).

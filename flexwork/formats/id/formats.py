@@ -1,10 +1,10 @@
 # Bahasa Indonesia: day first, month abbreviated ("2 Des 2026"), time with a full stop ("04.07"),
 # decimal comma ("37,5 jam"). Django date format syntax.
 DATE_FORMAT = "j M Y"
-SHORT_DATE_FORMAT = "d/m/Y"
+SHORT_DATE_FORMAT = "j M Y"  # one date format on every page: tables too
 TIME_FORMAT = "H.i"
 DATETIME_FORMAT = "j M Y H.i"
-SHORT_DATETIME_FORMAT = "d/m/Y H.i"
+SHORT_DATETIME_FORMAT = "j M Y H.i"
 YEAR_MONTH_FORMAT = "F Y"
 MONTH_DAY_FORMAT = "j F"
 # Page and section headings about one day: "Rabu, 2 Desember 2026" (the heading_date filter).

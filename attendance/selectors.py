@@ -218,6 +218,8 @@ def worklog_list_for(*, user, filters: dict | None = None) -> QuerySet[WorkLog]:
         qs = qs.filter(employee_id=scope.employee_id)
     if filters.get("to_verify"):
         qs = qs.filter(employee__supervisor_id=scope.employee_id, verification__isnull=True)
+    if filters.get("verified"):
+        qs = qs.filter(employee__supervisor_id=scope.employee_id, verification__isnull=False)
     if filters.get("employee"):
         qs = qs.filter(employee_id=filters["employee"])
     if filters.get("date_from"):
@@ -226,7 +228,9 @@ def worklog_list_for(*, user, filters: dict | None = None) -> QuerySet[WorkLog]:
         qs = qs.filter(local_date__lte=filters["date_to"])
     if filters.get("verification"):
         qs = qs.filter(verification=filters["verification"])
-    return qs.select_related("employee", "indicator", "verified_by").order_by("-local_date", "employee_id", "id")
+    return qs.select_related("employee", "indicator", "verified_by__employee").order_by(
+        "-local_date", "employee_id", "id"
+    )
 
 
 def worklog_get_for(*, user, worklog_id: int) -> WorkLog:

@@ -222,9 +222,7 @@ def log_page(request: HttpRequest) -> HttpResponse:
             user=request.user, filters={"mine": True, "date_from": today - datetime.timedelta(days=31)}
         )[:200]
     )
-    return render(
-        request, "attendance/log.html", {"form": form, "entries": entries, "once": once or uuid.uuid4().hex}
-    )
+    return render(request, "attendance/log.html", {"form": form, "entries": entries, "once": once or uuid.uuid4().hex})
 
 
 ONCE_KEEP_SECONDS = 3600

@@ -28,6 +28,7 @@ from performance.models import (
     RhkKind,
     SkpApproach,
     SkpStatus,
+    TargetSpread,
 )
 
 TAGS = ["performance"]
@@ -120,6 +121,7 @@ class IndicatorSerializer(serializers.Serializer):
     target_max = serializers.DecimalField(max_digits=14, decimal_places=2)
     unit = serializers.CharField()
     direction = serializers.ChoiceField(choices=IndicatorDirection.choices)
+    spread = serializers.ChoiceField(choices=TargetSpread.choices)
 
 
 @extend_schema_serializer(component_name="IndicatorWithProgress")
@@ -355,15 +357,40 @@ def _apply_period_targets(*, indicator, actor, items: list[dict]) -> None:
             indicator=indicator, period_start__lte=item["period_start"], period_end__gte=item["period_start"]
         ).first()
         if plan is None:
-            raise ApplicationError(
-                _("Some fields are not valid."),
-                fields={"period_targets.period_start": [_("This period is outside the SKP.")]},
-                code="period_outside_skp",
-            )
+            raise _outside_skp()
         data = {"target_min": item["target_min"], "target_max": item.get("target_max") or item["target_min"]}
         if "action_plan" in item:
             data["action_plan"] = item["action_plan"]
         services.period_plan_update(plan=plan, actor=actor, data=data)
+
+
+def _outside_skp() -> ApplicationError:
+    return ApplicationError(
+        _("Some fields are not valid."),
+        fields={"period_targets.period_start": [_("This period is outside the SKP.")]},
+        code="period_outside_skp",
+    )
+
+
+def _given_targets(*, skp, items: list[dict]) -> list:
+    """The typed target of each period of a new indicator of `skp` (None where none was typed)."""
+    periods = services.indicator_periods(skp=skp)
+    given: list = [None] * len(periods)
+    for item in items:
+        index = next((i for i, p in enumerate(periods) if p.start <= item["period_start"] <= p.end), None)
+        if index is None:
+            raise _outside_skp()
+        given[index] = (item["target_min"], item.get("target_max"))
+    return given
+
+
+def _apply_action_plans(*, indicator, actor, items: list[dict]) -> None:
+    for item in items:
+        if item.get("action_plan"):
+            plan = PeriodPlan.objects.get(
+                indicator=indicator, period_start__lte=item["period_start"], period_end__gte=item["period_start"]
+            )
+            services.period_plan_update(plan=plan, actor=actor, data={"action_plan": item["action_plan"]})
 
 
 def _indicator_response(indicator, *, user, status_code=status.HTTP_200_OK) -> Response:
@@ -396,7 +423,18 @@ class IndicatorListApi(BaseApi):
         )
         unit = serializers.CharField(max_length=64)
         direction = serializers.ChoiceField(choices=IndicatorDirection.choices, default=IndicatorDirection.HIGHER)
-        period_targets = PeriodTargetInputSerializer(many=True, required=False)
+        spread = serializers.ChoiceField(
+            choices=TargetSpread.choices,
+            default=TargetSpread.EVEN,
+            help_text="How the annual target spreads over the periods (docs/rules.md §5). EVEN and MANUAL "
+            "periods add up to the target; CUMULATIVE periods are running totals ending at it; SAME repeats it.",
+        )
+        period_targets = PeriodTargetInputSerializer(
+            many=True,
+            required=False,
+            help_text="Targets of single periods: every period for MANUAL; with EVEN or CUMULATIVE they replace "
+            "the rule's share of those periods, and the rule is checked.",
+        )
 
     @extend_schema(
         operation_id="indicators_list",
@@ -431,6 +469,7 @@ class IndicatorListApi(BaseApi):
             data["rhk"],
             "rhk",
         )
+        items = data.get("period_targets", [])
         indicator = services.indicator_create(
             rhk=rhk,
             actor=request.user,
@@ -440,8 +479,10 @@ class IndicatorListApi(BaseApi):
             target_max=data.get("target_max"),
             unit=data["unit"],
             direction=data["direction"],
+            spread=data["spread"],
+            period_targets=_given_targets(skp=rhk.skp, items=items) if items else None,
         )
-        _apply_period_targets(indicator=indicator, actor=request.user, items=data.get("period_targets", []))
+        _apply_action_plans(indicator=indicator, actor=request.user, items=items)
         return _indicator_response(indicator, user=request.user, status_code=status.HTTP_201_CREATED)
 
 

@@ -78,20 +78,27 @@ def progress(
     holidays: set[datetime.date],
     at_risk_ratio: Decimal,
     lower_is_better: bool = False,
+    start_target: Decimal = Decimal(0),
 ) -> Progress:
     """Expected progress at `on_date` = target × elapsed working days / working days in the period;
     at risk when actual < at_risk_ratio × expected (docs/rules.md §5). Lower-is-better indicators are
-    not assessed (progress toward a ceiling is not a cumulative quantity)."""
+    not assessed (progress toward a ceiling is not a cumulative quantity). A cumulative plan starts
+    the period from the previous period's running target (`start_target`): expected = start +
+    (target − start) × elapsed / working days."""
     period_days = working_days(start=period_start, end=period_end, holidays=holidays)
-    elapsed = working_days(start=period_start, end=min(on_date, period_end), holidays=holidays)
+    # Elapsed = the working days that are over: `on_date` itself is still being worked, so on the
+    # first working day nothing is expected yet and a new indicator is not at risk.
+    last_over = min(on_date - datetime.timedelta(days=1), period_end)
+    elapsed = working_days(start=period_start, end=last_over, holidays=holidays) if last_over >= period_start else 0
+    base = Decimal(start_target)
     if period_days == 0:
         expected = Decimal(target)
     else:
-        expected = Decimal(target) * Decimal(elapsed) / Decimal(period_days)
+        expected = base + (Decimal(target) - base) * Decimal(elapsed) / Decimal(period_days)
     if lower_is_better:
         return Progress(expected=None, at_risk=None, elapsed_days=elapsed, period_days=period_days)
     value = actual if actual is not None else Decimal(0)
-    at_risk = value < Decimal(at_risk_ratio) * expected
+    at_risk = expected > 0 and value < Decimal(at_risk_ratio) * expected
     return Progress(expected=_round(expected), at_risk=at_risk, elapsed_days=elapsed, period_days=period_days)
 
 
@@ -117,3 +124,61 @@ def periods_between(*, kind: str, start: datetime.date, end: datetime.date) -> l
                 continue
             periods.append(Period(number=index + 1, start=max(p_start, start), end=min(p_end, end)))
     return periods
+
+
+# ---------------------------------------------------------------------------- spreading an annual target
+
+EVEN = "EVEN"
+CUMULATIVE = "CUMULATIVE"
+MANUAL = "MANUAL"
+SAME = "SAME"
+WHOLE = Decimal(1)
+
+
+def _step(total: Decimal) -> Decimal:
+    """Whole units when the annual target is whole (documents, reports), else hundredths."""
+    return WHOLE if Decimal(total) == Decimal(total).to_integral_value() else TWO_PLACES
+
+
+def cumulative_shares(*, total: Decimal, count: int) -> list[Decimal]:
+    """The running target at the end of each of `count` equal periods: total × k / count, rounded
+    half up to the target's step (whole units for a whole target), the last exactly `total`
+    (docs/rules.md §5)."""
+    total = Decimal(total)
+    step = _step(total)
+    running = [
+        (total * Decimal(k) / Decimal(count)).quantize(step, rounding=ROUND_HALF_UP) for k in range(1, count + 1)
+    ]
+    if running:
+        running[-1] = total
+    return running
+
+
+def even_shares(*, total: Decimal, count: int) -> list[Decimal]:
+    """`total` split over `count` periods, summing exactly to it: each period gets the growth of the
+    rounded running target, so the remainder of an uneven split is spread across the year (10 over
+    12 months: 1, 1, 1, 0, 1, 1, 1, 1, 1, 0, 1, 1, never all of it in the first or last months)."""
+    running = cumulative_shares(total=total, count=count)
+    return [value - (running[i - 1] if i else Decimal(0)) for i, value in enumerate(running)]
+
+
+def spread_shares(*, mode: str, total: Decimal, count: int) -> list[Decimal]:
+    """The period targets `mode` proposes for an annual `total` (MANUAL proposes the even split)."""
+    if mode == SAME:
+        return [Decimal(total)] * count
+    if mode == CUMULATIVE:
+        return cumulative_shares(total=total, count=count)
+    return even_shares(total=total, count=count)
+
+
+def spread_error(*, mode: str, total: Decimal, targets: list[Decimal]) -> str | None:
+    """Which rule of docs/rules.md §5 the period `targets` break for `mode`, or None: EVEN and
+    MANUAL must sum to `total`; CUMULATIVE must never fall and must end at `total`."""
+    total = Decimal(total)
+    if mode in (EVEN, MANUAL):
+        return None if sum(targets, Decimal(0)) == total else "sum"
+    if mode == CUMULATIVE:
+        if any(later < earlier for earlier, later in zip(targets, targets[1:], strict=False)):
+            return "falls"
+        return None if targets and targets[-1] == total else "last"
+    return None

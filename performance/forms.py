@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -16,6 +17,7 @@ from performance.models import (
     Rating,
     RhkKind,
     SkpApproach,
+    TargetSpread,
 )
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -66,6 +68,53 @@ class IndicatorForm(forms.Form):
         label=pgettext_lazy("unit of measure", "Unit"), max_length=64, help_text=_("e.g. dokumen, laporan, %, hari")
     )
     direction = forms.ChoiceField(label=_("Direction"), choices=IndicatorDirection.choices)
+    spread = forms.ChoiceField(
+        label=_("How the annual target spreads over the periods"),
+        choices=TargetSpread.choices,
+        initial=TargetSpread.EVEN,
+        widget=forms.RadioSelect,
+        required=False,  # none chosen: evenly, as the API does
+    )
+
+    def clean_spread(self):
+        return self.cleaned_data.get("spread") or TargetSpread.EVEN
+
+    def __init__(self, *args, periods=(), period_kind: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.periods = list(periods)
+        for index, period in enumerate(self.periods):
+            self.fields[f"period_{index}"] = DecimalCommaField(
+                label=period_label(period, period_kind),
+                max_digits=14,
+                decimal_places=2,
+                min_value=0,
+                required=False,
+            )
+
+    def period_fields(self):
+        return [self[f"period_{index}"] for index in range(len(self.periods))]
+
+    def main_fields(self):
+        return [field for field in self if not field.name.startswith("period_")]
+
+    def service_data(self) -> dict:
+        """The cleaned data as `indicator_create` takes it: the typed period targets as one list
+        (None where a period was left empty, so the rule's share stands)."""
+        data = {k: v for k, v in self.cleaned_data.items() if not k.startswith("period_")}
+        typed = [self.cleaned_data.get(f"period_{index}") for index in range(len(self.periods))]
+        data["period_targets"] = typed if any(v is not None for v in typed) else None
+        return data
+
+
+def period_label(period, kind: str) -> str:
+    """A period as people name it: "Januari 2026", "Triwulan I 2026", "Semester 1 2026"."""
+    if kind == "MONTHLY":
+        return formats.date_format(period.start, "YEAR_MONTH_FORMAT")
+    if kind == "QUARTERLY":
+        return _("Quarter %(number)s %(year)s") % {"number": period.number, "year": period.start.year}
+    if kind == "SEMESTER":
+        return _("Semester %(number)s %(year)s") % {"number": period.number, "year": period.start.year}
+    return f"{formats.date_format(period.start, 'SHORT_DATE_FORMAT')} – {formats.date_format(period.end, 'SHORT_DATE_FORMAT')}"
 
 
 class PeriodTargetForm(forms.Form):

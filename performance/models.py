@@ -145,6 +145,15 @@ class IndicatorDirection(models.TextChoices):
     LOWER = "LOWER", _("Lower is better")
 
 
+class TargetSpread(models.TextChoices):
+    """How an indicator's annual target spreads over the periods (docs/rules.md §5)."""
+
+    EVEN = "EVEN", _("Evenly (the periods add up to the annual target)")
+    CUMULATIVE = "CUMULATIVE", _("Cumulative (each period's target is the running total)")
+    MANUAL = "MANUAL", _("By hand (the periods add up to the annual target)")
+    SAME = "SAME", _("The same target every period (a rate, a percentage, a deadline)")
+
+
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), model_name="IndicatorEvent")
 class Indicator(AgencyOwnedModel):
     """Indikator Kinerja Individu. A single-value target has target_min == target_max; a range has
@@ -159,6 +168,9 @@ class Indicator(AgencyOwnedModel):
     direction = models.CharField(
         _("direction"), max_length=8, choices=IndicatorDirection.choices, default=IndicatorDirection.HIGHER
     )
+    spread = models.CharField(
+        _("spread over the periods"), max_length=16, choices=TargetSpread.choices, default=TargetSpread.EVEN
+    )
 
     class Meta:
         ordering = ["rhk_id", "id"]
@@ -170,6 +182,7 @@ class Indicator(AgencyOwnedModel):
             models.CheckConstraint(
                 condition=Q(direction__in=IndicatorDirection.values), name="perf_indicator_direction_valid"
             ),
+            models.CheckConstraint(condition=Q(spread__in=TargetSpread.values), name="perf_indicator_spread_valid"),
         ]
 
     def __str__(self) -> str:

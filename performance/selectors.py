@@ -7,7 +7,20 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
@@ -31,6 +44,7 @@ from performance.models import (
     Skp,
     SkpStatus,
     SkpTransition,
+    TargetSpread,
     UnitResult,
     UnitResultRule,
 )
@@ -160,7 +174,7 @@ def indicator_choices_for(*, employee: Employee, on_date: datetime.date) -> Quer
 def verified_output_totals(*, plans: list[PeriodPlan]) -> dict[int, Decimal]:
     """{period_plan_id: the sum of the quantities of *verified* daily output-log entries
     (attendance.WorkLog) linked to the plan's indicator whose local date falls inside the plan's
-    period}, 0 when there are none.
+    period} (from the SKP's start for a cumulative indicator), 0 when there are none.
 
     "Verified" means the supervisor's verdict is SESUAI (as expected). KURANG (partly) and
     TIDAK_SESUAI (not as expected) entries, and entries not yet verified, do not count: the
@@ -176,7 +190,7 @@ def verified_output_totals(*, plans: list[PeriodPlan]) -> dict[int, Decimal]:
         WorkLog.objects.filter(
             indicator_id=OuterRef("indicator_id"),
             verification=Verification.SESUAI,
-            local_date__gte=OuterRef("period_start"),
+            local_date__gte=OuterRef("window_start"),
             local_date__lte=OuterRef("period_end"),
         )
         .order_by()
@@ -186,6 +200,13 @@ def verified_output_totals(*, plans: list[PeriodPlan]) -> dict[int, Decimal]:
     )
     totals = dict(
         PeriodPlan.objects.filter(id__in=ids)
+        .annotate(
+            # A cumulative plan's target is a running total: its output counts from the SKP's start.
+            window_start=Case(
+                When(indicator__spread=TargetSpread.CUMULATIVE, then=F("indicator__rhk__skp__period_start")),
+                default=F("period_start"),
+            )
+        )
         .annotate(total=Coalesce(Subquery(entries, output_field=DecimalField()), Value(Decimal(0))))
         .values_list("id", "total")
     )
@@ -261,7 +282,9 @@ def indicator_progress(
     if suggested is None:
         suggested = verified_output_totals(plans=plans)
     lower = indicator.direction == IndicatorDirection.LOWER
+    cumulative = indicator.spread == TargetSpread.CUMULATIVE
     result = IndicatorProgress(indicator=indicator)
+    previous_target = Decimal(0)
     for plan in plans:
         realisation = getattr(plan, "realisation", None) if _has_realisation(plan) else None
         value = realisation.value if realisation else None
@@ -289,9 +312,11 @@ def indicator_progress(
                 holidays=set(context.holidays),
                 at_risk_ratio=context.at_risk_ratio,
                 lower_is_better=lower,
+                start_target=previous_target if cumulative else Decimal(0),
             )
             row.expected, row.at_risk = progress.expected, progress.at_risk
         result.rows.append(row)
+        previous_target = plan.target_min
     return result
 
 

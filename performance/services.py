@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from flexwork.common.exceptions import ApplicationError, ConflictError
 from flexwork.common.selectors import evidence_list_attachable_for
@@ -41,6 +42,7 @@ from performance.models import (
     SkpApproach,
     SkpStatus,
     SkpTransition,
+    TargetSpread,
     UnitResult,
 )
 from performance.selectors import (
@@ -362,10 +364,14 @@ def _clean_target(target_min, target_max) -> tuple[Decimal, Decimal]:
 
 
 def _period_plans_sync(*, indicator: Indicator, skp: Skp) -> None:
-    """One plan per period of the agency's performance period inside the SKP (missing ones are
-    added with the indicator's target; existing ones keep theirs)."""
-    kind = policy_for(agency=skp.agency_id).performance_period
+    """One plan per period of the agency's performance period inside the SKP after its period
+    changed: missing ones are added with the indicator's rule share of the new periods (a MANUAL
+    indicator gets the even share, to be adjusted by hand); existing ones keep theirs."""
+    periods = indicator_periods(skp=skp)
     existing = set(indicator.period_plans.values_list("period_start", flat=True))
+    mode = TargetSpread.EVEN if indicator.spread == TargetSpread.MANUAL else indicator.spread
+    lows = calculations.spread_shares(mode=mode, total=indicator.target_min, count=len(periods))
+    highs = calculations.spread_shares(mode=mode, total=indicator.target_max, count=len(periods))
     PeriodPlan.objects.bulk_create(
         [
             PeriodPlan(
@@ -374,13 +380,80 @@ def _period_plans_sync(*, indicator: Indicator, skp: Skp) -> None:
                 number=period.number,
                 period_start=period.start,
                 period_end=period.end,
-                target_min=indicator.target_min,
-                target_max=indicator.target_max,
+                target_min=low,
+                target_max=high,
             )
-            for period in calculations.periods_between(kind=kind, start=skp.period_start, end=skp.period_end)
+            for period, low, high in zip(periods, lows, highs, strict=True)
             if period.start not in existing
         ]
     )
+
+
+def indicator_periods(*, skp: Skp) -> list[calculations.Period]:
+    """The periods an indicator of `skp` is planned in (the agency's performance period)."""
+    kind = policy_for(agency=skp.agency_id).performance_period
+    return calculations.periods_between(kind=kind, start=skp.period_start, end=skp.period_end)
+
+
+SPREAD_ERRORS = {
+    "sum": gettext_lazy("The periods add up to %(sum)s %(unit)s, not to the annual target of %(total)s %(unit)s."),
+    "last": gettext_lazy(
+        "With a cumulative target the last period must reach the annual target of %(total)s %(unit)s."
+    ),
+    "falls": gettext_lazy("A cumulative target cannot fall from one period to the next."),
+}
+
+
+def _fmt(value: Decimal) -> str:
+    return f"{value.normalize():f}" if value == value.to_integral_value() else f"{value:f}"
+
+
+def _period_targets(
+    *, spread: str, target_min: Decimal, target_max: Decimal, count: int, given: list | None, unit: str
+) -> list[tuple[Decimal, Decimal]]:
+    """The (min, max) target of each period for `spread` (docs/rules.md §5). `given` holds one entry
+    per period: what the person typed (a value, or a (low, high) pair), or None where the rule's
+    share stands (MANUAL needs them all). Typed ranges, and typed periods of a range indicator, are
+    only for SAME: the other rules add up single values."""
+    is_range = target_min != target_max
+    if spread not in TargetSpread.values:
+        raise _invalid(_("Choose how the target spreads over the periods."), field="spread")
+    if given is not None and len(given) != count:
+        raise _invalid(
+            _("Give one target for each of the %(count)s periods.") % {"count": count}, field="period_targets"
+        )
+    typed = given is not None and any(v is not None for v in given)
+    if spread == TargetSpread.MANUAL and (given is None or any(v is None for v in given)):
+        raise _invalid(_("Give the target of every period."), field="period_targets")
+    lows = calculations.spread_shares(mode=spread, total=target_min, count=count)
+    highs = calculations.spread_shares(mode=spread, total=target_max, count=count)
+    pairs = []
+    for entry, low, high in zip(given or [None] * count, lows, highs, strict=True):
+        if entry is None:
+            pairs.append((low, high))
+            continue
+        low, high = entry if isinstance(entry, tuple) else (entry, entry)
+        pairs.append((Decimal(low), Decimal(high if high is not None else low)))
+    if any(low < 0 for low, _high in pairs):
+        raise _invalid(_("A target cannot be negative."), field="period_targets")
+    if any(low > high for low, high in pairs):
+        raise _invalid(_("A period's range must not end below its start."), field="period_targets")
+    if spread == TargetSpread.SAME:
+        return pairs  # a rate or a deadline: any period may differ, nothing has to add up
+    if typed and (is_range or any(low != high for low, high in pairs)):
+        raise _invalid(
+            _("A range is spread by the rule; set the periods by hand for a single target only."), field="spread"
+        )
+    values = [low for low, _high in pairs]
+    problem = calculations.spread_error(mode=spread, total=target_min, targets=values)
+    if problem:
+        message = str(SPREAD_ERRORS[problem]) % {
+            "sum": _fmt(sum(values, Decimal(0))),
+            "total": _fmt(target_min),
+            "unit": unit,
+        }
+        raise _invalid(message, field="period_targets", code=f"spread_{problem}")
+    return pairs
 
 
 @transaction.atomic
@@ -394,13 +467,28 @@ def indicator_create(
     target_max=None,
     unit: str,
     direction: str = IndicatorDirection.HIGHER,
+    spread: str = TargetSpread.EVEN,
+    period_targets: list | None = None,
 ) -> Indicator:
+    """An indicator with its annual target, and one plan per period whose targets follow `spread`
+    (docs/rules.md §5): EVEN splits the annual target, CUMULATIVE gives the running total, MANUAL
+    takes `period_targets` (one per period, adding up to the target), SAME repeats it. Periods typed
+    in `period_targets` under EVEN or CUMULATIVE replace the rule's share, and the rule is checked."""
     skp = rhk.skp
     _require_editor(skp, actor)
     _require_editable(skp)
     target_min, target_max = _clean_target(target_min, target_max)
     if aspect not in IndicatorAspect.values:
         raise _invalid(_("Choose an aspect."), field="aspect")
+    periods = indicator_periods(skp=skp)
+    targets = _period_targets(
+        spread=spread,
+        target_min=target_min,
+        target_max=target_max,
+        count=len(periods),
+        given=period_targets,
+        unit=unit,
+    )
     indicator = Indicator(
         agency_id=skp.agency_id,
         rhk=rhk,
@@ -410,10 +498,24 @@ def indicator_create(
         target_max=target_max,
         unit=unit,
         direction=direction,
+        spread=spread,
     )
     indicator.full_clean(exclude=["agency", "rhk"])
     indicator.save()
-    _period_plans_sync(indicator=indicator, skp=skp)
+    PeriodPlan.objects.bulk_create(
+        [
+            PeriodPlan(
+                agency_id=skp.agency_id,
+                indicator=indicator,
+                number=period.number,
+                period_start=period.start,
+                period_end=period.end,
+                target_min=low,
+                target_max=high,
+            )
+            for period, (low, high) in zip(periods, targets, strict=True)
+        ]
+    )
     return indicator
 
 

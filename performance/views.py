@@ -20,6 +20,7 @@ from flexwork.common.forms import form_error_show
 from flexwork.common.services import evidence_upload
 from flexwork.org import scope as org_scope
 from flexwork.org.models import Employee, Unit
+from flexwork.org.selectors import policy_for
 from performance import forms, selectors, services
 from performance.models import BEHAVIOUR_VALUES, PeriodPlan, Rhk, Skp, SkpStatus
 
@@ -119,7 +120,7 @@ def skp_detail(request, skp_id: int):
     if context["roles"]["can_edit"]:
         context["rhk_form"] = forms.RhkForm(cascade_choices=selectors.cascade_choices_for(skp=skp))
         context["indicator_forms"] = {
-            rhk.id: forms.IndicatorForm(auto_id=f"id_rhk{rhk.id}_%s").as_div() for rhk in context["skp"].rhks.all()
+            rhk.id: _indicator_form(skp, auto_id=f"id_rhk{rhk.id}_%s") for rhk in context["skp"].rhks.all()
         }
     context["transition_form"] = forms.TransitionForm()
     context["feedback_form"] = forms.FeedbackForm()
@@ -160,26 +161,52 @@ def skp_rhk_add(request, skp_id: int):
     return redirect("performance-skp-detail", skp.id)
 
 
-@require_POST
+def _indicator_form(skp: Skp, data=None, **kwargs) -> forms.IndicatorForm:
+    return forms.IndicatorForm(
+        data,
+        periods=services.indicator_periods(skp=skp),
+        period_kind=policy_for(agency=skp.agency_id).performance_period,
+        **kwargs,
+    )
+
+
+@require_http_methods(["GET", "POST"])
 @login_required
 def rhk_indicator_add(request, rhk_id: int):
+    """The indicator form of one planned work result: its annual target and how it spreads over the
+    periods (docs/rules.md §5). A refused form comes back filled in, with the errors in place."""
     rhk = get_object_or_404(
         Rhk.objects.filter(selectors.skp_visible_q(request.user, prefix="skp__")).select_related(
-            "skp__employee__supervisor"
+            "skp__employee__supervisor", "skp__employee__user"
         ),
         id=rhk_id,
     )
-    form = forms.IndicatorForm(request.POST)
-    if form.is_valid():
+    skp = rhk.skp
+    roles = _roles(skp, request.user)
+    if not (roles["is_self"] or roles["is_supervisor"]):
+        raise PermissionDenied(_("Only the employee and their direct supervisor can change this SKP."))
+    if request.method == "GET" and not roles["can_edit"]:
+        messages.error(
+            request,
+            _("This SKP is %(status)s: return it to the employee before changing it.")
+            % {"status": skp.get_status_display().lower()},
+        )
+        return redirect("performance-skp-detail", skp.id)
+    form = _indicator_form(skp, request.POST or None)
+    period_errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
         try:
-            services.indicator_create(rhk=rhk, actor=request.user, **form.cleaned_data)
+            services.indicator_create(rhk=rhk, actor=request.user, **form.service_data())
         except ApplicationError as exc:
-            messages.error(request, "; ".join([m for ms in exc.fields.values() for m in ms] or [exc.message]))
+            fields = dict(exc.fields or {})
+            period_errors = [str(m) for m in fields.pop("period_targets", [])]
+            if fields or not period_errors:
+                form_error_show(form, ApplicationError(exc.message, code=exc.code, fields=fields))
         else:
             messages.success(request, _("The indicator was added."))
-    else:
-        messages.error(request, "; ".join(str(e) for errors in form.errors.values() for e in errors))
-    return redirect("performance-skp-detail", rhk.skp_id)
+            return redirect("performance-skp-detail", skp.id)
+    form.period_errors = period_errors
+    return render(request, "performance/indicator_form.html", {"form": form, "rhk": rhk, "skp": skp})
 
 
 @require_POST

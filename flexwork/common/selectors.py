@@ -41,3 +41,20 @@ def evidence_list_for_owner(*, owner) -> QuerySet[EvidenceFile]:
     from django.contrib.contenttypes.models import ContentType
 
     return EvidenceFile.objects.filter(owner_type=ContentType.objects.get_for_model(owner), owner_id=owner.pk)
+
+
+def evidence_by_owner(*, owners) -> dict:
+    """Files attached to each of `owners` (one model), keyed by the owner's pk, in one query. The
+    caller has already decided the viewer may see every owner."""
+    from django.contrib.contenttypes.models import ContentType
+
+    owners = list(owners)
+    found: dict = {owner.pk: [] for owner in owners}
+    if not owners:
+        return found
+    files = EvidenceFile.objects.filter(
+        owner_type=ContentType.objects.get_for_model(owners[0]), owner_id__in=list(found)
+    ).order_by("created_at", "id")
+    for evidence in files:
+        found[evidence.owner_id].append(evidence)
+    return found

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from performance import services
-from performance.models import IndicatorAspect, IndicatorDirection, RhkKind, Skp
+from performance.models import IndicatorAspect, IndicatorDirection, RhkKind, Skp, TargetSpread
 
 
 def skp_with_indicator(
@@ -20,8 +20,10 @@ def skp_with_indicator(
     cascaded_from=None,
     period_start=None,
     period_end=None,
+    spread=TargetSpread.SAME,
 ) -> Skp:
-    """A draft SKP of `employee_user` made by `actor`, with one main RHK and one indicator; approved
+    """A draft SKP of `employee_user` made by `actor`, with one main RHK and one indicator (by
+    default the same target in every period, so period figures read as the annual target); approved
     by `approve_by` when given."""
     skp = services.skp_create(
         actor=actor, employee=employee_user.employee, year=year, period_start=period_start, period_end=period_end
@@ -38,6 +40,7 @@ def skp_with_indicator(
         target_max=target_max,
         unit="laporan",
         direction=direction,
+        spread=spread,
     )
     if approve_by is not None:
         skp = services.skp_approve(skp=skp, actor=approve_by)

@@ -86,21 +86,60 @@ def _march(actual, on_day, holidays=frozenset()):
 
 
 def test_expected_progress_is_target_times_elapsed_over_period_working_days():
-    # 16 March 2026 is the 11th working day of 22: expected 22 × 11/22 = 11.
-    result = _march("0", 16)
+    # 17 March 2026 is the 12th working day of 22: 11 are over, expected 22 × 11/22 = 11.
+    result = _march("0", 17)
     assert (result.elapsed_days, result.period_days, result.expected) == (11, 22, D("11.00"))
 
 
 def test_at_risk_exactly_at_the_threshold():
     # expected 11, ratio 0.8 → threshold 8.8: below is at risk, at or above is not.
-    assert _march("8.79", 16).at_risk is True
-    assert _march("8.8", 16).at_risk is False
-    assert _march("9", 16).at_risk is False
-    assert _march(None, 16).at_risk is True  # nothing entered yet counts as 0
+    assert _march("8.79", 17).at_risk is True
+    assert _march("8.8", 17).at_risk is False
+    assert _march("9", 17).at_risk is False
+    assert _march(None, 17).at_risk is True  # nothing entered yet counts as 0
+
+
+def test_nothing_is_expected_and_nothing_at_risk_on_the_first_working_day():
+    # 2 March 2026 (Monday) is the first working day of March: no working day is over yet.
+    first = _march(None, 2)
+    assert (first.elapsed_days, first.expected, first.at_risk) == (0, D("0.00"), False)
+    # The weekend before it is not a working day either; on the second day one day is over.
+    assert _march(None, 1).at_risk is False
+    second = _march(None, 3)
+    assert (second.elapsed_days, second.expected, second.at_risk) == (1, D("1.00"), True)
+
+
+def test_the_last_day_expects_all_but_that_day_and_after_the_period_the_whole_target():
+    assert _march("0", 31).elapsed_days == 21
+    after = progress(
+        target=D("22"),
+        actual=D("22"),
+        on_date=datetime.date(2026, 4, 1),
+        period_start=datetime.date(2026, 3, 1),
+        period_end=datetime.date(2026, 3, 31),
+        holidays=set(),
+        at_risk_ratio=D("0.80"),
+    )
+    assert (after.elapsed_days, after.expected, after.at_risk) == (22, D("22.00"), False)
+
+
+def test_a_cumulative_period_starts_from_the_previous_running_target():
+    # March's running target 6 after February's 4: halfway through (11 of 22 days over) 4 + 2 × 11/22 = 5.
+    result = progress(
+        target=D("6"),
+        actual=D("4"),
+        on_date=datetime.date(2026, 3, 17),
+        period_start=datetime.date(2026, 3, 1),
+        period_end=datetime.date(2026, 3, 31),
+        holidays=set(),
+        at_risk_ratio=D("0.80"),
+        start_target=D("4"),
+    )
+    assert (result.expected, result.at_risk) == (D("5.00"), False)
 
 
 def test_holidays_lower_the_expected_progress():
-    with_holiday = _march("0", 16, {datetime.date(2026, 3, 2)})
+    with_holiday = _march("0", 17, {datetime.date(2026, 3, 2)})
     assert (with_holiday.elapsed_days, with_holiday.period_days) == (10, 21)
 
 

@@ -17,6 +17,7 @@ def test_a_range_target_with_period_targets(client_for, draft_skp, org_world):
     body = _body(
         draft_skp.rhks.first().id,
         target_max="90",
+        spread="SAME",
         period_targets=[{"period_start": "2026-03-10", "target_min": "70", "target_max": "85", "action_plan": "Draf"}],
     )
     response = client.post("/api/v1/indicators/", body, format="json")

@@ -32,6 +32,7 @@ from flexwork.org.models import DesignatedLocation, Employee, Holiday, RamadanRa
 from flexwork.org.selectors import policy_for
 from schedules.coverage import DayCoverage, allowed_away, approved_leave, coverage_for
 from schedules.models import ArrangementRequest, DaySource, Directive, Location, ScheduleDay
+from schedules.quota_display import week_label
 
 HARD, SOFT, INFO = "hard", "soft", "info"
 
@@ -406,16 +407,14 @@ def rule_cap_weekly(f: Facts) -> list[Violation]:
     found = []
     for (year, week), days in sorted(by_week.items()):
         total = approved[(year, week)] + len(days)
-        values = {"cap": cap, "week": week, "year": year, "count": total}
+        values = {"cap": cap, "week": week_label(year, week), "count": total}
         if total > cap:
-            message = _(
-                "At most %(cap)d days a week away from the office: week %(week)d of %(year)d would have %(count)d."
-            )
+            message = _("At most %(cap)d days a week away from the office: the week of %(week)s would have %(count)d.")
             found.append(Violation("CAP_WEEKLY", HARD, message % values, tuple(days)))
         elif total + pending[(year, week)] > cap:
             values["count"] = total + pending[(year, week)]
             message = _(
-                "Together with your other pending requests, week %(week)d of %(year)d would have %(count)d days "
+                "Together with your other pending requests, the week of %(week)s would have %(count)d days "
                 "away from the office (at most %(cap)d)."
             )
             found.append(Violation("CAP_WEEKLY", SOFT, message % values, tuple(days)))
@@ -535,8 +534,8 @@ def rule_dynamic_hours(f: Facts) -> list[Violation]:
         if planned < requirement:
             short_weeks.append((week, year, planned, requirement, days))
     for week, year, planned, requirement, days in short_weeks:
-        message = _("Week %(week)d of %(year)d would have %(planned)s net hours; at least %(required)s are required.")
-        message %= {"week": week, "year": year, "planned": _hours(planned), "required": _hours(requirement)}
+        message = _("The week of %(week)s would have %(planned)s net hours; at least %(required)s are required.")
+        message %= {"week": week_label(year, week), "planned": _hours(planned), "required": _hours(requirement)}
         found.append(Violation("DYN_WEEKLY_TOTAL", HARD, message, tuple(days)))
 
     short_days = tuple(

@@ -446,3 +446,41 @@ def test_a_sent_request_is_no_longer_edited_in_steps(page_client, employee_a, mo
     response = page_client(employee_a).get(f"/arrangements/{ar.id}/edit/days/")
 
     assert response.status_code == 302 and response.url == f"/arrangements/{ar.id}/sent/"
+
+
+@pytest.mark.parametrize(
+    ("case", "code", "message", "step"),
+    [
+        ("lead", "LEAD_TIME", "Ask at least 30 working day(s) before the first day.", "days"),
+        ("evidence", "EVIDENCE_REQUIRED", "An exception basis needs at least one evidence file.", "plan"),
+        ("overlap", "OVERLAP", "You already have an approved arrangement on these days.", "days"),
+        ("plan", "WORK_PLAN_REQUIRED", None, "plan"),
+    ],
+)
+def test_each_rule_at_the_check_step_says_what_and_where_to_change_it(
+    page_client, employee_a, supervisor_a, unit_head_a, monday, case, code, message, step
+):
+    if case == "lead":
+        from flexwork.org import services as org_services
+
+        org_services.policy_update(agency=employee_a.employee.agency, data={"lead_working_days": 30})
+        ar = draft(employee_a, [monday])
+    elif case == "evidence":
+        ar = draft(employee_a, [monday], exception_basis="SPECIAL_CIRCUMSTANCES")
+    elif case == "overlap":
+        ar = draft(employee_a, [monday])
+        approve_fully(create(employee_a, [monday]), supervisor=supervisor_a, decider=unit_head_a)
+    else:
+        ar = draft(employee_a, [monday], work_plan=[])
+
+    response = page_client(employee_a).post(f"/arrangements/{ar.id}/edit/check/")
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert f'data-code="{code}"' in html
+    [(href, text)] = [(h, t) for h, t in summary_links(html) if f"/edit/{step}/" in h]
+    assert href.startswith(f"/arrangements/{ar.id}/edit/{step}/?return=check#")
+    if message:
+        assert text == message
+    ar.refresh_from_db()
+    assert ar.status == ApprovalStatus.DRAFT

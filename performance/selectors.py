@@ -89,7 +89,7 @@ def skp_document(*, skp: Skp) -> Skp:
         .prefetch_related(
             Prefetch("rhks", queryset=rhks.order_by("kind", "id")),
             Prefetch(
-                "transitions", queryset=SkpTransition.objects.select_related("actor").order_by("created_at", "id")
+                "transitions", queryset=SkpTransition.objects.select_related("actor__employee").order_by("created_at", "id")
             ),
         )
         .get(id=skp.id)

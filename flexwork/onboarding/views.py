@@ -241,7 +241,7 @@ def _history(employee: Employee) -> tuple[list, list]:
     event_model = apps.get_model("org", "EmployeeEvent")
     events = list(
         event_model.objects.filter(pgh_obj_id=employee.id)
-        .select_related("pgh_context")
+        .select_related("pgh_context", "unit")
         .order_by("-pgh_created_at", "-pgh_id")[:50]
     )
     return changes, events
@@ -285,7 +285,7 @@ def employee_detail(request: HttpRequest, employee_id: int) -> HttpResponse:
             )
             return redirect("hr-employee-detail", employee_id=employee.id)
     changes, events = _history(employee)
-    actions = AccountAction.objects.filter(agency=agency, employee=employee).select_related("actor")[:50]
+    actions = AccountAction.objects.filter(agency=agency, employee=employee).select_related("actor__employee")[:50]
     context = {
         "employee": employee,
         "changes": changes,

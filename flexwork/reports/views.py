@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from flexwork.common.calendar import today_in
 from flexwork.common.exceptions import ApplicationError
 from flexwork.common.forms import form_error_show
+from flexwork.common.labels import label
 from flexwork.common.tabular import RowsInvalid
 from flexwork.org import scope as org_scope
 from flexwork.reports import baselines, charts, dashboards, selectors, services
@@ -170,7 +171,7 @@ def dashboard_hr(request: HttpRequest) -> HttpResponse:
             "trends": charts.columns([(t["week"], t["attendance_pct"] or 0) for t in data["trends"]], suffix="%"),
             "compliance": charts.hbars([(c["code"], c["hours_pct"] or 0) for c in data["compliance"]], suffix="%"),
             "predikat": charts.hbars([(p["label"], p["count"]) for p in data["predikat"]["rows"]]),
-            "output": charts.hbars([(o["location"], o["hours"]) for o in data["output"]]),
+            "output": charts.hbars([(label(o["location"], "location"), o["hours"]) for o in data["output"]]),
         }
     return render(request, "dashboards/hr.html", context, status=400 if error else 200)
 

@@ -14,7 +14,7 @@ PYTEST_ARGS ?= --create-db
 # pip says "WARNING: Location … is ignored" for each local index that lacks a package: noise, not an error.
 PIP_QUIET := grep -v '^WARNING: Location' || true
 
-.PHONY: run test system system-run install db migrate messages catalogues static seed lint format migrations-check schema translations pytest e2e fuzz faults clean bench lock
+.PHONY: run test system system-run install db migrate messages catalogues static seed lint format migrations-check schema translations pytest e2e fuzz faults clean bench lock screenshots
 
 system:
 	@scripts/ensure_system.sh test
@@ -54,6 +54,11 @@ run: system-run migrate messages static seed
 	@echo "  FlexWork is starting at http://127.0.0.1:8000/  (Ctrl-C stops web, worker and beat)"
 	@echo
 	@$(VENV)/bin/honcho start -f Procfile
+
+# Each demo role's main screen on a phone (390×844, Indonesian) into docs/screenshots/: its own database
+# (flexwork_screens) with seed_demo, a runserver on a free loopback port, stopped afterwards; ≤ 3 minutes.
+screenshots: install system-run messages
+	@$(PY) scripts/screenshots.py
 
 # After adding UI text: refresh both catalogues (English msgstr = msgid), then translate locale/id.
 catalogues: install

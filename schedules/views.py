@@ -595,6 +595,11 @@ def team_calendar(request):
     days = [grid.days[i] for i in keep]
     may_recall = bool(scope.roles & APPROVER_ROLES)
     rows = _team_cells(grid, keep, today=today, may_recall=may_recall)
+    # The phone's day list: the same cells, one card per day (no query of its own).
+    day_cards = [
+        {"day": day, "people": [(row["employee"], row["cells"][i]) for row in rows]} for i, day in enumerate(days)
+    ]
+    here = request.get_full_path()
     step = datetime.timedelta(days=7)
     previous = _shift_month(date_from, -1) if view == "month" else date_from - step
     following = _shift_month(date_from, 1) if view == "month" else date_from + step
@@ -617,6 +622,8 @@ def team_calendar(request):
             "warnings": [day for day in days if day.coverage_warning],
             "holidays": [day for day in days if day.holiday is not None],
             "may_recall": may_recall,
+            "day_cards": day_cards,
+            "here": here,
         },
     )
 
@@ -644,8 +651,11 @@ def recall(request):
             _place_error(form, exc) if isinstance(exc, ApplicationError) else form.add_error(None, str(exc))
         else:
             messages.success(request, _("%(name)s was recalled to the office.") % {"name": employee.name})
-            return redirect(_next_url(request, reverse("schedules-team-calendar")))
-    return render(request, "schedules/recall.html", {"form": form, "next": request.GET.get("next", "")})
+            # Back to the week that was edited, not to this week.
+            week = f"{reverse('schedules-team-calendar')}?date={form.cleaned_data['local_date'].isoformat()}"
+            return redirect(_next_url(request, week))
+    next_url = request.POST.get("next") or request.GET.get("next", "")
+    return render(request, "schedules/recall.html", {"form": form, "next": next_url})
 
 
 # ---------------------------------------------------------------------------- HR

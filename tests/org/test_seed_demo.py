@@ -1,3 +1,4 @@
+import datetime
 import json
 from io import StringIO
 
@@ -54,3 +55,52 @@ def test_json_prints_accounts_with_working_tokens(client):
     assert response.json()["employee"]["nip"] == hr["username"]
     assert "hr_admin" in response.json()["roles"]
     assert client.login(username=hr["username"], password=hr["password"])
+
+
+def test_it_builds_months_of_history_that_a_second_run_leaves_alone():
+    from collections import Counter
+
+    from attendance.models import DayStatus, WorkLog
+    from flexwork.common.calendar import add_months, is_working_day, today_in
+    from flexwork.org.selectors import holiday_dates
+    from schedules.models import ScheduleDay
+
+    run()
+    agency = demo(Employee).first().agency
+    today = today_in(agency.time_zone)
+    first = add_months(today.replace(day=1), -3)
+    last = today.replace(day=1) - datetime.timedelta(days=1)
+    holidays = holiday_dates(agency_id=agency.id, date_from=first, date_to=last)
+    working = [
+        first + datetime.timedelta(days=n)
+        for n in range((last - first).days + 1)
+        if is_working_day(first + datetime.timedelta(days=n), holidays)
+    ]
+    assert len(working) > 55
+    statuses = DayStatus.objects.filter(agency=agency, local_date__gte=first, local_date__lte=last)
+    pairs = set(statuses.filter(is_working_day=True).values_list("employee_id", "local_date"))
+    assert pairs == {(e, d) for e in demo(Employee).values_list("id", flat=True) for d in working}
+    assert statuses.filter(arrival__startswith="TL").count() > 50
+    assert statuses.filter(departure__startswith="PSW").count() > 50
+    assert statuses.filter(absence="TK").exists() and statuses.filter(absence="DL").exists()
+    assert statuses.filter(flagged=True).exists()
+    away = ScheduleDay.objects.filter(
+        agency=agency,
+        cancelled_at__isnull=True,
+        arrangement__status="approved",
+        location__in=["HOME", "DESIGNATED"],
+        local_date__range=(first, last),
+    )
+    per_week = Counter(
+        (employee, day.isocalendar()[:2]) for employee, day in away.values_list("employee_id", "local_date")
+    )
+    assert len(per_week) > 100 and max(per_week.values()) <= 2
+    assert away.filter(location="HOME").count() == statuses.filter(location="HOME").count() > 100
+    logs = WorkLog.objects.filter(agency=agency)
+    assert {"SESUAI", "KURANG", "TIDAK_SESUAI"} <= set(logs.values_list("verification", flat=True))
+    assert logs.filter(verification__isnull=True).exists() and logs.exclude(link="").exists()
+
+    tables = (DayStatus, WorkLog, ScheduleDay)
+    before = [m.objects.filter(agency=agency).count() for m in tables]
+    assert "0 new objects" in run()
+    assert [m.objects.filter(agency=agency).count() for m in tables] == before

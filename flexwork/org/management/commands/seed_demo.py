@@ -16,6 +16,7 @@ from django.db import transaction
 
 from flexwork.common.calendar import today_in
 from flexwork.org import services
+from flexwork.org.demo_history import seed_history
 from flexwork.org.models import (
     Agency,
     DesignatedLocation,
@@ -263,6 +264,13 @@ class Command(BaseCommand):
 
         created += len(services.holidays_seed(agency=agency, year=today.year))
         created += self.seed_ramadan(agency=agency, year=today.year)
+        created += self.seed_directive(agency=agency, actor=people["hr"].user, today=today)
+        eligible = {
+            people[key].id
+            for key, _name, _unit, position_code, supervisor_key, _heads, extra in PEOPLE
+            if supervisor_key and positions[position_code].is_fwa_eligible and not extra.get("new_in_post")
+        }
+        created += seed_history(agency=agency, eligible_keys=eligible)
         return self.accounts(people), created
 
     def seed_ramadan(self, *, agency: Agency, year: int) -> int:
@@ -281,6 +289,29 @@ class Command(BaseCommand):
         if RamadanRange.objects.filter(agency=agency, start__lte=end, end__gte=start).exists():
             return 0
         services.ramadan_range_create(agency=agency, start=start, end=end)
+        return 1
+
+    def seed_directive(self, *, agency: Agency, actor, today: datetime.date) -> int:
+        """One agency-wide directive: the working days after Christmas at home, at most half a unit away."""
+        from schedules.models import Directive, Location
+        from schedules.services import directive_create
+
+        if Directive.objects.filter(agency=agency).exists():
+            return 0
+        start = datetime.date(today.year, 12, 28)
+        if start < today:
+            start = today + datetime.timedelta(days=7)
+        directive_create(
+            agency_id=agency.id,
+            unit=None,
+            date_from=start,
+            date_to=start + datetime.timedelta(days=3),
+            allowed_locations=[Location.HOME, Location.OFFICE],
+            max_share_percent=50,
+            message="Dalam rangka efisiensi energi akhir tahun, pegawai dapat bekerja dari rumah "
+            "dengan paling banyak separuh pegawai setiap unit kerja berada di luar kantor.",
+            actor=actor,
+        )
         return 1
 
     def accounts(self, people: dict[str, Employee]) -> list[Account]:

@@ -30,9 +30,9 @@ def hbars(items: list[tuple[str, float]], *, suffix: str = "") -> SafeString:
         width = max(1, round(span * value / top)) if value else 0
         colour = COLOURS[index % len(COLOURS)]
         parts.append(
-            f'<text x="0" y="{y + 13}" font-size="11" fill="#1f2933">{escape(str(label)[:18])}</text>'
+            f'<text x="0" y="{y + 13}" font-size="12" fill="#1f2933">{escape(str(label)[:18])}</text>'
             f'<rect x="{LABEL_WIDTH}" y="{y}" width="{width}" height="{BAR_HEIGHT}" fill="{colour}"></rect>'
-            f'<text x="{LABEL_WIDTH + width + 4}" y="{y + 13}" font-size="11" fill="#1f2933">'
+            f'<text x="{LABEL_WIDTH + width + 4}" y="{y + 13}" font-size="12" fill="#1f2933">'
             f"{escape(_number(value))}{escape(suffix)}</text>"
         )
     parts.append("</svg>")
@@ -59,7 +59,7 @@ def columns(items: list[tuple[str, float]], *, suffix: str = "") -> SafeString:
             f"<title>{escape(str(label))}: {escape(_number(value))}{escape(suffix)}</title></rect>"
         )
         if len(items) <= 12 or index % 2 == 0:
-            parts.append(f'<text x="{x}" y="{base + 14}" font-size="9" fill="#1f2933">{escape(str(label)[-3:])}</text>')
+            parts.append(f'<text x="{x}" y="{base + 14}" font-size="12" fill="#1f2933">{escape(str(label)[-3:])}</text>')
     parts.append("</svg>")
     return mark_safe("".join(parts))
 

@@ -205,6 +205,46 @@ GROUP BY u.code, u.name ORDER BY u.code
 """
 
 
+# Output logs of the unit subtree that no supervisor has verified yet (docs/rules.md §4).
+HR_LOGS_WAITING_SQL = f"""
+SELECT count(*) AS n FROM attendance_worklog l
+WHERE l.agency_id = %(agency)s AND l.verification IS NULL AND l.local_date <= %(today)s AND l.unit_id IN ({SUBTREE})
+"""
+
+
+def _headline(*, today_rows: list[dict], pending: int, logs_waiting: int, at_risk: int | None) -> dict:
+    """The numbers at the top of a dashboard, from the rows of today (one per unit, location and
+    check-in): who is in the office, away (home, designated place, another office), on leave or
+    official duty, and who is expected today but has not checked in yet. Attendance today is those
+    checked in over those expected today (everyone not on leave), so early in the day it is low."""
+    in_office = away = on_leave = not_yet = checked_in = 0
+    for r in today_rows:
+        n = r.get("n", 1)
+        if r["location"] == "LEAVE":
+            on_leave += n
+        elif not r["checked_in"]:
+            not_yet += n
+        elif r["location"] == "OFFICE":
+            in_office += n
+            checked_in += n
+        else:
+            away += n
+            checked_in += n
+    expected = in_office + away + not_yet
+    return {
+        "in_office": in_office,
+        "away": away,
+        "on_leave": on_leave,
+        "not_yet": not_yet,
+        "expected": expected,
+        "checked_in": checked_in,
+        "attendance_pct": _pct(checked_in, expected),
+        "pending": pending,
+        "logs_waiting": logs_waiting,
+        "at_risk": at_risk,
+    }
+
+
 def dashboard_units_for(user):
     scope = org_scope.scope_for(user)
     from flexwork.reports.services import report_units_q
@@ -232,11 +272,18 @@ def hr_dashboard(*, user, unit_id: int | None = None, date_from=None, date_to=No
         raise Http404(_("No such unit."))
     params = {"agency": scope.agency_id, "unit": unit.id, "start": start, "end": end, "today": today}
     today_rows = _rows(HR_TODAY_SQL, {**params, "approved": ApprovalStatus.APPROVED.value})
+    pending = _hr_pending(_rows(HR_PENDING_SQL, params))
     data = {
         "unit": {"id": unit.id, "code": unit.code, "name": unit.name},
         "date_from": start,
         "date_to": end,
         "today": today,
+        "headline": _headline(
+            today_rows=today_rows,
+            pending=sum(sum(row[b] for b in AGE_BUCKETS) for row in pending),
+            logs_waiting=_rows(HR_LOGS_WAITING_SQL, params)[0]["n"],
+            at_risk=None,
+        ),
         "today_by_location": _hr_today(today_rows),
         "coverage": _hr_coverage(agency_id=scope.agency_id, rows=today_rows, today=today),
         "trends": _hr_trends(_rows(HR_TRENDS_SQL, params)),
@@ -250,7 +297,7 @@ def hr_dashboard(*, user, unit_id: int | None = None, date_from=None, date_to=No
             }
             for r in _rows(HR_COMPLIANCE_SQL, params)
         ],
-        "pending": _hr_pending(_rows(HR_PENDING_SQL, params)),
+        "pending": pending,
         "predikat": _hr_predikat(_rows(HR_PREDIKAT_SQL, params)),
         "fwa": [
             {
@@ -309,6 +356,10 @@ def _hr_coverage(*, agency_id: int, rows: list[dict], today: datetime.date) -> l
     from schedules.coverage import coverage_for
 
     units = {r["unit_id"]: (r["code"], r["name"]) for r in rows}  # the units with people, by code
+    present: dict[int, int] = {}
+    for r in rows:
+        if r["checked_in"] and r["location"] == "OFFICE":
+            present[r["unit_id"]] = present.get(r["unit_id"], 0) + r["n"]
     if not units:
         return []
     coverage = coverage_for(agency_id=agency_id, unit_ids=list(units), date_from=today, date_to=today)
@@ -325,6 +376,9 @@ def _hr_coverage(*, agency_id: int, rows: list[dict], today: datetime.date) -> l
                 "away": day.away,
                 "allowed_away": day.allowed_away,
                 "away_pct": _pct(day.away, day.active_headcount),
+                # Keterisian: the share of the active headcount checked in at the office now.
+                "present": present.get(unit_id, 0),
+                "present_pct": _pct(present.get(unit_id, 0), day.active_headcount),
                 "warning": day.warning,
             }
         )
@@ -377,7 +431,7 @@ def _hr_predikat(rows: list[dict]) -> dict:
 # ---------------------------------------------------------------------------- supervisor
 
 TEAM_TODAY_SQL = """
-SELECT e.id, e.nip, e.name, u.code AS unit_code, coalesce(sd.location, 'OFFICE') AS location,
+SELECT e.id, e.nip, e.name, u.code AS unit_code, u.name AS unit_name, coalesce(sd.location, 'OFFICE') AS location,
     ci.at AS check_in_at, co.at AS check_out_at, ci.flagged AS flagged, lv.kind AS leave_kind
 FROM org_employee e
 JOIN org_unit u ON u.id = e.unit_id
@@ -505,11 +559,25 @@ def supervisor_dashboard(*, user) -> dict:
     }
     team = _rows(TEAM_TODAY_SQL, params)
     logs = _rows(LOGS_TO_VERIFY_SQL, params)
+    pending = _rows(PENDING_DECISIONS_SQL, params)
+    at_risk = _targets(params, [m["id"] for m in team], today, at_risk_only=True)
     data = {
         "today": today,
+        "headline": _headline(
+            today_rows=[
+                {
+                    "location": "LEAVE" if m["leave_kind"] else m["location"],
+                    "checked_in": m["check_in_at"] is not None,
+                }
+                for m in team
+            ],
+            pending=sum(p["n"] for p in pending),
+            logs_waiting=logs[0]["total"] if logs else 0,
+            at_risk=len({t["nip"] for t in at_risk}),
+        ),
         "team": team,
-        "pending": _rows(PENDING_DECISIONS_SQL, params),
-        "targets_at_risk": _targets(params, [m["id"] for m in team], today, at_risk_only=True),
+        "pending": pending,
+        "targets_at_risk": at_risk,
         "logs_to_verify": logs,
         "logs_to_verify_total": logs[0]["total"] if logs else 0,
     }

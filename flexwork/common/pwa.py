@@ -50,7 +50,6 @@ def web_manifest(request: HttpRequest) -> HttpResponse:
     manifest = {
         "name": name,
         "short_name": settings.SITE_NAME,
-        "description": "FlexWork",
         "lang": request.LANGUAGE_CODE if hasattr(request, "LANGUAGE_CODE") else settings.LANGUAGE_CODE,
         "start_url": "/",
         "scope": "/",

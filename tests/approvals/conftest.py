@@ -1,1 +1,1 @@
-from tests.schedules.conftest import body, monday  # noqa: F401
+from tests.schedules.conftest import body, monday, personas_have_homes  # noqa: F401

@@ -62,16 +62,23 @@ def approve_fully(ar, *, supervisor, decider, override_reason=""):
     return fetch(ar)
 
 
+PERSONA_HOME = (Decimal("-5.135000"), Decimal("119.420000"))
+
+
 @pytest.fixture(autouse=True)
-def employee_a_has_a_home(request):
-    """employee_a's approved home location: their HOME requests break no rule (HOME_NOT_REGISTERED,
-    docs/rules.md §3). A test of that rule clears it."""
-    if "org_world" not in request.fixturenames and "employee_a" not in request.fixturenames:
+def personas_have_homes(request):
+    """The personas' approved home locations: their HOME requests break no rule (HOME_NOT_REGISTERED,
+    docs/rules.md §3). A test of that rule clears them (tests/onboarding/test_home_location_flow.py)."""
+    if "org_world" not in request.fixturenames:
         return
     world = request.getfixturevalue("org_world")
-    home = (Decimal("-5.135000"), Decimal("119.420000"))
-    Employee.objects.filter(id=world.employee_a.employee.id).update(home_latitude=home[0], home_longitude=home[1])
-    world.employee_a.employee.home_latitude, world.employee_a.employee.home_longitude = home
+    Employee.objects.filter(agency_id__in=[world.agency_a.id, world.agency_b.id]).update(
+        home_latitude=PERSONA_HOME[0], home_longitude=PERSONA_HOME[1]
+    )
+    for value in vars(world).values():
+        employee = getattr(value, "employee", None) if hasattr(value, "username") else None
+        if isinstance(employee, Employee):
+            employee.home_latitude, employee.home_longitude = PERSONA_HOME
 
 
 @pytest.fixture

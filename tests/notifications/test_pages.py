@@ -38,7 +38,7 @@ def test_it_shows_my_notifications_with_unread_in_bold_and_office_time(client, s
     assert "<strong>Fresh news</strong>" in html
     assert "<strong>Old news</strong>" not in html and "Old news" in html
     assert "Not mine" not in html
-    assert "Nov. 27, 2026, 9 a.m. WITA" in html
+    assert "27 Nov 2026 09:00 WITA" in html
     assert 'class="badge"' in html  # the header counts the one unread
     assert "Mark all as read" in html
 

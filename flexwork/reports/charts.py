@@ -10,7 +10,7 @@ from django.utils.safestring import SafeString, mark_safe
 COLOURS = ("#1d5e8c", "#e07b00", "#2e8540", "#b31b1b", "#6f42c1", "#6b7280")
 BAR_HEIGHT = 18
 GAP = 6
-LABEL_WIDTH = 120
+LABEL_WIDTH = 140
 WIDTH = 320
 
 
@@ -30,7 +30,7 @@ def hbars(items: list[tuple[str, float]], *, suffix: str = "") -> SafeString:
         width = max(1, round(span * value / top)) if value else 0
         colour = COLOURS[index % len(COLOURS)]
         parts.append(
-            f'<text x="0" y="{y + 13}" font-size="12" fill="#1f2933">{escape(str(label)[:18])}</text>'
+            f'<text x="0" y="{y + 13}" font-size="12" fill="#1f2933">{escape(_short(label))}</text>'
             f'<rect x="{LABEL_WIDTH}" y="{y}" width="{width}" height="{BAR_HEIGHT}" fill="{colour}"></rect>'
             f'<text x="{LABEL_WIDTH + width + 4}" y="{y + 13}" font-size="12" fill="#1f2933">'
             f"{escape(_number(value))}{escape(suffix)}</text>"
@@ -59,9 +59,19 @@ def columns(items: list[tuple[str, float]], *, suffix: str = "") -> SafeString:
             f"<title>{escape(str(label))}: {escape(_number(value))}{escape(suffix)}</title></rect>"
         )
         if len(items) <= 12 or index % 2 == 0:
-            parts.append(f'<text x="{x}" y="{base + 14}" font-size="12" fill="#1f2933">{escape(str(label)[-3:])}</text>')
+            middle = round(x + step * 0.35, 1)
+            parts.append(
+                f'<text x="{middle}" y="{base + 14}" font-size="12" text-anchor="middle" fill="#1f2933">'
+                f"{escape(str(label)[-3:])}</text>"
+            )
     parts.append("</svg>")
     return mark_safe("".join(parts))
+
+
+def _short(label, limit: int = 17) -> str:
+    """A bar's label cut to fit its column at 12 px; the table under the chart has it in full."""
+    text = str(label)
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _number(value) -> str:

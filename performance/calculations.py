@@ -79,12 +79,14 @@ def progress(
     at_risk_ratio: Decimal,
     lower_is_better: bool = False,
     start_target: Decimal = Decimal(0),
+    added_on: datetime.date | None = None,
 ) -> Progress:
     """Expected progress at `on_date` = target × elapsed working days / working days in the period;
     at risk when actual < at_risk_ratio × expected (docs/rules.md §5). Lower-is-better indicators are
     not assessed (progress toward a ceiling is not a cumulative quantity). A cumulative plan starts
     the period from the previous period's running target (`start_target`): expected = start +
-    (target − start) × elapsed / working days."""
+    (target − start) × elapsed / working days. `added_on`: the office date the indicator was added;
+    added after the period's first day, it is not at risk in that period."""
     period_days = working_days(start=period_start, end=period_end, holidays=holidays)
     # Elapsed = the working days that are over: `on_date` itself is still being worked, so on the
     # first working day nothing is expected yet and a new indicator is not at risk.
@@ -98,7 +100,10 @@ def progress(
     if lower_is_better:
         return Progress(expected=None, at_risk=None, elapsed_days=elapsed, period_days=period_days)
     value = actual if actual is not None else Decimal(0)
-    at_risk = expected > 0 and value < Decimal(at_risk_ratio) * expected
+    # An indicator added after its period began is first assessed in its next period, the first it
+    # has in full (docs/rules.md §5).
+    added_late = added_on is not None and added_on > period_start
+    at_risk = not added_late and expected > 0 and value < Decimal(at_risk_ratio) * expected
     return Progress(expected=_round(expected), at_risk=at_risk, elapsed_days=elapsed, period_days=period_days)
 
 

@@ -25,6 +25,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from attendance.models import Verification, WorkLog
+from flexwork.common.calendar import default_zone_name, office_date_of
 from flexwork.org import scope as org_scope
 from flexwork.org.models import Employee, Unit
 from flexwork.org.selectors import holiday_dates, policy_for
@@ -89,7 +90,8 @@ def skp_document(*, skp: Skp) -> Skp:
         .prefetch_related(
             Prefetch("rhks", queryset=rhks.order_by("kind", "id")),
             Prefetch(
-                "transitions", queryset=SkpTransition.objects.select_related("actor__employee").order_by("created_at", "id")
+                "transitions",
+                queryset=SkpTransition.objects.select_related("actor__employee").order_by("created_at", "id"),
             ),
         )
         .get(id=skp.id)
@@ -313,6 +315,7 @@ def indicator_progress(
                 at_risk_ratio=context.at_risk_ratio,
                 lower_is_better=lower,
                 start_target=previous_target if cumulative else Decimal(0),
+                added_on=office_date_of(indicator.created_at, default_zone_name()),
             )
             row.expected, row.at_risk = progress.expected, progress.at_risk
         result.rows.append(row)

@@ -123,6 +123,15 @@ def test_the_last_day_expects_all_but_that_day_and_after_the_period_the_whole_ta
     assert (after.elapsed_days, after.expected, after.at_risk) == (22, D("22.00"), False)
 
 
+def test_an_indicator_added_after_the_first_day_of_its_period_is_not_at_risk_in_it():
+    base = {"target": D("22"), "actual": None, "on_date": datetime.date(2026, 3, 30),
+            "period_start": datetime.date(2026, 3, 1), "period_end": datetime.date(2026, 3, 31),
+            "holidays": set(), "at_risk_ratio": D("0.80")}  # fmt: skip
+    assert progress(**base, added_on=datetime.date(2026, 3, 10)).at_risk is False
+    assert progress(**base, added_on=datetime.date(2026, 3, 1)).at_risk is True
+    assert progress(**base).at_risk is True
+
+
 def test_a_cumulative_period_starts_from_the_previous_running_target():
     # March's running target 6 after February's 4: halfway through (11 of 22 days over) 4 + 2 × 11/22 = 5.
     result = progress(

@@ -156,6 +156,7 @@ def test_a_quarterly_agency_spreads_over_four_quarters(rhk, org_world):
 
 def test_a_new_indicator_is_not_at_risk_on_its_first_day(rhk, org_world):
     indicator = add(rhk, org_world.supervisor_a)
+    added_before_the_year(indicator)
     services.skp_approve(skp=rhk.skp, actor=org_world.supervisor_a)
     document = selectors.skp_document(skp=rhk.skp)
     first_day = selectors.skp_progress(skp=document, on_date=datetime.date(2026, 1, 1))[indicator.id]
@@ -165,8 +166,28 @@ def test_a_new_indicator_is_not_at_risk_on_its_first_day(rhk, org_world):
     assert selectors.skp_progress(skp=document, on_date=datetime.date(2026, 1, 2))[indicator.id].current.expected > 0
 
 
+def added_before_the_year(indicator):
+    from performance.models import Indicator
+
+    Indicator.objects.filter(id=indicator.id).update(created_at=datetime.datetime(2025, 12, 1, tzinfo=datetime.UTC))
+
+
+def test_an_indicator_added_mid_period_is_first_assessed_in_the_next_period(rhk, org_world):
+    indicator = add(rhk, org_world.supervisor_a)
+    from performance.models import Indicator
+
+    Indicator.objects.filter(id=indicator.id).update(created_at=datetime.datetime(2026, 3, 10, 4, tzinfo=datetime.UTC))
+    services.skp_approve(skp=rhk.skp, actor=org_world.supervisor_a)
+    document = selectors.skp_document(skp=rhk.skp)
+    march = selectors.skp_progress(skp=document, on_date=datetime.date(2026, 3, 30))[indicator.id]
+    assert march.current.expected > 0 and march.at_risk is False
+    april = selectors.skp_progress(skp=document, on_date=datetime.date(2026, 4, 29))[indicator.id]
+    assert april.at_risk is True
+
+
 def test_a_month_with_nothing_done_is_at_risk_by_its_end(rhk, org_world):
     indicator = add(rhk, org_world.supervisor_a)
+    added_before_the_year(indicator)
     services.skp_approve(skp=rhk.skp, actor=org_world.supervisor_a)
     document = selectors.skp_document(skp=rhk.skp)
     late = selectors.skp_progress(skp=document, on_date=datetime.date(2026, 1, 30))[indicator.id]
@@ -175,6 +196,7 @@ def test_a_month_with_nothing_done_is_at_risk_by_its_end(rhk, org_world):
 
 def test_a_cumulative_indicator_counts_its_realisation_as_a_running_total(rhk, org_world):
     indicator = add(rhk, org_world.supervisor_a, spread=TargetSpread.CUMULATIVE)
+    added_before_the_year(indicator)
     services.skp_approve(skp=rhk.skp, actor=org_world.supervisor_a)
     plans = list(indicator.period_plans.order_by("period_start"))
     Realisation.objects.create(

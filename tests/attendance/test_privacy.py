@@ -71,3 +71,13 @@ def test_the_positions_page_lists_every_attempt(client, employee_a):
     client.force_login(employee_a)
     html = client.get("/attendance/positions/").content.decode()
     assert html.count("<tr>") >= 3  # header + two attempts
+
+
+def test_the_positions_page_shows_each_attempt_in_the_office_zone(client, employee_a):
+    """Attempts are stored in UTC; agency A works in WITA (UTC+8), so 00:05 UTC reads as 08.05."""
+    moment = timezone.now().replace(hour=0, minute=5, second=0, microsecond=0)
+    check(employee_a, moment)
+    client.force_login(employee_a)
+    html = client.get("/attendance/positions/", HTTP_ACCEPT_LANGUAGE="id").content.decode()
+    assert "08.05" in html
+    assert "00:05" not in html and "00.05" not in html

@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from django import template
 from django.utils import formats, timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html
 from django.utils.translation import ngettext
 
@@ -19,6 +20,19 @@ def office_datetime(value):
     local = timezone.localtime(value)
     zone = zone_abbreviation(timezone.get_current_timezone_name())
     return f"{formats.date_format(local, 'DATETIME_FORMAT')} {zone}"
+
+
+@register.filter
+def office_time(value):
+    """The time of day of an instant in the viewer's office zone ("08.00"); takes an aware datetime or the ISO
+    string a check attempt stores (UTC)."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+        if value is None:
+            return ""
+    return formats.time_format(timezone.localtime(value), "TIME_FORMAT")
 
 
 @register.filter

@@ -7,7 +7,7 @@ daily output logs verified or sent back by supervisors, and a few requests await
 Rows are inserted in bulk; the daily statuses are then computed by the product's own batch
 function (`attendance.status.day_statuses_compute`), day by day. Deterministic: every choice
 comes from a random generator seeded with the person and the day. Idempotent: a day that already
-has daily statuses in the demo agency is left as it is."""
+has daily statuses, check-ins or days away in the demo agency is left as it is."""
 
 from __future__ import annotations
 
@@ -67,7 +67,10 @@ def seed_history(*, agency: Agency, eligible_keys: set[int]) -> int:
     of the people who may work away from the office (eligible position, a supervisor, not new)."""
     today = today_in(agency.time_zone)
     first = add_months(today.replace(day=1), -3)
-    done = set(DayStatus.objects.filter(agency=agency, local_date__gte=first).values_list("local_date", flat=True))
+    # A day is done once it has statuses, check-ins or approved days away (today may have only some).
+    done = set()
+    for model in (DayStatus, CheckEvent, ScheduleDay):
+        done |= set(model.objects.filter(agency=agency, local_date__gte=first).values_list("local_date", flat=True))
     holidays = holiday_dates(agency_id=agency.id, date_from=first, date_to=today)
     days = []
     day = first
@@ -329,7 +332,12 @@ def seed_history(*, agency: Agency, eligible_keys: set[int]) -> int:
     made += _pending(agency=agency, employees=employees, eligible_keys=eligible_keys, today=today)
     ids = [e.id for e in employees]
     for d in sorted(day_set):
-        made += day_statuses_compute(employee_ids=ids, local_date=d)
+        if d == today:
+            # Today is not closed: like the check refresh, only those who checked in have a status yet.
+            checked = {event.employee_id for event in rows[CheckEvent] if event.local_date == today}
+            made += day_statuses_compute(employee_ids=[i for i in ids if i in checked], local_date=d)
+        else:
+            made += day_statuses_compute(employee_ids=ids, local_date=d)
     return made
 
 
@@ -364,3 +372,79 @@ def _pending(*, agency: Agency, employees: list[Employee], eligible_keys: set[in
             )
         )
     return len(ArrangementRequest.objects.bulk_create(rows))
+
+
+# Per position: the planned work result and its two indicators (description, unit, annual target).
+SKP_PLANS = {
+    "PRAKOM": (
+        "Tersedianya layanan aplikasi dan infrastruktur TIK yang andal",
+        [("Jumlah modul aplikasi yang diuji dan diperbaiki", "modul", 48), ("Laporan pemeliharaan", "laporan", 12)],
+    ),
+    "PRAKOMHUMAS": (
+        "Tersebarnya informasi kegiatan pemerintah daerah kepada publik",
+        [("Jumlah siaran pers yang terbit", "siaran pers", 96), ("Konten media sosial", "konten", 240)],
+    ),
+    "ANALIS": (
+        "Tersusunnya bahan analisis kebijakan bidang",
+        [("Jumlah kajian kebijakan", "kajian", 12), ("Notulen rapat koordinasi", "notulen", 24)],
+    ),
+    "PENGADM": (
+        "Tertibnya administrasi perkantoran unit kerja",
+        [("Jumlah berkas yang diarsipkan", "berkas", 600), ("Surat keluar yang diproses", "surat", 360)],
+    ),
+}
+
+
+def seed_skps(*, agency: Agency) -> int:
+    """An approved SKP for each staff member in a planned position (drawn up and approved by the
+    direct supervisor, through the performance services), with realisations for the periods that
+    have ended: most on track, some short; the current period mostly not yet entered, so some
+    targets are at risk. Idempotent: an employee with an SKP of the year is left alone."""
+    from performance import services as perf
+    from performance.models import IndicatorAspect, RhkKind, Skp
+
+    today = today_in(agency.time_zone)
+    have = set(Skp.objects.filter(agency=agency, year=today.year).values_list("employee_id", flat=True))
+    staff = (
+        Employee.objects.filter(agency=agency, is_active=True, supervisor__isnull=False, headed_units__isnull=True)
+        .exclude(id__in=have)
+        .select_related("position", "supervisor__user", "user", "agency")
+        .order_by("nip")
+    )
+    made = 0
+    for employee in staff:
+        plan = SKP_PLANS.get(employee.position.code if employee.position else "")
+        if plan is None:
+            continue
+        supervisor = employee.supervisor.user
+        skp = perf.skp_create(actor=supervisor, employee=employee, year=today.year)
+        rhk = perf.rhk_create(skp=skp, actor=supervisor, kind=RhkKind.MAIN, description=plan[0])
+        indicators = [
+            perf.indicator_create(
+                rhk=rhk,
+                actor=supervisor,
+                aspect=IndicatorAspect.QUANTITY,
+                description=description,
+                target_min=target,
+                unit=measure,
+            )
+            for description, measure, target in plan[1]
+        ]
+        perf.skp_approve(skp=skp, actor=supervisor)
+        made += 3 + len(indicators)
+        rng = _rng(employee.nip, "skp", today.year)
+        behind = rng.random() < 0.25
+        for indicator in indicators:
+            for period_plan in indicator.period_plans.order_by("number"):
+                current = period_plan.period_start <= today <= period_plan.period_end
+                if period_plan.period_end >= today and not current:
+                    break
+                if current and not behind and rng.random() < 0.5:
+                    continue
+                share = rng.uniform(0.3, 0.6) if behind or current else rng.uniform(0.85, 1.15)
+                value = (Decimal(period_plan.target_min) * Decimal(str(round(share, 2)))).quantize(Decimal("1"))
+                perf.realisation_record(
+                    indicator=indicator, actor=employee.user, period_date=period_plan.period_start, value=value
+                )
+                made += 1
+    return made

@@ -100,7 +100,14 @@ def test_it_builds_months_of_history_that_a_second_run_leaves_alone():
     assert {"SESUAI", "KURANG", "TIDAK_SESUAI"} <= set(logs.values_list("verification", flat=True))
     assert logs.filter(verification__isnull=True).exists() and logs.exclude(link="").exists()
 
-    tables = (DayStatus, WorkLog, ScheduleDay)
+    # Today is not closed: nobody is marked absent yet.
+    assert not DayStatus.objects.filter(agency=agency, local_date=today, absence="TK").exists()
+    from performance.models import Realisation, Skp
+
+    assert Skp.objects.filter(agency=agency, status="APPROVED").count() > 15
+    assert Realisation.objects.filter(agency=agency).count() > 100
+
+    tables = (DayStatus, WorkLog, ScheduleDay, Skp, Realisation)
     before = [m.objects.filter(agency=agency).count() for m in tables]
     assert "0 new objects" in run()
     assert [m.objects.filter(agency=agency).count() for m in tables] == before

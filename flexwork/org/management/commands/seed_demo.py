@@ -18,7 +18,7 @@ from django.db import transaction
 
 from flexwork.common.calendar import today_in
 from flexwork.org import services
-from flexwork.org.demo_history import seed_history
+from flexwork.org.demo_history import seed_history, seed_skps
 from flexwork.org.models import (
     Agency,
     DesignatedLocation,
@@ -278,6 +278,7 @@ class Command(BaseCommand):
             if supervisor_key and positions[position_code].is_fwa_eligible and not extra.get("new_in_post")
         }
         created += seed_history(agency=agency, eligible_keys=eligible)
+        created += seed_skps(agency=agency)
         return self.accounts(people), created
 
     def seed_ramadan(self, *, agency: Agency, year: int) -> int:

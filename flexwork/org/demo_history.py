@@ -448,3 +448,26 @@ def seed_skps(*, agency: Agency) -> int:
                 )
                 made += 1
     return made
+
+
+def seed_reports(*, agency: Agency, user) -> int:
+    """Last month's report of each kind that takes a month, requested by HR and made at once
+    (the report service's own run, synchronously). A kind already run for that month is skipped."""
+    from flexwork.reports.kinds import KINDS
+    from flexwork.reports.models import ReportRun
+    from flexwork.reports.services import report_run_execute, report_run_request
+
+    today = today_in(agency.time_zone)
+    last_month = add_months(today.replace(day=1), -1)
+    period = f"{last_month:%Y-%m}"
+    made = 0
+    for kind, spec in KINDS.items():
+        if "month" not in spec.period_formats:
+            continue
+        if ReportRun.objects.filter(agency=agency, kind=kind, period_end__gte=last_month).exists():
+            continue
+        run, created = report_run_request(user=user, kind=kind, period=period)
+        if created:
+            report_run_execute(run_id=run.id)
+            made += 1
+    return made

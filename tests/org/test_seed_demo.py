@@ -107,7 +107,10 @@ def test_it_builds_months_of_history_that_a_second_run_leaves_alone():
     assert Skp.objects.filter(agency=agency, status="APPROVED").count() > 15
     assert Realisation.objects.filter(agency=agency).count() > 100
 
-    tables = (DayStatus, WorkLog, ScheduleDay, Skp, Realisation)
+    from flexwork.reports.models import ReportRun
+
+    assert ReportRun.objects.filter(agency=agency, status="DONE").count() >= 4
+    tables = (DayStatus, WorkLog, ScheduleDay, Skp, Realisation, ReportRun)
     before = [m.objects.filter(agency=agency).count() for m in tables]
     assert "0 new objects" in run()
     assert [m.objects.filter(agency=agency).count() for m in tables] == before

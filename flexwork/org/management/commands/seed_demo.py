@@ -18,7 +18,7 @@ from django.db import transaction
 
 from flexwork.common.calendar import today_in
 from flexwork.org import services
-from flexwork.org.demo_history import seed_history, seed_skps
+from flexwork.org.demo_history import seed_history, seed_reports, seed_skps
 from flexwork.org.models import (
     Agency,
     DesignatedLocation,
@@ -279,6 +279,7 @@ class Command(BaseCommand):
         }
         created += seed_history(agency=agency, eligible_keys=eligible)
         created += seed_skps(agency=agency)
+        created += seed_reports(agency=agency, user=people["hr"].user)
         return self.accounts(people), created
 
     def seed_ramadan(self, *, agency: Agency, year: int) -> int:

@@ -122,6 +122,7 @@ allow("attendance-positions", get=ALL, post=ALL)
 allow("attendance-log", get=ALL, post=ALL)
 allow("attendance-requests", get=ALL, post=ALL)
 allow("attendance-request-decide", post=ALL)
+allow("attendance-requests-bulk-decide", post=ALL)  # acts only on the caller's own queue
 allow("attendance-team", get={SUP, HEAD, HR}, post={SUP, HEAD, HR})
 allow("attendance-verify", get={SUP, HEAD})
 allow("attendance-exceptions", get={SUP, HEAD, HR}, post={SUP, HEAD, HR})

@@ -339,7 +339,7 @@ def _facts(run: ReportRun, *, generated: bool = True) -> list[tuple[str, str]]:
         (_("Agency"), run.agency.name),
         (_("Report"), str(KINDS[run.kind].label)),
         (_("Period"), _period_text(run)),
-        (_("Unit"), f"{run.unit.name} ({run.unit.code}), {_('with its sub-units')}"),
+        (_("Unit"), "{} ({}), {}".format(run.unit.name, run.unit.code, _("with its sub-units"))),
         (
             _("Status"),
             _("Provisional (sementara): the period is not over and the figures may still change.")

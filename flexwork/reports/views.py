@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from flexwork.common.calendar import today_in
@@ -28,15 +28,19 @@ HISTORY_LIMIT = 50
 
 # Why a finished report has no rows (docs/rules.md §6): said on the page instead of empty downloads.
 EMPTY_REASONS = {
-    ReportKind.DISCIPLINE: _l(
+    ReportKind.DISCIPLINE: gettext_lazy(
         "No rows: nobody in this unit and its sub-units has a day absent without reason (TK) or converted "
         "lateness in this year so far."
     ),
-    ReportKind.PERFORMANCE: _l("No rows: no submitted SKP of this unit and its sub-units has a target in this period."),
-    ReportKind.FWA_MONITORING: _l(
+    ReportKind.PERFORMANCE: gettext_lazy(
+        "No rows: no submitted SKP of this unit and its sub-units has a target in this period."
+    ),
+    ReportKind.FWA_MONITORING: gettext_lazy(
         "No rows: neither this unit nor the agency has a flexible work start date, so there is nothing to compare."
     ),
-    "*": _l("No rows: this unit and its sub-units have no active employees and no attendance in this period."),
+    "*": gettext_lazy(
+        "No rows: this unit and its sub-units have no active employees and no attendance in this period."
+    ),
 }
 BASELINE_LIMIT = 500
 

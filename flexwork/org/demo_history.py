@@ -51,6 +51,7 @@ OUTPUTS = [
 ]
 REASONS_HOME = "Menyelesaikan penyusunan dokumen yang membutuhkan konsentrasi penuh."
 REASONS_REJECT = "Rapat koordinasi tatap muka dengan pimpinan pada hari tersebut."
+STREETS = ["Jl. Perintis Kemerdekaan", "Jl. Urip Sumoharjo", "Jl. Pettarani", "Jl. Sultan Alauddin", "Jl. Veteran"]
 
 
 def _rng(*parts) -> random.Random:
@@ -60,6 +61,41 @@ def _rng(*parts) -> random.Random:
 def _at(day: datetime.date, minutes: float, zone) -> datetime.datetime:
     local = datetime.datetime.combine(day, datetime.time(0, 0), tzinfo=zone) + datetime.timedelta(minutes=minutes)
     return local.astimezone(datetime.UTC)
+
+
+def seed_homes(*, agency: Agency, eligible_keys: set[int]) -> int:
+    """Everyone who may work from home has a home location their supervisor approved a month before
+    the history starts, so their home days are checked against it (docs/rules.md §4)."""
+    from flexwork.onboarding.models import HomeLocationRequest, HomeLocationStatus
+
+    decided = now_in(agency.time_zone) - datetime.timedelta(days=130)
+    have = set(
+        HomeLocationRequest.objects.filter(agency=agency, employee_id__in=eligible_keys).values_list(
+            "employee_id", flat=True
+        )
+    )
+    made = 0
+    people = Employee.objects.filter(id__in=eligible_keys - have).select_related("unit", "supervisor__user")
+    for employee in people.order_by("id"):
+        rng = _rng(employee.nip, "home")
+        latitude = (employee.unit.office_latitude + Decimal(rng.randint(-400, 400)) / 10000).quantize(Decimal("1e-6"))
+        longitude = (employee.unit.office_longitude + Decimal(rng.randint(-400, 400)) / 10000).quantize(Decimal("1e-6"))
+        address = f"{rng.choice(STREETS)} No. {rng.randint(1, 180)}, Makassar"
+        supervisor = employee.supervisor.user if employee.supervisor else None
+        HomeLocationRequest.objects.create(
+            agency=agency,
+            employee=employee,
+            latitude=latitude,
+            longitude=longitude,
+            accuracy_m=rng.randint(5, 20),
+            address=address,
+            status=HomeLocationStatus.APPROVED,
+            decided_by=supervisor,
+            decided_at=decided,
+        )
+        Employee.objects.filter(id=employee.id).update(home_latitude=latitude, home_longitude=longitude)
+        made += 1
+    return made
 
 
 def seed_history(*, agency: Agency, eligible_keys: set[int]) -> int:

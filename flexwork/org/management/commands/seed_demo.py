@@ -18,7 +18,7 @@ from django.db import transaction
 
 from flexwork.common.calendar import today_in
 from flexwork.org import services
-from flexwork.org.demo_history import seed_history, seed_reports, seed_skps
+from flexwork.org.demo_history import seed_history, seed_homes, seed_reports, seed_skps
 from flexwork.org.models import (
     Agency,
     DesignatedLocation,
@@ -277,6 +277,7 @@ class Command(BaseCommand):
             for key, _name, _unit, position_code, supervisor_key, _heads, extra in PEOPLE
             if supervisor_key and positions[position_code].is_fwa_eligible and not extra.get("new_in_post")
         }
+        created += seed_homes(agency=agency, eligible_keys=eligible)
         created += seed_history(agency=agency, eligible_keys=eligible)
         created += seed_skps(agency=agency)
         created += seed_reports(agency=agency, user=people["hr"].user)

@@ -503,9 +503,9 @@ class Bulk:
             (
                 "performance_indicator",
                 f"""INSERT INTO performance_indicator (id, created_at, updated_at, agency_id,
-                rhk_id, aspect, description, target_min, target_max, unit, direction)
+                rhk_id, aspect, description, target_min, target_max, unit, direction, spread)
             SELECT {ids["indicator"]} + 2 * e.k + r, '{at}', '{at}', {aid}, {ids["rhk"]} + 2 * e.k + r, 'QUANTITY',
-                   'Jumlah dokumen ' || (r + 1), {lo}, {lo} + 4, 'dokumen', 'HIGHER'
+                   'Jumlah dokumen ' || (r + 1), {lo}, {lo} + 4, 'dokumen', 'HIGHER', 'EVEN'
             {slots}""",
             ),
             (

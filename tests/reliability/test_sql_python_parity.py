@@ -327,10 +327,12 @@ def test_the_compliance_sql_counts_and_flags_each_day_as_the_python_rules_do(org
 
 
 def test_the_discipline_sql_finds_the_tk_days_of_the_python_rules(org_world, band_edge_days):
-    """Only TK days count (lateness converts to days only where the policy says so; off by default)."""
+    """Only TK days count (lateness converts to days only where the policy says so; off by default).
+    Every employee of the scope has a row (docs/rules.md §6); those without a TK day show 0."""
     rows = _report(ReportKind.DISCIPLINE, org_world)
     tk = {nip for nip, day in band_edge_days.days.items() if day.values["absence"] == Absence.TK}
-    assert set(rows) == tk
+    assert set(band_edge_days.days) <= set(rows)
+    assert {nip for nip, row in rows.items() if row["tk_days"] != "0"} == tk
     for nip in tk:
         row = rows[nip]
         assert (row["tk_days"], row["longest_consecutive_tk"], row["band"], row["late_early_minutes"]) == (

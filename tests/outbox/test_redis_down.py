@@ -103,7 +103,10 @@ def test_a_token_made_while_redis_is_down_is_saved_and_its_email_sent_once_redis
 def test_a_token_made_on_the_profile_page_while_redis_is_down_is_emailed_once_redis_is_back(
     client, redis_server, real_celery, worker_closes_connections, user
 ):
+    from tests.accounts.conftest import recently_signed_in
+
     client.force_login(user)
+    recently_signed_in(client, user)  # token creation asks for a recent sign-in
     redis_server.stop()
 
     response = client.post("/profile/tokens/", {"name": "script", "expires_in_days": 30})

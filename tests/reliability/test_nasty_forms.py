@@ -222,7 +222,12 @@ def _valid(w) -> dict[str, dict]:
             "unit_of_measure": "dokumen",
             "minutes_spent": "60",
         },
-        "/profile/home-location/": {"latitude": "-5.135", "longitude": "119.42", "accuracy_m": "10"},
+        "/profile/home-location/": {
+            "latitude": "-5.135",
+            "longitude": "119.42",
+            "accuracy_m": "10",
+            "address": "Jl. Perintis Kemerdekaan No. 10, Makassar",
+        },
     }
 
 

@@ -236,14 +236,14 @@ def _once_claim(user, token: str) -> bool:
     """Whether this rendering of the log form is sent for the first time (the token is claimed
     atomically in the cache, so two taps racing each other get one True). A form without a token
     (a script, an old page) is always accepted."""
-    if not token or len(token) > 64:
+    if not token or len(token) > 64 or not token.isalnum() or not token.isascii():
         return True
     return bool(cache.add(_once_key(user, token), 1, ONCE_KEEP_SECONDS))
 
 
 def _once_release(user, token: str) -> None:
     """The service refused the entry: the same form may be sent again once corrected."""
-    if token and len(token) <= 64:
+    if token and len(token) <= 64 and token.isalnum() and token.isascii():
         cache.delete(_once_key(user, token))
 
 

@@ -107,7 +107,9 @@ def _shoot(base: str, by_role: dict[str, dict], deadline: float) -> None:
 
     OUT.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--lang=id-ID"]
+        )
         pages = {}
         for role, name, path in SCREENS:
             if time.time() > deadline:

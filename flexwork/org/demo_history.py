@@ -117,7 +117,9 @@ def seed_history(*, agency: Agency, eligible_keys: set[int]) -> int:
     if not days:
         return 0
     employees = list(
-        Employee.objects.filter(agency=agency, is_active=True).select_related("unit", "agency", "supervisor__user")
+        Employee.objects.filter(agency=agency, is_active=True)
+        .select_related("unit", "agency", "supervisor__user")
+        .order_by("id")
     )
     designated = list(DesignatedLocation.objects.filter(agency=agency).order_by("name"))
     policies = {}
@@ -378,14 +380,16 @@ def seed_history(*, agency: Agency, eligible_keys: set[int]) -> int:
 
 
 def _pending(*, agency: Agency, employees: list[Employee], eligible_keys: set[int], today: datetime.date) -> int:
-    """A few requests for next week awaiting their supervisor, so the queues are not empty."""
+    """One request for next week awaiting each supervisor, so no approval queue of the demo is empty."""
     if ArrangementRequest.objects.filter(agency=agency, status=ApprovalStatus.SUBMITTED).exists():
         return 0
     monday = today + datetime.timedelta(days=7 - today.weekday())
     rows = []
+    waiting: set[int] = set()
     for index, employee in enumerate(e for e in employees if e.id in eligible_keys):
-        if index % 6:
+        if employee.supervisor_id in waiting:
             continue
+        waiting.add(employee.supervisor_id)
         d = monday + datetime.timedelta(days=index % 5)
         supervisor = employee.supervisor
         rows.append(

@@ -33,7 +33,7 @@ from flexwork.approvals.models import ApprovalStatus, ApprovalStep
 from flexwork.common.calendar import add_months, is_working_day, now_in, office_zone, today_in
 from flexwork.org.models import Agency, DesignatedLocation, Employee
 from flexwork.org.selectors import holiday_dates, policy_for
-from schedules.models import ArrangementRequest, DaySource, Location, ScheduleDay
+from schedules.models import ArrangementRequest, DaySource, Location, ScheduleDay, WorkPlanItem
 
 SEED = "flexwork-demo-2026"
 
@@ -411,7 +411,22 @@ def _pending(*, agency: Agency, employees: list[Employee], eligible_keys: set[in
                 step_since=now_in(agency.time_zone) - datetime.timedelta(hours=20),
             )
         )
-    return len(ArrangementRequest.objects.bulk_create(rows))
+    made = ArrangementRequest.objects.bulk_create(rows)
+    plans = []
+    for request in made:
+        rng = _rng(request.employee_id, "plan", request.first_date)
+        for position, (description, unit) in enumerate(rng.sample(OUTPUTS, 2)):
+            plans.append(
+                WorkPlanItem(
+                    arrangement_request=request,
+                    description=description,
+                    quantity=Decimal(rng.randint(1, 4)),
+                    unit=unit,
+                    position=position,
+                )
+            )
+    WorkPlanItem.objects.bulk_create(plans)
+    return len(made) + len(plans)
 
 
 # Per position: the planned work result and its two indicators (description, unit, annual target).

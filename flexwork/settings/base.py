@@ -224,6 +224,10 @@ LOGIN_FAILURE_NOTICE_WINDOW_SECONDS = 60 * 60
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "FlexWork"
+# A code from the 30-second step before or after is accepted too: a phone's clock drifts, and a
+# code typed slowly on a small keyboard may have just rolled over. allauth marks a used code, so
+# the wider window does not allow a replay.
+MFA_TOTP_TOLERANCE = 1
 MFA_RECOVERY_CODE_COUNT = 10
 MFA_ADAPTER = "flexwork.accounts.adapters.MfaAdapter"
 

@@ -13,8 +13,8 @@ pytestmark = pytest.mark.django_db
 ACTIVATE_URL = reverse("mfa_activate_totp")
 
 
-def totp_code(secret: str) -> str:
-    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+def totp_code(secret: str, steps_back: int = 0) -> str:
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30 - steps_back))
 
 
 def allauth_login(client, user):
@@ -50,6 +50,27 @@ def test_enrolling_the_authenticator_app_opens_the_site(client):
     assert client.get(response["Location"]).status_code == 200  # the recovery codes
     home = client.get(reverse("home"))
     assert home.status_code == 200
+
+
+def test_a_code_that_just_rolled_over_still_enrols(client):
+    """A code typed slowly on a phone belongs to the previous 30-second step; it is accepted."""
+    user = UserFactory(mfa_required=True)
+    allauth_login(client, user)
+    client.get(ACTIVATE_URL)
+    secret = client.session[SECRET_SESSION_KEY]
+    response = client.post(ACTIVATE_URL, {"code": totp_code(secret, steps_back=1)})
+    assert response.status_code == 302
+    assert Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def test_a_code_two_minutes_old_does_not_enrol(client):
+    user = UserFactory(mfa_required=True)
+    allauth_login(client, user)
+    client.get(ACTIVATE_URL)
+    secret = client.session[SECRET_SESSION_KEY]
+    response = client.post(ACTIVATE_URL, {"code": totp_code(secret, steps_back=4)})
+    assert response.status_code == 200
+    assert not Authenticator.objects.filter(user=user).exists()
 
 
 def test_a_wrong_code_does_not_enrol(client):

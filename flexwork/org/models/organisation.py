@@ -248,6 +248,10 @@ class EmployeeChangeKind(models.TextChoices):
     POSITION = "POSITION", _("position")
     DEACTIVATED = "DEACTIVATED", _("deactivated")
     REACTIVATED = "REACTIVATED", _("reactivated")
+    # docs/rules.md §7: a transfer to another agency (old_id/new_id: the agencies) and a NIP correction
+    # (old_value/new_value: the NIPs).
+    TRANSFERRED = "TRANSFERRED", _("transferred to another agency")
+    NIP_CORRECTED = "NIP_CORRECTED", _("NIP corrected")
 
 
 class EmployeeChange(AgencyOwnedModel):
@@ -257,6 +261,9 @@ class EmployeeChange(AgencyOwnedModel):
     kind = models.CharField(_("kind"), max_length=16, choices=EmployeeChangeKind.choices)
     old_id = models.IntegerField(null=True, blank=True)
     new_id = models.IntegerField(null=True, blank=True)
+    old_value = models.CharField(_("old value"), max_length=200, blank=True, default="")
+    new_value = models.CharField(_("new value"), max_length=200, blank=True, default="")
+    reason = models.TextField(_("reason"), blank=True, default="", max_length=1000)
     effective_date = models.DateField(_("effective date"))
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

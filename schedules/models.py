@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -154,6 +155,12 @@ class WorkPlanItem(BaseModel):
         return f"{self.quantity} {self.unit} {self.description}"
 
 
+class DirectiveQuerySet(models.QuerySet):
+    def in_force(self):
+        """Directives that apply: not withdrawn."""
+        return self.filter(withdrawn_at__isnull=True)
+
+
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), model_name="DirectiveEvent")
 class Directive(AgencyOwnedModel):
     """HR's declaration for a date range (e.g. "WFA 30 Mar–3 Apr, at most 50% per unit") for the
@@ -172,6 +179,18 @@ class Directive(AgencyOwnedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # Withdrawing keeps the row (days approved under it still point at it); a withdrawn directive
+    # no longer applies anywhere (docs/rules.md §3, "Directives").
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    withdraw_reason = models.TextField(_("reason for withdrawal"), blank=True)
+
+    objects = DirectiveQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date_from", "-id"]
@@ -261,6 +280,30 @@ class ScheduleDay(AgencyOwnedModel):
     @property
     def is_active(self) -> bool:
         return self.cancelled_at is None
+
+
+class DirectiveCancellation(models.Model):
+    """A schedule day that a directive cancelled (its location was not allowed). Withdrawing or
+    narrowing the directive restores exactly these days where they still fit (docs/rules.md §3,
+    "Directives"); `restored_at` marks the ones given back."""
+
+    directive = models.ForeignKey(Directive, on_delete=models.CASCADE, related_name="cancellations")
+    schedule_day = models.ForeignKey("ScheduleDay", on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    restored_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["directive", "schedule_day"], name="sched_directive_cancellation_once"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["directive"], condition=Q(restored_at__isnull=True), name="sched_directive_cancel_open"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.directive_id}: {self.schedule_day_id}"
 
 
 class CalendarFeed(AgencyOwnedModel):

@@ -120,9 +120,9 @@ def directives_for(*, agency_id: int, units: Iterable[Unit], date_from, date_to)
     """The directives of the agency or of an ancestor-or-self of one of `units` over the range (one query)."""
     ancestors = {unit_id for unit in units for unit_id in unit.path}
     return list(
-        Directive.objects.filter(agency_id=agency_id, date_from__lte=date_to, date_to__gte=date_from).filter(
-            Q(unit__isnull=True) | Q(unit_id__in=ancestors)
-        )
+        Directive.objects.in_force()
+        .filter(agency_id=agency_id, date_from__lte=date_to, date_to__gte=date_from)
+        .filter(Q(unit__isnull=True) | Q(unit_id__in=ancestors))
     )
 
 

@@ -270,9 +270,9 @@ def gather(proposal: Proposal, *, at: str, as_of: datetime.date | None = None) -
     directives = []
     if working:
         directives = list(
-            Directive.objects.filter(
-                agency_id=employee.agency_id, date_from__lte=working[-1], date_to__gte=working[0]
-            ).filter(Q(unit__isnull=True) | Q(unit_id__in=employee.unit.path))
+            Directive.objects.in_force()
+            .filter(agency_id=employee.agency_id, date_from__lte=working[-1], date_to__gte=working[0])
+            .filter(Q(unit__isnull=True) | Q(unit_id__in=employee.unit.path))
         )
     coverage = {}
     if proposal.location != Location.OFFICE and working:

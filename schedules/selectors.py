@@ -429,10 +429,11 @@ def delegation_get_for(*, user, delegation_id: int) -> Delegation:
 
 
 def directive_list_for(*, user, active_on: datetime.date | None = None) -> QuerySet[Directive]:
-    """Directives are announcements: everyone in the agency sees them."""
+    """Directives are announcements: everyone in the agency sees them, withdrawn ones too (marked);
+    `active_on` keeps those in force on that day."""
     qs = Directive.objects.filter(org_scope.agency_q(user)).select_related("unit")
     if active_on is not None:
-        qs = qs.filter(date_from__lte=active_on, date_to__gte=active_on)
+        qs = qs.in_force().filter(date_from__lte=active_on, date_to__gte=active_on)
     return qs.order_by("-date_from", "-id")
 
 

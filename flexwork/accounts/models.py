@@ -107,3 +107,29 @@ class ApiToken(BaseModel):
         if self.expires_at <= timezone.now():
             return ApiTokenStatus.EXPIRED
         return ApiTokenStatus.ACTIVE
+
+
+class PersonalDataChannel(models.TextChoices):
+    PAGE = "page", _("Download on the My data page")
+    API = "api", _("API")
+
+
+# UU PDP 27/2022 (docs/rules.md §7): a download of someone's personal data is itself audited. The
+# row is the act; its pghistory insert event carries the request's context (who, which URL) and is
+# what the agency's audit log shows as "Personal data downloaded".
+@pghistory.track(pghistory.InsertEvent(), model_name="PersonalDataDownloadEvent")
+class PersonalDataDownload(BaseModel):
+    """One download of a user's own personal data (flexwork/accounts/my_data.py)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="personal_data_downloads")
+    agency = models.ForeignKey("org.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    employee = models.ForeignKey("org.Employee", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    channel = models.CharField(_("channel"), max_length=8, choices=PersonalDataChannel.choices)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(channel__in=PersonalDataChannel.values), name="personal_data_download_channel_valid"
+            ),
+        ]

@@ -33,8 +33,8 @@ from flexwork.common.forms import form_error_show
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     from flexwork.org.models import Employee
-    from flexwork.org.scope import SUPERVISOR, UNIT_HEAD, scope_for
-    from flexwork.reports.dashboards import me_dashboard
+    from flexwork.org.scope import AGENCY_HEAD, SUPERVISOR, UNIT_HEAD, scope_for
+    from flexwork.reports.dashboards import hr_dashboard, me_dashboard
 
     scope = scope_for(request.user)
     display_name = request.user.get_full_name() or request.user.get_username()
@@ -47,6 +47,8 @@ def home(request: HttpRequest) -> HttpResponse:
         context["me"] = me_dashboard(user=scope)
         context["leads_team"] = bool(scope.roles & {SUPERVISOR, UNIT_HEAD})
         context["first_steps"] = first_steps_for(user=request.user)
+        if AGENCY_HEAD in scope.roles:  # the head of the agency starts from the agency's day
+            context["agency_view"] = hr_dashboard(user=scope)
     return render(request, "home.html", context)
 
 

@@ -273,6 +273,7 @@ def hr_dashboard(*, user, unit_id: int | None = None, date_from=None, date_to=No
     params = {"agency": scope.agency_id, "unit": unit.id, "start": start, "end": end, "today": today}
     today_rows = _rows(HR_TODAY_SQL, {**params, "approved": ApprovalStatus.APPROVED.value})
     pending = _hr_pending(_rows(HR_PENDING_SQL, params))
+    at_risk = _hr_at_risk(params, today)
     data = {
         "unit": {"id": unit.id, "code": unit.code, "name": unit.name},
         "date_from": start,
@@ -282,8 +283,9 @@ def hr_dashboard(*, user, unit_id: int | None = None, date_from=None, date_to=No
             today_rows=today_rows,
             pending=sum(sum(row[b] for b in AGE_BUCKETS) for row in pending),
             logs_waiting=_rows(HR_LOGS_WAITING_SQL, params)[0]["n"],
-            at_risk=None,
+            at_risk=at_risk["count"],
         ),
+        "at_risk": at_risk,
         "today_by_location": _hr_today(today_rows),
         "coverage": _hr_coverage(agency_id=scope.agency_id, rows=today_rows, today=today),
         "trends": _hr_trends(_rows(HR_TRENDS_SQL, params)),
@@ -481,6 +483,68 @@ WHERE pp.agency_id = %(agency)s AND %(today)s BETWEEN pp.period_start AND pp.per
 ORDER BY e.name, i.id
 LIMIT 500
 """
+
+# Current period plans of the unit subtree, for the HR dashboard's at-risk card (docs/rules.md §5).
+HR_PLANS_SQL = f"""
+SELECT e.id AS employee_id, e.name, u.name AS unit_name, i.description, i.direction, pp.period_start,
+       pp.period_end, pp.target_min, r.value AS realised
+FROM performance_periodplan pp
+JOIN performance_indicator i ON i.id = pp.indicator_id
+JOIN performance_rhk rh ON rh.id = i.rhk_id
+JOIN performance_skp s ON s.id = rh.skp_id AND s.status = 'APPROVED'
+JOIN org_employee e ON e.id = s.employee_id AND e.is_active
+JOIN org_unit u ON u.id = e.unit_id
+LEFT JOIN performance_realisation r ON r.period_plan_id = pp.id
+WHERE pp.agency_id = %(agency)s AND %(today)s BETWEEN pp.period_start AND pp.period_end
+  AND i.direction <> 'LOWER' AND e.unit_id IN ({SUBTREE})
+ORDER BY e.name, e.id, i.id
+"""
+
+HR_AT_RISK_SHOWN = 10
+
+
+def _hr_at_risk(params: dict, today: datetime.date) -> dict:
+    """People of the subtree with at least one target at risk today (docs/rules.md §5), with the
+    first few of them by name. The expected share of a period depends only on its dates, so it is
+    worked out once per period rather than once per plan."""
+    from performance.calculations import progress
+
+    plans = _rows(HR_PLANS_SQL, params)
+    if not plans:
+        return {"count": 0, "rows": []}
+    start = min(p["period_start"] for p in plans)
+    end = max(p["period_end"] for p in plans)
+    holidays = {r["date"] for r in _rows(HOLIDAYS_SQL, params | {"start": start, "end": end})}
+    shares: dict[tuple, Decimal] = {}
+    people: dict[int, dict] = {}
+    for plan in plans:
+        period = (plan["period_start"], plan["period_end"])
+        if period not in shares:
+            # The share of a target expected by `today`, as progress() counts working days.
+            shown = progress(
+                target=Decimal(1),
+                actual=None,
+                on_date=today,
+                period_start=plan["period_start"],
+                period_end=plan["period_end"],
+                holidays=holidays,
+                at_risk_ratio=Decimal("0.8"),
+            )
+            shares[period] = (
+                Decimal(shown.elapsed_days) / Decimal(shown.period_days) if shown.period_days else Decimal(1)
+            )
+        expected = plan["target_min"] * shares[period]
+        realised = plan["realised"] if plan["realised"] is not None else Decimal(0)
+        if expected > 0 and realised < Decimal("0.8") * expected and plan["employee_id"] not in people:
+            people[plan["employee_id"]] = {
+                "name": plan["name"],
+                "unit": plan["unit_name"],
+                "indicator": plan["description"],
+                "realised": plan["realised"],
+                "expected": round(expected, 2),
+            }
+    return {"count": len(people), "rows": list(people.values())[:HR_AT_RISK_SHOWN]}
+
 
 LOGS_TO_VERIFY_SQL = """
 SELECT l.id, l.local_date, e.name, l.description, count(*) OVER () AS total

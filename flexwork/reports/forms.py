@@ -1,7 +1,16 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from flexwork.common.dates import FormDateField
 from flexwork.reports.models import ReportKind
+
+
+def unit_choices(units) -> list[tuple[int, str]]:
+    """Units by name in tree order (`units` come ordered by path), each indented by its depth below
+    the shallowest one, so a long list reads like the unit tree."""
+    units = list(units)
+    top = min((len(u.path) for u in units), default=1)
+    return [(u.id, "\u2003" * (len(u.path) - top) + u.name) for u in units]
 
 
 class ReportRequestForm(forms.Form):
@@ -19,17 +28,17 @@ class ReportRequestForm(forms.Form):
 
     def __init__(self, *args, units=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = [(u.id, f"{u.code} · {u.name}") for u in units]
+        self.fields["unit"].choices = unit_choices(units)
 
 
 class DashboardFilterForm(forms.Form):
     unit = forms.TypedChoiceField(label=_("Unit (with its subtree)"), coerce=int, required=False)
-    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = FormDateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = FormDateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, units=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = [(u.id, f"{u.code} · {u.name}") for u in units]
+        self.fields["unit"].choices = unit_choices(units)
 
 
 class BaselineUploadForm(forms.Form):

@@ -5,7 +5,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from flexwork.org.management.commands.seed_demo import AGENCY_CODE
+from flexwork.org.management.commands.seed_demo import AGENCY_CODE, DEMO_PASSWORD, SECOND_AGENCY_CODE
 from flexwork.org.models import Employee, EmployeeType, Holiday, Position, RamadanRange, Unit
 
 pytestmark = pytest.mark.django_db
@@ -114,3 +114,25 @@ def test_it_builds_months_of_history_that_a_second_run_leaves_alone():
     before = [m.objects.filter(agency=agency).count() for m in tables]
     assert "0 new objects" in run()
     assert [m.objects.filter(agency=agency).count() for m in tables] == before
+
+
+def test_a_second_small_agency_stands_apart(client):
+    from django.urls import reverse
+
+    run()
+    second = Employee.objects.filter(agency__code=SECOND_AGENCY_CODE)
+    assert 6 <= second.count() <= 10
+    assert second.first().agency.time_zone == "Asia/Jayapura"
+    body = json.loads(run("--json"))
+    hr = next(r for r in body["accounts"] if r["role"] == "hr_admin" and r["agency"] == SECOND_AGENCY_CODE)
+    assert client.login(username=hr["username"], password=DEMO_PASSWORD)
+    page = client.get(reverse("hr-employees")).content.decode()
+    assert "Novita Wattimena" in page
+    assert "Nadia Paramitha" not in page  # the first agency's people are not in the second's list
+    first_hr = next(r for r in body["accounts"] if r["role"] == "hr_admin" and r["agency"] == AGENCY_CODE)
+    client.logout()
+    assert client.login(username=first_hr["username"], password=DEMO_PASSWORD)
+    page = client.get(reverse("hr-employees")).content.decode()
+    assert "Nadia Paramitha" in page and "Novita Wattimena" not in page
+    other = second.get(name="Novita Wattimena")
+    assert client.get(reverse("hr-employee-detail", args=[other.id])).status_code == 404

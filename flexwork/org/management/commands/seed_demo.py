@@ -1,4 +1,5 @@
-"""`manage.py seed_demo [--json]`: one demo agency in WITA to click through.
+"""`manage.py seed_demo [--json]`: a demo agency in WITA with months of history to click through, and
+a small second agency in WIT beside it.
 
 Idempotent: every object is looked up by its natural key (agency code, unit code, NIP, location
 name, holiday date and name) and only missing ones are made, so a second run adds nothing.
@@ -146,6 +147,35 @@ LOCATIONS = [
 ]
 
 
+# A second, small agency in WIT: its people never appear in the first agency's pages.
+SECOND_AGENCY_CODE = "BKD-AMBON"
+SECOND_TIME_ZONE = "Asia/Jayapura"
+SECOND_UNITS = [
+    ("BKD", "Badan Kepegawaian Daerah", None),
+    ("BKD-SEKR", "Sekretariat", "BKD"),
+    ("BKD-MUTASI", "Bidang Mutasi dan Promosi", "BKD"),
+]
+SECOND_OFFICE = {"office_latitude": "-3.695400", "office_longitude": "128.181400", "office_radius_m": 150}
+SECOND_POSITIONS = [
+    ("KABAN", "Kepala Badan", PositionType.JPT, False),
+    ("KABID", "Kepala Bidang / Sekretaris", PositionType.ADMINISTRATOR, True),
+    ("ANALIS", "Analis SDM Aparatur", PositionType.FUNGSIONAL, True),
+    ("PENGADM", "Pengadministrasi Umum", PositionType.PELAKSANA, True),
+]
+# key, name, unit, position, supervisor key, heads unit
+SECOND_PEOPLE = [
+    ("kaban", "Drs. Johanis Latuheru", "BKD", "KABAN", None, "BKD"),
+    ("sekr", "Maria Pattiasina", "BKD-SEKR", "KABID", "kaban", "BKD-SEKR"),
+    ("kabid", "Abdullah Tuasikal", "BKD-MUTASI", "KABID", "kaban", "BKD-MUTASI"),
+    ("hr", "Grace Sahetapy", "BKD-SEKR", "ANALIS", "sekr", None),
+    ("sekr1", "Umar Lessy", "BKD-SEKR", "PENGADM", "sekr", None),
+    ("mutasi1", "Novita Wattimena", "BKD-MUTASI", "ANALIS", "kabid", None),
+    ("mutasi2", "Fransiskus Rumthe", "BKD-MUTASI", "ANALIS", "kabid", None),
+    ("mutasi3", "Siti Marasabessy", "BKD-MUTASI", "PENGADM", "kabid", None),
+]
+SECOND_NIP_OFFSET = 100  # NIPs are unique in the installation: the second agency's start after the first's
+
+
 def demo_nip(index: int, *, employee_type: str) -> str:
     """A valid, stable NIP per demo person (docs/rules.md §7)."""
     birth = datetime.date(1968, 3, 1) + datetime.timedelta(days=index * 211)
@@ -164,7 +194,10 @@ class Account:
 
 
 class Command(BaseCommand):
-    help = "Create (once) a demo agency in WITA with units, ~40 employees, roles, locations, policy and holidays."
+    help = (
+        "Create (once) a demo agency in WITA with ~40 employees and months of history, and a small second agency "
+        "in WIT."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--json", action="store_true", help="Print the accounts with fresh API tokens as JSON.")
@@ -175,12 +208,13 @@ class Command(BaseCommand):
         if options["json"]:
             self.print_json(accounts)
             return
-        self.stdout.write(f"Demo agency {AGENCY_CODE}: {created} new objects.")
+        self.stdout.write(f"Demo agencies {AGENCY_CODE} and {SECOND_AGENCY_CODE}: {created} new objects.")
         self.stdout.write(f"Every demo account has the password: {DEMO_PASSWORD}")
         self.stdout.write("MFA is not required for demo accounts (the demo agency's policy turns HR MFA off).")
         for account in accounts:
             if account.role != "employee":
-                self.stdout.write(f"  {account.role:<12} {account.username}  {account.name}")
+                where = SECOND_AGENCY_CODE if account.key.startswith("ambon-") else AGENCY_CODE
+                self.stdout.write(f"  {account.role:<12} {account.username}  {account.name}  ({where})")
         self.stdout.write("  (and more employees; `seed_demo --json` lists every account with a token)")
 
     # ------------------------------------------------------------------------ data
@@ -281,7 +315,89 @@ class Command(BaseCommand):
         created += seed_history(agency=agency, eligible_keys=eligible)
         created += seed_skps(agency=agency)
         created += seed_reports(agency=agency, user=people["hr"].user)
-        return self.accounts(people), created
+        second_accounts, second_created = self.seed_second_agency(today=today)
+        return self.accounts(people) + second_accounts, created + second_created
+
+    def seed_second_agency(self, *, today: datetime.date) -> tuple[list[Account], int]:
+        """A small agency in WIT with its own HR admin and head, to show that agencies are apart."""
+        created = 0
+        agency = Agency.objects.filter(code=SECOND_AGENCY_CODE).first()
+        if agency is None:
+            agency = services.agency_create(
+                code=SECOND_AGENCY_CODE,
+                name="Badan Kepegawaian Daerah Kota Ambon (demo)",
+                time_zone=SECOND_TIME_ZONE,
+                fwa_start_date=datetime.date(today.year, 1, 1),
+                mfa_required_for_hr=False,
+            )
+            created += 1
+        units = {u.code: u for u in Unit.objects.filter(agency=agency)}
+        for code, name, parent_code in SECOND_UNITS:
+            if code not in units:
+                units[code] = services.unit_create(
+                    agency=agency,
+                    code=code,
+                    name=name,
+                    parent=units[parent_code] if parent_code else None,
+                    **SECOND_OFFICE,
+                )
+                created += 1
+        positions = {p.code: p for p in Position.objects.filter(agency=agency)}
+        for code, name, kind, eligible in SECOND_POSITIONS:
+            if code not in positions:
+                positions[code] = services.position_create(
+                    agency=agency,
+                    code=code,
+                    name=name,
+                    type=kind,
+                    is_fwa_eligible=eligible,
+                    **(ALL_CRITERIA if eligible else {}),
+                )
+                created += 1
+        people: dict[str, Employee] = {}
+        existing = {e.nip: e for e in Employee.objects.filter(agency=agency)}
+        for index, (key, name, unit_code, position_code, supervisor_key, _heads) in enumerate(SECOND_PEOPLE):
+            nip = demo_nip(SECOND_NIP_OFFSET + index, employee_type=EmployeeType.PNS)
+            if nip in existing:
+                people[key] = existing[nip]
+                continue
+            people[key] = services.employee_create(
+                agency=agency,
+                nip=nip,
+                name=name,
+                employee_type=EmployeeType.PNS,
+                unit=units[unit_code],
+                position=positions[position_code],
+                position_start_date=datetime.date(2021, 1, 4),
+                supervisor=people[supervisor_key] if supervisor_key else None,
+                email=f"ambon-{key}@demo.flexwork.localhost",
+            )
+            created += 1
+        new_users = [people[key].user_id for key, *_rest in SECOND_PEOPLE if people[key].nip not in existing]
+        if new_users:
+            User.objects.filter(id__in=new_users).update(password=make_password(DEMO_PASSWORD))
+        for key, *_rest, heads in SECOND_PEOPLE:
+            if heads and units[heads].head_id != people[key].id:
+                units[heads] = services.unit_update(unit=units[heads], data={"head": people[key]})
+                created += 1
+        for key, role in (("kaban", Role.AGENCY_HEAD), ("hr", Role.HR_ADMIN)):
+            if not RoleAssignment.objects.filter(agency=agency, user=people[key].user, role=role).exists():
+                services.role_assign(agency=agency, user=people[key].user, role=role)
+                created += 1
+        created += len(services.holidays_seed(agency=agency, year=today.year))
+        special = {"kaban": "agency_head", "hr": "hr_admin"}
+        heads = {key for key, *_rest, heads in SECOND_PEOPLE if heads}
+        accounts = [
+            Account(
+                key=f"ambon-{key}",
+                username=people[key].nip,
+                name=people[key].name,
+                role=special.get(key) or ("unit_head" if key in heads else "employee"),
+                user=people[key].user,
+            )
+            for key, *_rest in SECOND_PEOPLE
+        ]
+        return accounts, created
 
     def seed_ramadan(self, *, agency: Agency, year: int) -> int:
         """Ramadan = the 30 days before Idul Fitri (from the seeded, possibly estimated, holiday)."""
@@ -355,6 +471,7 @@ class Command(BaseCommand):
                         "password": DEMO_PASSWORD,
                         "role": account.role,
                         "name": account.name,
+                        "agency": SECOND_AGENCY_CODE if account.key.startswith("ambon-") else AGENCY_CODE,
                         "token": key,
                     }
                 )

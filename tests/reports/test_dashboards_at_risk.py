@@ -1,0 +1,112 @@
+"""The HR dashboard's targets at risk (docs/rules.md §5): who, in which unit, on which indicator;
+the headline counts people, not indicators; outside the unit filter nobody shows; the agency
+head's home opens on the agency's day."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def plans(org_world):
+    """Two people of the A section with an approved SKP whose current period runs from 40 days ago
+    to 40 days ahead (so working days have passed whatever today is): one has realised nothing of a
+    target of 10, the other the whole target."""
+    from flexwork.common.calendar import today_in
+    from performance.models import PeriodPlan, Realisation
+    from tests.org.factories import EmployeeFactory
+    from tests.performance.factories import skp_with_indicator
+
+    w = org_world
+    today = today_in(w.agency_a.time_zone)
+    people = []
+    for name, realised in (("Sitti Behind", None), ("Rahmat Ontrack", Decimal(10))):
+        employee = EmployeeFactory(
+            agency=w.agency_a, unit=w.sec_a, position=w.position_a, supervisor=w.supervisor_a.employee, name=name
+        )
+        skp = skp_with_indicator(
+            employee_user=employee.user, actor=w.supervisor_a, year=today.year, approve_by=w.supervisor_a
+        )
+        plan = PeriodPlan.objects.filter(indicator__rhk__skp=skp).order_by("period_start").first()
+        PeriodPlan.objects.filter(indicator__rhk__skp=skp).exclude(id=plan.id).delete()
+        PeriodPlan.objects.filter(id=plan.id).update(
+            period_start=today - datetime.timedelta(days=40),
+            period_end=today + datetime.timedelta(days=40),
+            target_min=Decimal(10),
+        )
+        if realised is not None:
+            Realisation.objects.create(
+                agency=w.agency_a,
+                period_plan_id=plan.id,
+                indicator_id=plan.indicator_id,
+                value=realised,
+                entered_by=w.supervisor_a,
+            )
+        people.append(employee)
+    return people
+
+
+def test_hr_sees_who_is_behind_by_name_and_unit(plans, org_world, hr_admin_a, client_for):
+    body = client_for(hr_admin_a).get("/api/v1/dashboard/hr/", {"unit": org_world.sec_a.id}).json()
+    assert body["headline"]["at_risk"] == 1
+    assert body["at_risk"]["count"] == 1
+    [row] = body["at_risk"]["rows"]
+    assert (row["name"], row["unit"], row["indicator"]) == (
+        "Sitti Behind",
+        org_world.sec_a.name,
+        "Jumlah laporan yang disusun",
+    )
+    assert Decimal(str(row["expected"])) > 0
+
+
+@pytest.mark.parametrize(
+    ("language", "heading", "tile"),
+    [
+        ("id", "Target berisiko pada periode ini", "Pegawai dengan target berisiko pada periode ini"),
+        ("en", "Targets at risk this period", "Employees with a target at risk this period"),
+    ],
+)
+def test_the_page_shows_the_card_in_the_users_language(plans, org_world, client, hr_admin_a, language, heading, tile):
+    client.force_login(hr_admin_a)
+    client.cookies["django_language"] = language
+    page = client.get("/dashboard/", {"unit": org_world.sec_a.id}, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert heading in page and tile in page
+    assert "Sitti Behind" in page and "Rahmat Ontrack" not in page
+
+
+def test_a_unit_outside_the_filter_shows_nobody_at_risk(plans, org_world, hr_admin_a, client_for):
+    body = client_for(hr_admin_a).get("/api/v1/dashboard/hr/", {"unit": org_world.hr_unit_a.id}).json()
+    assert body["at_risk"] == {"count": 0, "rows": []} and body["headline"]["at_risk"] == 0
+
+
+def test_the_unit_filter_lists_names_in_tree_order(org_world, client, hr_admin_a):
+    client.force_login(hr_admin_a)
+    client.cookies["django_language"] = "en"
+    page = client.get("/dashboard/").content.decode()
+    select = page[page.index('name="unit"') : page.index("</select>", page.index('name="unit"'))]
+    assert org_world.sec_a.name in select
+    assert org_world.sec_a.code not in select  # names, not codes
+    assert select.index(org_world.root_a.name) < select.index(org_world.div_a.name) < select.index(org_world.sec_a.name)
+
+
+def test_the_agency_heads_home_opens_on_the_agencys_day(org_world, client):
+    from flexwork.org.models import Role
+    from flexwork.org.services import role_assign
+
+    head = org_world.supervisor_a
+    role_assign(agency=org_world.agency_a, user=head, role=Role.AGENCY_HEAD)
+    client.force_login(head)
+    client.cookies["django_language"] = "id"
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="id").content.decode()
+    assert f"{org_world.root_a.name} hari ini" in page
+    assert "Pegawai di kantor hari ini" in page and "Buka dasbor instansi" in page
+    assert page.index("Buka dasbor instansi") < page.index('id="home-today"')  # the agency first, own day after
+
+
+def test_an_employees_home_has_no_agency_view(employee_a, client):
+    client.force_login(employee_a)
+    page = client.get("/").content.decode()
+    assert 'id="home-agency"' not in page

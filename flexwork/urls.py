@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("flexwork.common.urls")),
     path("", include("flexwork.health.urls")),
     path("", include("flexwork.org.urls")),
+    path("operator/", include("flexwork.org.operator_urls")),
     path("", include("flexwork.onboarding.urls")),
     path("performance/", include("performance.urls")),
     path("attendance/", include("attendance.urls")),

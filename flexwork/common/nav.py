@@ -144,6 +144,15 @@ def pages() -> tuple[Page, ...]:
             more=TEAM_GROUP,
         ),
         Page("attendance-leave-import", gettext_lazy("Import leave"), HR, hr),
+        # The installation: a platform operator's console (superusers; flexwork/org/operator_views.py)
+        Page(
+            "operator-agencies",
+            gettext_lazy("Agencies"),
+            "operator",
+            frozenset({s.PLATFORM_OPERATOR}),
+            more=AGENCY_GROUP,
+            tab=False,
+        ),
         # The account
         Page("notification-list", gettext_lazy("Notifications"), ACCOUNT, ANYONE, tab=False),
         Page("profile", gettext_lazy("Profile"), ACCOUNT, ANYONE, tab=False),

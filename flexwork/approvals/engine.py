@@ -63,6 +63,7 @@ ERR_WRONG_STEP = gettext_lazy("This request is not at this step: it waits for %(
 ERR_NOT_ALLOWED = approval_services.ERR_NOT_ALLOWED
 ERR_NOT_APPLICABLE = gettext_lazy("This action does not apply here.")
 ERR_NOTE_REQUIRED = gettext_lazy("Give a reason.")
+ERR_DEACTIVATED = gettext_lazy("Employee deactivated.")
 
 TARGET = {
     A.SUBMIT: S.SUBMITTED,
@@ -518,28 +519,40 @@ def escalate_due(*, now: datetime.datetime | None = None, kinds: list[str] | Non
 # ---------------------------------------------------------------------------- organisation events
 
 
+REROUTABLE_STATUSES = (S.SUBMITTED, S.RECOMMENDED, S.RETURNED)
+
+
+def _route(obj: ApprovableModel, chain) -> dict | None:
+    """The updates that give `obj` the chain `chain`, or None when it already has it. A request
+    waiting for a recommender who is no longer in the chain goes to the decider."""
+    recommender_id = chain.recommender.id if chain.recommender else None
+    decider_id = chain.decider.id if chain.decider else None
+    step = obj.step
+    if step == ApprovalStep.RECOMMEND and recommender_id is None:
+        step = ApprovalStep.DECIDE
+    returned_step = obj.returned_step
+    if returned_step == ApprovalStep.RECOMMEND and recommender_id is None:
+        returned_step = ApprovalStep.DECIDE
+    if (obj.recommender_id, obj.decider_id, obj.step) == (recommender_id, decider_id, step):
+        return None
+    return {"recommender_id": recommender_id, "decider_id": decider_id, "step": step, "returned_step": returned_step}
+
+
 def reroute(*, employee: Employee, actor=None) -> int:
     """After a change of supervisor or unit (docs/rules.md §7): pending and returned objects of
     every kind get the new chain. One waiting for a recommender who is no longer in the chain goes
     to the decider; the new approver is told. Runs in the organisation service's transaction."""
     employee = Employee.objects.select_related("unit", "agency", "supervisor", "user").get(id=employee.id)
     chain = approval_services.approval_chain(employee=employee)
-    recommender_id = chain.recommender.id if chain.recommender else None
-    decider_id = chain.decider.id if chain.decider else None
     moved = 0
     for spec in specs():
-        rows = spec.model.objects.filter(employee_id=employee.id, status__in=(S.SUBMITTED, S.RECOMMENDED, S.RETURNED))
+        rows = spec.model.objects.filter(employee_id=employee.id, status__in=REROUTABLE_STATUSES)
         for obj in rows.select_related(*spec.related).order_by("id"):
             lock(obj)
-            if obj.status not in (S.SUBMITTED, S.RECOMMENDED, S.RETURNED):
+            if obj.status not in REROUTABLE_STATUSES:
                 continue
-            step = obj.step
-            if step == ApprovalStep.RECOMMEND and recommender_id is None:
-                step = ApprovalStep.DECIDE
-            returned_step = obj.returned_step
-            if returned_step == ApprovalStep.RECOMMEND and recommender_id is None:
-                returned_step = ApprovalStep.DECIDE
-            if (obj.recommender_id, obj.decider_id, obj.step) == (recommender_id, decider_id, step):
+            updates = _route(obj, chain)
+            if updates is None:
                 continue
             old_approver = approver_id(obj)
             approval_services.approval_transition(
@@ -548,10 +561,7 @@ def reroute(*, employee: Employee, actor=None) -> int:
                 to=obj.status,
                 actor=actor,
                 updates={
-                    "recommender_id": recommender_id,
-                    "decider_id": decider_id,
-                    "step": step,
-                    "returned_step": returned_step,
+                    **updates,
                     "escalated_to_id": None,
                     "escalated_at": None,
                     "step_since": timezone.now() if obj.step else obj.step_since,
@@ -564,11 +574,72 @@ def reroute(*, employee: Employee, actor=None) -> int:
     return moved
 
 
-def close_for_deactivated(*, employee: Employee, actor=None, effective_date: datetime.date | None = None) -> int:
-    """Deactivation (docs/rules.md §7): open objects of every kind are withdrawn; each kind ends its
-    approved ones from `effective_date` on (default: the employee's office today)."""
+def reroute_matching(*, agency_id: int, where: Q, actor=None) -> int:
+    """Re-route the employees of `agency_id` who have an open object matching `where` (a Q on the
+    approvable models, e.g. on `employee__unit__path` or `decider_id`). Employees are taken in id
+    order, so the row locks are taken in the same order as on every other path."""
+    employee_ids: set[int] = set()
+    for spec in specs():
+        employee_ids.update(
+            spec.model.objects.filter(agency_id=agency_id, status__in=REROUTABLE_STATUSES)
+            .filter(where)
+            .values_list("employee_id", flat=True)
+        )
+    moved = 0
+    for employee in Employee.objects.filter(id__in=employee_ids, agency_id=agency_id).order_by("id"):
+        moved += reroute(employee=employee, actor=actor)
+    return moved
+
+
+def reroute_waiting_for(*, approver_ids: list[int], agency_id: int, actor=None) -> int:
+    """Re-route the open objects in `agency_id` that wait for (or were escalated to) one of
+    `approver_ids`, e.g. after a unit head was replaced or an approver left the agency
+    (docs/rules.md §3 "Re-routing")."""
+    ids = [i for i in approver_ids if i]
+    if not ids:
+        return 0
+    where = Q(recommender_id__in=ids) | Q(decider_id__in=ids) | Q(escalated_to_id__in=ids)
+    return reroute_matching(agency_id=agency_id, where=where, actor=actor)
+
+
+def reroute_plan(*, employee: Employee, changes: dict) -> list[tuple[ApprovableModel, int | None, int | None]]:
+    """What `reroute` would do if `employee` had `changes` (a new "supervisor" and/or "unit"),
+    without writing: (object, approver now, approver then) for each open object whose chain would
+    change. The page shows it before HR saves (docs/rules.md §7)."""
+    import copy
+
+    future = copy.copy(employee)
+    for name in ("supervisor", "unit"):
+        if name in changes:
+            setattr(future, name, changes[name])
+    chain = approval_services.approval_chain(employee=future)
+    plan = []
+    for spec in specs():
+        rows = spec.model.objects.filter(employee_id=employee.id, status__in=REROUTABLE_STATUSES)
+        for obj in rows.select_related(*spec.related).order_by("id"):
+            updates = _route(obj, chain)
+            if updates is None:
+                continue
+            now = approver_id(obj) if obj.step else None
+            step = updates["step"]
+            then = None
+            if step == ApprovalStep.RECOMMEND:
+                then = updates["recommender_id"]
+            elif step == ApprovalStep.DECIDE:
+                then = updates["decider_id"]
+            plan.append((obj, now, then))
+    return plan
+
+
+def close_for_deactivated(
+    *, employee: Employee, actor=None, effective_date: datetime.date | None = None, note: str = ""
+) -> int:
+    """Deactivation (docs/rules.md §7): open objects of every kind are withdrawn, with `note` as the
+    reason on each transition; each kind ends its approved ones from `effective_date` on (default:
+    the employee's office today)."""
     employee = Employee.objects.select_related("unit", "agency", "user").get(id=employee.id)
     start = effective_date or calendar.office_today(employee)
+    note = (note or "").strip() or str(ERR_DEACTIVATED)
     closed = 0
     for spec in specs():
         for obj in spec.model.objects.filter(employee_id=employee.id, status__in=OPEN_STATUSES).order_by("id"):
@@ -576,7 +647,7 @@ def close_for_deactivated(*, employee: Employee, actor=None, effective_date: dat
             if obj.status not in OPEN_STATUSES:
                 continue
             approval_services.approval_transition(
-                obj=obj, action=A.WITHDRAW, to=S.WITHDRAWN, actor=actor, updates={"step": None}
+                obj=obj, action=A.WITHDRAW, to=S.WITHDRAWN, actor=actor, note=note, updates={"step": None}
             )
             closed += 1
         if spec.close_approved is not None:
@@ -584,12 +655,17 @@ def close_for_deactivated(*, employee: Employee, actor=None, effective_date: dat
     return closed
 
 
+def open_count(*, employee: Employee) -> int:
+    """How many open objects (every kind) deactivation or a transfer would withdraw."""
+    return sum(spec.model.objects.filter(employee_id=employee.id, status__in=OPEN_STATUSES).count() for spec in specs())
+
+
 def on_employee_moved(*, employee, actor=None, **kwargs) -> None:
     reroute(employee=employee, actor=actor)
 
 
-def on_employee_deactivated(*, employee, effective_date=None, actor=None, **kwargs) -> None:
-    close_for_deactivated(employee=employee, actor=actor, effective_date=effective_date)
+def on_employee_deactivated(*, employee, effective_date=None, actor=None, reason="", **kwargs) -> None:
+    close_for_deactivated(employee=employee, actor=actor, effective_date=effective_date, note=reason)
 
 
 __all__ = [
@@ -600,7 +676,11 @@ __all__ = [
     "expire_due",
     "guard",
     "lock",
+    "open_count",
     "reroute",
+    "reroute_matching",
+    "reroute_plan",
+    "reroute_waiting_for",
     "revokers",
     "transition",
 ]

@@ -12,7 +12,8 @@ import holidays as holidays_lib
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.utils import translation
+from django.db.models import Q
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -357,22 +358,55 @@ def _describe(obj) -> str:
     return getattr(obj, "name", str(obj))
 
 
-@transaction.atomic
-def employee_update(
-    *, employee: Employee, data: dict[str, Any], actor=None, effective_date: datetime.date | None = None
-) -> Employee:
-    """Change an employee. A change of unit, supervisor or position is recorded (EmployeeChange)
-    with `effective_date` (default today); unit and supervisor changes fire their events (the
-    arrangements app re-routes pending approvals) and tell the employee; deactivation fires
-    employee_deactivated and blocks the login. The employee row is locked meanwhile."""
-    employee = (
+ERR_EMPLOYEE_STALE = gettext_lazy(
+    "Someone changed this employee while you were editing: nothing was saved. Check the current values and save again."
+)
+ERR_EMAIL_TAKEN = gettext_lazy("This e-mail address belongs to another account.")
+
+
+def _lock_employee(employee: Employee, *, expected_updated_at: datetime.datetime | None = None) -> Employee:
+    """The employee's row, locked (the approval engine locks the same row first, docs/rules.md §3),
+    refused with 409 when it changed since `expected_updated_at` (a stale form, a double submit)."""
+    locked = (
         Employee.objects.select_for_update(of=("self",))
         .select_related("user", "unit", "agency", "supervisor", "position")
         .get(id=employee.id)
     )
+    if expected_updated_at is not None and locked.updated_at != expected_updated_at:
+        raise ConflictError(str(ERR_EMPLOYEE_STALE), code="stale")
+    return locked
+
+
+def _email_check(*, user, email: str) -> None:
+    """The import's rule: an address belongs to one account (case-insensitive)."""
+    email = (email or "").strip()
+    if email and User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists():
+        raise ConflictError(str(ERR_EMAIL_TAKEN), code="email_taken", fields={"email": [str(ERR_EMAIL_TAKEN)]})
+
+
+@transaction.atomic
+def employee_update(
+    *,
+    employee: Employee,
+    data: dict[str, Any],
+    actor=None,
+    effective_date: datetime.date | None = None,
+    expected_updated_at: datetime.datetime | None = None,
+    reason: str = "",
+) -> Employee:
+    """Change an employee. A change of unit, supervisor or position is recorded (EmployeeChange)
+    with `effective_date` (default today); unit and supervisor changes fire their events (the
+    approval engine re-routes pending approvals) and tell the employee; deactivation fires
+    employee_deactivated (open requests withdrawn with `reason`, future approved days cancelled)
+    and blocks the login. The employee row is locked meanwhile; with `expected_updated_at` a
+    change made since is a 409 and nothing is written."""
+    employee = _lock_employee(employee, expected_updated_at=expected_updated_at)
     effective_date = effective_date or office_today(employee)
     user_data = {key: data[key] for key in USER_FIELDS if key in data}
     data = {key: value for key, value in data.items() if key not in USER_FIELDS}
+    if "email" in user_data:
+        user_data["email"] = (user_data["email"] or "").strip()
+        _email_check(user=employee.user, email=user_data["email"])
     _same_agency(agency_id=employee.agency_id, field="unit", obj=data.get("unit"))
     _same_agency(agency_id=employee.agency_id, field="position", obj=data.get("position"))
     if data.get("supervisor") is not None:
@@ -382,9 +416,16 @@ def employee_update(
     before = {"unit": employee.unit, "supervisor": employee.supervisor, "position": employee.position}
     was_active = employee.is_active
 
-    employee, _changed = _update(employee, data, EMPLOYEE_FIELDS)
+    employee, changed = _update(employee, data, EMPLOYEE_FIELDS)
     if user_data:
-        _update(employee.user, user_data, USER_FIELDS)
+        previous_email = employee.user.email
+        _user, user_changed = _update(employee.user, user_data, USER_FIELDS)
+        if employee.user.email != previous_email:
+            _email_address_sync(employee.user)
+        if user_changed and not changed:
+            # The row's version moves with every saved edit, so a second submit of the same form is stale.
+            Employee.objects.filter(id=employee.id).update(updated_at=timezone.now())
+            employee.refresh_from_db(fields=["updated_at"])
 
     changes: list[tuple[str, Any, Any]] = []
     for field in ("unit", "supervisor", "position"):
@@ -399,11 +440,17 @@ def employee_update(
                 new_id=new.id if new else None,
                 effective_date=effective_date,
                 actor=actor,
+                reason=reason or "",
             )
     if was_active != employee.is_active:
         kind = EmployeeChangeKind.REACTIVATED if employee.is_active else EmployeeChangeKind.DEACTIVATED
         EmployeeChange.objects.create(
-            agency_id=employee.agency_id, employee=employee, kind=kind, effective_date=effective_date, actor=actor
+            agency_id=employee.agency_id,
+            employee=employee,
+            kind=kind,
+            effective_date=effective_date,
+            actor=actor,
+            reason=reason or "",
         )
         employee.user.is_active = employee.is_active
         employee.user.save(update_fields=["is_active"])
@@ -420,7 +467,7 @@ def employee_update(
             )
     if was_active and not employee.is_active:
         events.employee_deactivated.send(
-            employee=employee, old_id=None, new_id=None, effective_date=effective_date, actor=actor
+            employee=employee, old_id=None, new_id=None, effective_date=effective_date, actor=actor, reason=reason
         )
     if changes and employee.is_active:
         _notify_employee_changed(employee=employee, changes=changes, effective_date=effective_date)
@@ -449,6 +496,163 @@ def _notify_employee_changed(*, employee: Employee, changes, effective_date: dat
     )
 
 
+def _email_address_sync(user) -> None:
+    """allauth's address rows follow the account's address, as the import writes them."""
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.filter(user=user).delete()
+    if user.email:
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+
+
+ERR_NIP_SAME = gettext_lazy("This is already the employee's NIP.")
+ERR_REASON_REQUIRED = gettext_lazy("Give a reason.")
+
+
+@transaction.atomic
+def employee_nip_correct(
+    *,
+    employee: Employee,
+    nip: str,
+    actor=None,
+    reason: str = "",
+    expected_updated_at: datetime.datetime | None = None,
+) -> Employee:
+    """Correct a mistyped NIP (docs/rules.md §7): the same checks as the import, unique in the
+    installation; the login name follows (the NIP is the username); recorded with the old and the
+    new NIP and the reason, and the employee is told which NIP to sign in with."""
+    employee = _lock_employee(employee, expected_updated_at=expected_updated_at)
+    nip = (nip or "").strip()
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError(str(ERR_REASON_REQUIRED), fields={"reason": [str(ERR_REASON_REQUIRED)]})
+    if nip == employee.nip:
+        raise ApplicationError(str(ERR_NIP_SAME), fields={"nip": [str(ERR_NIP_SAME)]})
+    _nip_check(nip=nip, employee_type=employee.employee_type)
+    taken = User.objects.filter(username=nip).exclude(pk=employee.user_id).exists()
+    if taken or Employee.objects.filter(nip=nip).exclude(id=employee.id).exists():
+        raise ConflictError(str(ERR_NIP_TAKEN), code="nip_taken", fields={"nip": [str(ERR_NIP_TAKEN)]})
+    old_nip = employee.nip
+    now = timezone.now()
+    Employee.objects.filter(id=employee.id).update(nip=nip, updated_at=now)
+    User.objects.filter(pk=employee.user_id).update(username=nip)
+    employee.refresh_from_db()
+    employee.user.refresh_from_db()
+    EmployeeChange.objects.create(
+        agency_id=employee.agency_id,
+        employee=employee,
+        kind=EmployeeChangeKind.NIP_CORRECTED,
+        old_value=old_nip,
+        new_value=nip,
+        reason=reason,
+        effective_date=office_today(employee),
+        actor=actor,
+    )
+    from flexwork.notifications.services import notification_send
+
+    notification_send(
+        recipient=employee.user, kind="employee_nip_corrected", context={"old_nip": old_nip, "new_nip": nip}
+    )
+    return employee
+
+
+ERR_TRANSFER_SAME_AGENCY = gettext_lazy("Choose another agency: the employee already works here.")
+ERR_TRANSFER_NO_ROOT = gettext_lazy("That agency has no root unit yet, so nobody can be placed there.")
+ERR_LAST_HR_ADMIN = gettext_lazy(
+    "This is the agency's last HR admin: appoint another HR admin first, or nobody could manage the agency."
+)
+
+
+@transaction.atomic
+def employee_transfer(
+    *,
+    employee: Employee,
+    to_agency: Agency,
+    actor=None,
+    reason: str,
+    effective_date: datetime.date | None = None,
+    expected_updated_at: datetime.datetime | None = None,
+) -> Employee:
+    """Move an employee to another agency of this installation (docs/rules.md §7), done by the
+    sending agency's HR. Before the move, in the sending agency: open requests of every kind are
+    withdrawn with `reason` and approved days from `effective_date` on are cancelled (the approval
+    engine, as for a deactivation); direct reports lose them as supervisor and units they head get
+    no head (both re-routed); their delegations there end; their agency roles there end. The rows
+    written so far (requests, days, attendance, changes) keep the sending agency. The employee
+    arrives in the receiving agency's root unit without position or supervisor; its HR admins are
+    told to place them. Recorded as TRANSFERRED in both agencies."""
+    from flexwork.approvals import engine
+    from flexwork.approvals.models import Delegation
+    from flexwork.notifications.services import notification_send
+
+    employee = _lock_employee(employee, expected_updated_at=expected_updated_at)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError(str(ERR_REASON_REQUIRED), fields={"reason": [str(ERR_REASON_REQUIRED)]})
+    if to_agency.id == employee.agency_id:
+        raise ApplicationError(str(ERR_TRANSFER_SAME_AGENCY), fields={"agency": [str(ERR_TRANSFER_SAME_AGENCY)]})
+    root = Unit.objects.filter(agency=to_agency, parent__isnull=True).first()
+    if root is None:
+        raise ApplicationError(str(ERR_TRANSFER_NO_ROOT), fields={"agency": [str(ERR_TRANSFER_NO_ROOT)]})
+    old_agency = employee.agency
+    if _is_last_hr_admin(agency_id=old_agency.id, user_id=employee.user_id):
+        raise ConflictError(str(ERR_LAST_HR_ADMIN), code="last_hr_admin")
+    effective_date = effective_date or office_today(employee)
+
+    engine.close_for_deactivated(employee=employee, actor=actor, effective_date=effective_date, note=reason)
+    for report in Employee.objects.filter(supervisor_id=employee.id).order_by("id"):
+        employee_update(employee=report, data={"supervisor": None}, actor=actor, effective_date=effective_date)
+    headed = list(Unit.objects.filter(head_id=employee.id).order_by("id"))
+    for unit in headed:
+        unit_update(unit=unit, data={"head": None})
+    Delegation.objects.filter(agency_id=old_agency.id, revoked_at__isnull=True).filter(
+        Q(delegator_id=employee.id) | Q(delegate_id=employee.id)
+    ).update(revoked_at=timezone.now(), updated_at=timezone.now())
+    for assignment in RoleAssignment.objects.filter(agency_id=old_agency.id, user_id=employee.user_id):
+        assignment.delete()  # one by one: the MFA duty follows each (flexwork.accounts.receivers)
+
+    Employee.objects.filter(id=employee.id).update(
+        agency_id=to_agency.id,
+        unit_id=root.id,
+        position_id=None,
+        position_start_date=None,
+        supervisor_id=None,
+        updated_at=timezone.now(),
+    )
+    # Whoever waited for them as an approver in the sending agency gets a new chain.
+    engine.reroute_waiting_for(approver_ids=[employee.id], agency_id=old_agency.id, actor=actor)
+    for agency_id in (old_agency.id, to_agency.id):
+        EmployeeChange.objects.create(
+            agency_id=agency_id,
+            employee=employee,
+            kind=EmployeeChangeKind.TRANSFERRED,
+            old_id=old_agency.id,
+            new_id=to_agency.id,
+            old_value=old_agency.name,
+            new_value=to_agency.name,
+            reason=reason,
+            effective_date=effective_date,
+            actor=actor,
+        )
+    employee = Employee.objects.select_related("user", "unit", "agency").get(id=employee.id)
+    notification_send(
+        recipient=employee.user,
+        kind="employee_transferred",
+        context={"old_agency": old_agency.name, "new_agency": to_agency.name, "effective_date": str(effective_date)},
+    )
+    hr_users = User.objects.filter(
+        org_roles__agency=to_agency, org_roles__role=Role.HR_ADMIN, is_active=True
+    ).distinct()
+    for hr_user in hr_users:
+        notification_send(
+            recipient=hr_user,
+            kind="employee_transferred_in",
+            context={"name": employee.name, "old_agency": old_agency.name, "unit": root.name},
+            url=f"/hr/employees/{employee.id}/",
+        )
+    return employee
+
+
 @transaction.atomic
 def employee_home_location_set(*, employee: Employee, latitude, longitude, actor=None) -> Employee:
     """Write the approved home coordinates (the approval flow lives in the onboarding app).
@@ -468,20 +672,76 @@ def employee_home_location_set(*, employee: Employee, latitude, longitude, actor
 # ---------------------------------------------------------------------------- roles
 
 
+def _is_last_hr_admin(*, agency_id: int, user_id: int) -> bool:
+    holders = RoleAssignment.objects.filter(agency_id=agency_id, role=Role.HR_ADMIN)
+    return holders.filter(user_id=user_id).exists() and not holders.exclude(user_id=user_id).exists()
+
+
 @transaction.atomic
-def role_assign(*, agency: Agency, user, role: str) -> RoleAssignment:
+def role_assign(*, agency: Agency, user, role: str, actor=None) -> RoleAssignment:
     employee = Employee.objects.filter(user_id=user.pk).first()
     if employee is None or employee.agency_id != agency.id:
         message = _("Only an employee of this agency can hold an agency role.")
         raise ApplicationError(message, code="other_agency", fields={"user": [message]})
-    assignment, _created = RoleAssignment.objects.get_or_create(agency=agency, user=user, role=Role(role))
-    # The MFA duty of the role (agency switches) follows from flexwork.accounts.receivers.
+    if not employee.is_active:
+        message = _("An inactive employee cannot hold an agency role.")
+        raise ApplicationError(message, code="inactive", fields={"user": [message]})
+    assignment, created = RoleAssignment.objects.get_or_create(agency=agency, user=user, role=Role(role))
+    # The MFA duty of the role (agency switches) follows from flexwork.accounts.receivers, at once:
+    # a new HR admin without an authenticator app is sent to enrolment before any HR page.
+    if created and actor is not None:
+        from flexwork.notifications.services import notification_send
+
+        notification_send(
+            recipient=user,
+            kind="role_assigned",
+            context={"role": str(Role(role).label), "agency": agency.name},
+        )
     return assignment
 
 
 @transaction.atomic
-def role_revoke(*, agency: Agency, user, role: str) -> None:
-    RoleAssignment.objects.filter(agency=agency, user=user, role=role).delete()
+def role_revoke(*, agency: Agency, user, role: str, actor=None) -> None:
+    """End an agency role. The last HR admin of an agency is never removed (409): someone must be
+    able to manage it (docs/rules.md §7)."""
+    # Serialises concurrent removals of the agency's HR admins, so two of them cannot both leave.
+    Agency.objects.select_for_update().filter(id=agency.id).values_list("id", flat=True).first()
+    if role == Role.HR_ADMIN and _is_last_hr_admin(agency_id=agency.id, user_id=user.pk):
+        raise ConflictError(str(ERR_LAST_HR_ADMIN), code="last_hr_admin")
+    removed = 0
+    for assignment in RoleAssignment.objects.filter(agency=agency, user=user, role=role):
+        assignment.delete()
+        removed += 1
+    if removed and actor is not None:
+        from flexwork.notifications.services import notification_send
+
+        notification_send(
+            recipient=user, kind="role_revoked", context={"role": str(Role(role).label), "agency": agency.name}
+        )
+
+
+@transaction.atomic
+def unit_head_set(*, unit: Unit, head: Employee | None, actor=None) -> Unit:
+    """Appoint (or, with None, remove) the head of a unit. Requests waiting for the old head, or
+    whose decider changes with the new one, are re-routed (docs/rules.md §3 "Re-routing")."""
+    from flexwork.approvals import engine
+
+    unit = Unit.objects.select_for_update().get(id=unit.id)
+    if head is not None:
+        _same_agency(agency_id=unit.agency_id, field="head", obj=head)
+        if not head.is_active:
+            message = _("An inactive employee cannot head a unit.")
+            raise ApplicationError(message, code="inactive", fields={"head": [message]})
+    old_head_id = unit.head_id
+    if old_head_id == (head.id if head else None):
+        return unit
+    unit = unit_update(unit=unit, data={"head": head})
+    # Everyone in the subtree may have a new decider; the old head may wait on requests elsewhere.
+    where = Q(employee__unit__path__contains=[unit.id])
+    if old_head_id:
+        where |= Q(recommender_id=old_head_id) | Q(decider_id=old_head_id) | Q(escalated_to_id=old_head_id)
+    engine.reroute_matching(agency_id=unit.agency_id, where=where, actor=actor)
+    return unit
 
 
 # ---------------------------------------------------------------------------- designated locations

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from attendance.models import CheckKind, LeaveKind, Verification
+from flexwork.common.dates import FormDateField
 from flexwork.common.forms import DecimalCommaField
 
 
@@ -37,20 +38,20 @@ class CheckForm(forms.Form):
 
 class LeaveForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=LeaveKind.choices)
-    date_from = forms.DateField(label=_("From"), widget=DateInput())
-    date_to = forms.DateField(label=_("Until"), widget=DateInput())
+    date_from = FormDateField(label=_("From"), widget=DateInput())
+    date_to = FormDateField(label=_("Until"), widget=DateInput())
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
 class CorrectionForm(forms.Form):
-    local_date = forms.DateField(label=_("Date"), widget=DateInput())
+    local_date = FormDateField(label=_("Date"), widget=DateInput())
     kind = forms.ChoiceField(label=_("Which check"), choices=CheckKind.choices)
     corrected_time = forms.TimeField(label=_("Correct time"), widget=TimeInput())
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class WorkLogForm(forms.Form):
-    local_date = forms.DateField(label=_("Date"), widget=DateInput())
+    local_date = FormDateField(label=_("Date"), widget=DateInput())
     description = forms.CharField(label=_("What did you produce?"), widget=forms.Textarea(attrs={"rows": 2}))
     quantity = DecimalCommaField(label=_("Quantity"), min_value=Decimal("0.01"), max_digits=10, decimal_places=2)
     unit_of_measure = forms.CharField(label=_("Unit (e.g. document, report)"), max_length=50)
@@ -81,8 +82,8 @@ class DecisionForm(forms.Form):
 
 
 class ExceptionFilterForm(forms.Form):
-    date_from = forms.DateField(label=_("From"), widget=DateInput(), required=False)
-    date_to = forms.DateField(label=_("Until"), widget=DateInput(), required=False)
+    date_from = FormDateField(label=_("From"), widget=DateInput(), required=False)
+    date_to = FormDateField(label=_("Until"), widget=DateInput(), required=False)
     unit = forms.TypedChoiceField(label=_("Unit"), required=False, coerce=int, empty_value=None)
     kind = forms.ChoiceField(
         label=_("Exception"),

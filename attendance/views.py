@@ -26,6 +26,7 @@ from attendance.status import week_summary
 from attendance.today import day_plan
 from flexwork.common import nav
 from flexwork.common.calendar import office_today
+from flexwork.common.dates import date_param_message, date_parse, month_parse
 from flexwork.common.exceptions import ApplicationError
 from flexwork.common.forms import form_error_show
 from flexwork.common.services import evidence_upload
@@ -127,10 +128,7 @@ def check_page(request: HttpRequest) -> HttpResponse:
 
 
 def _month_bounds(value: str | None, today: datetime.date) -> tuple[datetime.date, datetime.date]:
-    try:
-        first = datetime.date.fromisoformat(f"{value}-01") if value else today.replace(day=1)
-    except ValueError:
-        first = today.replace(day=1)
+    first = month_parse(value) or today.replace(day=1)  # docs/rules.md §1 "Accepted dates"
     last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
     return first, last
 
@@ -140,6 +138,8 @@ def month_page(request: HttpRequest) -> HttpResponse:
     employee = _me(request)
     today = office_today(employee)
     first, last = _month_bounds(request.GET.get("month"), today)
+    if request.GET.get("month") and month_parse(request.GET["month"]) is None:
+        messages.warning(request, date_param_message())
     statuses = list(
         DayStatus.objects.filter(employee_id=employee.id, local_date__range=(first, last)).order_by("local_date")
     )
@@ -179,10 +179,7 @@ def log_page(request: HttpRequest) -> HttpResponse:
 
     day = today
     if request.method == "POST":
-        try:
-            day = datetime.date.fromisoformat(request.POST.get("local_date", ""))
-        except ValueError:
-            day = today
+        day = date_parse(request.POST.get("local_date")) or today
     form = forms.WorkLogForm(
         request.POST or None,
         request.FILES or None,

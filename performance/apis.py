@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from flexwork.api.pagination import get_paginated_response
 from flexwork.api.views import BaseApi
 from flexwork.common.calendar import user_today
+from flexwork.common.dates import ApiDateField
 from flexwork.common.exceptions import ApplicationError
 from flexwork.org import scope as org_scope
 from performance import selectors, services
@@ -225,8 +226,8 @@ class SkpListApi(BaseApi):
         employee = serializers.IntegerField(required=False, help_text="Default: the caller (who then proposes).")
         year = serializers.IntegerField(min_value=2000, max_value=2100)
         approach = serializers.ChoiceField(choices=SkpApproach.choices, default=SkpApproach.QUANTITATIVE)
-        period_start = serializers.DateField(required=False, help_text="Default: 1 January or the start in post.")
-        period_end = serializers.DateField(required=False, help_text="Default: 31 December.")
+        period_start = ApiDateField(required=False, help_text="Default: 1 January or the start in post.")
+        period_end = ApiDateField(required=False, help_text="Default: 31 December.")
         rhk = RhkInputSerializer(many=True, required=False)
 
     @extend_schema(
@@ -269,8 +270,8 @@ class SkpDetailApi(BaseApi):
     @extend_schema_serializer(component_name="SkpUpdateInput")
     class InputSerializer(serializers.Serializer):
         approach = serializers.ChoiceField(choices=SkpApproach.choices, required=False)
-        period_start = serializers.DateField(required=False)
-        period_end = serializers.DateField(required=False)
+        period_start = ApiDateField(required=False)
+        period_end = ApiDateField(required=False)
         rhk = RhkInputSerializer(many=True, required=False, help_text="RHKs to add, change (with id) or delete.")
 
     @extend_schema(operation_id="skp_retrieve", responses={200: SkpDetailSerializer}, tags=TAGS)
@@ -345,7 +346,7 @@ SkpReturnApi = _transition_view(
 
 @extend_schema_serializer(component_name="PeriodTargetInput")
 class PeriodTargetInputSerializer(serializers.Serializer):
-    period_start = serializers.DateField(help_text="Any day of the period.")
+    period_start = ApiDateField(help_text="Any day of the period.")
     target_min = serializers.DecimalField(max_digits=14, decimal_places=2)
     target_max = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True)
     action_plan = serializers.CharField(required=False, allow_blank=True, max_length=2000)
@@ -408,7 +409,7 @@ class IndicatorListApi(BaseApi):
     class FilterSerializer(serializers.Serializer):
         skp = serializers.IntegerField(required=False, min_value=1)
         employee = serializers.IntegerField(required=False, min_value=1)
-        on_date = serializers.DateField(required=False, help_text="Indicators of SKPs covering this day.")
+        on_date = ApiDateField(required=False, help_text="Indicators of SKPs covering this day.")
 
     @extend_schema_serializer(component_name="IndicatorCreateInput")
     class InputSerializer(serializers.Serializer):
@@ -546,13 +547,13 @@ class RealisationListApi(BaseApi):
     class FilterSerializer(serializers.Serializer):
         indicator = serializers.IntegerField(required=False, min_value=1)
         skp = serializers.IntegerField(required=False, min_value=1)
-        date_from = serializers.DateField(required=False)
-        date_to = serializers.DateField(required=False)
+        date_from = ApiDateField(required=False)
+        date_to = ApiDateField(required=False)
 
     @extend_schema_serializer(component_name="RealisationRecordInput")
     class InputSerializer(serializers.Serializer):
         indicator = serializers.IntegerField()
-        period_start = serializers.DateField(help_text="Any day of the period (usually its first day).")
+        period_start = ApiDateField(help_text="Any day of the period (usually its first day).")
         value = serializers.DecimalField(max_digits=14, decimal_places=2)
         note = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
         evidence = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
@@ -696,8 +697,8 @@ class EvaluationListApi(BaseApi):
     class InputSerializer(serializers.Serializer):
         skp = serializers.IntegerField()
         kind = serializers.ChoiceField(choices=EvaluationKind.choices)
-        period_start = serializers.DateField(required=False, help_text="Default for annual: the SKP's period.")
-        period_end = serializers.DateField(required=False)
+        period_start = ApiDateField(required=False, help_text="Default for annual: the SKP's period.")
+        period_end = ApiDateField(required=False)
         results_rating = serializers.ChoiceField(
             choices=Rating.choices, required=False, help_text="Ignored for unit heads with a recorded unit result."
         )

@@ -7,6 +7,7 @@ from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from flexwork.common.dates import FormDateField
 from flexwork.common.forms import DecimalCommaField
 from performance.models import (
     BEHAVIOUR_VALUES,
@@ -26,16 +27,16 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 class SkpForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     approach = forms.ChoiceField(label=_("Approach"), choices=SkpApproach.choices)
-    period_start = forms.DateField(
+    period_start = FormDateField(
         label=_("Period start"), required=False, widget=DATE, help_text=_("Empty: 1 January or the start in post.")
     )
-    period_end = forms.DateField(label=_("Period end"), required=False, widget=DATE, help_text=_("Empty: 31 December."))
+    period_end = FormDateField(label=_("Period end"), required=False, widget=DATE, help_text=_("Empty: 31 December."))
 
 
 class SkpEditForm(forms.Form):
     approach = forms.ChoiceField(label=_("Approach"), choices=SkpApproach.choices)
-    period_start = forms.DateField(label=_("Period start"), widget=DATE)
-    period_end = forms.DateField(label=_("Period end"), widget=DATE)
+    period_start = FormDateField(label=_("Period start"), widget=DATE)
+    period_end = FormDateField(label=_("Period end"), widget=DATE)
 
 
 class RhkForm(forms.Form):
@@ -142,8 +143,8 @@ RATING_WIDGET = forms.RadioSelect
 
 class EvaluationForm(forms.Form):
     kind = forms.ChoiceField(label=_("Evaluation"), choices=EvaluationKind.choices)
-    period_start = forms.DateField(label=_("From"), required=False, widget=DATE)
-    period_end = forms.DateField(label=_("To"), required=False, widget=DATE)
+    period_start = FormDateField(label=_("From"), required=False, widget=DATE)
+    period_end = FormDateField(label=_("To"), required=False, widget=DATE)
     results_rating = forms.ChoiceField(
         label=_("Results rating"), choices=Rating.choices, required=False, widget=RATING_WIDGET
     )

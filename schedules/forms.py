@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from flexwork.approvals.models import ApprovalKind, ApprovalStatus
+from flexwork.common.dates import FormDateField
 from flexwork.common.forms import DecimalCommaField
 from flexwork.org.models import DesignatedLocation, Employee, Unit
 from schedules.models import ExceptionBasis, Location
@@ -260,8 +261,8 @@ class RequestFilterForm(forms.Form):
     )
     location = forms.ChoiceField(label=_("Where"), choices=[("", _("All"))] + list(Location.choices), required=False)
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False, empty_label=_("All"))
-    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
-    date_to = forms.DateField(label=_("Until"), required=False, widget=DateInput())
+    date_from = FormDateField(label=_("From"), required=False, widget=DateInput())
+    date_to = FormDateField(label=_("Until"), required=False, widget=DateInput())
 
     def __init__(self, *args, units=None, with_status: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
@@ -287,7 +288,7 @@ class RequestFilterForm(forms.Form):
 
 class RecallForm(forms.Form):
     employee = forms.ModelChoiceField(label=_("Employee"), queryset=Employee.objects.none())
-    local_date = forms.DateField(label=_("Date"), widget=DateInput())
+    local_date = FormDateField(label=_("Date"), widget=DateInput())
     reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea({"rows": 2}))
 
     def __init__(self, *args, employees, **kwargs):
@@ -299,8 +300,8 @@ class DirectiveForm(forms.Form):
     unit = forms.ModelChoiceField(
         label=_("Unit subtree"), queryset=Unit.objects.none(), required=False, empty_label=_("The whole agency")
     )
-    date_from = forms.DateField(label=_("From"), widget=DateInput())
-    date_to = forms.DateField(label=_("Until"), widget=DateInput())
+    date_from = FormDateField(label=_("From"), widget=DateInput())
+    date_to = FormDateField(label=_("Until"), widget=DateInput())
     allowed_locations = forms.MultipleChoiceField(
         label=_("Locations allowed"), choices=Location.choices, widget=forms.CheckboxSelectMultiple
     )
@@ -323,8 +324,8 @@ class DirectiveForm(forms.Form):
 class DelegationForm(forms.Form):
     delegator = forms.ModelChoiceField(label=_("Approver who delegates"), queryset=Employee.objects.none())
     delegate = forms.ModelChoiceField(label=_("Delegate (Plt./Plh.)"), queryset=Employee.objects.none())
-    date_from = forms.DateField(label=_("From"), widget=DateInput())
-    date_to = forms.DateField(label=_("Until"), widget=DateInput())
+    date_from = FormDateField(label=_("From"), widget=DateInput())
+    date_to = FormDateField(label=_("Until"), widget=DateInput())
     kinds = forms.MultipleChoiceField(
         label=_("Approvals"),
         choices=ApprovalKind.choices,

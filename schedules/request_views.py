@@ -29,6 +29,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from flexwork.approvals.models import EDITABLE_STATUSES, PENDING_STATUSES, ApprovalStatus
 from flexwork.common.calendar import office_today
+from flexwork.common.dates import date_parse
 from flexwork.common.exceptions import ApplicationError
 from flexwork.common.forms import form_error_show
 from flexwork.common.selectors import evidence_list_for_owner
@@ -367,11 +368,7 @@ def _create_draft(request, employee: Employee, body: dict) -> ArrangementRequest
 
 
 def _is_iso(value: str) -> bool:
-    try:
-        datetime.date.fromisoformat(value)
-    except ValueError:
-        return False
-    return True
+    return date_parse(value) is not None  # docs/rules.md §1 "Accepted dates"
 
 
 def _days_step(request, ar: ArrangementRequest):

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from attendance.models import LeaveKind
 from flexwork.approvals import services as engine
 from flexwork.approvals.models import PENDING_STATUSES, ApprovalKind, ApprovalStep
+from flexwork.common.dates import date_param_message, date_parse, month_parse
 from flexwork.common.exceptions import ApplicationError
 from flexwork.common.forms import form_error_show
 from flexwork.common.i18n import user_language
@@ -245,11 +246,7 @@ def request_action(request, arrangement_id: int, action: str):
 
 
 def _is_iso(value: str) -> bool:
-    try:
-        datetime.date.fromisoformat(value)
-    except ValueError:
-        return False
-    return True
+    return date_parse(value) is not None  # docs/rules.md §1 "Accepted dates"
 
 
 # ---------------------------------------------------------------------------- approvers
@@ -424,10 +421,13 @@ def all_requests(request):
 
 
 def _month_of(request, today: datetime.date) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat((request.GET.get("month") or "") + "-01")
-    except ValueError:
+    value = request.GET.get("month")
+    first = month_parse(value)
+    if first is None:
+        if value:  # docs/rules.md §1 "Accepted dates": an unusable month shows this one, and says so
+            messages.warning(request, date_param_message())
         return today.replace(day=1)
+    return first
 
 
 def _shift_month(first: datetime.date, months: int) -> datetime.date:
@@ -524,9 +524,10 @@ def ical_feed(request, token: str):
 
 def _team_range(request, today: datetime.date) -> tuple[str, datetime.date, datetime.date, datetime.date]:
     view = "month" if request.GET.get("view") == "month" else "week"
-    try:
-        anchor = datetime.date.fromisoformat(request.GET.get("date") or "")
-    except ValueError:
+    anchor = date_parse(request.GET.get("date"))
+    if anchor is None:
+        if request.GET.get("date"):  # docs/rules.md §1 "Accepted dates"
+            messages.warning(request, date_param_message())
         anchor = today
     if view == "month":
         first = anchor.replace(day=1)

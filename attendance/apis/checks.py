@@ -17,6 +17,7 @@ from attendance.apis.serializers import CheckInputSerializer, CheckOutputSeriali
 from attendance.models import Absence, Arrival, CheckKind
 from flexwork.api.pagination import LimitOffsetPagination
 from flexwork.api.views import BaseApi
+from flexwork.common.dates import ApiDateField
 from flexwork.common.exceptions import ApplicationError
 from flexwork.org import scope as org_scope
 from flexwork.org.selectors import employee_get_for
@@ -144,8 +145,8 @@ class DayStatusListApi(BaseApi):
     class FilterSerializer(serializers.Serializer):
         employee = serializers.IntegerField(required=False, min_value=1)
         unit = serializers.IntegerField(required=False, min_value=1, help_text="A unit subtree.")
-        date_from = serializers.DateField(required=False)
-        date_to = serializers.DateField(required=False)
+        date_from = ApiDateField(required=False)
+        date_to = ApiDateField(required=False)
         absence = serializers.ChoiceField(choices=Absence.choices, required=False)
         arrival = serializers.ChoiceField(choices=Arrival.choices, required=False)
         flagged = serializers.BooleanField(required=False, allow_null=True, default=None)

@@ -24,6 +24,7 @@ from attendance.models import LeaveKind
 from flexwork.api.pagination import get_paginated_response
 from flexwork.api.views import BaseApi
 from flexwork.approvals.models import ApprovalStatus
+from flexwork.common.dates import ApiDateField
 
 TRANSITION_CODES = (
     " 403 when the caller is not an actor of this request for this action; 409 `stale_transition` when the "
@@ -35,8 +36,8 @@ TRANSITION_CODES = (
 class _ListFilter(serializers.Serializer):
     status = serializers.CharField(required=False, help_text="One status or several, comma separated.")
     employee = serializers.IntegerField(required=False, min_value=1)
-    date_from = serializers.DateField(required=False)
-    date_to = serializers.DateField(required=False)
+    date_from = ApiDateField(required=False)
+    date_to = ApiDateField(required=False)
     queue = serializers.BooleanField(required=False, default=False, help_text="What the caller may act on now.")
     mine = serializers.BooleanField(required=False, default=False)
 

@@ -11,6 +11,7 @@ from rest_framework import serializers
 
 from attendance.models import Absence, Arrival, CheckFlag, CheckKind, DayLocation, Departure, LeaveKind, Verification
 from flexwork.approvals.models import ApprovalAction, ApprovalStatus, ApprovalStep
+from flexwork.common.dates import ApiDateField
 
 MAX_ACCURACY_INPUT_M = 50_000  # beyond this a reading is no position at all
 
@@ -158,8 +159,8 @@ class NoteInputSerializer(serializers.Serializer):
 @extend_schema_serializer(component_name="LeaveInput")
 class LeaveInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=LeaveKind.choices)
-    date_from = serializers.DateField()
-    date_to = serializers.DateField()
+    date_from = ApiDateField()
+    date_to = ApiDateField()
     reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
     evidence = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, default=list)
     submit = serializers.BooleanField(required=False, default=True)
@@ -188,7 +189,7 @@ class LeaveDetailSerializer(LeaveSerializer):
 
 @extend_schema_serializer(component_name="CorrectionInput")
 class CorrectionInputSerializer(serializers.Serializer):
-    local_date = serializers.DateField()
+    local_date = ApiDateField()
     kind = serializers.ChoiceField(choices=CheckKind.choices)
     corrected_time = serializers.TimeField(help_text="HH:MM wall-clock time in the office zone.")
     reason = serializers.CharField(max_length=2000)
@@ -220,7 +221,7 @@ class CorrectionDetailSerializer(CorrectionSerializer):
 
 @extend_schema_serializer(component_name="WorkLogInput")
 class WorkLogInputSerializer(serializers.Serializer):
-    local_date = serializers.DateField()
+    local_date = ApiDateField()
     description = serializers.CharField(max_length=4000)
     quantity = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=Decimal("0.01"))
     unit = serializers.CharField(max_length=50)

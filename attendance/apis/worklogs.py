@@ -11,6 +11,7 @@ from attendance.apis.serializers import WorkLogInputSerializer, WorkLogSerialize
 from attendance.models import Verification
 from flexwork.api.pagination import get_paginated_response
 from flexwork.api.views import BaseApi
+from flexwork.common.dates import ApiDateField
 
 
 class WorkLogListApi(BaseApi):
@@ -20,8 +21,8 @@ class WorkLogListApi(BaseApi):
     @extend_schema_serializer(component_name="WorkLogListFilter")
     class FilterSerializer(serializers.Serializer):
         employee = serializers.IntegerField(required=False, min_value=1)
-        date_from = serializers.DateField(required=False)
-        date_to = serializers.DateField(required=False)
+        date_from = ApiDateField(required=False)
+        date_to = ApiDateField(required=False)
         verification = serializers.ChoiceField(choices=Verification.choices, required=False)
         mine = serializers.BooleanField(required=False, default=False)
         to_verify = serializers.BooleanField(required=False, default=False)

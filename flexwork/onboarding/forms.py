@@ -6,6 +6,7 @@ from django import forms
 from django.forms import modelform_factory
 from django.utils.translation import gettext_lazy as _
 
+from flexwork.common.dates import FormDateField
 from flexwork.common.forms import DecimalCommaField
 from flexwork.onboarding.models import ADDRESS_MAX_LENGTH
 from flexwork.org.models import POLICY_FIELD_NAMES, AgencyPolicy, HolidayKind, UnitPolicyOverride
@@ -92,7 +93,7 @@ class EmployeeFilterForm(forms.Form):
 
 
 class HolidayForm(forms.Form):
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = FormDateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     name = forms.CharField(label=_("Name"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), choices=HolidayKind.choices)
 

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from flexwork.api.pagination import get_paginated_response
 from flexwork.api.views import BaseApi
+from flexwork.common.dates import ApiDateField
 from flexwork.common.exceptions import ApplicationError
 from flexwork.org import scope as org_scope
 from flexwork.org import selectors, services
@@ -218,7 +219,7 @@ class EmployeeChangeSerializer(serializers.Serializer):
     kind = serializers.CharField()
     old_id = serializers.IntegerField(allow_null=True)
     new_id = serializers.IntegerField(allow_null=True)
-    effective_date = serializers.DateField()
+    effective_date = ApiDateField()
     created_at = serializers.DateTimeField()
 
 
@@ -258,7 +259,7 @@ class EmployeeListApi(BaseApi):
         employee_type = serializers.ChoiceField(choices=EmployeeType.choices)
         unit = serializers.IntegerField()
         position = serializers.IntegerField(required=False, allow_null=True)
-        position_start_date = serializers.DateField(required=False, allow_null=True)
+        position_start_date = ApiDateField(required=False, allow_null=True)
         supervisor = serializers.IntegerField(required=False, allow_null=True)
         email = serializers.EmailField(required=False, allow_blank=True, default="")
         language = serializers.ChoiceField(choices=[code for code, _name in settings.LANGUAGES], required=False)
@@ -319,15 +320,15 @@ class EmployeeDetailApi(BaseApi):
         employee_type = serializers.ChoiceField(choices=EmployeeType.choices, required=False)
         unit = serializers.IntegerField(required=False)
         position = serializers.IntegerField(required=False, allow_null=True)
-        position_start_date = serializers.DateField(required=False, allow_null=True)
+        position_start_date = ApiDateField(required=False, allow_null=True)
         supervisor = serializers.IntegerField(required=False, allow_null=True)
-        sanction_start = serializers.DateField(required=False, allow_null=True)
-        sanction_end = serializers.DateField(required=False, allow_null=True)
+        sanction_start = ApiDateField(required=False, allow_null=True)
+        sanction_end = ApiDateField(required=False, allow_null=True)
         sanction_in_process = serializers.BooleanField(required=False)
         is_active = serializers.BooleanField(required=False)
         email = serializers.EmailField(required=False, allow_blank=True)
         language = serializers.ChoiceField(choices=[code for code, _name in settings.LANGUAGES], required=False)
-        effective_date = serializers.DateField(required=False, help_text="When a change of unit etc. takes effect.")
+        effective_date = ApiDateField(required=False, help_text="When a change of unit etc. takes effect.")
 
     def _output(self, employee):
         data = EmployeeOutputSerializer(employee).data
@@ -502,7 +503,7 @@ class HolidayListApi(BaseApi):
 
     @extend_schema_serializer(component_name="HolidayCreateInput")
     class InputSerializer(serializers.Serializer):
-        date = serializers.DateField()
+        date = ApiDateField()
         name = serializers.CharField(max_length=200)
         kind = serializers.ChoiceField(choices=HolidayKind.choices)
         confirmed = serializers.BooleanField(default=True)

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from flexwork.api.errors import error_body
 from flexwork.api.pagination import LimitOffsetPagination, get_paginated_response
 from flexwork.api.views import BaseApi
+from flexwork.common.dates import ApiDateField
 from flexwork.reports import dashboards, selectors, services
 from flexwork.reports.models import (
     FILE_EXTENSIONS,
@@ -208,8 +209,8 @@ DASHBOARD_FILTERS = [
 @extend_schema_serializer(component_name="DashboardFilter")
 class DashboardFilterSerializer(serializers.Serializer):
     unit = serializers.IntegerField(required=False)
-    date_from = serializers.DateField(required=False)
-    date_to = serializers.DateField(required=False)
+    date_from = ApiDateField(required=False)
+    date_to = ApiDateField(required=False)
 
 
 class DashboardHrApi(BaseApi):

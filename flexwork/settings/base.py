@@ -317,7 +317,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
+        "flexwork.api.parsers.LimitedJSONParser",  # depth and NUL limits (docs/api.md "Errors")
         "rest_framework.parsers.MultiPartParser",
         "rest_framework.parsers.FormParser",
     ],

@@ -11,6 +11,7 @@ from flexwork.api.pagination import get_paginated_response
 from flexwork.api.views import BaseApi
 from flexwork.approvals import services as engine
 from flexwork.approvals.models import ApprovalKind
+from flexwork.common.dates import ApiDateField
 from flexwork.common.exceptions import ApplicationError
 from flexwork.org import scope as org_scope
 from flexwork.org.models import Employee, Unit
@@ -54,8 +55,8 @@ class DelegationListApi(BaseApi):
             required=False, allow_null=True, help_text="Default: the caller. HR may name anyone of the agency."
         )
         delegate = serializers.IntegerField()
-        date_from = serializers.DateField()
-        date_to = serializers.DateField()
+        date_from = ApiDateField()
+        date_to = ApiDateField()
         kinds = serializers.ListField(
             child=serializers.ChoiceField(choices=ApprovalKind.choices),
             allow_empty=False,
@@ -149,13 +150,13 @@ class DirectiveListApi(BaseApi):
 
     @extend_schema_serializer(component_name="DirectiveListFilter")
     class FilterSerializer(serializers.Serializer):
-        active_on = serializers.DateField(required=False)
+        active_on = ApiDateField(required=False)
 
     @extend_schema_serializer(component_name="DirectiveCreateInput")
     class InputSerializer(serializers.Serializer):
         unit = serializers.IntegerField(required=False, allow_null=True, help_text="A unit subtree; null: agency.")
-        date_from = serializers.DateField()
-        date_to = serializers.DateField()
+        date_from = ApiDateField()
+        date_to = ApiDateField()
         allowed_locations = serializers.ListField(
             child=serializers.ChoiceField(choices=Location.choices), allow_empty=False, max_length=4
         )
@@ -236,7 +237,7 @@ class RecallListApi(BaseApi):
     @extend_schema_serializer(component_name="RecallCreateInput")
     class InputSerializer(serializers.Serializer):
         employee = serializers.IntegerField()
-        date = serializers.DateField()
+        date = ApiDateField()
         reason = serializers.CharField(max_length=2000)
 
     @extend_schema(operation_id="recalls_list", responses={200: RecallOutputSerializer(many=True)}, tags=["schedule"])

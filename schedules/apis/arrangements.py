@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from flexwork.api.pagination import LimitOffsetPagination
 from flexwork.api.views import BaseApi
 from flexwork.approvals.models import ApprovalStatus
+from flexwork.common.dates import ApiDateField, ApiDateListField
 from flexwork.common.exceptions import ApplicationError
 from flexwork.common.models import EvidenceFile
 from flexwork.common.selectors import evidence_list_for_owner
@@ -125,8 +126,8 @@ class ArrangementListApi(BaseApi):
         employee = serializers.IntegerField(required=False, min_value=1)
         unit = serializers.IntegerField(required=False, min_value=1, help_text="A unit subtree.")
         location = serializers.ChoiceField(choices=Location.choices, required=False)
-        date_from = serializers.DateField(required=False)
-        date_to = serializers.DateField(required=False)
+        date_from = ApiDateField(required=False)
+        date_to = ApiDateField(required=False)
         queue = serializers.BooleanField(required=False, default=False)
         mine = serializers.BooleanField(required=False, default=False)
         has_violations = serializers.BooleanField(required=False, allow_null=True, default=None)
@@ -260,8 +261,7 @@ class ApproveInputSerializer(NoteInputSerializer):
 
 @extend_schema_serializer(component_name="ArrangementEndInput")
 class EndInputSerializer(NoteInputSerializer):
-    dates = serializers.ListField(
-        child=serializers.DateField(),
+    dates = ApiDateListField(
         required=False,
         allow_null=True,
         max_length=400,

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from attendance.models import LeaveKind
 from flexwork.api.pagination import get_paginated_response
 from flexwork.api.views import BaseApi
+from flexwork.common.dates import ApiDateField
 from flexwork.org import scope as org_scope
 from flexwork.org.selectors import employee_get_for, unit_get_for
 from schedules import selectors
@@ -36,8 +37,8 @@ class ScheduleDayListApi(BaseApi):
     @extend_schema_serializer(component_name="ScheduleDayListFilter")
     class FilterSerializer(serializers.Serializer):
         employee = serializers.IntegerField(required=False, min_value=1)
-        date_from = serializers.DateField(required=False)
-        date_to = serializers.DateField(required=False)
+        date_from = ApiDateField(required=False)
+        date_to = ApiDateField(required=False)
 
         def validate(self, attrs):
             return _range_errors(attrs)
@@ -126,8 +127,8 @@ class TeamCalendarApi(BaseApi):
     @extend_schema_serializer(component_name="TeamCalendarFilter")
     class FilterSerializer(serializers.Serializer):
         unit = serializers.IntegerField(min_value=1)
-        date_from = serializers.DateField()
-        date_to = serializers.DateField()
+        date_from = ApiDateField()
+        date_to = ApiDateField()
         subtree = serializers.BooleanField(required=False, default=False, help_text="Include the sub-units.")
 
         def validate(self, attrs):

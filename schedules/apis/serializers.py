@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from flexwork.api.schema import ViolationSerializer
 from flexwork.approvals.models import ApprovalAction, ApprovalStatus, ApprovalStep
+from flexwork.common.dates import ApiDateField, ApiDateListField
 from schedules.models import DaySource, ExceptionBasis, Location
 
 MAX_RANGE_DAYS = 400
@@ -232,11 +233,9 @@ class ArrangementInputSerializer(serializers.Serializer):
     designated_location = serializers.IntegerField(
         required=False, allow_null=True, help_text="Location id, for DESIGNATED."
     )
-    dates = serializers.ListField(
-        child=serializers.DateField(), required=False, allow_null=True, max_length=MAX_RANGE_DAYS
-    )
-    date_from = serializers.DateField(required=False, allow_null=True)
-    date_to = serializers.DateField(required=False, allow_null=True)
+    dates = ApiDateListField(required=False, allow_null=True, max_length=MAX_RANGE_DAYS)
+    date_from = ApiDateField(required=False, allow_null=True)
+    date_to = ApiDateField(required=False, allow_null=True)
     weekdays = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=5),
         required=False,

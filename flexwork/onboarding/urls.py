@@ -1,6 +1,6 @@
 from django.urls import path
 
-from flexwork.onboarding import views
+from flexwork.onboarding import employee_views, views
 
 urlpatterns = [
     path("activate/", views.activate, name="activate"),
@@ -11,6 +11,10 @@ urlpatterns = [
     path("hr/units/", views.unit_tree, name="hr-units"),
     path("hr/employees/", views.employee_list, name="hr-employees"),
     path("hr/employees/<int:employee_id>/", views.employee_detail, name="hr-employee-detail"),
+    path("hr/employees/<int:employee_id>/edit/", employee_views.employee_edit, name="hr-employee-edit"),
+    path("hr/employees/<int:employee_id>/nip/", employee_views.employee_nip, name="hr-employee-nip"),
+    path("hr/employees/<int:employee_id>/transfer/", employee_views.employee_transfer, name="hr-employee-transfer"),
+    path("hr/roles/", employee_views.roles_page, name="hr-roles"),
     path("hr/imports/", views.import_page, name="hr-imports"),
     path("hr/imports/<int:batch_id>/", views.import_detail, name="hr-import-detail"),
     path("hr/imports/template/<str:kind>.<str:fmt>", views.import_template, name="hr-import-template"),

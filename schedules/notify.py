@@ -1,7 +1,8 @@
 """Notifications of the arrangements app. Every one goes through the outbox:
 `notification_send` writes the in-app row and queues the e-mail in the caller's transaction.
-A directive is announced in one batch (`notify_many`): rows are rendered once per language and
-office zone, then inserted with bulk_create — no query per person beyond the insert."""
+A directive is announced in batches on the worker (schedules/directives.py), each with `notify_many`:
+rows are rendered once per language and office zone, then inserted with bulk_create — no query per
+person beyond the insert."""
 
 from __future__ import annotations
 
@@ -97,6 +98,24 @@ KINDS = {
     "directive_announced": (
         _("Agency directive: %(date_from)s – %(date_to)s"),
         _("From %(date_from)s to %(date_to)s: %(message)s Allowed locations: %(locations)s.%(share)s"),
+    ),
+    "directive_changed": (
+        _("Agency directive changed: %(date_from)s – %(date_to)s"),
+        _(
+            "The agency directive now reads: from %(date_from)s to %(date_to)s: %(message)s Allowed locations: "
+            "%(locations)s.%(share)s"
+        ),
+    ),
+    "directive_withdrawn": (
+        _("Agency directive withdrawn: %(date_from)s – %(date_to)s"),
+        _(
+            "The agency directive for %(date_from)s to %(date_to)s (%(message)s) was withdrawn: %(reason)s "
+            "From tomorrow your own approved plans apply again."
+        ),
+    ),
+    "schedule_days_restored": (
+        _("Days of your arrangement are back"),
+        _("Your days at %(location)s on %(dates)s are back in your schedule: %(reason)s"),
     ),
 }
 

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -86,7 +87,12 @@ def too_large_response(request: HttpRequest) -> HttpResponse:
         if is_api_path(request.path):
             response = json_error(413, message, "too_large")
         else:
-            response = _bare_page(413, _("Upload too large"), message)
+            limit = filesizeformat(settings.EVIDENCE_MAX_BYTES)
+            page_message = _(
+                "The file you chose is larger than %(limit)s. Go back, choose a smaller file (a scan at a lower "
+                "resolution, or a PDF instead of photos) and send the form again."
+            ) % {"limit": limit}
+            response = _bare_page(413, _("File too large"), page_message)
     response["Content-Language"] = language
     return response
 

@@ -13,8 +13,27 @@ def is_api_path(path: str) -> bool:
     return path.startswith("/api/")
 
 
+DISCARD_CHUNK_BYTES = 64 * 1024
+
+
+def request_body_discard(request: HttpRequest, length: int) -> bool:
+    """Read and throw away a refused body, so that the client, still sending, receives the answer: a
+    server that closes a socket with unread data makes the kernel send a reset, and the phone shows a
+    network error instead of "file too large". Bodies beyond FLEXWORK_DISCARD_MAX_BYTES are not read
+    (whoever sends those gets the reset). Returns whether the whole body was read."""
+    if length > settings.FLEXWORK_DISCARD_MAX_BYTES:
+        return False
+    try:
+        while request.read(DISCARD_CHUNK_BYTES):
+            pass
+    except OSError:  # the client went away (Django's UnreadablePostError is an OSError)
+        return False
+    return True
+
+
 class RequestSizeMiddleware:
-    """Refuse bodies larger than the evidence limit before reading them: 413, JSON under /api/."""
+    """Refuse bodies larger than the evidence limit without parsing them: 413, JSON under /api/. The body
+    is read and discarded first, so the 413 reaches the client (docs/api.md "Errors")."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -27,6 +46,7 @@ class RequestSizeMiddleware:
         if length > settings.FLEXWORK_MAX_REQUEST_BYTES:
             from flexwork.api.errors import too_large_response
 
+            request_body_discard(request, length)
             return too_large_response(request)
         return self.get_response(request)
 

@@ -255,6 +255,8 @@ EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
 # Request bodies: uploads up to the evidence limit plus form overhead; larger bodies answer 413.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DJANGO_DATA_UPLOAD_MAX_MEMORY_SIZE", default=2 * 1024 * 1024)
 FLEXWORK_MAX_REQUEST_BYTES = EVIDENCE_MAX_BYTES + 1024 * 1024
+# A body over the limit is still read (and thrown away) up to this size, so the 413 reaches the client.
+FLEXWORK_DISCARD_MAX_BYTES = env.int("FLEXWORK_DISCARD_MAX_BYTES", default=64 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from schedules import request_views, views
+from schedules import directive_views, request_views, views
 
 urlpatterns = [
     path("arrangements/", views.my_requests, name="schedules-my-requests"),
@@ -24,7 +24,13 @@ urlpatterns = [
     path("schedule/", views.my_calendar, name="schedules-my-calendar"),
     path("schedule/team/", views.team_calendar, name="schedules-team-calendar"),
     path("schedule/recall/", views.recall, name="schedules-recall"),
-    path("schedule/directives/", views.directives, name="schedules-directives"),
+    path("schedule/directives/", directive_views.directives, name="schedules-directives"),
+    path("schedule/directives/<int:directive_id>/", directive_views.directive_detail, name="schedules-directive"),
+    path(
+        "schedule/directives/<int:directive_id>/withdraw/",
+        directive_views.directive_withdraw_view,
+        name="schedules-directive-withdraw",
+    ),
     path("schedule/delegations/", views.delegations, name="schedules-delegations"),
     path(
         "schedule/delegations/<int:delegation_id>/revoke/",

@@ -143,6 +143,9 @@ class DirectiveOutputSerializer(serializers.Serializer):
     max_share_percent = serializers.IntegerField(allow_null=True)
     message = serializers.CharField()
     created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField(help_text="Send it back as `if_unchanged_since` to refuse a stale edit.")
+    withdrawn_at = serializers.DateTimeField(allow_null=True, help_text="Set once withdrawn; it no longer applies.")
+    withdraw_reason = serializers.CharField()
 
 
 class DirectiveListApi(BaseApi):
@@ -211,9 +214,77 @@ class DirectiveListApi(BaseApi):
 
 
 class DirectiveDetailApi(BaseApi):
+    """Read (everyone in the agency), change (PATCH) or withdraw (DELETE) a directive (HR); docs/rules.md §3."""
+
+    @extend_schema_serializer(component_name="DirectiveUpdateInput")
+    class UpdateSerializer(serializers.Serializer):
+        unit = serializers.IntegerField(required=False, allow_null=True, help_text="A unit subtree; null: agency.")
+        date_from = ApiDateField(required=False)
+        date_to = ApiDateField(required=False)
+        allowed_locations = serializers.ListField(
+            child=serializers.ChoiceField(choices=Location.choices), allow_empty=False, max_length=4, required=False
+        )
+        max_share_percent = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=100)
+        message = serializers.CharField(max_length=2000, required=False)
+        if_unchanged_since = serializers.DateTimeField(
+            required=False, help_text="The `updated_at` you read: a directive changed since then answers 409."
+        )
+
+    @extend_schema_serializer(component_name="DirectiveWithdrawInput")
+    class WithdrawSerializer(serializers.Serializer):
+        reason = serializers.CharField(max_length=2000)
+        if_unchanged_since = serializers.DateTimeField(required=False)
+
     @extend_schema(operation_id="directives_retrieve", responses={200: DirectiveOutputSerializer}, tags=["schedule"])
     def get(self, request, directive_id: int):
         directive = selectors.directive_get_for(user=request.user, directive_id=directive_id)
+        return Response(DirectiveOutputSerializer(directive).data)
+
+    @extend_schema(
+        operation_id="directives_update",
+        request=UpdateSerializer,
+        responses={200: DirectiveOutputSerializer},
+        tags=["schedule"],
+        description="Change a directive that has not ended (HR). Once started its first day stays. Days it no "
+        "longer rules out come back from tomorrow where they fit; days it now rules out are cancelled; everyone "
+        "in the old and new scope is told (in batches, after the answer).",
+    )
+    def patch(self, request, directive_id: int):
+        directive = selectors.directive_get_for(user=request.user, directive_id=directive_id)
+        scope = org_scope.require_role(request.user, org_scope.HR_ADMIN)
+        serializer = self.UpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        expected = data.pop("if_unchanged_since", None)
+        if data.get("unit"):
+            data["unit"] = _in_agency(Unit, agency_id=scope.agency_id, pk=data["unit"], field="unit")
+        directive = services.directive_update(
+            directive=directive, data=data, actor=request.user, expected_updated_at=expected
+        )
+        directive = selectors.directive_get_for(user=request.user, directive_id=directive.id)
+        return Response(DirectiveOutputSerializer(directive).data)
+
+    @extend_schema(
+        operation_id="directives_withdraw",
+        request=WithdrawSerializer,
+        responses={200: DirectiveOutputSerializer},
+        tags=["schedule"],
+        description="Withdraw a directive that has not ended (HR), with a reason. It stops applying at once; the "
+        "days it cancelled come back from tomorrow where they fit; everyone it covered is told. The row stays, "
+        "marked withdrawn. A repeated or concurrent withdrawal answers 409 (`stale_transition`).",
+    )
+    def delete(self, request, directive_id: int):
+        directive = selectors.directive_get_for(user=request.user, directive_id=directive_id)
+        org_scope.require_role(request.user, org_scope.HR_ADMIN)
+        serializer = self.WithdrawSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        directive = services.directive_withdraw(
+            directive=directive,
+            reason=serializer.validated_data["reason"],
+            actor=request.user,
+            expected_updated_at=serializer.validated_data.get("if_unchanged_since"),
+        )
+        directive = selectors.directive_get_for(user=request.user, directive_id=directive.id)
         return Response(DirectiveOutputSerializer(directive).data)
 
 

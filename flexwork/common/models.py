@@ -43,7 +43,10 @@ class EvidenceMediaType(models.TextChoices):
     XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "XLSX"
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), model_name="EvidenceFileEvent")
+# Deletes are tracked too: the nightly purge of files never attached (docs/rules.md §1 "Evidence files").
+@pghistory.track(
+    pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), model_name="EvidenceFileEvent"
+)
 class EvidenceFile(BaseModel):
     """An uploaded evidence file (a scan, a photo, a document). The bytes live in the evidence
     storage under a random name; the client's name is kept only for display and downloads.
@@ -66,7 +69,11 @@ class EvidenceFile(BaseModel):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["owner_type", "owner_id"], name="common_evidence_owner_idx")]
+        indexes = [
+            models.Index(fields=["owner_type", "owner_id"], name="common_evidence_owner_idx"),
+            # The quota (a user's uploads of the last 24 h) and the purge (files never attached).
+            models.Index(fields=["uploaded_by", "created_at"], name="common_evidence_uploader_idx"),
+        ]
         constraints = [
             models.CheckConstraint(condition=models.Q(size__gt=0), name="common_evidence_size_positive"),
             models.CheckConstraint(

@@ -1,6 +1,6 @@
 """Arrangement pages: the request form with the live rule check, my requests, a request's detail
 and actions, my calendar (with iCal feeds), the approval queue, the team calendar, recall, and
-HR's directives, all requests and delegations. They call the same selectors and services as the
+all requests and delegations (HR's directives: schedules/directive_views.py). They call the same selectors and services as the
 API (schedules/apis/), and every list renders in a fixed number of queries."""
 
 from __future__ import annotations
@@ -660,35 +660,6 @@ def recall(request):
 
 
 # ---------------------------------------------------------------------------- HR
-
-
-@require_http_methods(["GET", "POST"])
-@login_required
-def directives(request):
-    scope = _scope(request)
-    org_scope.require_role(scope, org_scope.HR_ADMIN)
-    units = org_scope.visible_units(scope).order_by("name")
-    form = forms.DirectiveForm(request.POST or None, units=units)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.directive_create(
-                agency_id=scope.agency_id,
-                unit=data.get("unit"),
-                date_from=data["date_from"],
-                date_to=data["date_to"],
-                allowed_locations=data["allowed_locations"],
-                max_share_percent=data.get("max_share_percent"),
-                message=data["message"],
-                actor=request.user,
-            )
-        except ApplicationError as exc:
-            _place_error(form, exc)
-        else:
-            messages.success(request, _("The directive was declared and announced."))
-            return redirect("schedules-directives")
-    page = _page(request, selectors.directive_list_for(user=scope), PAGE_SIZE)
-    return render(request, "schedules/directives.html", {"form": form, "page": page})
 
 
 @require_http_methods(["GET", "POST"])

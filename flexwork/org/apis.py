@@ -240,6 +240,7 @@ class EmployeeOutputSerializer(serializers.Serializer):
     sanction_in_process = serializers.BooleanField()
     has_home_location = serializers.SerializerMethodField()
     is_active = serializers.BooleanField()
+    updated_at = serializers.DateTimeField(help_text="The record's version: send it back as `version` in a PATCH.")
 
     def get_has_home_location(self, obj) -> bool:
         return obj.home_latitude is not None
@@ -329,6 +330,14 @@ class EmployeeDetailApi(BaseApi):
         email = serializers.EmailField(required=False, allow_blank=True)
         language = serializers.ChoiceField(choices=[code for code, _name in settings.LANGUAGES], required=False)
         effective_date = ApiDateField(required=False, help_text="When a change of unit etc. takes effect.")
+        version = serializers.DateTimeField(
+            required=False,
+            help_text="The `updated_at` read before editing: when the employee changed since, 409 `stale` "
+            "and nothing is written.",
+        )
+        reason = serializers.CharField(
+            required=False, allow_blank=True, max_length=1000, help_text="Recorded with the change (a deactivation)."
+        )
 
     def _output(self, employee):
         data = EmployeeOutputSerializer(employee).data
@@ -354,11 +363,20 @@ class EmployeeDetailApi(BaseApi):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         effective_date = data.pop("effective_date", None)
+        version = data.pop("version", None)
+        reason = data.pop("reason", "")
         agency_id = employee.agency_id
         for field, model in (("unit", Unit), ("position", Position), ("supervisor", EmployeeModel)):
             if field in data:
                 data[field] = _resolve(model, agency_id=agency_id, pk=data[field], field=field)
-        services.employee_update(employee=employee, data=data, actor=request.user, effective_date=effective_date)
+        services.employee_update(
+            employee=employee,
+            data=data,
+            actor=request.user,
+            effective_date=effective_date,
+            expected_updated_at=version,
+            reason=reason,
+        )
         employee = selectors.employee_get_for(user=request.user, employee_id=employee_id)
         return Response(self._output(employee))
 

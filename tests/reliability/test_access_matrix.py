@@ -101,6 +101,12 @@ allow("hr-policy", get={HR})
 allow("hr-holidays", get={HR}, post={HR})
 allow("hr-locations", get={HR}, post={HR})
 allow("hr-activation-codes", get={HR})
+# The operator console: superusers only, so no agency persona.
+allow(
+    "operator-agencies operator-agency-new operator-agency operator-appoint operator-remove operator-codes",
+    get=NOBODY,
+    post=NOBODY,
+)
 allow("performance-my-targets", get=ALL)
 allow("performance-team", get={SUP, HEAD})
 allow("performance-distribution", get={HR}, post={HR})
@@ -240,6 +246,7 @@ def _params(world) -> dict[str, object]:
         "notification_id": world.notification.id,
         "evidence_id": world.evidence.id,
         "unit_id": o.sec_a.id,
+        "agency_id": o.agency_a.id,
         "employee_id": o.employee_a.employee.id,
         "batch_id": world.batch.id,
         "skp_id": world.skp.id,

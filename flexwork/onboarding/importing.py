@@ -10,6 +10,7 @@ row (stored as {"row", "column", "code", "params"}) and the planned new / change
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -26,11 +27,32 @@ from flexwork.org import validators as nip_validators
 from flexwork.org.models import Employee, EmployeeType, Position, Unit
 from flexwork.org.validators import validate_nip
 
+# The caps of an organisation import (docs/rules.md §7), also named on the import page. The size
+# stays under the request limit of the web server (FLEXWORK_MAX_REQUEST_BYTES).
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+DEFAULT_MAX_ROWS = 100_000
+MAX_COLUMNS = 50
+MAX_CELL_CHARS = 500
+# How often a background check reports how far it got (rows).
+PROGRESS_EVERY = 2000
 
 
 def import_max_bytes() -> int:
     return getattr(settings, "ONBOARDING_IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES)
+
+
+def import_max_rows() -> int:
+    return getattr(settings, "ONBOARDING_IMPORT_MAX_ROWS", DEFAULT_MAX_ROWS)
+
+
+def import_caps() -> dict[str, int]:
+    """The caps as numbers, for the page and the API."""
+    return {
+        "max_bytes": import_max_bytes(),
+        "max_rows": import_max_rows(),
+        "max_columns": MAX_COLUMNS,
+        "max_cell_chars": MAX_CELL_CHARS,
+    }
 
 
 # ---------------------------------------------------------------------------- messages
@@ -157,10 +179,25 @@ HEADERS = {kind: tabular.headers(columns) for kind, columns in COLUMNS.items()}
 # ---------------------------------------------------------------------------- reading files
 
 
+def import_upload_check(*, data: bytes, name: str) -> str:
+    """What the upload request itself refuses, without parsing: size (413), empty, type (415), an
+    XLSX that unpacks too large (the zip bomb guard). Returns "xlsx" or "csv"."""
+    return tabular.upload_check(data=data, name=name, max_bytes=import_max_bytes())
+
+
 def import_file_read(*, data: bytes, name: str, kind: str) -> tabular.Table:
     """Read an upload by header name, or raise ApplicationError: 400 empty / wrong encoding /
-    missing or unknown headers, 413 too large, 415 neither CSV nor XLSX."""
-    return tabular.table_read(data=data, name=name, columns=COLUMNS[kind], max_bytes=import_max_bytes())
+    missing or unknown headers / over a cap (rows, columns, cell length, unpacked size), 413 too
+    large, 415 neither CSV nor XLSX."""
+    return tabular.table_read(
+        data=data,
+        name=name,
+        columns=COLUMNS[kind],
+        max_bytes=import_max_bytes(),
+        max_rows=import_max_rows(),
+        max_columns=MAX_COLUMNS,
+        max_cell_chars=MAX_CELL_CHARS,
+    )
 
 
 def rows_as_records(table: tabular.Table, *, kind: str) -> tuple[list[dict], list[dict]]:
@@ -261,8 +298,14 @@ def existing_employees(agency_id: int) -> dict[str, dict]:
     return out
 
 
-def employees_check(*, agency_id: int, records: list[dict], pre_errors: list[dict] | None = None) -> CheckResult:
-    """Check employee records (from `rows_as_records`) against the agency and plan the upsert."""
+Progress = Callable[[int], None] | None
+
+
+def employees_check(
+    *, agency_id: int, records: list[dict], pre_errors: list[dict] | None = None, on_progress: Progress = None
+) -> CheckResult:
+    """Check employee records (from `rows_as_records`) against the agency and plan the upsert.
+    `on_progress(rows_checked)` is called every PROGRESS_EVERY rows."""
     records = _records(records, EMPLOYEE_HEADERS)
     result = CheckResult(errors=list(pre_errors or []), rows=len(records))
     errors = result.errors
@@ -297,7 +340,9 @@ def employees_check(*, agency_id: int, records: list[dict], pre_errors: list[dic
     seen_email: dict[str, int] = {}
     planned: list[dict] = []
     bad_rows = {error["row"] for error in errors}
-    for record in records:
+    for checked, record in enumerate(records, start=1):
+        if on_progress is not None and checked % PROGRESS_EVERY == 0:
+            on_progress(checked)
         number = record["row"]
         values, cell_errors = tabular.row_parse(EMPLOYEE_COLUMNS, record)
         row_errors: list[dict] = [error.stored() for error in cell_errors]
@@ -432,7 +477,9 @@ def existing_units(agency_id: int) -> dict[str, dict]:
     return out
 
 
-def units_check(*, agency_id: int, records: list[dict], pre_errors: list[dict] | None = None) -> CheckResult:
+def units_check(
+    *, agency_id: int, records: list[dict], pre_errors: list[dict] | None = None, on_progress: Progress = None
+) -> CheckResult:
     records = _records(records, UNIT_HEADERS)
     result = CheckResult(errors=list(pre_errors or []), rows=len(records))
     errors = result.errors
@@ -443,7 +490,9 @@ def units_check(*, agency_id: int, records: list[dict], pre_errors: list[dict] |
     planned = []
     roots_in_file = 0
     quantum = Decimal("0.000001")
-    for record in records:
+    for checked, record in enumerate(records, start=1):
+        if on_progress is not None and checked % PROGRESS_EVERY == 0:
+            on_progress(checked)
         number = record["row"]
         values, cell_errors = tabular.row_parse(UNIT_COLUMNS, record)
         row_errors: list[dict] = [error.stored() for error in cell_errors]

@@ -690,9 +690,11 @@ def roles_page(request: HttpRequest) -> HttpResponse:
                 status = 400
         except ApplicationError as error:
             status = error.status_code
-            target = head_form if action and action.startswith("head") else add_form
-            form_error_show(target, error, field_names={"user": "nip", "head": "nip"})
-            if action == "hr_remove":
+            if action == "hr_add":
+                form_error_show(add_form, error, field_names={"user": "nip"})
+            elif action == "head_set":
+                form_error_show(head_form, error, field_names={"head": "nip", "user": "nip"})
+            else:
                 messages.error(request, error.message)
     context = {
         **_roles_context(agency),

@@ -1,5 +1,5 @@
 # FlexWork: two commands on a fresh machine.
-#   make run   install, create the database, migrate, load demo data, start web + worker + beat
+#   make run   install, create the database, migrate, load demo data, start web + workers + beat
 #   make test  everything the whole suite needs, then lint, migrations check, schema, translations, pytest
 # Both start with scripts/ensure_system.sh (Debian packages, PostgreSQL, Redis): as root it installs and starts
 # what is missing; as another user it prints the command to run as root.
@@ -47,11 +47,11 @@ static: install
 seed: migrate
 	@$(PY) manage.py seed_demo
 
-# Web, Celery worker and beat in the foreground (Procfile, the same processes as docker-compose.yml).
-# One Ctrl-C stops all three.
+# Web, the Celery workers (queues celery,reports and, apart, maintenance) and beat in the foreground
+# (Procfile, the same processes as docker-compose.yml). One Ctrl-C stops them all.
 run: system-run migrate messages static seed
 	@echo
-	@echo "  FlexWork is starting at http://127.0.0.1:8000/  (Ctrl-C stops web, worker and beat)"
+	@echo "  FlexWork is starting at http://127.0.0.1:8000/  (Ctrl-C stops web, workers and beat)"
 	@echo
 	@$(VENV)/bin/honcho start -f Procfile
 

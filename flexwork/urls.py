@@ -2,9 +2,10 @@ from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from flexwork.api.errors import not_found
+from flexwork.api.schema_views import CachedSpectacularAPIView
 
 # Django admin sits behind allauth's login, rate limits and MFA.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -14,7 +15,7 @@ admin.site.site_header = "FlexWork"
 # every page pattern before it. No page path starts with "api/".
 urlpatterns = [
     path("api/v1/", include("flexwork.api.urls")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/schema/", CachedSpectacularAPIView.as_view(), name="schema"),  # generated once per process
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     re_path(r"^api/.*$", not_found),
     path("", include("flexwork.accounts.urls")),

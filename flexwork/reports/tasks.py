@@ -1,6 +1,7 @@
 """Background work of the reports app. Tasks take ids only and are safe to repeat; every task here
-is routed to the "reports" queue (CELERY_TASK_ROUTES "flexwork.reports.*"). Periodic entries are
-declared in CELERY_BEAT_SCHEDULE (settings/base.py)."""
+is routed to the "reports" queue (CELERY_TASK_ROUTES "flexwork.reports.*") except the requeue sweep,
+which has the "maintenance" queue and its own worker. Periodic entries are declared in
+CELERY_BEAT_SCHEDULE (settings/base.py)."""
 
 from __future__ import annotations
 
@@ -48,6 +49,9 @@ def report_run_execute_task(self, run_id: int) -> None:
 
 @shared_task(ignore_result=True)
 def report_runs_requeue_expired_task() -> None:
+    """Every minute from beat, on the "maintenance" queue: a run whose reports worker died is back in
+    the queue within its lease (REPORTS_LEASE_SECONDS) plus a minute, whether or not any reports
+    worker is alive to take it."""
     from flexwork.reports.services import report_runs_requeue_expired
 
     report_runs_requeue_expired()

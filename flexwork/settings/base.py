@@ -83,6 +83,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every later middleware's log line and every response carries the request id.
+    "flexwork.common.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "flexwork.common.middleware.RequestSizeMiddleware",
@@ -384,7 +386,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=300)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
 CELERY_TASK_DEFAULT_QUEUE = "celery"
-CELERY_TASK_ROUTES = {"flexwork.reports.*": {"queue": "reports"}}
+# Three queues, each consumed by a worker of the Procfile: "celery", "reports", and "maintenance" for the
+# sweep that requeues a dead reports worker's run (a worker of its own, so it outlives that worker).
+CELERY_TASK_ROUTES = {
+    "flexwork.reports.tasks.report_runs_requeue_expired_task": {"queue": "maintenance"},
+    "flexwork.reports.*": {"queue": "reports"},
+}
 # Publishing must fail fast when Redis is down: the outbox row stays and beat re-publishes it.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -443,8 +450,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "attendance.tasks.idempotency_keys_purge_task",
         "schedule": crontab(minute=7),
     },
-    # Reports: runs whose worker died are requeued; monthly runs at 01:xx on the 1st (agency zone);
-    # one reminder digest per person a day, at 07:xx in their office zone.
+    # Reports: runs whose worker died are requeued (on the "maintenance" queue: within a lease plus a
+    # minute); monthly runs at 01:xx on the 1st (agency zone); one reminder digest per person a day, at
+    # 07:xx in their office zone.
     "reports-requeue-expired": {
         "task": "flexwork.reports.tasks.report_runs_requeue_expired_task",
         "schedule": 60.0,
@@ -458,6 +466,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=10),
     },
 }
+        "options": {"expires": 50},  # a sweep nobody ran in time is dropped, not piled up
 OUTBOX_RELAY_AFTER_SECONDS = env.int("OUTBOX_RELAY_AFTER_SECONDS", default=60)
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
 OUTBOX_KEEP_DAYS = env.int("OUTBOX_KEEP_DAYS", default=30)
@@ -468,6 +477,14 @@ CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
+# ---------------------------------------------------------------------------- health
+# Workers write a heartbeat every HEALTH_HEARTBEAT_SECONDS; /healthz/deps counts one as gone after
+# HEALTH_WORKER_STALE_SECONDS and is 503 unless every queue below has a live worker (flexwork.health).
+HEALTH_HEARTBEAT_SECONDS = 30
+HEALTH_WORKER_STALE_SECONDS = 90
+HEALTH_WORKER_QUEUES = ["celery", "reports", "maintenance"]
+# Sent in `X-Health-Token`, it shows /healthz/deps' details to a monitoring system. Empty: staff only.
+HEALTH_TOKEN = env.str("HEALTH_TOKEN", default="")
         "style-src": [SELF, NONCE],
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
@@ -496,11 +513,32 @@ PGHISTORY_CREATED_AT_FUNCTION = "NOW()"  # SQL put into the triggers: a call, wi
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {
+        "request_id": {"()": "flexwork.common.logging.RequestIdFilter"},
+        "client_error_one_line": {"()": "flexwork.common.logging.ClientErrorOneLineFilter"},
+    },
+    "formatters": {"json": {"()": "flexwork.common.logging.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "filters": ["request_id", "client_error_one_line"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "flexwork": {"level": "INFO"},
     },
+# One JSON object a line, with the request id (flexwork.common.logging); 4xx answers without a traceback.
 }
+        # Django's own console handler (DEBUG only) would print a second, plain copy: the root's is enough.
+        "django": {"handlers": [], "level": "INFO"},
+
+# ---------------------------------------------------------------------------- error tracking
+# Sentry or GlitchTip (the same protocol): unhandled errors of web and workers, with the request id.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from flexwork.health.sentry import sentry_init
+
+    sentry_init(dsn=SENTRY_DSN, environment=env.str("SENTRY_ENVIRONMENT", default="production"))

@@ -126,3 +126,14 @@ lock:
 
 clean:
 	rm -rf var/static var/test-evidence var/test-reports
+
+# PostgreSQL backups (docs/operations.md): `make backup` dumps DATABASE_URL's database (pg_dump -Fc) to
+# var/backups/<UTC time>.dump; `make restore FILE=var/backups/<UTC time>.dump DB=<name>` restores it into the
+# database named (created when missing; pg_restore --clean --if-exists). tests/test_backup.py runs both.
+.PHONY: backup restore
+backup:
+	@scripts/backup.sh
+
+restore:
+	@if [ -z "$(FILE)" ] || [ -z "$(DB)" ]; then echo "usage: make restore FILE=var/backups/<UTC time>.dump DB=<database>" >&2; exit 2; fi
+	@scripts/restore.sh "$(FILE)" "$(DB)"

@@ -20,9 +20,15 @@ class ImportKind(models.TextChoices):
 
 
 class ImportStatus(models.TextChoices):
+    CHECKING = "CHECKING", _("Checking the file")
     PREVIEWED = "PREVIEWED", _("Previewed")
+    CONFIRMING = "CONFIRMING", _("Importing")
     CONFIRMED = "CONFIRMED", _("Confirmed")
     FAILED = "FAILED", _("Failed")
+
+
+# The statuses in which a background job (flexwork/onboarding/tasks.py) works on the batch.
+IMPORT_RUNNING_STATUSES = (ImportStatus.CHECKING, ImportStatus.CONFIRMING)
 
 
 class ImportBatch(AgencyOwnedModel):
@@ -55,9 +61,31 @@ class ImportBatch(AgencyOwnedModel):
     # Row numbers (as in the file) of new and changed rows, to show in the preview.
     new_rows = models.JSONField(default=list, blank=True)
     changed_rows = models.JSONField(default=list, blank=True)
+    # The background job (docs/rules.md §7): rows checked so far, the claim (attempts, lease) that
+    # makes each step happen once, who asked for the confirmation, and why a job failed
+    # ({"code", "message" (the English template), "params"}, shown in the reader's language).
+    progress_rows = models.PositiveIntegerField(_("rows checked"), default=0)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("confirmed by"),
+    )
+    failure = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["status", "lease_expires_at"],
+                name="onboarding_import_running",
+                condition=Q(status__in=["CHECKING", "CONFIRMING"]),
+            )
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=ImportKind.values), name="onboarding_import_kind_valid"),
             models.CheckConstraint(condition=Q(status__in=ImportStatus.values), name="onboarding_import_status_valid"),
@@ -74,6 +102,23 @@ class ImportBatch(AgencyOwnedModel):
     @property
     def can_confirm(self) -> bool:
         return self.status == ImportStatus.PREVIEWED and self.error_count == 0 and self.row_count > 0
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in IMPORT_RUNNING_STATUSES
+
+
+class ImportFile(models.Model):
+    """The uploaded bytes of a batch, until its preview has been checked: kept in PostgreSQL, so that
+    the web process and any worker see the same file without shared storage. Deleted once the
+    preview holds the rows (or the check failed)."""
+
+    batch = models.OneToOneField(ImportBatch, on_delete=models.CASCADE, primary_key=True, related_name="upload")
+    data = models.BinaryField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"upload of import {self.batch_id}"
 
 
 @pghistory.track(

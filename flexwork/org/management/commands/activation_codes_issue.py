@@ -14,7 +14,7 @@ from pathlib import Path
 import pghistory
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from flexwork.common.exceptions import ApplicationError
 from flexwork.onboarding import services as onboarding_services
@@ -37,14 +37,19 @@ class Command(BaseCommand):
         parser.add_argument("--by", default=None, help="username of the superuser doing this, for the audit trail")
 
     def handle(self, *args, **options):
+        # The commands speak English, like their --help: the services' messages too.
+        with translation.override("en"):
+            self._handle(**options)
+
+    def _handle(self, **options):
         agency = Agency.objects.filter(code=options["agency"]).first()
         if agency is None:
             raise CommandError(f"No agency with code {options['agency']!r}.")
         actor = command_actor(options["by"])
-        employees = self._employees(agency, [nip.strip() for nip in options["nip"]])
         target = Path(options["csv"]) if options["csv"] else None
-        if target is not None and (target.exists() and not target.is_file() or not target.parent.is_dir()):
+        if target is not None and ((target.exists() and not target.is_file()) or not target.parent.is_dir()):
             raise CommandError(f"Cannot write {target}.")
+        employees = self._employees(agency, [nip.strip() for nip in options["nip"]])
         try:
             with pghistory.context(command="activation_codes_issue", user=actor.pk if actor else None):
                 issued = onboarding_services.activation_codes_issue(employees=employees, issued_by=actor)

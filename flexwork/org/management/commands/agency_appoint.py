@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pghistory
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from flexwork.common.exceptions import ApplicationError
 from flexwork.org import operator
@@ -35,6 +36,11 @@ class Command(BaseCommand):
         parser.add_argument("--by", default=None, help="username of the superuser doing this, for the audit trail")
 
     def handle(self, *args, **options):
+        # The commands speak English, like their --help: the services' messages too.
+        with translation.override("en"):
+            self._handle(**options)
+
+    def _handle(self, **options):
         agency = Agency.objects.filter(code=options["agency"]).first()
         if agency is None:
             raise CommandError(f"No agency with code {options['agency']!r}.")

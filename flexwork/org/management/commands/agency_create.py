@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pghistory
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from flexwork.common.exceptions import ApplicationError
 from flexwork.org import operator
@@ -65,6 +66,11 @@ class Command(BaseCommand):
         parser.add_argument("--by", default=None, help="username of the superuser doing this, for the audit trail")
 
     def handle(self, *args, **options):
+        # The commands speak English, like their --help: the services' messages too.
+        with translation.override("en"):
+            self._handle(**options)
+
+    def _handle(self, **options):
         zone = zone_name(options["zone"])
         actor = command_actor(options["by"])
         context = {"command": "agency_create", "user": actor.pk if actor else None}

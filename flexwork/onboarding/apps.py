@@ -11,6 +11,7 @@ class OnboardingConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
 
         from flexwork.notifications.kinds import kind_register
+        from flexwork.onboarding import handlers  # noqa: F401 (registers the outbox handler)
         from flexwork.onboarding.receivers import remember_roles
 
         # The menus' roles, once per login (flexwork/common/nav.py).

@@ -5,21 +5,25 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import logging
 import secrets
+import time
 from typing import Any
 
 import pgtrigger
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from flexwork.common.calendar import today_in
 from flexwork.common.exceptions import ApplicationError, ConflictError
@@ -28,12 +32,14 @@ from flexwork.notifications.services import notification_send
 from flexwork.onboarding import importing
 from flexwork.onboarding.models import (
     ADDRESS_MAX_LENGTH,
+    IMPORT_RUNNING_STATUSES,
     AccountAction,
     AccountActionKind,
     ActivationCode,
     HomeLocationRequest,
     HomeLocationStatus,
     ImportBatch,
+    ImportFile,
     ImportKind,
     ImportStatus,
 )
@@ -48,8 +54,10 @@ from flexwork.org.models import (
     Unit,
 )
 from flexwork.org.validators import validate_latitude, validate_longitude
+from flexwork.outbox.services import outbox_enqueue
 
 User = get_user_model()
+logger = logging.getLogger("flexwork.onboarding")
 
 # ---------------------------------------------------------------------------- imports
 
@@ -58,12 +66,43 @@ IMPORT_HAS_ERRORS = gettext_lazy("The file has rows with errors. Fix them and up
 IMPORT_STALE = gettext_lazy(
     "The organisation data changed since the preview, and the file no longer fits it. Upload the file again."
 )
+IMPORT_KIND_MISSING = gettext_lazy("Choose what the file holds: employees or units.")
+# Why a background job failed, stored in English and shown translated (gettext_noop: the msgids are
+# also the lazy messages above and in flexwork.common.tabular).
+IMPORT_JOB_BROKEN = gettext_noop(
+    "The import could not be finished after several attempts. Nothing was imported. Upload the file again; "
+    "if it keeps failing, tell the system administrator."
+)
 
 
-def _check(*, kind: str, agency_id: int, records: list, pre_errors: list | None = None) -> importing.CheckResult:
+def _check(
+    *, kind: str, agency_id: int, records: list, pre_errors: list | None = None, on_progress=None
+) -> importing.CheckResult:
     if kind == ImportKind.EMPLOYEES:
-        return importing.employees_check(agency_id=agency_id, records=records, pre_errors=pre_errors)
-    return importing.units_check(agency_id=agency_id, records=records, pre_errors=pre_errors)
+        return importing.employees_check(
+            agency_id=agency_id, records=records, pre_errors=pre_errors, on_progress=on_progress
+        )
+    return importing.units_check(agency_id=agency_id, records=records, pre_errors=pre_errors, on_progress=on_progress)
+
+
+def _kind_check(kind: str) -> None:
+    if kind not in ImportKind.values:
+        message = str(IMPORT_KIND_MISSING)
+        raise ApplicationError(message, fields={"kind": [message]})
+
+
+def _preview_fields(check: importing.CheckResult, *, kind: str, records: list) -> dict:
+    return {
+        "row_count": check.rows,
+        "new_count": len(check.new),
+        "changed_count": len(check.changed),
+        "unchanged_count": check.unchanged,
+        "error_count": check.error_rows,
+        "rows": records,
+        "errors": check.errors,
+        "new_rows": [record["row"] for record in check.new],
+        "changed_rows": _changed_summary(check, kind),
+    }
 
 
 def _changed_summary(check: importing.CheckResult, kind: str) -> list[dict]:
@@ -81,9 +120,7 @@ def _changed_summary(check: importing.CheckResult, kind: str) -> list[dict]:
 def import_preview(*, agency: Agency, kind: str, data: bytes, name: str, uploaded_by) -> ImportBatch:
     """Read and check a file without changing anything but the stored preview. File-level
     problems raise ApplicationError (400 / 413 / 415); row problems are listed in the batch."""
-    if kind not in ImportKind.values:
-        message = _("Choose what the file holds: employees or units.")
-        raise ApplicationError(message, fields={"kind": [message]})
+    _kind_check(kind)
     parsed = importing.import_file_read(data=data, name=name, kind=kind)
     records, pre_errors = importing.rows_as_records(parsed, kind=kind)
     check = _check(kind=kind, agency_id=agency.id, records=records, pre_errors=pre_errors)
@@ -92,15 +129,8 @@ def import_preview(*, agency: Agency, kind: str, data: bytes, name: str, uploade
         kind=kind,
         uploaded_by=uploaded_by,
         original_name=(name or "import")[:255],
-        row_count=check.rows,
-        new_count=len(check.new),
-        changed_count=len(check.changed),
-        unchanged_count=check.unchanged,
-        error_count=check.error_rows,
-        rows=records,
-        errors=check.errors,
-        new_rows=[record["row"] for record in check.new],
-        changed_rows=_changed_summary(check, kind),
+        progress_rows=check.rows,
+        **_preview_fields(check, kind=kind, records=records),
     )
     batch.save()
     return batch
@@ -130,6 +160,271 @@ def import_confirm(*, batch: ImportBatch, actor) -> ImportBatch:
     batch.unchanged_count = check.unchanged
     batch.save(update_fields=["status", "confirmed_at", "new_count", "changed_count", "unchanged_count", "updated_at"])
     return batch
+
+
+# ---------------------------------------------------------------------------- imports as background jobs
+# docs/rules.md §7: the upload request stores the file and answers at once; the check (preview) and
+# the write (confirm) run on a worker. Each step happens once: a worker claims the batch by
+# compare-and-swap (bumping `attempts`, with a lease); every later write of that attempt is
+# conditional on the same `attempts`, so a worker that lost its lease writes nothing. The confirm
+# writes all rows and the CONFIRMED status in one transaction that holds the batch's row lock.
+
+IMPORT_TOPIC = "onboarding.import"
+PREVIEW_STEP, CONFIRM_STEP = "preview", "confirm"
+
+
+class ImportLeaseLost(Exception):
+    """Another attempt owns the batch now: stop without writing anything."""
+
+
+def import_lease_seconds(step: str) -> int:
+    if step == CONFIRM_STEP:
+        # Longer than the task's hard time limit: once it expired, the attempt's transaction is gone.
+        return int(getattr(settings, "ONBOARDING_IMPORT_CONFIRM_LEASE_SECONDS", settings.CELERY_TASK_TIME_LIMIT + 60))
+    return int(getattr(settings, "ONBOARDING_IMPORT_LEASE_SECONDS", 120))
+
+
+def import_max_attempts() -> int:
+    return int(getattr(settings, "ONBOARDING_IMPORT_MAX_ATTEMPTS", 3))
+
+
+def _enqueue(batch_id: int, step: str) -> None:
+    outbox_enqueue(topic=IMPORT_TOPIC, payload={"batch_id": batch_id, "step": step})
+
+
+def _failure(error: ApplicationError) -> dict:
+    template = getattr(error, "template", None)
+    with translation.override("en"):
+        message = str(template) if template is not None else str(error.message)
+    return {"code": error.code, "message": message, "params": getattr(error, "params", None) or {}}
+
+
+def import_failure_text(batch: ImportBatch) -> str:
+    """Why the batch's job failed, in the active language."""
+    from flexwork.common.tabular import file_error_text
+
+    failure = batch.failure or {}
+    if not failure.get("message"):
+        return ""
+    return file_error_text(_(failure["message"]), failure.get("params"))
+
+
+@transaction.atomic
+def import_upload(*, agency: Agency, kind: str, data: bytes, name: str, uploaded_by) -> ImportBatch:
+    """Store an upload and queue its check; answers without parsing the file. What needs no
+    parsing is refused here (400 empty / an XLSX that unpacks too large, 413 too large, 415 neither
+    CSV nor XLSX); everything else is found by the check (`import_preview_execute`)."""
+    _kind_check(kind)
+    importing.import_upload_check(data=data, name=name)
+    batch = ImportBatch.objects.create(
+        agency=agency,
+        kind=kind,
+        uploaded_by=uploaded_by,
+        original_name=(name or "import")[:255],
+        status=ImportStatus.CHECKING,
+    )
+    ImportFile.objects.create(batch=batch, data=data)
+    _enqueue(batch.id, PREVIEW_STEP)
+    return batch
+
+
+def _claim(batch_id: int, status: str, step: str) -> ImportBatch | None:
+    now = timezone.now()
+    claimed = (
+        ImportBatch.objects.filter(id=batch_id, status=status)
+        .filter(Q(lease_expires_at__isnull=True) | Q(lease_expires_at__lt=now))
+        .update(
+            lease_expires_at=now + datetime.timedelta(seconds=import_lease_seconds(step)),
+            attempts=F("attempts") + 1,
+            updated_at=now,
+        )
+    )
+    if claimed != 1:
+        return None
+    return ImportBatch.objects.defer("rows", "errors", "new_rows", "changed_rows").get(id=batch_id)
+
+
+def _progress(batch: ImportBatch, rows: int) -> None:
+    """Rows checked so far, and a longer lease; ImportLeaseLost when a newer attempt owns the batch."""
+    now = timezone.now()
+    renewed = ImportBatch.objects.filter(id=batch.id, status=ImportStatus.CHECKING, attempts=batch.attempts).update(
+        progress_rows=rows,
+        lease_expires_at=now + datetime.timedelta(seconds=import_lease_seconds(PREVIEW_STEP)),
+        updated_at=now,
+    )
+    if renewed != 1:
+        raise ImportLeaseLost(batch.id)
+    delay = float(getattr(settings, "ONBOARDING_IMPORT_PROGRESS_DELAY_SECONDS", 0) or 0)
+    if delay:
+        time.sleep(delay)  # tests only: a check slow enough to watch its progress
+
+
+def _fail(batch: ImportBatch, failure: dict) -> bool:
+    with transaction.atomic():
+        failed = ImportBatch.objects.filter(id=batch.id, status=batch.status, attempts=batch.attempts).update(
+            status=ImportStatus.FAILED, failure=failure, lease_expires_at=None, updated_at=timezone.now()
+        )
+        if failed:
+            ImportFile.objects.filter(batch_id=batch.id).delete()
+    return failed == 1
+
+
+def _release(batch: ImportBatch) -> None:
+    """Give a failed attempt's claim back, so the task's retry can claim the batch again."""
+    ImportBatch.objects.filter(id=batch.id, status=batch.status, attempts=batch.attempts).update(
+        lease_expires_at=None, updated_at=timezone.now()
+    )
+
+
+def import_preview_execute(*, batch_id: int, final_attempt: bool = True) -> bool:
+    """The check of an uploaded file, on a worker. Returns True when this call finished it (the
+    batch is PREVIEWED, or FAILED with the file's problem); False when it was not claimable."""
+    batch = _claim(batch_id, ImportStatus.CHECKING, PREVIEW_STEP)
+    if batch is None:
+        return False
+    try:
+        upload = ImportFile.objects.filter(batch_id=batch.id).first()
+        if upload is None:
+            return _fail(batch, {"code": "import_failed", "message": IMPORT_JOB_BROKEN, "params": {}})
+        try:
+            parsed = importing.import_file_read(data=bytes(upload.data), name=batch.original_name, kind=batch.kind)
+        except ApplicationError as error:
+            return _fail(batch, _failure(error))
+        del upload
+        records, pre_errors = importing.rows_as_records(parsed, kind=batch.kind)
+        _progress(batch, 0)
+        total = len(records)
+        ImportBatch.objects.filter(id=batch.id, attempts=batch.attempts).update(row_count=total)
+        check = _check(
+            kind=batch.kind,
+            agency_id=batch.agency_id,
+            records=records,
+            pre_errors=pre_errors,
+            on_progress=lambda rows: _progress(batch, rows),
+        )
+        with transaction.atomic():
+            finished = ImportBatch.objects.filter(
+                id=batch.id, status=ImportStatus.CHECKING, attempts=batch.attempts
+            ).update(
+                status=ImportStatus.PREVIEWED,
+                progress_rows=check.rows,
+                lease_expires_at=None,
+                updated_at=timezone.now(),
+                **_preview_fields(check, kind=batch.kind, records=records),
+            )
+            if finished != 1:
+                return False
+            ImportFile.objects.filter(batch_id=batch.id).delete()
+        return True
+    except ImportLeaseLost:
+        logger.warning("onboarding: import %s attempt %s lost its lease", batch.id, batch.attempts)
+        return False
+    except Exception:
+        logger.exception("onboarding: import %s check, attempt %s, failed", batch.id, batch.attempts)
+        if final_attempt:
+            _fail(batch, {"code": "import_failed", "message": IMPORT_JOB_BROKEN, "params": {}})
+        else:
+            _release(batch)
+        raise
+
+
+@transaction.atomic
+def import_confirm_request(*, batch: ImportBatch, actor) -> ImportBatch:
+    """Queue the write of a previewed batch (compare-and-swap PREVIEWED → CONFIRMING): 400 while it
+    has row errors, 409 `stale_transition` when it was already confirmed, queued or failed."""
+    queued = ImportBatch.objects.filter(
+        id=batch.id, status=ImportStatus.PREVIEWED, error_count=0, row_count__gt=0
+    ).update(status=ImportStatus.CONFIRMING, confirmed_by=actor, lease_expires_at=None, updated_at=timezone.now())
+    if queued != 1:
+        current = ImportBatch.objects.only("status", "error_count").get(id=batch.id)
+        if current.status == ImportStatus.PREVIEWED and current.error_count:
+            raise ApplicationError(str(IMPORT_HAS_ERRORS), code="import_has_errors")
+        raise ConflictError(str(IMPORT_NOT_PREVIEWED), code="stale_transition")
+    _enqueue(batch.id, CONFIRM_STEP)
+    return ImportBatch.objects.defer("rows", "errors", "new_rows", "changed_rows").get(id=batch.id)
+
+
+def import_confirm_execute(*, batch_id: int, final_attempt: bool = True) -> bool:
+    """The write of a queued confirmation, on a worker: the rows are checked again against the data
+    as it is now and written in one transaction with the CONFIRMED status. Stale rows fail the batch
+    (409's message: upload again). Returns True when this call finished it."""
+    claimed = _claim(batch_id, ImportStatus.CONFIRMING, CONFIRM_STEP)
+    if claimed is None:
+        return False
+    try:
+        with transaction.atomic():
+            batch = (
+                ImportBatch.objects.select_for_update()
+                .select_related("agency", "confirmed_by")
+                .filter(id=batch_id, status=ImportStatus.CONFIRMING, attempts=claimed.attempts)
+                .first()
+            )
+            if batch is None:
+                return False
+            check = _check(kind=batch.kind, agency_id=batch.agency_id, records=batch.rows)
+            if check.errors:
+                batch.status = ImportStatus.FAILED
+                with translation.override("en"):
+                    batch.failure = {"code": "import_stale", "message": str(IMPORT_STALE), "params": {}}
+                batch.lease_expires_at = None
+                batch.save(update_fields=["status", "failure", "lease_expires_at", "updated_at"])
+                return True
+            if batch.kind == ImportKind.EMPLOYEES:
+                _employees_apply(agency=batch.agency, check=check, actor=batch.confirmed_by)
+            else:
+                _units_apply(agency=batch.agency, check=check)
+            batch.status = ImportStatus.CONFIRMED
+            batch.confirmed_at = timezone.now()
+            batch.new_count = len(check.new)
+            batch.changed_count = len(check.changed)
+            batch.unchanged_count = check.unchanged
+            batch.lease_expires_at = None
+            batch.save(
+                update_fields=[
+                    "status",
+                    "confirmed_at",
+                    "new_count",
+                    "changed_count",
+                    "unchanged_count",
+                    "lease_expires_at",
+                    "updated_at",
+                ]
+            )
+        return True
+    except Exception:
+        logger.exception("onboarding: import %s confirm, attempt %s, failed", batch_id, claimed.attempts)
+        if final_attempt:
+            _fail(claimed, {"code": "import_failed", "message": IMPORT_JOB_BROKEN, "params": {}})
+        else:
+            _release(claimed)
+        raise
+
+
+@transaction.atomic
+def import_jobs_requeue_expired(*, now: datetime.datetime | None = None) -> list[int]:
+    """The beat sweeper: a job whose lease expired (its worker died), or that waited for a worker
+    longer than a lease (its message was lost), is queued again through the outbox; after too many
+    attempts it fails."""
+    now = now or timezone.now()
+    waiting_since = now - datetime.timedelta(seconds=import_lease_seconds(PREVIEW_STEP))
+    stuck = list(
+        ImportBatch.objects.select_for_update(skip_locked=True)
+        .filter(status__in=IMPORT_RUNNING_STATUSES)
+        .filter(Q(lease_expires_at__lt=now) | Q(lease_expires_at__isnull=True, updated_at__lt=waiting_since))
+        .only("id", "status", "attempts", "lease_expires_at")
+    )
+    requeued = []
+    for batch in stuck:
+        if batch.attempts >= import_max_attempts():
+            _fail(batch, {"code": "import_failed", "message": IMPORT_JOB_BROKEN, "params": {}})
+            continue
+        updated = ImportBatch.objects.filter(id=batch.id, status=batch.status, attempts=batch.attempts).update(
+            lease_expires_at=None, updated_at=now
+        )
+        if updated == 1:
+            _enqueue(batch.id, CONFIRM_STEP if batch.status == ImportStatus.CONFIRMING else PREVIEW_STEP)
+            requeued.append(batch.id)
+    return requeued
 
 
 def _unusable_password() -> str:

@@ -11,8 +11,8 @@ from flexwork.notifications.models import Notification
 from flexwork.outbox.models import OutboxMessage
 from schedules import directives as directive_services
 from schedules.models import Directive, DirectiveCancellation, ScheduleDay
-from tests.org.factories import EmployeeFactory
 from tests.helpers import assert_error
+from tests.org.factories import EmployeeFactory
 from tests.schedules.conftest import approve_fully, create, days
 
 pytestmark = pytest.mark.django_db

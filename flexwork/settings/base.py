@@ -457,6 +457,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "flexwork.reports.tasks.report_runs_requeue_expired_task",
         "schedule": 60.0,
     },
+    # Imports whose worker died, or whose start was lost, are queued again (flexwork/onboarding/services.py).
+    "onboarding-import-jobs-requeue": {
+        "task": "flexwork.onboarding.tasks.import_jobs_requeue_expired_task",
+        "schedule": 60.0,
+        "options": {"expires": 50},
+    },
     "reports-monthly-runs": {
         "task": "flexwork.reports.tasks.monthly_runs_create_task",
         "schedule": crontab(minute=3),

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import datetime
 import hashlib
+import logging
 import re
 import unicodedata
 import uuid
@@ -17,6 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from flexwork.common.evidence_types import evidence_kind_detect
 from flexwork.common.exceptions import ApplicationError, ConflictError
 from flexwork.common.models import EvidenceFile, EvidenceOwner, evidence_storage
+
+logger = logging.getLogger("flexwork.evidence")
 
 
 def model_update(*, instance: models.Model, fields: list[str], data: dict[str, Any]) -> tuple[models.Model, bool]:
@@ -46,6 +50,14 @@ EVIDENCE_EMPTY = _("The file is empty.")
 EVIDENCE_TOO_LARGE = _("The file is larger than %(limit)s.")
 EVIDENCE_WRONG_TYPE = _("Only PDF, JPEG, PNG, DOCX and XLSX files can be uploaded.")
 EVIDENCE_ALREADY_ATTACHED = _("This file is already attached to something else.")
+EVIDENCE_DAILY_QUOTA = _(
+    "You have uploaded %(used)s in the last 24 hours, and this file would pass your limit of %(limit)s. "
+    "Try again tomorrow, or ask your HR administrator."
+)
+EVIDENCE_UNATTACHED_LIMIT = _(
+    "You have %(count)d uploaded files that are not attached to anything yet. Attach or send them first "
+    "(files never attached are deleted after a day)."
+)
 EVIDENCE_NAME_MAX_LENGTH = 255
 
 
@@ -86,6 +98,7 @@ def evidence_upload(*, user, uploaded_file: UploadedFile) -> EvidenceFile:
             status_code=415,
             fields={"file": [str(EVIDENCE_WRONG_TYPE)]},
         )
+    evidence_quota_check(user=user, size=size)
     digest = hashlib.sha256()
     for chunk in uploaded_file.chunks():
         digest.update(chunk)
@@ -110,6 +123,73 @@ def evidence_upload(*, user, uploaded_file: UploadedFile) -> EvidenceFile:
         storage.delete(stored_name)  # no row, no file
         raise
     return evidence
+
+
+def evidence_quota_check(*, user, size: int, now=None) -> None:
+    """docs/rules.md §1 "Evidence files": a user may upload at most EVIDENCE_QUOTA_BYTES_PER_DAY in any 24
+    hours (413 `evidence_quota_exceeded`) and hold at most EVIDENCE_QUOTA_UNATTACHED_FILES files not yet
+    attached (400 `too_many_unattached`), so that nobody can fill the evidence disk. Called inside the
+    upload's transaction: the user's row is locked, so two uploads at once cannot both pass."""
+    from django.contrib.auth import get_user_model
+
+    now = now or timezone.now()
+    list(get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
+    mine = EvidenceFile.objects.filter(uploaded_by_id=user.pk)
+    unattached = mine.filter(owner_type__isnull=True).count()
+    if unattached >= settings.EVIDENCE_QUOTA_UNATTACHED_FILES:
+        message = EVIDENCE_UNATTACHED_LIMIT % {"count": unattached}
+        raise ApplicationError(message, code="too_many_unattached", fields={"file": [message]})
+    used = (
+        mine.filter(created_at__gte=now - datetime.timedelta(hours=24)).aggregate(total=models.Sum("size"))["total"]
+        or 0
+    )
+    if used + size > settings.EVIDENCE_QUOTA_BYTES_PER_DAY:
+        message = EVIDENCE_DAILY_QUOTA % {
+            "used": filesizeformat(used),
+            "limit": filesizeformat(settings.EVIDENCE_QUOTA_BYTES_PER_DAY),
+        }
+        raise ApplicationError(message, code="evidence_quota_exceeded", status_code=413, fields={"file": [message]})
+
+
+PURGE_BATCH = 500
+
+
+def evidence_unattached_purge(*, now=None) -> int:
+    """docs/rules.md §1 "Evidence files": delete the files never attached within
+    EVIDENCE_UNATTACHED_KEEP_HOURS of their upload, row and bytes (the row's history records the delete,
+    with the purge as its context). Idempotent: a second run finds nothing. A file being attached at
+    that moment is skipped (its row is locked) or attached first; never both. Returns the rows deleted."""
+    import pghistory
+
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(hours=settings.EVIDENCE_UNATTACHED_KEEP_HOURS)
+    storage = evidence_storage()
+    purged = 0
+    last_id = 0
+    while True:
+        with transaction.atomic(), pghistory.context(purge="evidence_unattached"):
+            batch = list(
+                EvidenceFile.objects.select_for_update(skip_locked=True)
+                .filter(owner_type__isnull=True, created_at__lt=cutoff, id__gt=last_id)
+                .order_by("id")
+                .values_list("id", "stored_name")[:PURGE_BATCH]
+            )
+            if not batch:
+                return purged
+            last_id = batch[-1][0]
+            ids = [evidence_id for evidence_id, _name in batch]
+            purged += EvidenceFile.objects.filter(id__in=ids, owner_type__isnull=True).delete()[0]
+            names = [name for _id, name in batch]
+            # The bytes go once the rows are gone for good: a rolled-back delete keeps both.
+            transaction.on_commit(lambda names=names: _evidence_bytes_delete(storage, names))
+
+
+def _evidence_bytes_delete(storage, names: list[str]) -> None:
+    for name in names:
+        try:
+            storage.delete(name)  # a missing file is not an error (a second run, a manual clean-up)
+        except OSError:
+            logger.warning("evidence file %s could not be deleted; its row is gone", name)
 
 
 @transaction.atomic

@@ -254,6 +254,11 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = env.str("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "var" / "media"))
 MEDIA_URL = "/media/"
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
+# Per user (docs/rules.md §1 "Evidence files"): bytes uploaded in any 24 hours, files held unattached; files
+# never attached are purged nightly once older than EVIDENCE_UNATTACHED_KEEP_HOURS.
+EVIDENCE_QUOTA_BYTES_PER_DAY = env.int("EVIDENCE_QUOTA_BYTES_PER_DAY", default=100 * 1024 * 1024)
+EVIDENCE_QUOTA_UNATTACHED_FILES = env.int("EVIDENCE_QUOTA_UNATTACHED_FILES", default=20)
+EVIDENCE_UNATTACHED_KEEP_HOURS = 24
 # Request bodies: uploads up to the evidence limit plus form overhead; larger bodies answer 413.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DJANGO_DATA_UPLOAD_MAX_MEMORY_SIZE", default=2 * 1024 * 1024)
 FLEXWORK_MAX_REQUEST_BYTES = EVIDENCE_MAX_BYTES + 1024 * 1024
@@ -417,6 +422,11 @@ CELERY_BEAT_SCHEDULE = {
     "outbox-purge": {
         "task": "flexwork.outbox.tasks.outbox_purge_task",
         "schedule": crontab(minute=17, hour=3),
+    },
+    # Evidence files never attached within a day of their upload: row and bytes (flexwork.common.services).
+    "evidence-unattached-purge": {
+        "task": "flexwork.common.tasks.evidence_unattached_purge_task",
+        "schedule": crontab(minute=27, hour=3),
     },
     # Undecided requests of every approvable kind (arrangements, leave, corrections) expire at 00:00
     # office time of their expiry day (every zone), and escalate after the agency's working days.

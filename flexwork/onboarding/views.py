@@ -7,6 +7,7 @@ import csv
 import datetime
 import io
 
+from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -17,6 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -24,14 +26,17 @@ from flexwork.accounts.selectors import user_has_totp
 from flexwork.common.calendar import today_in
 from flexwork.common.exceptions import ApplicationError
 from flexwork.common.forms import form_error_show
-from flexwork.onboarding import forms, importing, selectors, services
+from flexwork.onboarding import forms, importing, policy_groups, selectors, services
 from flexwork.onboarding.importing import row_error
 from flexwork.onboarding.models import AccountAction, ImportKind
+from flexwork.onboarding.policy_groups import policy_warnings
 from flexwork.onboarding.sample import template_file
 from flexwork.org import scope as org_scope
 from flexwork.org import selectors as org_selectors
 from flexwork.org import services as org_services
 from flexwork.org.models import (
+    POLICY_FIELD_NAMES,
+    POLICY_SETTINGS,
     Agency,
     DesignatedLocation,
     Employee,
@@ -384,9 +389,40 @@ def import_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
 # ---------------------------------------------------------------------------- HR: policy
 
 
+def _agency_policy_form(agency: Agency):
+    """The agency policy form with the agency's two sign-in switches (the "security" group)."""
+
+    class AgencyPolicyPageForm(forms.AgencyPolicyForm):
+        mfa_required_for_hr = django_forms.BooleanField(
+            label=_("two-factor sign-in required for HR admins"), required=False, initial=agency.mfa_required_for_hr
+        )
+        mfa_required_for_head = django_forms.BooleanField(
+            label=_("two-factor sign-in required for the agency head"),
+            required=False,
+            initial=agency.mfa_required_for_head,
+        )
+
+    return AgencyPolicyPageForm
+
+
+def _effective_values(agency: Agency, unit: Unit | None, form) -> dict:
+    """The values the warnings judge: the effective policy, with what the form sends on top."""
+    effective = org_selectors.policy_for(agency=agency, unit=unit)
+    values = {setting.name: getattr(effective, setting.name) for setting in POLICY_SETTINGS}
+    if form.is_bound:
+        cleaned = getattr(form, "cleaned_data", {}) or {}
+        for name in POLICY_FIELD_NAMES:
+            if name in cleaned and cleaned[name] is not None:
+                values[name] = cleaned[name]
+    return values
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def policy_page(request: HttpRequest) -> HttpResponse:
+    """The agency policy or a unit's overrides, in groups, each field with the regulation it comes
+    from and a warning where a value goes beyond it (docs/rules.md §3 "Policy page"): shown while
+    typing (static/js/policy.js), on a refused form and after saving. A warning never refuses."""
     _scope, agency = _hr(request)
     units = list(Unit.objects.filter(agency=agency).order_by("path").only("id", "code", "name"))
     unit = None
@@ -400,7 +436,7 @@ def policy_page(request: HttpRequest) -> HttpResponse:
         from flexwork.org.models import AgencyPolicy
 
         instance = AgencyPolicy.objects.get(agency=agency)
-        form_class = forms.AgencyPolicyForm
+        form_class = _agency_policy_form(agency)
     else:
         instance = org_selectors.unit_policy_override_get(unit=unit)
         form_class = forms.UnitPolicyForm
@@ -418,12 +454,32 @@ def policy_page(request: HttpRequest) -> HttpResponse:
                 form_error_show(form, error)
                 status = 400
             else:
-                messages.success(request, _("The policy was saved."))
+                beyond = policy_warnings(_effective_values(agency, unit, form))
+                if beyond:
+                    count = sum(len(texts) for texts in beyond.values())
+                    messages.warning(
+                        request,
+                        ngettext(
+                            "The policy was saved. %(count)d value goes beyond the regulation: see the warning below.",
+                            "The policy was saved. %(count)d values go beyond the regulation: see the warnings below.",
+                            count,
+                        )
+                        % {"count": count},
+                    )
+                else:
+                    messages.success(request, _("The policy was saved."))
                 target = reverse("hr-policy") + (f"?unit={unit.id}" if unit else "")
                 return redirect(target)
         else:
             status = 400
-    context = {"form": form, "units": units, "unit": unit, "agency": agency}
+    warnings = policy_warnings(_effective_values(agency, unit, form))
+    context = {
+        "form": form,
+        "groups": policy_groups.grouped(form, warnings=warnings),
+        "units": units,
+        "unit": unit,
+        "agency": agency,
+    }
     return render(request, "org/policy.html", context, status=status)
 
 

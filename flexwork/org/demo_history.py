@@ -315,11 +315,12 @@ def seed_history(*, agency: Agency, eligible_keys: set[int]) -> int:
                 verdict, note, verified_at = None, "", None
                 if old and supervisor is not None:
                     v = rng.random()
-                    if v < 0.72:
+                    # Supervisors verify within days: few older logs are still waiting.
+                    if v < 0.80:
                         verdict = Verification.SESUAI
-                    elif v < 0.85:
+                    elif v < 0.93:
                         verdict, note = Verification.KURANG, "Lengkapi lampiran hasil kerja."
-                    elif v < 0.90:
+                    elif v < 0.98:
                         verdict, note = Verification.TIDAK_SESUAI, "Hasil belum sesuai rencana kerja; mohon diperbaiki."
                     if verdict:
                         verified_at = _at(d, 17 * 60, zone) + datetime.timedelta(days=1)

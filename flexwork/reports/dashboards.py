@@ -387,10 +387,17 @@ def _hr_coverage(*, agency_id: int, rows: list[dict], today: datetime.date) -> l
     return found
 
 
+def _week_label(week: str) -> str:
+    """'2026-W37' (ISO year and week) as people read it: "Minggu ke-37, 2026"."""
+    year, number = week.split("-W")
+    return _("Week %(number)s, %(year)s") % {"number": int(number), "year": year}
+
+
 def _hr_trends(rows: list[dict]) -> list[dict]:
     return [
         {
             "week": r["week"],
+            "label": _week_label(r["week"]),
             "attendance_pct": _pct(r["present"], r["due"]),
             "tk": r["tk"],
             "flexible_days": r["flexible"],

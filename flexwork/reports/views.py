@@ -172,7 +172,9 @@ def dashboard_hr(request: HttpRequest) -> HttpResponse:
         context["charts"] = {
             "today": charts.hbars([(c["label"], c["checked_in"] + c["not_yet"]) for c in data["today_by_location"]]),
             "coverage": charts.hbars([(c["name"], c["present_pct"] or 0) for c in data["coverage"]], suffix="%"),
-            "trends": charts.columns([(t["week"], t["attendance_pct"] or 0) for t in data["trends"]], suffix="%"),
+            "trends": charts.columns(
+                [(t["week"].split("-W")[1], t["attendance_pct"] or 0) for t in data["trends"]], suffix="%"
+            ),
             "compliance": charts.hbars([(c["name"], c["hours_pct"] or 0) for c in data["compliance"]], suffix="%"),
             "predikat": charts.hbars([(p["label"], p["count"]) for p in data["predikat"]["rows"]]),
             "output": charts.hbars([(label(o["location"], "location"), o["hours"]) for o in data["output"]]),

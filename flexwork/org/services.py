@@ -6,6 +6,7 @@ services check data: same agency, no cycles, valid NIPs, ranges."""
 from __future__ import annotations
 
 import datetime
+import functools
 from typing import Any
 
 import holidays as holidays_lib
@@ -768,35 +769,79 @@ def location_update(*, location: DesignatedLocation, data: dict[str, Any]) -> De
 
 # ---------------------------------------------------------------------------- holidays
 
+# HR is warned from this day (month, day) while next year has no holiday (docs/rules.md §7).
+HOLIDAY_WARNING_FROM = (10, 1)
 HOLIDAY_CATEGORIES = {"public": HolidayKind.LIBUR_NASIONAL, "government": HolidayKind.CUTI_BERSAMA}
+
+
+@functools.cache
+def holiday_estimated_suffix() -> str:
+    """The label the `holidays` package appends to dates it only estimates: " (perkiraan)"."""
+    calendar = holidays_lib.country_holidays("ID", years=2026, language="id")
+    return calendar.tr(calendar.estimated_label) % ""
+
+
+def holiday_base_name(name: str) -> str:
+    """The name without the package's estimate label (docs/rules.md §7: confirming removes it)."""
+    suffix = holiday_estimated_suffix()
+    return name[: -len(suffix)].rstrip() if suffix and name.endswith(suffix) else name
 
 
 def holidays_from_library(*, year: int) -> list[tuple[datetime.date, str, str, bool]]:
     """(date, name, kind, confirmed) from the `holidays` package for Indonesia, language `id`.
     The package marks dates it only estimates (lunar calendars) with its `estimated_label`
-    ("%s (perkiraan)"); such rows start unconfirmed and keep the label in their name, so HR sees it."""
+    ("%s (perkiraan)"); such rows start unconfirmed and keep the label in their name, so HR sees it
+    until they confirm the date."""
     rows = []
+    suffix = holiday_estimated_suffix()
     for category, kind in HOLIDAY_CATEGORIES.items():
         calendar = holidays_lib.country_holidays("ID", years=year, categories=(category,), language="id")
-        estimated_suffix = calendar.tr(calendar.estimated_label) % ""
         for day in sorted(calendar):
             for name in calendar.get_list(day):
-                rows.append((day, name, kind, not name.endswith(estimated_suffix)))
+                rows.append((day, name, kind, not name.endswith(suffix)))
     return rows
 
 
 @transaction.atomic
-def holidays_seed(*, agency: Agency, year: int) -> list[Holiday]:
-    """Add the year's national holidays and cuti bersama. Rows HR already has (same date and
-    name) are left alone, so seeding twice adds nothing and never undoes a confirmation."""
-    existing = set(Holiday.objects.filter(agency=agency, date__year=year).values_list("date", "name"))
+def holidays_seed(*, agency: Agency, year: int, unconfirmed: bool = False) -> list[Holiday]:
+    """Add the year's national holidays and cuti bersama. Rows HR already has (same date and name,
+    with or without the estimate label) are left alone, so seeding twice adds nothing and never
+    undoes a confirmation. `unconfirmed`: every new row waits for HR's confirmation (the yearly job)."""
+    existing = {
+        (day, holiday_base_name(name))
+        for day, name in Holiday.objects.filter(agency=agency, date__year=year).values_list("date", "name")
+    }
     new = [
-        Holiday(agency=agency, date=day, name=name, kind=kind, confirmed=confirmed)
+        Holiday(agency=agency, date=day, name=name, kind=kind, confirmed=confirmed and not unconfirmed)
         for day, name, kind, confirmed in holidays_from_library(year=year)
-        if (day, name) not in existing
+        if (day, holiday_base_name(name)) not in existing
     ]
     Holiday.objects.bulk_create(new)  # bulk_create fires pghistory's triggers (database level)
     return new
+
+
+def holidays_next_year_seed(*, now: datetime.datetime | None = None) -> dict[int, int]:
+    """The yearly job in December (docs/rules.md §7): every agency that has no holiday in next year
+    yet gets next year's calendar from the package, all unconfirmed. An agency that already has one
+    (HR seeded or entered it) is left alone, so running it again adds nothing. Agency id → rows added."""
+    from flexwork.common.calendar import today_in
+
+    added: dict[int, int] = {}
+    for agency in Agency.objects.order_by("id"):
+        year = today_in(agency.time_zone, now=now).year + 1
+        if Holiday.objects.filter(agency=agency, date__year=year).exists():
+            continue
+        added[agency.id] = len(holidays_seed(agency=agency, year=year, unconfirmed=True))
+    return added
+
+
+def holidays_next_year_missing(*, agency: Agency, today: datetime.date) -> int | None:
+    """The year HR should be warned about: next year, from 1 October on, while it has no holiday
+    (docs/rules.md §7). None when there is nothing to warn about."""
+    if (today.month, today.day) < HOLIDAY_WARNING_FROM:
+        return None
+    year = today.year + 1
+    return None if Holiday.objects.filter(agency=agency, date__year=year).exists() else year
 
 
 HOLIDAY_FIELDS = ["date", "name", "kind", "confirmed"]
@@ -809,6 +854,8 @@ def _holiday_conflict() -> ConflictError:
 
 @transaction.atomic
 def holiday_create(*, agency: Agency, date: datetime.date, name: str, kind: str, confirmed: bool = True) -> Holiday:
+    if confirmed:
+        name = holiday_base_name(name.strip())
     if Holiday.objects.filter(agency=agency, date=date, name=name).exists():
         raise _holiday_conflict()
     holiday = Holiday(agency=agency, date=date, name=name, kind=kind, confirmed=confirmed)
@@ -823,7 +870,19 @@ def holiday_create(*, agency: Agency, date: datetime.date, name: str, kind: str,
 
 @transaction.atomic
 def holiday_update(*, holiday: Holiday, data: dict[str, Any]) -> Holiday:
-    """Move, rename or confirm a holiday (confirming an estimated date: data={"confirmed": True})."""
+    """Move, rename or confirm a holiday (confirming an estimated date: data={"confirmed": True}).
+    A confirmed holiday loses the package's "(perkiraan)" label, wherever its name is shown."""
+    data = dict(data)
+    if data.get("confirmed", holiday.confirmed):
+        name = holiday_base_name(data.get("name", holiday.name))
+        if name != data.get("name", holiday.name):
+            if (
+                Holiday.objects.filter(agency_id=holiday.agency_id, date=data.get("date", holiday.date), name=name)
+                .exclude(id=holiday.id)
+                .exists()
+            ):
+                raise _holiday_conflict()
+            data["name"] = name
     holiday, _changed = _update(holiday, data, HOLIDAY_FIELDS)
     return holiday
 

@@ -481,6 +481,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "flexwork.reports.tasks.daily_digests_send_task",
         "schedule": crontab(minute=10),
     },
+    # Holidays: on 1 December every agency without next year's calendar gets it from the holidays
+    # package, unconfirmed (docs/rules.md §7); an agency that has one is left alone.
+    "holidays-next-year": {
+        "task": "flexwork.org.tasks.holidays_next_year_seed_task",
+        "schedule": crontab(minute=30, hour=1, day_of_month=1, month_of_year=12),
+    },
 }
         "options": {"expires": 50},  # a sweep nobody ran in time is dropped, not piled up
 OUTBOX_RELAY_AFTER_SECONDS = env.int("OUTBOX_RELAY_AFTER_SECONDS", default=60)

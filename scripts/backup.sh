@@ -68,11 +68,14 @@ case ${1:-} in
 --loop)
 	# A stop (SIGTERM) ends the wait between runs at once; a dump in progress finishes first, or is cut short
 	# and left as a .partial file.
-	trap 'log "stopping"; exit 0' TERM INT
+	sleeper=""
+	trap 'log "stopping"; [[ -n $sleeper ]] && kill "$sleeper" 2>/dev/null; exit 0' TERM INT
 	while true; do
 		dump_once || log "this run failed; the next one is in ${interval}s"
 		sleep "$interval" &
-		wait $!
+		sleeper=$!
+		wait "$sleeper" || true
+		sleeper=""
 	done
 	;;
 --check)

@@ -10,7 +10,7 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-INFRASTRUCTURE = {"postgres", "redis"}
+INFRASTRUCTURE = {"postgres", "redis", "proxy", "backup"}  # tests/test_compose.py checks them
 
 
 def procfile_processes() -> dict[str, str]:
@@ -28,12 +28,12 @@ def compose_services() -> dict[str, dict]:
 
 def test_make_run_and_compose_start_the_same_application_processes():
     services = compose_services()
-    assert set(procfile_processes()) == set(services) - INFRASTRUCTURE == {"web", "worker", "beat"}
+    assert set(procfile_processes()) == set(services) - INFRASTRUCTURE == {"web", "worker", "maintenance", "beat"}
     assert INFRASTRUCTURE <= set(services)
 
 
 def test_every_worker_consumes_the_default_and_reports_queues():
-    worker_commands = [procfile_processes()["worker"], compose_services()["worker"]["command"]]
+    worker_commands = [procfile_processes()["worker"], " ".join(compose_services()["worker"]["command"])]
     for command in worker_commands:
         assert re.search(r"--queues[ =]celery,reports\b", command), command
 

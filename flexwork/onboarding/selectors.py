@@ -104,3 +104,37 @@ def home_location_request_get_for_decision(*, user, request_id: int) -> HomeLoca
 
 def home_location_requests_of(*, employee) -> QuerySet[HomeLocationRequest]:
     return HomeLocationRequest.objects.filter(agency_id=employee.agency_id, employee=employee)
+
+
+def import_batch_detail_for(*, user, batch_id: int, errors_shown: int, rows_shown: int = 200) -> ImportBatch:
+    """An import of the caller's agency for its page or status (404 outside, 403 for other roles),
+    without its stored rows: only the first `errors_shown` errors and `rows_shown` new and changed
+    rows are read from PostgreSQL (`errors_head`, `errors_total`, `new_head`, `changed_head`), so a
+    view of a 100,000-row preview costs what a small one does."""
+    from django.db.models import JSONField
+    from django.db.models.expressions import RawSQL
+
+    def head(column: str, count: int) -> RawSQL:
+        return RawSQL(
+            f'jsonb_path_query_array("{table}"."{column}", %s::jsonpath)',  # noqa: S608 (fixed names)
+            (f"$[0 to {max(count, 1) - 1}]",),
+            output_field=JSONField(),
+        )
+
+    table = ImportBatch._meta.db_table
+    scope = org_scope.scope_for(user)
+    if scope.agency_id is None:
+        raise Http404
+    qs = (
+        ImportBatch.objects.filter(agency_id=scope.agency_id)
+        .defer("rows", "errors", "new_rows", "changed_rows")
+        .annotate(
+            errors_head=head("errors", errors_shown),
+            errors_total=RawSQL(f'jsonb_array_length("{table}"."errors")', ()),  # noqa: S608
+            new_head=head("new_rows", rows_shown),
+            changed_head=head("changed_rows", rows_shown),
+        )
+    )
+    batch = get_object_or_404(qs, id=batch_id)
+    org_scope.require_role(user, org_scope.HR_ADMIN)
+    return batch

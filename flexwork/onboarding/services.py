@@ -354,7 +354,7 @@ def import_confirm_execute(*, batch_id: int, final_attempt: bool = True) -> bool
     try:
         with transaction.atomic():
             batch = (
-                ImportBatch.objects.select_for_update()
+                ImportBatch.objects.select_for_update(of=("self",))
                 .select_related("agency", "confirmed_by")
                 .filter(id=batch_id, status=ImportStatus.CONFIRMING, attempts=claimed.attempts)
                 .first()

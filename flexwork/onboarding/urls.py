@@ -1,6 +1,6 @@
 from django.urls import path
 
-from flexwork.onboarding import employee_views, views
+from flexwork.onboarding import employee_views, import_views, views
 
 urlpatterns = [
     path("activate/", views.activate, name="activate"),
@@ -15,8 +15,8 @@ urlpatterns = [
     path("hr/employees/<int:employee_id>/nip/", employee_views.employee_nip, name="hr-employee-nip"),
     path("hr/employees/<int:employee_id>/transfer/", employee_views.employee_transfer, name="hr-employee-transfer"),
     path("hr/roles/", employee_views.roles_page, name="hr-roles"),
-    path("hr/imports/", views.import_page, name="hr-imports"),
-    path("hr/imports/<int:batch_id>/", views.import_detail, name="hr-import-detail"),
+    path("hr/imports/", import_views.import_page, name="hr-imports"),
+    path("hr/imports/<int:batch_id>/", import_views.import_detail, name="hr-import-detail"),
     path("hr/imports/template/<str:kind>.<str:fmt>", views.import_template, name="hr-import-template"),
     path("hr/policy/", views.policy_page, name="hr-policy"),
     path("hr/holidays/", views.holiday_page, name="hr-holidays"),

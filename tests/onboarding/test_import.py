@@ -332,7 +332,9 @@ def test_row_errors_have_one_shape_row_column_code_message(org_world):
     assert row_error(legacy).column == "kode_unit"
 
 
-def test_the_import_page_lists_the_columns_of_the_table_and_the_preview_its_errors(client, org_world):
+def test_the_import_page_lists_the_columns_of_the_table_and_the_preview_its_errors(
+    client, org_world, django_capture_on_commit_callbacks
+):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     client.force_login(org_world.hr_admin_a)
@@ -341,5 +343,7 @@ def test_the_import_page_lists_the_columns_of_the_table_and_the_preview_its_erro
     assert ", ".join(EMPLOYEE_HEADERS) in page
     assert "<code>nip_atasan</code></td><td>Supervisor&#x27;s NIP (optional)" in page
     data = employees_csv([employee_row(1), employee_row(2, unit="NOPE")])
-    posted = client.post("/hr/imports/", {"kind": "EMPLOYEES", "file": SimpleUploadedFile("p.csv", data)}, follow=True)
+    with django_capture_on_commit_callbacks(execute=True):  # the check runs once the upload committed
+        posted = client.post("/hr/imports/", {"kind": "EMPLOYEES", "file": SimpleUploadedFile("p.csv", data)})
+    posted = client.get(posted["Location"])
     assert "<tr><td>3</td><td>kode_unit</td><td>Unknown unit code “NOPE”.</td></tr>" in posted.content.decode()

@@ -137,6 +137,7 @@ def pages() -> tuple[Page, ...]:
         Page("hr-policy", gettext_lazy("Policy"), HR, hr),
         Page("hr-holidays", gettext_lazy("Holidays"), HR, hr),
         Page("hr-locations", gettext_lazy("Locations"), HR, hr),
+        Page("hr-audit", gettext_lazy("Audit log"), HR, hr),
         Page(
             "home-location-queue",
             gettext_lazy("Home locations"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from flexwork.common import pwa
+from flexwork.common import audit_views, pwa
 from flexwork.common.views import evidence_download
 
 urlpatterns = [
@@ -8,4 +8,6 @@ urlpatterns = [
     path("manifest.webmanifest", pwa.web_manifest, name="web-manifest"),
     path("sw.js", pwa.service_worker, name="service-worker"),
     path("offline/", pwa.offline, name="offline"),
+    path("hr/audit/", audit_views.audit_list, name="hr-audit"),
+    path("hr/audit/export/", audit_views.audit_export, name="hr-audit-export"),
 ]

@@ -82,6 +82,7 @@ allow(
 allow("home", get=ALL)
 allow("first-steps-dismiss", post=ALL)
 allow("profile", get=ALL)
+allow("profile-my-data profile-my-data-download", get=ALL)  # one's own data only
 allow("token-list", get=ALL)
 allow("token-revoke", post={EMP})
 allow("notification-list", get=ALL)
@@ -101,6 +102,7 @@ allow("hr-policy", get={HR})
 allow("hr-holidays", get={HR}, post={HR})
 allow("hr-locations", get={HR}, post={HR})
 allow("hr-activation-codes", get={HR})
+allow("hr-audit hr-audit-export", get={HR})
 # The operator console: superusers only, so no agency persona.
 allow(
     "operator-agencies operator-agency-new operator-agency operator-appoint operator-remove operator-codes",
@@ -170,6 +172,8 @@ allow("api-evidence-upload")
 allow("api-evidence-detail", get={EMP})
 allow("api-evidence-download", get={EMP})
 allow("api-me", get=ALL)
+allow("api-me-data", get=ALL)
+allow("api-audit-list", get={HR})
 allow("api-units", get=ALL)
 allow("api-unit-detail", get=ALL)
 allow("api-employees", get=ALL)

@@ -80,7 +80,8 @@ def test_arrangement_check_refuses_a_day_that_is_not_on_the_calendar(org_world, 
 
 
 @pytest.mark.parametrize(
-    ("value_from", "value_to"), [("0001-01-01", "0001-01-07"), ("9999-12-25", "9999-12-31"), ("0001-01-01", "9999-12-31")]
+    ("value_from", "value_to"),
+    [("0001-01-01", "0001-01-07"), ("9999-12-25", "9999-12-31"), ("0001-01-01", "9999-12-31")],
 )
 def test_team_calendar_refuses_dates_outside_the_range(org_world, value_from, value_to):
     response = api(org_world.supervisor_a).get(
@@ -245,10 +246,16 @@ def test_nul_deep_in_the_body_names_its_place(org_world):
 @pytest.mark.parametrize(
     ("path", "body", "field"),
     [
-        ("/api/v1/worklogs/", {"local_date": "2026-12-07", "description": "x\x00", "quantity": "1",
-                               "unit": "dok", "minutes_spent": 5}, "description"),  # fmt: skip
-        ("/api/v1/leaves/", {"kind": "IZIN", "date_from": "2026-12-07", "date_to": "2026-12-07",
-                             "reason": "\x00"}, "reason"),  # fmt: skip
+        (
+            "/api/v1/worklogs/",
+            {"local_date": "2026-12-07", "description": "x\x00", "quantity": "1", "unit": "dok", "minutes_spent": 5},
+            "description",
+        ),  # fmt: skip
+        (
+            "/api/v1/leaves/",
+            {"kind": "IZIN", "date_from": "2026-12-07", "date_to": "2026-12-07", "reason": "\x00"},
+            "reason",
+        ),  # fmt: skip
         ("/api/v1/tokens/", {"name": "\x00"}, "name"),
         ("/api/v1/arrangements/check/", {"\x00": 1, "location": "HOME"}, "non_field_errors"),
     ],

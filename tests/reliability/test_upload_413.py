@@ -51,8 +51,16 @@ def gunicorn_url():
         "WEB_TIMEOUT": "30",
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "-b", f"127.0.0.1:{port}",
-         "flexwork.wsgi:application"],  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-c",
+            "gunicorn.conf.py",
+            "-b",
+            f"127.0.0.1:{port}",
+            "flexwork.wsgi:application",
+        ],  # fmt: skip
         cwd=ROOT,
         env=environment,
         stdout=subprocess.PIPE,
@@ -75,9 +83,13 @@ def _multipart(size: int) -> tuple[bytes, str]:
     boundary = uuid.uuid4().hex
     content = PDF_BYTES + b"0" * (size - len(PDF_BYTES))
     body = (
-        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="scan.pdf"\r\n'
-        "Content-Type: application/pdf\r\n\r\n"
-    ).encode() + content + f"\r\n--{boundary}--\r\n".encode()
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="scan.pdf"\r\n'
+            "Content-Type: application/pdf\r\n\r\n"
+        ).encode()
+        + content
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
     return body, f"multipart/form-data; boundary={boundary}"
 
 
@@ -95,7 +107,9 @@ def test_a_12_mb_upload_gets_the_413_json(gunicorn_url, language):
     payload = response.json()
     assert set(payload) == {"message", "code", "fields", "violations"}
     assert payload["code"] == "too_large"
-    assert payload["message"] == {"en": "The upload is too large.", "id": "Berkas yang diunggah terlalu besar."}[language]
+    assert (
+        payload["message"] == {"en": "The upload is too large.", "id": "Berkas yang diunggah terlalu besar."}[language]
+    )
 
 
 def test_a_12_mb_upload_from_a_page_gets_a_page_saying_so(gunicorn_url):

@@ -173,7 +173,13 @@ SECOND_PEOPLE = [
     ("mutasi2", "Fransiskus Rumthe", "BKD-MUTASI", "ANALIS", "kabid", None),
     ("mutasi3", "Siti Marasabessy", "BKD-MUTASI", "PENGADM", "kabid", None),
 ]
-SECOND_NIP_OFFSET = 100  # NIPs are unique in the installation: the second agency's start after the first's
+
+
+def second_nip(index: int) -> str:
+    """A valid, stable NIP for the second agency's people: born 1975 onwards, in service from 2000,
+    sequence numbers from 201 (NIPs are unique in the installation; the first agency's end at 040)."""
+    birth = datetime.date(1975, 1, 15) + datetime.timedelta(days=index * 397)
+    return f"{birth:%Y%m%d}{2000 + index}{index % 12 + 1:02d}{index % 2 + 1}{201 + index:03d}"
 
 
 def demo_nip(index: int, *, employee_type: str) -> str:
@@ -357,7 +363,7 @@ class Command(BaseCommand):
         people: dict[str, Employee] = {}
         existing = {e.nip: e for e in Employee.objects.filter(agency=agency)}
         for index, (key, name, unit_code, position_code, supervisor_key, _heads) in enumerate(SECOND_PEOPLE):
-            nip = demo_nip(SECOND_NIP_OFFSET + index, employee_type=EmployeeType.PNS)
+            nip = second_nip(index)
             if nip in existing:
                 people[key] = existing[nip]
                 continue

@@ -6,6 +6,8 @@ from .base import env, env_bool
 DEBUG = False
 # https://docs.djangoproject.com/en/5.2/ref/settings/#secret-key: required, no default.
 SECRET_KEY = env.str("DJANGO_SECRET_KEY")
+# Previous keys, still accepted for signatures made before a rotation (docs/operations.md "Rotating secrets").
+SECRET_KEY_FALLBACKS = env.list("DJANGO_SECRET_KEY_FALLBACKS", default=[])
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 

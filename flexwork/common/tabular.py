@@ -258,17 +258,23 @@ def row_parse(columns: Sequence[Column], record: dict) -> tuple[dict[str, Any], 
 # ---------------------------------------------------------------------------- reading files
 
 
+class FileSize(int):
+    """A number of bytes in a message's parameters, shown as "10.0 MB" in the reader's language."""
+
+
+def _shown(value: Any) -> Any:
+    if isinstance(value, FileSize):
+        return filesizeformat(int(value))
+    if isinstance(value, int) and not isinstance(value, bool):
+        return formats.number_format(value, force_grouping=True)
+    return value
+
+
 def file_error_text(message, params: dict | None) -> str:
-    """A file-level message in the active language; whole numbers get the language's grouping."""
+    """A file-level message in the active language; sizes and whole numbers as the language writes them."""
     if not params:
         return str(message)
-    shown = {
-        key: formats.number_format(value, force_grouping=True)
-        if isinstance(value, int) and not isinstance(value, bool)
-        else value
-        for key, value in params.items()
-    }
-    return str(message) % shown
+    return str(message) % {key: _shown(value) for key, value in params.items()}
 
 
 def _file_error(message, *, code: str, status_code: int = 400, **params) -> ApplicationError:
@@ -329,8 +335,8 @@ def xlsx_guard(data: bytes) -> None:
         raise _file_error(
             FILE_XLSX_UNPACKED,
             code="too_large_unpacked",
-            size=filesizeformat(total),
-            limit=filesizeformat(XLSX_MAX_UNPACKED_BYTES),
+            size=FileSize(total),
+            limit=FileSize(XLSX_MAX_UNPACKED_BYTES),
         )
     for member in members:
         if member.file_size > XLSX_RATIO_FROM_BYTES and member.file_size > XLSX_MAX_RATIO * max(
@@ -339,8 +345,8 @@ def xlsx_guard(data: bytes) -> None:
             raise _file_error(
                 FILE_XLSX_RATIO,
                 code="too_large_unpacked",
-                size=filesizeformat(member.file_size),
-                packed=filesizeformat(member.compress_size),
+                size=FileSize(member.file_size),
+                packed=FileSize(member.compress_size),
             )
 
 
@@ -446,7 +452,7 @@ def upload_check(*, data: bytes, name: str, max_bytes: int) -> str:
     """The checks that need no parsing, cheap enough for the upload request: size (413), empty,
     type (415) and, for XLSX, the zip bomb guard. Returns "xlsx" or "csv"."""
     if len(data) > max_bytes:
-        raise _file_error(FILE_TOO_LARGE, code="too_large", status_code=413, limit=filesizeformat(max_bytes))
+        raise _file_error(FILE_TOO_LARGE, code="too_large", status_code=413, limit=FileSize(max_bytes))
     if not data.strip(b"\xef\xbb\xbf \r\n\t"):
         raise _file_error(FILE_EMPTY, code="empty_file")
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""

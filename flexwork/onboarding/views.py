@@ -63,6 +63,15 @@ def unconfirmed_next_month(agency: Agency) -> list[Holiday]:
     return list(Holiday.objects.filter(agency=agency, confirmed=False, date__range=(first, last)).order_by("date"))
 
 
+def _holiday_banner(agency: Agency) -> dict:
+    """What org/_holiday_banner.html warns about: next month's unconfirmed holidays, and from
+    1 October a next year without any holiday (docs/rules.md §7)."""
+    return {
+        "unconfirmed": unconfirmed_next_month(agency),
+        "missing_year": org_services.holidays_next_year_missing(agency=agency, today=today_in(agency.time_zone)),
+    }
+
+
 # ---------------------------------------------------------------------------- activation (anonymous)
 
 
@@ -196,7 +205,7 @@ def home_location_decide(request: HttpRequest, request_id: int) -> HttpResponse:
 @login_required
 def hr_index(request: HttpRequest) -> HttpResponse:
     _scope, agency = _hr(request)
-    context = {"agency": agency, "unconfirmed": unconfirmed_next_month(agency)}
+    context = {"agency": agency, **_holiday_banner(agency)}
     return render(request, "org/hr_index.html", context)
 
 
@@ -531,7 +540,7 @@ def holiday_page(request: HttpRequest) -> HttpResponse:
         "years": [year - 1, year + 1],
         "holidays": holidays,
         "form": form,
-        "unconfirmed": unconfirmed_next_month(agency),
+        **_holiday_banner(agency),
     }
     return render(request, "org/holidays.html", context, status=status)
 

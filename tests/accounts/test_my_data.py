@@ -105,7 +105,9 @@ def _everything(org_world, *, days: int = 1, start: int = 0, singles: bool = Tru
         corrected_at=datetime.datetime.combine(today, datetime.time(8, 5), tzinfo=datetime.UTC),
         reason="Lupa presensi pulang",
     )
-    home_location_request_submit(employee=employee, latitude=Decimal("-5.135000"), longitude=Decimal("119.420000"), address="Jl. Mawar 1")
+    home_location_request_submit(
+        employee=employee, latitude=Decimal("-5.135000"), longitude=Decimal("119.420000"), address="Jl. Mawar 1"
+    )
     skp_with_indicator(employee_user=user, actor=org_world.supervisor_a)
     notification_send(recipient=user, kind="password_changed", context={})
     api_token_create(user=user, name="skrip")
@@ -220,7 +222,6 @@ def test_a_platform_operator_gets_their_account_only(client, make_operator):
 @pytest.fixture
 def make_operator(db):
     from flexwork.accounts.models import User
-
     from tests.accounts.conftest import totp_enrol
 
     user = User.objects.create_user(username="operator", password="x-long-password-1", is_staff=True)

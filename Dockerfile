@@ -42,7 +42,7 @@ RUN mkdir -p /app/var/evidence /app/var/reports /app/var/media \
     && chown -R flexwork:flexwork /app/var/evidence /app/var/reports /app/var/media
 USER flexwork
 EXPOSE 8000
-HEALTHCHECK --interval=15s --timeout=5s --start-period=5m --retries=5 CMD ["python", "scripts/healthcheck.py"]
+HEALTHCHECK --interval=15s --timeout=5s --start-period=5m --retries=5 CMD ["python", "/app/scripts/healthcheck.py"]
 # scripts/docker-entrypoint.sh migrates when FLEXWORK_MIGRATE=1, then execs the command: gunicorn (here) or the
 # celery command of docker-compose.yml is PID 1 and receives SIGTERM from `docker stop`.
 ENTRYPOINT ["/app/scripts/docker-entrypoint.sh"]

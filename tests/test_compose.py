@@ -358,8 +358,8 @@ def test_the_image_runs_as_a_user_and_checks_its_health():
     [user] = re.findall(r"^USER (\S+)", runtime, re.MULTILINE)
     assert user not in {"root", "0"}
     [healthcheck] = re.findall(r"^HEALTHCHECK .*$", runtime, re.MULTILINE)
-    assert 'CMD ["python", "scripts/healthcheck.py"]' in healthcheck
-    assert SERVICES["web"]["healthcheck"]["test"] == ["CMD", "python", "scripts/healthcheck.py"]
+    assert 'CMD ["python", "/app/scripts/healthcheck.py"]' in healthcheck
+    assert SERVICES["web"]["healthcheck"]["test"] == ["CMD", "python", "/app/scripts/healthcheck.py"]
 
 
 def test_the_image_leaves_tests_and_local_files_out():

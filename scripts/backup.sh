@@ -35,7 +35,7 @@ dump_once() {
 	url=$(database_url)
 	mkdir -p "$backup_dir" || return 1
 	stamp=$(date -u +%Y%m%dT%H%M%SZ)
-	partial="$backup_dir/$stamp.partial"
+	partial="$backup_dir/$stamp.$$.partial" # a dump by hand in the same second as the loop's has its own file
 	target="$backup_dir/$stamp.dump"
 	log "dumping to $target"
 	if ! pg_dump --format=custom --compress=6 --no-password --file="$partial" --dbname="$url"; then

@@ -50,7 +50,7 @@ ERR_UNKNOWN_UNIT = gettext_lazy("Unknown unit.")
 ERR_INVALID = gettext_lazy("Some fields are not valid.")
 
 
-# ---------------------------------------------------------------------------- helpers
+# ---------------------------------------------------------------------------- scope and days
 
 
 def directive_today(directive: Directive) -> datetime.date:

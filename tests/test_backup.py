@@ -110,10 +110,12 @@ def scratch():
 
 
 def _make(*args: str, env: dict) -> subprocess.CompletedProcess:
+    # Under `make test` the suite runs inside make: the inner make gets none of the outer one's flags.
+    outer = {"MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES"}
     return subprocess.run(
         ["make", "--no-print-directory", *args],
         cwd=ROOT,
-        env={**os.environ, **env},
+        env={**{k: v for k, v in os.environ.items() if k not in outer}, **env},
         capture_output=True,
         text=True,
         timeout=COMMAND_SECONDS,

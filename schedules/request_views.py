@@ -604,12 +604,25 @@ def request_rule_check(request):
         messages_ = [str(m) for values in (exc.fields or {}).values() for m in values] or [str(exc.message)]
         return _fragment(request, errors=messages_)
     violations = [v for v in result.as_list() if v["code"] not in LATER_STEP_RULES]
-    return _fragment(request, violations=violations, quota=result.quota)
+    return _fragment(request, violations=violations, quota=result.quota, chosen=len(dates))
 
 
-def _fragment(request, *, violations=None, quota=None, errors=None, empty=False) -> HttpResponse:
+def _fragment(request, *, violations=None, quota=None, errors=None, empty=False, chosen=0) -> HttpResponse:
+    violations = violations or []
+    summary = {
+        "chosen": chosen,
+        "hard": sum(1 for v in violations if v["severity"] == "hard"),
+        "soft": sum(1 for v in violations if v["severity"] == "soft"),
+    }
     return render(
         request,
         "schedules/_rule_check.html",
-        {"violations": violations or [], "errors": errors or [], "empty": empty, "live": True, **quota_context(quota)},
+        {
+            "violations": violations,
+            "errors": errors or [],
+            "empty": empty,
+            "live": True,
+            "summary": summary,
+            **quota_context(quota),
+        },
     )

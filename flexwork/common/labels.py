@@ -6,8 +6,8 @@ name, because one code can mean different things in different fields ("IN" is a 
 attendance, "BAIK" a predikat or an organisation result). Templates use the `label` filter,
 `transition`, `rule_label` and `rule` of `flexwork_tags`; Python code calls `label()`.
 
-Rule codes of the rule check (docs/rules.md §3) read as their meaning; the code itself is shown only
-as small print, where HR needs it to look the rule up.
+Rule codes of the rule check (docs/rules.md §3) read as their meaning, with the regulation they come
+from; the code itself stays in the markup (`data-code`) and in the API, never in the visible text.
 """
 
 from __future__ import annotations

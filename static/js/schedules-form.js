@@ -124,6 +124,13 @@
         // Server-rendered by templates/schedules/_rule_check.html, no script in it.
         var parsed = new DOMParser().parseFromString(html, "text/html");
         result.replaceChildren.apply(result, Array.prototype.slice.call(parsed.body.childNodes));
+        // The one-line summary beside the Continue button, which stays on screen on a phone.
+        var line = result.querySelector("[data-summary]");
+        var bar = document.getElementById("days-summary");
+        if (bar) {
+          bar.querySelector("[data-summary-text]").textContent = line ? line.textContent : "";
+          bar.hidden = !line;
+        }
       }).catch(function () {
         if (mine === sequence) result.textContent = "";
       }).then(function () { section.removeAttribute("aria-busy"); });

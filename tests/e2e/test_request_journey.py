@@ -140,6 +140,14 @@ def test_the_request_in_steps_ends_stored_with_its_indicator(live_server, browse
     expect(cap).to_contain_text(text["hard"])
     assert text["hard"] in cap.inner_text() and "PermenPANRB 4/2025 Pasal 13(1)" in cap.inner_text()
     assert page.locator("#rule-check-result [data-code=WORK_PLAN_REQUIRED]").count() == 0
+    # The summary beside Continue stays on screen, above the bottom bar, while the days scroll under it.
+    bar = page.locator("#days-summary")
+    expect(bar).to_contain_text({"id": "3 hari dipilih", "en": "3 days chosen"}[language])
+    expect(bar).to_contain_text({"id": "1 syarat belum terpenuhi", "en": "1 rule not yet met"}[language])
+    page.locator(f"label.sched-day:has(#day-{monday.isoformat()})").scroll_into_view_if_needed()
+    box = bar.bounding_box()
+    tabbar = page.locator("nav.tabbar").bounding_box()
+    assert box["y"] >= 0 and box["y"] + box["height"] <= tabbar["y"] + 1, (box, tabbar)
     look(page, "req-2-days-range-cap", language)
     page.locator("[data-clear]").click()
     month = page.locator(f"section.sched-picker-month:has(#day-{wednesday.isoformat()})")

@@ -356,7 +356,7 @@ def test_the_check_page_badges_say_what_is_missing_not_a_refusal(page_client, em
 
     assert 'data-code="WORK_PLAN_REQUIRED"' in html and "Not yet eligible" in html
     assert f"/arrangements/{ar.id}/edit/plan/?return=check#id_work_plan-0-description" in html
-    assert "Rule code WORK_PLAN_REQUIRED" in html
+    assert ">WORK_PLAN_REQUIRED<" not in html and "Rule code" not in html  # the meaning, never the raw code
 
 
 def test_the_quota_counts_each_week_of_the_requested_days(page_client, employee_a, monday):

@@ -370,3 +370,37 @@ def test_the_pages_speak_indonesian_too(console, superuser, agency):
     html = console.get(reverse("operator-agency", kwargs={"agency_id": agency.id})).content.decode()
     assert 'lang="id"' in html
     assert "Tunjuk" in html
+
+
+# ---------------------------------------------------------------------------- races
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_submissions_make_one_agency_one_employee_and_one_head():
+    from django.contrib.contenttypes.models import ContentType
+
+    from flexwork.org import operator
+    from tests.schedules.test_races import run_concurrently
+
+    ContentType.objects.clear_cache()
+    setup = {key: value for key, value in AGENCY.items() if key != "root_name"}
+    outcomes = run_concurrently([lambda: operator.agency_setup(**setup, root_name="Root")] * 5)
+    assert sorted(outcomes) == [200, 409, 409, 409, 409]
+    agency = Agency.objects.get(code=AGENCY["code"])
+    assert Unit.objects.filter(agency=agency).count() == 1
+
+    def appoint_hr():
+        operator.person_appoint(agency=agency, nip=NEW_NIP, role=Role.HR_ADMIN, name="Rina Sari")
+
+    assert run_concurrently([appoint_hr] * 5) == [200] * 5
+    assert Employee.objects.filter(nip=NEW_NIP).count() == 1
+    assert RoleAssignment.objects.filter(agency=agency, role=Role.HR_ADMIN).count() == 1
+
+    heads = [
+        lambda n=n: operator.person_appoint(agency=agency, nip=nip_for(7400 + n), role=Role.AGENCY_HEAD, name=f"K{n}")
+        for n in range(4)
+    ]
+    outcomes = run_concurrently(heads)
+    assert outcomes.count(200) == 1 and outcomes.count(409) == 3, outcomes
+    assert RoleAssignment.objects.filter(agency=agency, role=Role.AGENCY_HEAD).count() == 1
+    ContentType.objects.clear_cache()

@@ -466,6 +466,7 @@ CELERY_BEAT_SCHEDULE = {
     "reports-requeue-expired": {
         "task": "flexwork.reports.tasks.report_runs_requeue_expired_task",
         "schedule": 60.0,
+        "options": {"expires": 50},  # a sweep nobody ran in time is dropped, not piled up
     },
     # Imports whose worker died, or whose start was lost, are queued again (flexwork/onboarding/services.py).
     "onboarding-import-jobs-requeue": {
@@ -488,7 +489,14 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=30, hour=1, day_of_month=1, month_of_year=12),
     },
 }
-        "options": {"expires": 50},  # a sweep nobody ran in time is dropped, not piled up
+# ---------------------------------------------------------------------------- health
+# Workers write a heartbeat every HEALTH_HEARTBEAT_SECONDS; /healthz/deps counts one as gone after
+# HEALTH_WORKER_STALE_SECONDS and is 503 unless every queue below has a live worker (flexwork.health).
+HEALTH_HEARTBEAT_SECONDS = 30
+HEALTH_WORKER_STALE_SECONDS = 90
+HEALTH_WORKER_QUEUES = ["celery", "reports", "maintenance"]
+# Sent in `X-Health-Token`, it shows /healthz/deps' details to a monitoring system. Empty: staff only.
+HEALTH_TOKEN = env.str("HEALTH_TOKEN", default="")
 OUTBOX_RELAY_AFTER_SECONDS = env.int("OUTBOX_RELAY_AFTER_SECONDS", default=60)
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
 OUTBOX_KEEP_DAYS = env.int("OUTBOX_KEEP_DAYS", default=30)
@@ -499,14 +507,6 @@ CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
-# ---------------------------------------------------------------------------- health
-# Workers write a heartbeat every HEALTH_HEARTBEAT_SECONDS; /healthz/deps counts one as gone after
-# HEALTH_WORKER_STALE_SECONDS and is 503 unless every queue below has a live worker (flexwork.health).
-HEALTH_HEARTBEAT_SECONDS = 30
-HEALTH_WORKER_STALE_SECONDS = 90
-HEALTH_WORKER_QUEUES = ["celery", "reports", "maintenance"]
-# Sent in `X-Health-Token`, it shows /healthz/deps' details to a monitoring system. Empty: staff only.
-HEALTH_TOKEN = env.str("HEALTH_TOKEN", default="")
         "style-src": [SELF, NONCE],
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
@@ -532,6 +532,7 @@ PGHISTORY_APPEND_ONLY = True  # history tables refuse UPDATE and DELETE (a trigg
 PGHISTORY_CREATED_AT_FUNCTION = "NOW()"  # SQL put into the triggers: a call, with parentheses
 
 # ---------------------------------------------------------------------------- logging
+# One JSON object a line, with the request id (flexwork.common.logging); 4xx answers without a traceback.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -549,13 +550,12 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {
+        # Django's own console handler (DEBUG only) would print a second, plain copy: the root's is enough.
+        "django": {"handlers": [], "level": "INFO"},
         "django.db.backends": {"level": "WARNING"},
         "flexwork": {"level": "INFO"},
     },
-# One JSON object a line, with the request id (flexwork.common.logging); 4xx answers without a traceback.
 }
-        # Django's own console handler (DEBUG only) would print a second, plain copy: the root's is enough.
-        "django": {"handlers": [], "level": "INFO"},
 
 # ---------------------------------------------------------------------------- error tracking
 # Sentry or GlitchTip (the same protocol): unhandled errors of web and workers, with the request id.

@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import formats, timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -324,7 +325,8 @@ def directive_days_notice_send(*, directive_id: int, kind: str, reason: str, ite
             kind=kind,
             url="/schedule/",
             dates=[datetime.date.fromisoformat(day) for day in dates],
-            location=", ".join(str(Location(loc).label) for loc in locations),
+            # Lazy: notify() renders it in the recipient's language, not the worker's.
+            location=format_lazy(", ".join(["{}"] * len(locations)), *(Location(loc).label for loc in locations)),
             reason=reason,
             directive_id=directive_id,
         )

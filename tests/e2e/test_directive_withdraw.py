@@ -74,7 +74,7 @@ def test_hr_declares_then_withdraws_a_directive_and_the_employee_is_told(live_se
     # 3. HR withdraws it on the directive's page, in English.
     set_language(hr, live_server, "en")
     hr.goto(f"{live_server.url}/schedule/directives/")
-    hr.locator(f'a[href="/schedule/directives/{directive.id}/"]').click()
+    hr.locator(f'.directive-cards a[href="/schedule/directives/{directive.id}/"]').click()
     hr.wait_for_load_state()
     look(hr, "directive-detail-phone-en", "en")
     hr.fill("#id_reason", "The situation is back to normal.")
@@ -83,7 +83,7 @@ def test_hr_declares_then_withdraws_a_directive_and_the_employee_is_told(live_se
     withdraw.click()
     hr.wait_for_load_state()
     assert "The directive was withdrawn." in hr.locator(".messages").inner_text()
-    assert "Withdrawn" in hr.locator("#directive-list").inner_text()
+    assert "Withdrawn" in hr.locator(".directive-cards").inner_text()
     look(hr, "directive-withdrawn-phone-en", "en")
     day.refresh_from_db()
     assert day.cancelled_at is None

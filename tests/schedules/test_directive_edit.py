@@ -82,6 +82,19 @@ def test_withdrawing_gives_back_the_days_it_cancelled_and_tells_everyone(
     assert "Keadaan sudah normal." in restored.body
 
 
+def test_each_person_reads_their_days_in_their_own_language(
+    hr_admin_a, employee_a, home_day, monday, django_capture_on_commit_callbacks
+):
+    from django.utils import translation
+
+    directive = _declare(hr_admin_a, monday=monday)
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        directive_services.directive_withdraw(directive=directive, reason="Selesai.", actor=hr_admin_a)
+
+    restored = Notification.objects.get(recipient=employee_a, kind="schedule_days_restored")
+    assert "di Rumah pada" in restored.body  # employee_a reads Indonesian, whatever HR's page was in
+
+
 def test_a_repeated_withdrawal_is_409_and_writes_nothing(client_for, hr_admin_a, monday):
     directive = _declare(hr_admin_a, monday=monday)
     client = client_for(hr_admin_a)
@@ -198,7 +211,7 @@ def test_an_ended_directive_cannot_be_changed_or_withdrawn(client_for, page_clie
     withdraw = client.delete(f"{DIR_URL}{past.id}/", {"reason": "x"}, format="json")
 
     assert_error(edit, 400, "directive_ended")
-    assert "ended" in edit.json()["message"]
+    assert "sudah berakhir" in edit.json()["message"]  # Indonesian by default
     assert_error(withdraw, 400, "directive_ended")
     assert Directive.objects.get(id=past.id).message == "WFH pasca Lebaran"
     html = page_client(hr_admin_a).get(f"/schedule/directives/{past.id}/").content.decode()

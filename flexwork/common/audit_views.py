@@ -90,6 +90,7 @@ def _filters(request: HttpRequest):
         today = today_in(zone_name)
         data["date_from"] = (today - datetime.timedelta(days=DEFAULT_DAYS)).isoformat()
         data["date_to"] = today.isoformat()
+    data.setdefault("per_page", str(PAGE_SIZES[1]))
     form = AuditFilterForm(data)
     if not form.is_valid():
         return scope, form, None, None, None

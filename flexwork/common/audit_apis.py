@@ -13,6 +13,7 @@ from rest_framework import serializers
 from flexwork.api.pagination import get_paginated_response
 from flexwork.api.views import BaseApi
 from flexwork.common import audit_viewer
+from flexwork.common.dates import ApiDateField
 from flexwork.common.nav import require_page
 from flexwork.org.models import Employee
 
@@ -37,8 +38,8 @@ class AuditEventListApi(BaseApi):
             help_text='A record kind ("schedules.arrangementrequest"), optionally with its event '
             '("schedules.arrangementrequest:update").',
         )
-        date_from = serializers.DateField(required=False, help_text="Office date (the caller's zone), inclusive.")
-        date_to = serializers.DateField(required=False, help_text="Office date (the caller's zone), inclusive.")
+        date_from = ApiDateField(required=False, help_text="Office date (the caller's zone), inclusive.")
+        date_to = ApiDateField(required=False, help_text="Office date (the caller's zone), inclusive.")
 
         def validate_what(self, value):
             if audit_viewer.what_parse(value) is None:

@@ -20,24 +20,22 @@ from django.views.decorators.http import require_GET
 
 from flexwork.common import audit_viewer
 from flexwork.common.calendar import today_in
+from flexwork.common.dates import FormDateField
 from flexwork.common.nav import require_page
 from flexwork.org.models import Employee
 
 PAGE_SIZES = (25, 50, 100)
 DEFAULT_DAYS = 30  # the page opens on the last 30 days; clearing the dates shows everything
-YEAR_MIN, YEAR_MAX = 1900, 2100
 
 
 class AuditFilterForm(forms.Form):
     who = forms.CharField(label=gettext_lazy("Who (name or NIP)"), required=False, max_length=100)
     what = forms.ChoiceField(label=gettext_lazy("What"), required=False)
     about = forms.CharField(label=gettext_lazy("About (name or NIP)"), required=False, max_length=100)
-    date_from = forms.DateField(
+    date_from = FormDateField(
         label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    date_to = forms.DateField(
-        label=gettext_lazy("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_to = FormDateField(label=gettext_lazy("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     per_page = forms.TypedChoiceField(
         label=gettext_lazy("Rows per page"),
         required=False,
@@ -54,17 +52,6 @@ class AuditFilterForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        for name in ("date_from", "date_to"):
-            day = data.get(name)
-            if day and not YEAR_MIN <= day.year <= YEAR_MAX:
-                self.add_error(
-                    name,
-                    _("Enter a date between the years %(first)d and %(last)d.")
-                    % {
-                        "first": YEAR_MIN,
-                        "last": YEAR_MAX,
-                    },
-                )
         first, last = data.get("date_from"), data.get("date_to")
         if first and last and first > last:
             self.add_error("date_to", _("The end date is before the start date."))

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from attendance.models import CheckKind, LeaveKind, Verification
 from flexwork.common.dates import FormDateField
-from flexwork.common.forms import DecimalCommaField
+from flexwork.common.forms import DecimalCommaField, evidence_limit_mark
 
 
 class DateInput(forms.DateInput):
@@ -67,6 +67,7 @@ class WorkLogForm(forms.Form):
     def __init__(self, *args, indicator_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["indicator"].choices = [("", "—"), *[(i.id, str(i)) for i in indicator_choices]]
+        evidence_limit_mark(self.fields["evidence"])
 
 
 class VerifyForm(forms.Form):

@@ -16,6 +16,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from flexwork.common.context_processors import flexwork as site_context
 from flexwork.common.i18n import language_from_accept_header
 from flexwork.common.middleware import is_api_path
 
@@ -43,7 +44,9 @@ def _bare_page(status: int, title: str, message: str) -> HttpResponse:
     """The error page without the request's context processors (which may query the database that
     just failed), and plain text if even the template layer fails."""
     try:
-        html = render_to_string("errors/error.html", {"title": title, "message": message})
+        # The site's own context (its name for the header's home link, the zone of the footer), which
+        # needs no request: the request's other context processors may query the failed database.
+        html = render_to_string("errors/error.html", {"title": title, "message": message, **site_context(None)})
         return HttpResponse(html, status=status)
     except Exception:
         logger.exception("error page could not be rendered")

@@ -64,3 +64,18 @@ class DecimalCommaField(forms.DecimalField):
 
 
 __all__ = ["Decimal", "DecimalCommaField", "form_error_show"]
+
+
+def evidence_limit_mark(field: forms.FileField) -> None:
+    """Tell the page the evidence size limit (static/js/app.js refuses a bigger file at once, in the page,
+    instead of after minutes of sending it; the server still answers 413) and say it under the field."""
+    from django.conf import settings
+    from django.template.defaultfilters import filesizeformat
+    from django.utils.translation import gettext as _
+
+    limit = filesizeformat(settings.EVIDENCE_MAX_BYTES)
+    field.widget.attrs["data-max-bytes"] = str(settings.EVIDENCE_MAX_BYTES)
+    field.widget.attrs["data-too-large"] = _("This file is larger than %(limit)s. Choose a smaller one.") % {
+        "limit": limit
+    }
+    field.help_text = _("PDF, JPEG, PNG, DOCX or XLSX, up to %(limit)s.") % {"limit": limit}

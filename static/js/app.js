@@ -53,6 +53,26 @@
       navigator.serviceWorker.register(workerUrl, { scope: "/" }).catch(function () {});
     });
   }
+  // A file over the upload limit is refused at once, in the page, before minutes of sending it:
+  // <input type="file" data-max-bytes="…" data-too-large="message">. The server refuses it too (413).
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    if (!input.matches || !input.matches('input[type="file"][data-max-bytes]')) return;
+    var limit = parseInt(input.getAttribute("data-max-bytes"), 10);
+    var tooLarge = Array.prototype.some.call(input.files || [], function (file) { return file.size > limit; });
+    var note = input.parentNode.querySelector(".error[data-size-error]");
+    if (note) note.remove();
+    if (!tooLarge) return;
+    input.value = "";
+    note = document.createElement("span");
+    note.className = "help error";
+    note.setAttribute("role", "alert");
+    note.setAttribute("data-size-error", "");
+    var strong = document.createElement("strong");
+    strong.textContent = input.getAttribute("data-too-large");
+    note.appendChild(strong);
+    input.insertAdjacentElement("afterend", note);
+  });
   // Confirmation for dangerous forms: <form data-confirm="...">.
   document.addEventListener("submit", function (event) {
     var message = event.target.getAttribute && event.target.getAttribute("data-confirm");

@@ -322,3 +322,21 @@ def test_start_of_day_matches_the_union(org_world):
     params: dict = {}
     audit_viewer._union(filters, params)
     assert params["start"] == start_of_day(datetime.date(2026, 12, 2), "Asia/Jayapura")
+
+
+def test_a_history_row_reads_as_the_log_says_it(org_world):
+    from django.apps import apps
+    from django.template import Context, Template
+    from django.utils import translation
+
+    _rename(org_world.employee_a.employee, "Pegawai A Lagi", by=org_world.hr_admin_a)
+    event = (
+        apps.get_model("org", "EmployeeEvent")
+        .objects.filter(pgh_obj_id=org_world.employee_a.employee.id)
+        .latest("pgh_id")
+    )
+    with translation.override("id"):
+        text = Template("{% load audit %}{{ event|audit_event }}|{{ other|audit_event }}").render(
+            Context({"event": event, "other": object()})
+        )
+    assert text == "Data pegawai diubah|"

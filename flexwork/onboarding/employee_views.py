@@ -469,7 +469,11 @@ class AgencyChoiceField(forms.ModelChoiceField):
 
 class TransferForm(forms.Form):
     version = forms.CharField(widget=forms.HiddenInput)
-    agency = AgencyChoiceField(label=gettext_lazy("Receiving agency"), queryset=Agency.objects.none())
+    agency = AgencyChoiceField(
+        label=gettext_lazy("Receiving agency"),
+        queryset=Agency.objects.none(),
+        empty_label=gettext_lazy("Choose an agency"),
+    )
     effective_date = forms.DateField(label=gettext_lazy("Effective from"), widget=DateInput)
     reason = forms.CharField(
         label=gettext_lazy("Reason (the decree, for instance)"),

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods
 from flexwork.approvals import engine
 from flexwork.approvals.models import ApprovalStatus, Delegation
 from flexwork.common.calendar import office_today
-from flexwork.common.exceptions import ApplicationError, ConflictError
+from flexwork.common.exceptions import ApplicationError
 from flexwork.common.forms import form_error_show
 from flexwork.org import scope as org_scope
 from flexwork.org import selectors as org_selectors
@@ -350,6 +350,14 @@ def _consequences(employee: Employee, data: dict, effective_date: datetime.date)
     return lines
 
 
+def _digest(data: dict, effective_date: datetime.date) -> str:
+    """A short fingerprint of the changes shown by the check, sent back with "save"."""
+    import hashlib
+
+    parts = [f"{name}={getattr(value, 'pk', value)!r}" for name, value in sorted(data.items())]
+    return hashlib.sha256("|".join([*parts, str(effective_date)]).encode()).hexdigest()[:16]
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def employee_edit(request: HttpRequest, employee_id: int) -> HttpResponse:
@@ -359,12 +367,16 @@ def employee_edit(request: HttpRequest, employee_id: int) -> HttpResponse:
     changes: list[tuple[str, str, str]] = []
     consequences: list[str] = []
     checked = False
+    digest = ""
     if request.method == "POST":
         form = EmployeeEditForm(request.POST, agency=agency, employee=employee)
         if form.is_valid():
             data = form.service_data()
             effective_date = form.cleaned_data["effective_date"]
-            if request.POST.get("action") == "save":
+            digest = _digest(data, effective_date)
+            # A save whose values differ from the ones checked (edited after the check) is checked again.
+            seen = request.POST.get("checked")
+            if request.POST.get("action") == "save" and (not seen or seen == digest):
                 try:
                     org_services.employee_update(
                         employee=employee,
@@ -374,19 +386,16 @@ def employee_edit(request: HttpRequest, employee_id: int) -> HttpResponse:
                         expected_updated_at=_parse_version(form.cleaned_data["version"]),
                         reason=form.cleaned_data.get("reason", ""),
                     )
-                except ConflictError as error:
-                    status = 409
-                    form_error_show(form, error)
-                    employee = org_selectors.employee_get_for(user=scope, employee_id=employee_id)
-                    # The values typed stay; the version moves on, so checking and saving again is deliberate.
-                    fresh = request.POST.copy()
-                    fresh["version"] = _version_of(employee)
-                    form = EmployeeEditForm(fresh, agency=agency, employee=employee)
-                    form.is_valid()
-                    form_error_show(form, error)
                 except ApplicationError as error:
                     status = error.status_code
-                    form_error_show(form, error)
+                    if error.code == "stale":
+                        # The values typed stay; the version moves on, so checking and saving again is deliberate.
+                        employee = org_selectors.employee_get_for(user=scope, employee_id=employee_id)
+                        fresh = request.POST.copy()
+                        fresh["version"] = _version_of(employee)
+                        form = EmployeeEditForm(fresh, agency=agency, employee=employee)
+                        form.is_valid()
+                    form_error_show(form, error, field_names={"supervisor": "supervisor_nip"})
                 else:
                     if data:
                         messages.success(request, _("The changes to %(name)s were saved.") % {"name": employee.name})
@@ -408,6 +417,7 @@ def employee_edit(request: HttpRequest, employee_id: int) -> HttpResponse:
         "employee": employee,
         "form": form,
         "checked": checked,
+        "digest": digest if checked else "",
         "changes": changes,
         "consequences": consequences,
         "has_home": employee.home_latitude is not None,

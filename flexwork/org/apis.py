@@ -219,6 +219,9 @@ class EmployeeChangeSerializer(serializers.Serializer):
     kind = serializers.CharField()
     old_id = serializers.IntegerField(allow_null=True)
     new_id = serializers.IntegerField(allow_null=True)
+    old_value = serializers.CharField(help_text="A corrected NIP's old value; an agency's name for a transfer.")
+    new_value = serializers.CharField()
+    reason = serializers.CharField()
     effective_date = ApiDateField()
     created_at = serializers.DateTimeField()
 

@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -596,6 +597,8 @@ def employee_transfer(
     if root is None:
         raise ApplicationError(str(ERR_TRANSFER_NO_ROOT), fields={"agency": [str(ERR_TRANSFER_NO_ROOT)]})
     old_agency = employee.agency
+    # The same lock as role_revoke: the agency's last HR admin cannot leave by two paths at once.
+    Agency.objects.select_for_update().filter(id=old_agency.id).values_list("id", flat=True).first()
     if _is_last_hr_admin(agency_id=old_agency.id, user_id=employee.user_id):
         raise ConflictError(str(ERR_LAST_HR_ADMIN), code="last_hr_admin")
     effective_date = effective_date or office_today(employee)
@@ -649,7 +652,7 @@ def employee_transfer(
             recipient=hr_user,
             kind="employee_transferred_in",
             context={"name": employee.name, "old_agency": old_agency.name, "unit": root.name},
-            url=f"/hr/employees/{employee.id}/",
+            url=reverse("hr-employee-detail", kwargs={"employee_id": employee.id}),
         )
     return employee
 

@@ -5,6 +5,7 @@ Same reading as the page (flexwork/common/audit_viewer.py): only the caller's ag
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
@@ -83,7 +84,7 @@ class AuditEventListApi(BaseApi):
                 raise Http404
         audit_filters = audit_viewer.AuditFilters(
             agency_id=scope.agency_id,
-            zone_name=scope.office_time_zone or "Asia/Jakarta",
+            zone_name=scope.office_time_zone or settings.FLEXWORK_DEFAULT_TIME_ZONE,
             date_from=data.get("date_from"),
             date_to=data.get("date_to"),
             what=data.get("what", ""),

@@ -9,6 +9,9 @@ each filtered on its own (agency, dates, event, person) so that PostgreSQL uses 
 ordered by time and cut by LIMIT/OFFSET, with the actor (the `user` of the event's pghistory context)
 and both people's names joined in. The total is a second statement. Two queries whatever the page size.
 
+People are named as they are now; their ids (the links that filter by them) only while they belong to
+the agency: someone since transferred keeps their name in the old agency's history.
+
 The actor is the person whose request wrote the row (pghistory's middleware records the signed-in user,
 also for token calls). Rows written by scheduled jobs and commands have no context ("System"); rows of
 an anonymous request (an activation code typed at /activate/) have a context without a user.
@@ -400,15 +403,16 @@ def _table(source: Source) -> str:
 _USER_ID = "CASE WHEN c.metadata->>'user' ~ '^[0-9]+$' THEN (c.metadata->>'user')::bigint END"
 _PAGE = (
     "SELECT u.source, u.pgh_id, u.pgh_created_at, u.verb, u.object_pk, c.id IS NOT NULL AS has_context, "
-    "au.id AS actor_user_id, ae.id AS actor_employee_id, "
+    "au.id AS actor_user_id, CASE WHEN ae.agency_id = %(agency)s THEN ae.id END AS actor_employee_id, "
     "COALESCE(ae.name, NULLIF(TRIM(au.first_name || ' ' || au.last_name), ''), au.username) AS actor_name, "
-    "ae.nip AS actor_nip, oe.id AS employee_id, oe.name AS employee_name, oe.nip AS employee_nip, "
+    "ae.nip AS actor_nip, CASE WHEN oe.agency_id = %(agency)s THEN oe.id END AS employee_id, "
+    "oe.name AS employee_name, oe.nip AS employee_nip, "
     "u.record_name, u.detail "
     "FROM ({union}) u "
     "LEFT JOIN pghistory_context c ON c.id = u.pgh_context_id "
     f"LEFT JOIN accounts_user au ON au.id = {_USER_ID} "
     "LEFT JOIN org_employee ae ON ae.user_id = au.id "
-    "LEFT JOIN org_employee oe ON oe.id = u.employee_id AND oe.agency_id = %(agency)s "
+    "LEFT JOIN org_employee oe ON oe.id = u.employee_id "
     "ORDER BY u.pgh_created_at DESC, u.source, u.pgh_id DESC"
 )
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -71,7 +72,7 @@ def _person(agency_id: int, employee_id: int | None) -> Employee | None:
 def _filters(request: HttpRequest):
     """(scope, form, filters or None when the form is invalid, the actor, the person concerned)."""
     scope = require_page(request.user, "hr-audit")
-    zone_name = scope.office_time_zone or "Asia/Jakarta"
+    zone_name = scope.office_time_zone or settings.FLEXWORK_DEFAULT_TIME_ZONE
     data = request.GET.copy()
     if not any(key in data for key in AuditFilterForm.base_fields):
         today = today_in(zone_name)

@@ -340,3 +340,19 @@ def test_a_history_row_reads_as_the_log_says_it(org_world):
             Context({"event": event, "other": object()})
         )
     assert text == "Data pegawai diubah|"
+
+
+def test_someone_since_transferred_keeps_their_name_without_a_link(client, org_world):
+    from flexwork.org.models import Employee
+
+    employee = org_world.employee_a.employee
+    _rename(employee, "Pegawai A Pindah", by=org_world.hr_admin_a)
+    # As a transfer leaves it: the person now belongs to agency B, the history stays in agency A.
+    Employee.objects.filter(id=employee.id).update(
+        agency_id=org_world.agency_b.id, unit_id=org_world.root_b.id, supervisor_id=None
+    )
+    client.force_login(org_world.hr_admin_a)
+    page = _page_text(client.get(PAGE, {"what": "org.employee:update", "date_from": "", "date_to": ""}))
+    assert "Pegawai A Pindah" in page
+    assert f"object={employee.id}" not in page
+    assert client.get(PAGE, {"object": employee.id}).status_code == 404

@@ -295,3 +295,37 @@ def test_the_employee_as_their_own_supervisor_is_an_error_on_the_field(hr, emplo
     response = hr.post(url(employee_a), data)
     assert response.status_code == 400
     assert "supervisor_nip" in response.context["form"].errors
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_saves_of_the_same_form_write_once(org_world):
+    """Five taps at once: the row lock orders them and the version lets one through."""
+    import threading
+
+    from django.db import connection
+    from django.test import Client
+
+    employee, hr_user = org_world.employee_a, org_world.hr_admin_a
+    data = form_data(employee.employee, supervisor_nip=org_world.unit_head_a.employee.nip, action="save")
+    barrier = threading.Barrier(5)
+    statuses: list = []
+
+    def tap():
+        try:
+            client = Client()
+            client.force_login(hr_user)
+            barrier.wait(timeout=30)
+            statuses.append(client.post(url(employee), data).status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=tap) for _ in range(5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+
+    assert sorted(statuses) == [302, 409, 409, 409, 409]
+    assert (
+        EmployeeChange.objects.filter(employee_id=employee.employee.id, kind=EmployeeChangeKind.SUPERVISOR).count() == 1
+    )

@@ -558,6 +558,16 @@ def employee_nip_correct(
     return employee
 
 
+def _date_for(user, day: datetime.date) -> str:
+    """A date as the person reads it ("2 Des 2026"), for a notification's text."""
+    from django.utils.formats import date_format
+
+    from flexwork.common.i18n import user_language
+
+    with translation.override(user_language(user) or "id"):
+        return date_format(day, "DATE_FORMAT")
+
+
 ERR_TRANSFER_SAME_AGENCY = gettext_lazy("Choose another agency: the employee already works here.")
 ERR_TRANSFER_NO_ROOT = gettext_lazy("That agency has no root unit yet, so nobody can be placed there.")
 ERR_LAST_HR_ADMIN = gettext_lazy(
@@ -642,7 +652,11 @@ def employee_transfer(
     notification_send(
         recipient=employee.user,
         kind="employee_transferred",
-        context={"old_agency": old_agency.name, "new_agency": to_agency.name, "effective_date": str(effective_date)},
+        context={
+            "old_agency": old_agency.name,
+            "new_agency": to_agency.name,
+            "effective_date": _date_for(employee.user, effective_date),
+        },
     )
     hr_users = User.objects.filter(
         org_roles__agency=to_agency, org_roles__role=Role.HR_ADMIN, is_active=True

@@ -88,7 +88,8 @@ def test_a_transfer_moves_the_employee_and_keeps_the_history_here(
     for change in (here, there):
         assert (change.old_id, change.new_id, change.actor_id) == (agency_a.id, agency_b.id, hr_admin_a.id)
         assert change.reason == "SK mutasi 821/2026"
-    assert Notification.objects.filter(recipient=employee_a, kind="employee_transferred").exists()
+    told = Notification.objects.get(recipient=employee_a, kind="employee_transferred")
+    assert "Dinas A" in told.body and "Dinas B" in told.body and "2 Des 2026" in told.body
     assert Notification.objects.filter(recipient=hr_admin_b, kind="employee_transferred_in").exists()
     # Now the receiving agency's HR sees them, and the sending agency's no longer does.
     assert hr.get(f"/hr/employees/{moved.id}/").status_code == 404

@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
@@ -453,6 +454,11 @@ def policy_page(request: HttpRequest) -> HttpResponse:
     if unit is not None:
         for field in form.fields.values():
             field.required = False
+    # Wall-clock times read "07.30" / "07:30", without seconds.
+    minutes_format = next((f for f in get_format("TIME_INPUT_FORMATS") if "%S" not in f), "%H:%M")
+    for field in form.fields.values():
+        if isinstance(field, django_forms.TimeField):
+            field.widget.format = minutes_format
     status = 200
     if request.method == "POST":
         if form.is_valid():

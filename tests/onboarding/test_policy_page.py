@@ -74,6 +74,7 @@ def test_the_sources_read_in_indonesian(client, org_world):
 
     assert "Sumber: PermenPANRB 4/2025 Pasal 13(1)" in html
     assert "kebijakan instansi" in html
+    assert 'name="mon_thu_start" value="07.30"' in html  # wall-clock times without seconds
 
 
 def test_the_warning_waits_hidden_while_the_cap_is_the_regulations(hr):

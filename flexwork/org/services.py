@@ -695,6 +695,14 @@ def _is_last_hr_admin(*, agency_id: int, user_id: int) -> bool:
     return holders.filter(user_id=user_id).exists() and not holders.exclude(user_id=user_id).exists()
 
 
+def _role_for(user, role: str) -> str:
+    """The role's name in the language of the person told."""
+    from flexwork.common.i18n import user_language
+
+    with translation.override(user_language(user) or "id"):
+        return str(Role(role).label)
+
+
 @transaction.atomic
 def role_assign(*, agency: Agency, user, role: str, actor=None) -> RoleAssignment:
     employee = Employee.objects.filter(user_id=user.pk).first()
@@ -713,7 +721,7 @@ def role_assign(*, agency: Agency, user, role: str, actor=None) -> RoleAssignmen
         notification_send(
             recipient=user,
             kind="role_assigned",
-            context={"role": str(Role(role).label), "agency": agency.name},
+            context={"role": _role_for(user, role), "agency": agency.name},
         )
     return assignment
 
@@ -734,7 +742,7 @@ def role_revoke(*, agency: Agency, user, role: str, actor=None) -> None:
         from flexwork.notifications.services import notification_send
 
         notification_send(
-            recipient=user, kind="role_revoked", context={"role": str(Role(role).label), "agency": agency.name}
+            recipient=user, kind="role_revoked", context={"role": _role_for(user, role), "agency": agency.name}
         )
 
 

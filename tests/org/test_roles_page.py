@@ -79,7 +79,8 @@ def test_appointing_an_hr_admin_applies_the_mfa_duty_at_once(hr, client, org_wor
     assert hr_holders(org_world.agency_a) == {org_world.hr_admin_a.id, person.id}
     person.refresh_from_db()
     assert person.mfa_required_by_policy  # the agency requires an authenticator app for HR
-    assert Notification.objects.filter(recipient=person, kind="role_assigned").exists()
+    told = Notification.objects.get(recipient=person, kind="role_assigned")
+    assert "Admin SDM" in told.body and "Dinas A" in told.body  # in the person's language
     client.force_login(person)
     answer = client.get("/hr/")
     assert answer.status_code == 302 and answer["Location"].startswith("/accounts/2fa/totp/activate/")

@@ -380,7 +380,7 @@ def directive_create(
 
 def _lock_current(directive: Directive, *, expected_updated_at: datetime.datetime | None) -> Directive:
     """Lock the row and refuse a stale or repeated change (409) and an ended directive (400)."""
-    current = Directive.objects.select_for_update().select_related("agency").filter(id=directive.id).first()
+    current = Directive.objects.select_for_update(of=("self",)).select_related("agency").filter(id=directive.id).first()
     if current is None:
         raise ConflictError(str(ERR_CHANGED), code="stale_transition")
     if current.withdrawn_at is not None:

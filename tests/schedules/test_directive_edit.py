@@ -427,3 +427,52 @@ def test_the_directive_page_runs_in_a_fixed_number_of_queries(page_client, hr_ad
     for _ in range(4):
         EmployeeFactory(agency=org_world.agency_a, unit=org_world.sec_a, position=org_world.position_a)
     assert count() == few
+
+
+# ---------------------------------------------------------------------------- race
+
+
+@pytest.mark.django_db(transaction=True)
+def test_five_concurrent_withdrawals_write_once(hr_admin_a, employee_a, supervisor_a, unit_head_a, monday):
+    import threading
+
+    from django.db import connection
+    from rest_framework.test import APIClient
+
+    ar = approve_fully(create(employee_a, days(monday, 0)), supervisor=supervisor_a, decider=unit_head_a)
+    directive = _declare(hr_admin_a, monday=monday)
+    barrier = threading.Barrier(5)
+    outcomes: list = [None] * 5
+
+    def worker(index):
+        try:
+            api = APIClient()
+            api.force_authenticate(user=hr_admin_a)
+            barrier.wait(timeout=30)
+            response = api.delete(f"{DIR_URL}{directive.id}/", {"reason": f"Alasan {index}"}, format="json")
+            outcomes[index] = (
+                response.status_code,
+                response.json().get("code") if response.status_code >= 400 else None,
+            )
+        except Exception as exc:  # noqa: BLE001 - asserted below
+            outcomes[index] = (repr(exc), None)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+
+    assert outcomes.count((200, None)) == 1, outcomes
+    assert outcomes.count((409, "stale_transition")) == 4, outcomes
+    assert ScheduleDay.objects.filter(arrangement=ar, cancelled_at__isnull=True).count() == 1
+    assert (
+        OutboxMessage.objects.filter(
+            topic=directive_services.NOTICE_TOPIC,
+            payload__kind="directive_withdrawn",
+            payload__directive_id=directive.id,
+        ).count()
+        == 1
+    )

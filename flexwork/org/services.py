@@ -424,6 +424,17 @@ def employee_update(
         _user, user_changed = _update(employee.user, user_data, USER_FIELDS)
         if employee.user.email != previous_email:
             _email_address_sync(employee.user)
+            # The account has no history table of its own: the change of address is recorded here.
+            EmployeeChange.objects.create(
+                agency_id=employee.agency_id,
+                employee=employee,
+                kind=EmployeeChangeKind.EMAIL,
+                old_value=previous_email or "",
+                new_value=employee.user.email or "",
+                effective_date=effective_date,
+                actor=actor,
+                reason=reason or "",
+            )
         if user_changed and not changed:
             # The row's version moves with every saved edit, so a second submit of the same form is stale.
             Employee.objects.filter(id=employee.id).update(updated_at=timezone.now())

@@ -162,7 +162,9 @@ def test_every_import_field_is_saved(hr, employee_a, org_world):
     assert employee.unit_id == org_world.hr_unit_a.id and employee.position_id is None
     assert employee.supervisor_id is None and employee.sanction_in_process
     kinds = set(EmployeeChange.objects.filter(employee=employee).values_list("kind", flat=True))
-    assert {"UNIT", "SUPERVISOR", "POSITION"} <= kinds
+    assert {"UNIT", "SUPERVISOR", "POSITION", "EMAIL"} <= kinds
+    email = EmployeeChange.objects.get(employee=employee, kind=EmployeeChangeKind.EMAIL)
+    assert email.new_value == "pegawai.a.baru@example.go.id"
 
 
 @pytest.mark.parametrize(

@@ -252,6 +252,7 @@ class EmployeeChangeKind(models.TextChoices):
     # (old_value/new_value: the NIPs).
     TRANSFERRED = "TRANSFERRED", _("transferred to another agency")
     NIP_CORRECTED = "NIP_CORRECTED", _("NIP corrected")
+    EMAIL = "EMAIL", _("e-mail address")  # old_value/new_value: the addresses
 
 
 class EmployeeChange(AgencyOwnedModel):

@@ -208,7 +208,9 @@ def policy_warnings(values: Mapping[str, Any]) -> dict[str, list[str]]:
     return found
 
 
-def grouped(form, *, warnings: Mapping[str, list[str]]) -> list[dict[str, Any]]:
+def grouped(
+    form, *, warnings: Mapping[str, list[str]], inherited: Mapping[str, str] | None = None
+) -> list[dict[str, Any]]:
     """The form's fields by group, each with its source, its warnings and whether it opens on a phone
     (a group with an error or a warning opens; the first group too)."""
     groups = []
@@ -229,6 +231,8 @@ def grouped(form, *, warnings: Mapping[str, list[str]]) -> list[dict[str, Any]]:
                     "limit": limit,
                     "limit_shown": bool(limit) and live_text in texts,
                     "other_warnings": [text for text in texts if text != live_text],
+                    # On a unit's page: the agency value an empty field inherits.
+                    "inherited": (inherited or {}).get(name, ""),
                 }
             )
         if not fields:

@@ -17,7 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import get_format
+from django.utils.formats import get_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
@@ -42,6 +42,7 @@ from flexwork.org.models import (
     DesignatedLocation,
     Employee,
     Holiday,
+    PerformancePeriod,
     Position,
     Unit,
 )
@@ -488,9 +489,22 @@ def policy_page(request: HttpRequest) -> HttpResponse:
         else:
             status = 400
     warnings = policy_warnings(_effective_values(agency, unit, form))
+    inherited = {}
+    if unit is not None:
+        base = org_selectors.policy_for(agency=agency)
+        for setting in POLICY_SETTINGS:
+            value = getattr(base, setting.name)
+            if setting.kind == "bool":
+                inherited[setting.name] = _("yes") if value else _("no")
+            elif setting.kind == "time":
+                inherited[setting.name] = value.strftime(minutes_format)
+            elif setting.kind == "choice":
+                inherited[setting.name] = str(PerformancePeriod(value).label)
+            else:
+                inherited[setting.name] = number_format(value)
     context = {
         "form": form,
-        "groups": policy_groups.grouped(form, warnings=warnings),
+        "groups": policy_groups.grouped(form, warnings=warnings, inherited=inherited),
         "units": units,
         "unit": unit,
         "agency": agency,

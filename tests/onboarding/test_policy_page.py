@@ -149,6 +149,7 @@ def test_a_unit_override_beyond_the_cap_warns_on_the_unit_page(hr, org_world):
     assert response.status_code == 200
     assert UnitPolicyOverride.objects.get(unit=org_world.sec_a).max_location_days_per_week == 3
     assert _warning_shown(response.content.decode(), "max_location_days_per_week")
+    assert "Empty: the agency's value, 2." in response.content.decode()
     # The agency page itself stays without the warning.
     assert not _warning_shown(hr.get(URL).content.decode(), "max_location_days_per_week")
 

@@ -62,6 +62,7 @@ CELL_MESSAGES: dict[str, Any] = {
     "too_long": _("At most %(max)s characters."),
     "nip_not_text": _("NIP must be formatted as text"),
     "bad_date": _("Enter a date as YYYY-MM-DD."),
+    "date_out_of_range": _("Enter a date between the years %(first)s and %(last)s."),
     "bad_bool": _("Use 1 or 0 (ya/tidak)."),
     "bad_number": _("Enter a number (a decimal point or comma)."),
     "bad_integer": _("Enter a whole number of 0 or more."),
@@ -167,9 +168,13 @@ def date_value(value: str) -> datetime.date | None:
 
 
 def date_parser(value: str) -> datetime.date:
+    from flexwork.common.dates import DATE_MAX, DATE_MIN, date_in_range
+
     parsed = date_value(value)
     if parsed is None:
         raise CellError("bad_date")
+    if not date_in_range(parsed):  # docs/rules.md §1 "Accepted dates"
+        raise CellError("date_out_of_range", first=DATE_MIN.year, last=DATE_MAX.year)
     return parsed
 
 

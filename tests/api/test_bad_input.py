@@ -315,3 +315,18 @@ def test_a_page_form_refuses_a_year_outside_the_range(org_world, value):
     )
     assert response.status_code in (200, 400)
     assert b"1900" in response.content and b"2100" in response.content
+
+
+# ---------------------------------------------------------------------------- imports
+
+
+@pytest.mark.parametrize("value", ["0001-01-01", "9999-12-31", "31/12/9999", "01/01/1899"])
+def test_an_import_cell_refuses_a_year_outside_the_range(value):
+    from flexwork.common.tabular import CellError, date_parser
+
+    with pytest.raises(CellError) as caught:
+        date_parser(value)
+    assert caught.value.code == "date_out_of_range"
+    text = str(caught.value.message) % caught.value.params
+    assert "1900" in text and "2100" in text
+    assert date_parser("31/12/2100") == datetime.date(2100, 12, 31)

@@ -231,3 +231,20 @@ def test_a_failed_check_shows_its_reason_in_the_readers_language(client, org_wor
         with translation.override(language):
             assert services.import_failure_text(batch) in page
         assert 'id="import-failure"' in page
+
+
+def test_the_api_answers_the_zip_bomb_with_400_in_the_error_shape(client_for, org_world, bomb_file, monkeypatch):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.helpers import assert_error
+
+    monkeypatch.setattr(tabular, "_calamine_rows", lambda data: pytest.fail("parsed"))
+    client = client_for(org_world.hr_admin_a)
+    response = client.post(
+        "/api/v1/imports/",
+        {"file": SimpleUploadedFile("b.xlsx", bomb_file), "kind": "employees"},
+        format="multipart",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    body = assert_error(response, 400, "too_large_unpacked", fields=["file"])
+    assert plain(body["message"]).startswith("The XLSX file unpacks to 200.0 MB")

@@ -84,3 +84,11 @@ def test_a_file_over_the_limit_is_refused_in_the_log_form(live_server, browser, 
         page.locator("main form button[type=submit]").click()
     assert words["size"] in page.locator("main").inner_text()
     check(page, f"{language}-log-413-page")
+
+    desk = _page(browser, live_server, org_world.employee_a, language, viewport=DESKTOP)
+    desk.goto(live_server.url + "/attendance/log/")
+    desk.locator("input[type=file][name=evidence]").set_input_files(
+        files=[{"name": "foto.png", "mimeType": "image/png", "buffer": b"\x89PNG\r\n\x1a\n" + b"0" * (11 << 20)}]
+    )
+    desk.locator("[data-size-error]").wait_for()
+    check(desk, f"{language}-log-file-too-large-desktop", phone=False)

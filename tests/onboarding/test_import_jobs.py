@@ -259,3 +259,51 @@ def test_a_real_worker_checks_and_confirms_an_upload(org_world, settings):
                 worker.stop()
     finally:
         redis.stop()
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_killed_mid_check_is_replaced_and_the_import_happens_once(org_world, settings):
+    from tests.outbox.helpers import RedisServer, celery_broker
+    from tests.reports.test_faults import Worker, wait_for
+
+    knobs = {"DJANGO_SETTINGS_MODULE": "tests.onboarding.worker_settings"}
+    redis = RedisServer(6398)
+    redis.start()
+    try:
+        with celery_broker(settings, redis.url):
+            started = time.monotonic()
+            slow = Worker(
+                redis.url, **knobs, ONBOARDING_IMPORT_PROGRESS_DELAY_SECONDS="3", ONBOARDING_IMPORT_LEASE_SECONDS="3"
+            )
+            try:
+                batch = upload(org_world, rows=[employee_row(n) for n in range(1, 4500)])
+                wait_for(
+                    lambda: state(batch).status == ImportStatus.CHECKING and state(batch).progress_rows >= 2000,
+                    timeout=30,
+                    what="the first worker to be midway",
+                    worker=slow,
+                )
+                slow.kill_hard()
+            finally:
+                slow.stop()
+            assert state(batch).status == ImportStatus.CHECKING  # the dead worker's claim, until its lease ends
+            wait_for(lambda: services.import_jobs_requeue_expired() == [batch.id], timeout=10, what="the sweeper")
+            second = Worker(redis.url, **knobs)
+            try:
+                wait_for(
+                    lambda: state(batch).status == ImportStatus.PREVIEWED, timeout=30, what="the rerun", worker=second
+                )
+                assert (state(batch).attempts, state(batch).new_count) == (2, 4499)
+                services.import_confirm_request(batch=state(batch), actor=org_world.hr_admin_a)
+                wait_for(
+                    lambda: state(batch).status == ImportStatus.CONFIRMED, timeout=30, what="the write", worker=second
+                )
+                time.sleep(1)  # a duplicate would show now
+            finally:
+                second.stop()
+            assert Employee.objects.filter(nip__in=[nip(n) for n in range(1, 4500)]).count() == 4499
+            assert not ImportFile.objects.filter(batch_id=batch.id).exists()
+            assert time.monotonic() - started < 60
+    finally:
+        redis.stop()

@@ -193,7 +193,8 @@ def directive_withdraw_view(request, directive_id: int):
             status = exc.status_code
         else:
             messages.success(
-                request, _("The directive was withdrawn. Everyone it covered is being told; their own plans apply again.")
+                request,
+                _("The directive was withdrawn. Everyone it covered is being told; their own plans apply again."),
             )
             return redirect("schedules-directives")
     today = directive_today(directive)

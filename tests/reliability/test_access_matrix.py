@@ -95,6 +95,7 @@ allow("hr-index", get={HR})
 allow("hr-units", get={HR})
 allow("hr-employees", get={HR})
 allow("hr-employee-detail", get={HR}, post={HR})
+allow("hr-employee-edit hr-employee-nip hr-employee-transfer hr-roles", get={HR}, post={HR})
 allow("hr-imports", get={HR})
 allow("hr-import-detail", get={HR}, post={HR})
 allow("hr-import-template", get={HR})
@@ -393,7 +394,8 @@ def test_the_matrix(world, clients):
                 if persona in A_PERSONAS and is_success(response):
                     ok.append(persona)
                 where = f"{method.upper()} {path} as {persona}: {code}"
-                if code >= 500:
+                # No worker runs beside this test: the dependency probe rightly answers 503.
+                if code >= 500 and not (route.key == "healthz-deps" and code == 503):
                     problems.append(f"{where} (server error)")
                     continue
                 if public:

@@ -594,7 +594,7 @@ def reroute_matching(*, agency_id: int, where: Q, actor=None) -> int:
 def reroute_waiting_for(*, approver_ids: list[int], agency_id: int, actor=None) -> int:
     """Re-route the open objects in `agency_id` that wait for (or were escalated to) one of
     `approver_ids`, e.g. after a unit head was replaced or an approver left the agency
-    (docs/rules.md §3 "Re-routing")."""
+    (docs/rules.md §3 "The approval engine")."""
     ids = [i for i in approver_ids if i]
     if not ids:
         return 0

@@ -290,8 +290,8 @@ def _future_approved_days(employee: Employee, start: datetime.date) -> int:
 
 
 def _consequences(employee: Employee, data: dict, effective_date: datetime.date) -> list[str]:
-    """What saving `data` will do besides writing it (docs/rules.md §3 "Re-routing", "Closing on
-    deactivation"), as sentences for the page."""
+    """What saving `data` will do besides writing it (docs/rules.md §3 "The approval
+    engine": re-routing and closing on deactivation), as sentences for the page."""
     lines: list[str] = []
     deactivating = employee.is_active and data.get("is_active") is False
     if deactivating:

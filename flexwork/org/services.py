@@ -760,7 +760,7 @@ def role_revoke(*, agency: Agency, user, role: str, actor=None) -> None:
 @transaction.atomic
 def unit_head_set(*, unit: Unit, head: Employee | None, actor=None) -> Unit:
     """Appoint (or, with None, remove) the head of a unit. Requests waiting for the old head, or
-    whose decider changes with the new one, are re-routed (docs/rules.md §3 "Re-routing")."""
+    whose decider changes with the new one, are re-routed (docs/rules.md §3 "The approval engine")."""
     from flexwork.approvals import engine
 
     unit = Unit.objects.select_for_update().get(id=unit.id)

@@ -7,7 +7,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from flexwork.common.models import BaseModel
+from flexwork.common.models import AgencyOwnedModel, BaseModel
 
 
 class Language(models.TextChoices):
@@ -133,3 +133,38 @@ class PersonalDataDownload(BaseModel):
                 condition=models.Q(channel__in=PersonalDataChannel.values), name="personal_data_download_channel_valid"
             ),
         ]
+
+
+# docs/rules.md §7 "Lost password or phone": a one-time password reset code that HR issues for an
+# activated account. Only its SHA-256 is stored; the history shows who issued it and when it was used.
+@pghistory.track(
+    pghistory.InsertEvent(), pghistory.UpdateEvent(), exclude=["code_hash"], model_name="PasswordResetCodeEvent"
+)
+class PasswordResetCode(AgencyOwnedModel):
+    """A password reset code (flexwork/accounts/reset.py). It sets a new password only: whoever has an
+    authenticator app still needs it to log in."""
+
+    employee = models.ForeignKey("org.Employee", on_delete=models.CASCADE, related_name="password_reset_codes")
+    code_hash = models.CharField(max_length=64)
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+    invalidated_at = models.DateTimeField(_("invalidated at"), null=True, blank=True)
+    issued_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["employee"],
+                condition=models.Q(used_at__isnull=True, invalidated_at__isnull=True),
+                name="accounts_one_live_reset_code_per_employee",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(expires_at__gt=models.F("created_at")),
+                name="accounts_reset_code_expires_after_creation",
+            ),
+        ]
+
+    @property
+    def is_live(self) -> bool:
+        return self.used_at is None and self.invalidated_at is None and self.expires_at > timezone.now()

@@ -110,6 +110,11 @@ SOURCES: tuple[Source, ...] = (
         joins=_EMPLOYEE_OF_USER.format(column="user_id"),
     ),
     Source(
+        "accounts.PasswordResetCodeEvent",
+        gettext_lazy("Password reset code"),
+        employee="t.employee_id",
+    ),
+    Source(
         "accounts.PersonalDataDownloadEvent",
         gettext_lazy("Personal data"),
         employee="t.employee_id",

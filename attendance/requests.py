@@ -146,15 +146,20 @@ def _after_end_leave(move: Move) -> None:
         _refresh_after_commit(move.obj.employee_id, move.obj.date_from, move.obj.date_to)
 
 
-def _close_approved_leave(*, employee: Employee, actor=None, start: datetime.date) -> int:
-    """Deactivation cancels approved leave that begins on `start` or later."""
+def _close_approved_leave(*, employee: Employee, actor=None, start: datetime.date, note: str = "") -> int:
+    """Deactivation or a transfer cancels approved leave that begins on `start` or later, with `note`
+    (HR's reason) as its reason."""
     closed = 0
     for leave in LeaveRequest.objects.filter(employee_id=employee.id, status=S.APPROVED, date_from__gte=start):
         approval_engine.lock(leave)
         if leave.status != S.APPROVED:
             continue
         engine.approval_transition(
-            obj=leave, action=ApprovalAction.CANCEL, to=S.CANCELLED, actor=actor, note=str(_("Employee deactivated."))
+            obj=leave,
+            action=ApprovalAction.CANCEL,
+            to=S.CANCELLED,
+            actor=actor,
+            note=note or str(_("Employee deactivated.")),
         )
         closed += 1
     return closed

@@ -454,8 +454,9 @@ def _notify(notice: Notice) -> None:
     )
 
 
-def _close_approved(*, employee: Employee, actor=None, start: datetime.date) -> int:
-    """Deactivation cancels approved days from `start` on; a request left with none is cancelled."""
+def _close_approved(*, employee: Employee, actor=None, start: datetime.date, note: str = "") -> int:
+    """Deactivation or a transfer cancels approved days from `start` on; a request left with none is
+    cancelled, with `note` (HR's reason) as its reason."""
     days = ScheduleDay.objects.filter(employee_id=employee.id, cancelled_at__isnull=True, local_date__gte=start)
     affected = set(days.exclude(arrangement__isnull=True).values_list("arrangement_id", flat=True))
     days.update(cancelled_at=timezone.now(), updated_at=timezone.now())
@@ -467,7 +468,11 @@ def _close_approved(*, employee: Employee, actor=None, start: datetime.date) -> 
         left = ScheduleDay.objects.filter(arrangement=ar, cancelled_at__isnull=True, local_date__gte=start).exists()
         if not left:
             engine.approval_transition(
-                obj=ar, action=ApprovalAction.CANCEL, to=S.CANCELLED, actor=actor, note=_("Employee deactivated.")
+                obj=ar,
+                action=ApprovalAction.CANCEL,
+                to=S.CANCELLED,
+                actor=actor,
+                note=note or _("Employee deactivated."),
             )
         closed += 1
     return closed

@@ -651,7 +651,7 @@ def close_for_deactivated(
             )
             closed += 1
         if spec.close_approved is not None:
-            closed += spec.close_approved(employee=employee, actor=actor, start=start)
+            closed += spec.close_approved(employee=employee, actor=actor, start=start, note=note)
     return closed
 
 

@@ -80,6 +80,7 @@ def test_a_transfer_moves_the_employee_and_keeps_the_history_here(
     assert fetch(pending).status == S.WITHDRAWN
     assert Transition.objects.get(object_id=pending.id, action="withdraw").note == "SK mutasi 821/2026"
     assert fetch(approved).status == S.CANCELLED
+    assert Transition.objects.get(object_id=approved.id, action="cancel").note == "SK mutasi 821/2026"
     assert not ScheduleDay.objects.filter(employee=moved, cancelled_at__isnull=True).exists()
     # The history stays with the sending agency.
     assert fetch(approved).agency_id == agency_a.id

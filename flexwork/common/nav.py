@@ -131,6 +131,7 @@ def pages() -> tuple[Page, ...]:
         Page("hr-index", gettext_lazy("HR administration"), HR, hr, more=AGENCY_GROUP, tab=False),
         Page("hr-employees", gettext_lazy("Employees"), HR, hr),
         Page("hr-units", gettext_lazy("Units"), HR, hr),
+        Page("hr-positions", gettext_lazy("Positions"), HR, hr),
         Page("hr-roles", gettext_lazy("Roles"), HR, hr),
         Page("hr-imports", gettext_lazy("Import"), HR, hr),
         Page("hr-activation-codes", gettext_lazy("Activation codes"), HR, hr),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from flexwork.onboarding import employee_views, import_views, views
+from flexwork.onboarding import employee_views, import_views, position_views, views
 
 urlpatterns = [
     path("activate/", views.activate, name="activate"),
@@ -18,6 +18,8 @@ urlpatterns = [
     path("hr/imports/", import_views.import_page, name="hr-imports"),
     path("hr/imports/<int:batch_id>/", import_views.import_detail, name="hr-import-detail"),
     path("hr/imports/template/<str:kind>.<str:fmt>", views.import_template, name="hr-import-template"),
+    path("hr/positions/", position_views.position_list, name="hr-positions"),
+    path("hr/positions/<int:position_id>/", position_views.position_edit, name="hr-position-edit"),
     path("hr/policy/", views.policy_page, name="hr-policy"),
     path("hr/holidays/", views.holiday_page, name="hr-holidays"),
     path("hr/locations/", views.location_page, name="hr-locations"),

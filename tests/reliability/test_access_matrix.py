@@ -100,6 +100,7 @@ allow("hr-imports", get={HR})
 allow("hr-import-detail", get={HR}, post={HR})
 allow("hr-import-template", get={HR})
 allow("hr-policy", get={HR})
+allow("hr-positions hr-position-edit", get={HR}, post={HR})
 allow("hr-holidays", get={HR}, post={HR})
 allow("hr-locations", get={HR}, post={HR})
 allow("hr-activation-codes", get={HR})
@@ -254,6 +255,7 @@ def _params(world) -> dict[str, object]:
         "notification_id": world.notification.id,
         "evidence_id": world.evidence.id,
         "unit_id": o.sec_a.id,
+        "position_id": o.position_a.id,
         "agency_id": o.agency_a.id,
         "employee_id": o.employee_a.employee.id,
         "batch_id": world.batch.id,

@@ -247,7 +247,9 @@ def hr_admin_b(org_world):
 def platform_operator(db):
     from django.contrib.auth import get_user_model
 
-    return get_user_model().objects.create_user(username="operator", password="demo-pass-123", is_staff=True)
+    return get_user_model().objects.create_user(
+        username="operator", password="demo-pass-123", is_staff=True, is_superuser=True
+    )
 
 
 @pytest.fixture

@@ -108,7 +108,8 @@ def scope_for(user) -> UserScope:
         .first()
     )
     if row is None:
-        roles = frozenset({PLATFORM_OPERATOR}) if user.is_staff else frozenset()
+        # The platform operator is a superuser with no agency (the operator console, flexwork/org/operator_views.py).
+        roles = frozenset({PLATFORM_OPERATOR}) if user.is_superuser else frozenset()
         return UserScope(user_id=user.pk, agency_id=None, employee_id=None, unit_id=None, roles=roles)
     zone = row["unit__time_zone"] or row["agency__time_zone"]
     if not row["is_active"]:

@@ -106,6 +106,8 @@ def test_it_forbids_staff_who_are_not_superusers(db):
     assert client.get(reverse("operator-agencies")).status_code == 403
     assert client.post(reverse("operator-agency-new"), AGENCY).status_code == 403
     assert not Agency.objects.filter(code=AGENCY["code"]).exists()
+    # ... and their menus do not offer a page they cannot open.
+    assert reverse("operator-agencies") not in client.get(reverse("profile")).content.decode()
 
 
 def test_anonymous_visitors_are_sent_to_the_login(client):

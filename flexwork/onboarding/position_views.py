@@ -33,8 +33,8 @@ from flexwork.org.models import TASK_CRITERIA, Agency, Position, PositionType
 
 POSITIONS_PER_PAGE = 100
 ONCE_KEEP_SECONDS = 3600
-# As the rule catalogue shows it (schedules.policy.SOURCES["ELIG_POSITION"]).
-CRITERIA_SOURCE = "PermenPANRB 4/2025 (task criteria)"
+# The rule catalogue's source (schedules.policy.SOURCES["ELIG_POSITION"]), in the reader's language.
+CRITERIA_SOURCE = gettext_lazy("PermenPANRB 4/2025 (task criteria)")
 
 ERR_POSITION_STALE = gettext_lazy(
     "Someone changed this position while you were editing: nothing was saved. Check the current values and save again."

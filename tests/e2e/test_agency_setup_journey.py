@@ -7,6 +7,8 @@ agency requires it), imports the units and the employees from CSV, appoints the 
 decision-level unit, gives one employee another supervisor (his waiting request moves with him) and
 declares and then withdraws a directive.
 
+HR adds the position the employees' import refers to on the positions page.
+
 Two steps stand in for other people's phones, through the services their pages call: the employee's
 request (the request pages have their own journeys) and his approved home location."""
 
@@ -185,18 +187,54 @@ def test_an_agency_is_set_up_in_the_browser_alone(live_server, browser):
     assert hr.url.endswith("/hr/")
     look(hr, "hr-index")
 
-    # 6. A position, through the API in the same browser session (there is no positions page).
-    answer = hr.evaluate(
-        """async () => {
-            const token = document.querySelector('meta[name="csrf-token"]').content;
-            const r = await fetch('/api/v1/positions/', {method: 'POST', headers: {'Content-Type': 'application/json',
-                'X-CSRFToken': token}, body: JSON.stringify({code: 'ANALIS', name: 'Analis Sistem Informasi',
-                type: 'PELAKSANA', is_fwa_eligible: true, task_outside_office: true, task_no_special_equipment: true,
-                task_ict_feasible: true, task_minimal_face_to_face: true, task_no_continuous_supervision: true})});
-            return r.status;
-        }"""
-    )
-    assert answer == 201
+    # 6. A position, on the positions page reached from the HR menu: a bad form first (eligible, but
+    #    one task criterion missing), then the position. The import below refers to it by its code.
+    hr.locator("main nav a[href='/hr/positions/']").first.click()
+    hr.wait_for_url("**/hr/positions/")
+    assert "Belum ada jabatan." in hr.locator("main").inner_text()
+    look(hr, "hr-positions-empty")
+    add = hr.locator("form[action='/hr/positions/']")
+    add.locator("#id_code").fill("ANALIS")
+    add.locator("#id_name").fill("Analis Sistem Informasi")
+    add.locator("#id_type").select_option("PELAKSANA")
+    for name in ("outside_office", "no_special_equipment", "ict_feasible", "minimal_face_to_face"):
+        add.locator(f"#id_task_{name}").check()
+    add.locator("#id_is_fwa_eligible").check()
+    add.locator("button[type=submit]").click()
+    hr.wait_for_load_state()
+    assert "kelima kriteria tugas" in hr.locator("main [role=alert]").first.inner_text()
+    look(hr, "hr-positions-error")
+    add = hr.locator("form[action='/hr/positions/']")
+    add.locator("#id_task_no_continuous_supervision").check()
+    add.locator("button[type=submit]").click()
+    hr.wait_for_url("**/hr/positions/")
+    assert "Jabatan “Analis Sistem Informasi” telah ditambahkan." in hr.locator(".messages").inner_text()
+    card = hr.locator(".position-card", has_text="Analis Sistem Informasi")
+    assert "Pelaksana" in card.inner_text() and "memenuhi syarat" in card.inner_text()
+    look(hr, "hr-positions")
+    from flexwork.org.models import Position
+
+    position = Position.objects.get(agency=agency, code="ANALIS")
+    assert position.is_fwa_eligible and position.type == "PELAKSANA"
+    set_language(hr, live_server, "en")
+    hr.reload()
+    assert "Eligible for flexible work" in hr.locator("main").inner_text()
+    look(hr, "hr-positions-en", "en")
+    hr.goto(f"{live_server.url}/hr/positions/{position.id}/")
+    assert hr.locator("#id_task_ict_feasible").is_checked()
+    look(hr, "hr-position-edit-en", "en")
+    set_language(hr, live_server, "id")
+    hr.reload()
+    look(hr, "hr-position-edit")
+    wide = browser.new_context(viewport=DESKTOP, locale="id-ID")
+    wide.add_cookies(context.cookies())
+    desk = wide.new_page()
+    desk.goto(f"{live_server.url}/hr/positions/")
+    assert "Analis Sistem Informasi" in desk.locator(".position-table").inner_text()
+    look(desk, "hr-positions-desktop", phone=False)
+    desk.goto(f"{live_server.url}/hr/positions/{position.id}/")
+    look(desk, "hr-position-edit-desktop", phone=False)
+    wide.close()
 
     # 7. Units, then employees, from CSV files.
     units = [

@@ -246,3 +246,57 @@ def test_the_list_costs_a_fixed_number_of_queries(hr, org_world, django_assert_n
     assert count() == few
     with django_assert_num_queries(few):
         hr.get(URL)
+
+
+def _at_once(user, count: int, send) -> list[int]:
+    """`count` clients of `user` send at the same moment; their status codes."""
+    import threading
+
+    from django.test import Client
+
+    barrier = threading.Barrier(count)
+    statuses: list[int] = []
+
+    def tap(n: int):
+        try:
+            client = Client()
+            client.force_login(user)
+            barrier.wait(timeout=30)
+            statuses.append(send(client, n).status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=tap, args=(n,)) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return statuses
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_double_taps_create_one_position(org_world):
+    data = {**NEW, **ALL_CRITERIA, "is_fwa_eligible": "on", "once": "c0ffee"}
+    statuses = _at_once(org_world.hr_admin_a, 4, lambda client, n: client.post(URL, data))
+    assert statuses == [302] * 4
+    assert Position.objects.filter(agency=org_world.agency_a, code="PRAKOM").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_edits_of_the_same_version_write_once(org_world):
+    """Four tabs showing the same version save at once: the row lock orders them, one gets through."""
+    from django.apps import apps
+    from django.test import Client
+
+    position = org_world.position_a
+    shown = Client()
+    shown.force_login(org_world.hr_admin_a)
+    data = form_for(shown, position)
+
+    def send(client, n):
+        return client.post(edit_url(position), {**data, "name": f"Analis {n}", "once": f"tab{n}"})
+
+    statuses = _at_once(org_world.hr_admin_a, 4, send)
+    assert sorted(statuses) == [302, 409, 409, 409]
+    event = apps.get_model("org", "PositionEvent")
+    assert event.objects.filter(pgh_obj_id=position.id, pgh_label="update").count() == 1

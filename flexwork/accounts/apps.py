@@ -8,3 +8,6 @@ class AccountsConfig(AppConfig):
     def ready(self):
         # Connect the signal receivers and register the OpenAPI security schemes.
         from flexwork.accounts import receivers, schema  # noqa: F401
+        from flexwork.accounts.reset import kinds_register
+
+        kinds_register()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from flexwork.accounts import my_data_views, views
+from flexwork.accounts import my_data_views, reset_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -11,4 +11,11 @@ urlpatterns = [
     path("profile/tokens/", views.token_list, name="token-list"),
     path("profile/tokens/<int:token_id>/revoke/", views.token_revoke, name="token-revoke"),
     path("i18n/setlang/", views.set_language, name="set-language"),
+    path("reset/", reset_views.password_reset_page, name="password-reset-code"),
+    path(
+        "hr/employees/<int:employee_id>/password-reset/",
+        reset_views.hr_password_reset_issue,
+        name="hr-employee-password-reset",
+    ),
+    path("hr/employees/<int:employee_id>/mfa-reset/", reset_views.hr_mfa_reset, name="hr-employee-mfa-reset"),
 ]

@@ -7,6 +7,7 @@ import csv
 import datetime
 import io
 
+from allauth.account.internal.flows.login import record_authentication
 from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth import login
@@ -23,6 +24,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from flexwork.accounts.models import PasswordResetCode
+from flexwork.accounts.reset import latest_reset_code_id
 from flexwork.accounts.selectors import user_has_totp
 from flexwork.common.calendar import today_in
 from flexwork.common.exceptions import ApplicationError
@@ -96,6 +99,9 @@ def activate(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Your password was set. Log in with it and your authenticator app."))
                 return redirect("account_login")
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            # allauth counts this as a sign-in with the password just chosen, so enrolling the
+            # authenticator app right after does not ask for it again (AccountAdapter).
+            record_authentication(request, user, method="password", username=user.get_username())
             messages.success(request, _("Your account is active. Welcome to FlexWork."))
             return redirect("home")
         return render(request, "onboarding/activate.html", {"form": form}, status=400)
@@ -293,13 +299,6 @@ def employee_detail(request: HttpRequest, employee_id: int) -> HttpResponse:
                     request, _("An activation link was e-mailed to %(email)s.") % {"email": employee.user.email}
                 )
             return redirect("hr-employee-detail", employee_id=employee.id)
-        elif action == "reset_mfa":
-            removed = services.mfa_reset(employee=employee, actor=request.user)
-            messages.success(
-                request,
-                _("Two-factor authentication was reset (%(count)s authenticators removed).") % {"count": removed},
-            )
-            return redirect("hr-employee-detail", employee_id=employee.id)
     changes, events = _history(employee)
     actions = AccountAction.objects.filter(agency=agency, employee=employee).select_related("actor__employee")[:50]
     context = {
@@ -309,6 +308,12 @@ def employee_detail(request: HttpRequest, employee_id: int) -> HttpResponse:
         "actions": actions,
         "new_code": new_code,
         "activated": services.account_is_activated(employee.user),
+        # docs/rules.md §7 "Lost password or phone": the reset codes HR issued, and the newest one's id,
+        # which the issue form sends back so that a second tap is refused (flexwork.accounts.reset).
+        "reset_codes": PasswordResetCode.objects.filter(employee=employee).select_related("issued_by__employee")[:10],
+        "latest_reset_code_id": latest_reset_code_id(employee=employee),
+        "has_totp": user_has_totp(user=employee.user),
+        "self_page": employee.user_id == request.user.pk,
     }
     response = render(request, "org/employee_detail.html", context)
     if new_code:

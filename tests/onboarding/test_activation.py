@@ -13,6 +13,7 @@ from flexwork.onboarding import services
 from flexwork.onboarding.models import AccountAction, ActivationCode
 from flexwork.onboarding.services import activation_code_normalise
 from flexwork.outbox.models import OutboxMessage
+from tests.accounts.conftest import recently_signed_in
 from tests.onboarding.conftest import employees_csv
 
 NEW_PASSWORD = "kopi-susu-hangat-77"
@@ -118,10 +119,11 @@ def test_hr_emails_a_link_and_resets_mfa_with_an_audit_row(
     assert not any(code in str(payload) for payload in OutboxMessage.objects.values_list("payload", flat=True))
 
     Authenticator.objects.create(user=imported.user, type=Authenticator.Type.TOTP, data={"secret": "x"})
-    assert client.post(url, {"action": "reset_mfa"}).status_code == 302
+    recently_signed_in(client, org_world.hr_admin_a)  # the MFA reset asks for a recent sign-in
+    assert client.post(f"{url}mfa-reset/", {"reason": "lost phone"}).status_code == 302
     assert not Authenticator.objects.filter(user=imported.user).exists()
     assert AccountAction.objects.get(employee=imported, kind="MFA_RESET").actor == org_world.hr_admin_a
-    assert imported.user.notifications.filter(kind="mfa_reset").exists()
+    assert imported.user.notifications.filter(kind="mfa_reset_by_hr").exists()
 
     # The link's code activates the account once.
     client.logout()

@@ -46,6 +46,7 @@ PUBLIC = {
     "healthz": "liveness probe for the load balancer",
     "healthz-deps": "dependency probe for monitoring (no personal data)",
     "activate": "first login with an activation code",
+    "password-reset-code": "a new password with a reset code from HR (the code is the secret; never logs in)",
     "schedules-ical": "iCal feed: the secret URL is the credential",
     "schema": "the OpenAPI document (docs/api.md)",
     "api-docs": "Swagger UI (docs/api.md)",
@@ -95,6 +96,9 @@ allow("hr-index", get={HR})
 allow("hr-units", get={HR})
 allow("hr-employees", get={HR})
 allow("hr-employee-detail", get={HR}, post={HR})
+# HR's password reset code and MFA reset: a POST first asks a force_login session to reauthenticate.
+allow("hr-employee-password-reset")
+allow("hr-employee-mfa-reset", get={HR})
 allow("hr-employee-edit hr-employee-nip hr-employee-transfer hr-roles", get={HR}, post={HR})
 allow("hr-imports", get={HR})
 allow("hr-import-detail", get={HR}, post={HR})

@@ -24,16 +24,6 @@ def import_batch_list_for(*, user) -> QuerySet[ImportBatch]:
     )
 
 
-def import_batch_get_for(*, user, batch_id: int) -> ImportBatch:
-    """An import of the caller's agency (404 otherwise, also for another agency's batch)."""
-    scope = org_scope.scope_for(user)
-    if scope.agency_id is None:
-        raise Http404
-    batch = get_object_or_404(ImportBatch.objects.filter(agency_id=scope.agency_id), id=batch_id)
-    org_scope.require_role(user, org_scope.HR_ADMIN)
-    return batch
-
-
 def home_location_queue_for(*, user) -> QuerySet[HomeLocationRequest]:
     """Requests waiting for the user's decision: their direct reports', or the whole agency's for HR;
     never the user's own (nobody decides their own request). One query, with the unit's office

@@ -952,28 +952,6 @@ def account_activate(*, nip: str, code: str, password: str):
     return user
 
 
-# ---------------------------------------------------------------------------- MFA reset
-
-
-@transaction.atomic
-def mfa_reset(*, employee: Employee, actor) -> int:
-    """Remove the employee's authenticators (TOTP, recovery codes): they enrol again at the next
-    login when MFA is required. Audited and the employee is told. Returns how many were removed."""
-    from allauth.mfa.models import Authenticator
-
-    removed = Authenticator.objects.filter(user_id=employee.user_id).count()
-    Authenticator.objects.filter(user_id=employee.user_id).delete()
-    AccountAction.objects.create(
-        agency_id=employee.agency_id,
-        employee=employee,
-        kind=AccountActionKind.MFA_RESET,
-        actor=actor,
-        detail={"authenticators": removed},
-    )
-    notification_send(recipient=employee.user, kind="mfa_reset", context={})
-    return removed
-
-
 # ---------------------------------------------------------------------------- home location
 
 ERR_HOME_DECIDED = gettext_lazy("This request was already decided.")

@@ -30,8 +30,7 @@ from flexwork.accounts.selectors import user_has_totp
 from flexwork.common.calendar import today_in
 from flexwork.common.exceptions import ApplicationError
 from flexwork.common.forms import form_error_show
-from flexwork.onboarding import forms, importing, policy_groups, selectors, services
-from flexwork.onboarding.importing import row_error
+from flexwork.onboarding import forms, policy_groups, selectors, services
 from flexwork.onboarding.models import AccountAction, ImportKind
 from flexwork.onboarding.policy_groups import policy_warnings
 from flexwork.onboarding.sample import template_file
@@ -52,7 +51,6 @@ from flexwork.org.models import (
 from flexwork.reports.exports import spreadsheet_safe
 
 EMPLOYEES_PER_PAGE = 50
-PREVIEW_ERRORS_SHOWN = 500
 
 
 def _hr(request: HttpRequest) -> tuple[org_scope.UserScope, Agency]:
@@ -324,40 +322,6 @@ def employee_detail(request: HttpRequest, employee_id: int) -> HttpResponse:
 # ---------------------------------------------------------------------------- HR: imports
 
 
-@require_http_methods(["GET", "POST"])
-@login_required
-def import_page(request: HttpRequest) -> HttpResponse:
-    _scope, agency = _hr(request)
-    form = forms.ImportUploadForm(request.POST or None, request.FILES or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            try:
-                batch = services.import_preview(
-                    agency=agency,
-                    kind=form.cleaned_data["kind"],
-                    data=upload.read(),
-                    name=upload.name or "",
-                    uploaded_by=request.user,
-                )
-            except ApplicationError as error:
-                form_error_show(form, error)
-                status = error.status_code
-            else:
-                return redirect("hr-import-detail", batch_id=batch.id)
-        else:
-            status = 400
-    batches = selectors.import_batch_list_for(user=request.user)[:20]
-    context = {
-        "form": form,
-        "batches": batches,
-        "employee_columns": importing.EMPLOYEE_COLUMNS,
-        "unit_columns": importing.UNIT_COLUMNS,
-    }
-    return render(request, "org/import.html", context, status=status)
-
-
 @require_GET
 @login_required
 def import_template(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
@@ -373,36 +337,6 @@ def import_template(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
     response = HttpResponse(template_file(kind=kind, fmt=fmt), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="template_{kind.lower()}.{fmt}"'
     return response
-
-
-@require_http_methods(["GET", "POST"])
-@login_required
-def import_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
-    batch = selectors.import_batch_get_for(user=request.user, batch_id=batch_id)
-    if request.method == "POST":
-        try:
-            batch = services.import_confirm(batch=batch, actor=request.user)
-        except ApplicationError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(
-                request,
-                _("Imported: %(new)s new, %(changed)s changed, %(unchanged)s unchanged.")
-                % {"new": batch.new_count, "changed": batch.changed_count, "unchanged": batch.unchanged_count},
-            )
-        return redirect("hr-import-detail", batch_id=batch.id)
-    errors = [row_error(error).as_dict() for error in batch.errors[:PREVIEW_ERRORS_SHOWN]]
-    context = {
-        "batch": batch,
-        "errors": errors,
-        "errors_hidden": max(0, len(batch.errors) - PREVIEW_ERRORS_SHOWN),
-        "changed": batch.changed_rows[:200],
-        "new_rows": batch.new_rows[:200],
-    }
-    return render(request, "org/import_detail.html", context)
-
-
-# ---------------------------------------------------------------------------- HR: policy
 
 
 def _agency_policy_form(agency: Agency):

@@ -94,7 +94,7 @@ class PositionForm(forms.Form):
     code = forms.CharField(
         label=gettext_lazy("Code"),
         max_length=32,
-        help_text=gettext_lazy("The import's kode_jabatan column refers to the position by this code."),
+        help_text=gettext_lazy("Each row of the employee import names its position by this code."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
     )
     name = forms.CharField(label=gettext_lazy("Name"), max_length=200)

@@ -87,7 +87,9 @@ def test_hr_runs_the_monthly_report_and_a_unit_head_sees_only_their_subtree(live
     head = login(browser, live_server, org_world.unit_head_a, accept_downloads=True)
     head.goto(live_server.url + "/reports/")
     options = head.locator("#id_unit option").all_inner_texts()
-    assert [o.split(" ")[0] for o in options] == ["A-DIV", "A-SEC"]
+    # Names in tree order, the section indented under its division; no codes.
+    assert [o.strip() for o in options] == [org_world.div_a.name, org_world.sec_a.name]
+    assert options[1].startswith("\u2003")
     check(head, "reports-unit-head")
     head.goto(live_server.url + "/dashboard/")
     body = head.locator("main").inner_text()

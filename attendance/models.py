@@ -38,6 +38,9 @@ class CheckFlag(models.TextChoices):
     OUTSIDE_FENCE = "OUTSIDE_FENCE", _("Outside the fence")
     POOR_ACCURACY = "POOR_ACCURACY", _("Position not accurate enough")
     NO_FENCE = "NO_FENCE", _("No fence registered for this place")
+    # docs/rules.md §8: a roster employee's check in no duty's window.
+    OUTSIDE_SHIFT = "OUTSIDE_SHIFT", _("Outside the duty's check window")
+    NO_DUTY = "NO_DUTY", _("No duty on the roster")
 
 
 class Arrival(models.TextChoices):
@@ -141,6 +144,10 @@ class CheckEvent(AgencyOwnedModel):
         related_name="+",
         db_index=False,  # a partial index below: almost every row has none
     )
+    # docs/rules.md §8: the duty a roster employee's check matched (local_date is then its duty_date).
+    duty = models.ForeignKey(
+        "shifts.Duty", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_index=False
+    )
     # Snapshots at write time (docs/rules.md §6).
     unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+", db_index=False)
     supervisor = models.ForeignKey("org.Employee", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
@@ -197,6 +204,9 @@ class DayStatus(AgencyOwnedModel):
     flagged = models.BooleanField(default=False, help_text="A check event of the day is flagged.")
     corrected = models.BooleanField(default=False)
     missing_log = models.BooleanField(default=False)
+    # docs/rules.md §8: a roster employee's status is the duty's (local_date = duty_date).
+    duty = models.ForeignKey("shifts.Duty", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    holiday_worked = models.BooleanField(default=False)
     unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+")
     supervisor = models.ForeignKey("org.Employee", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     computed_at = models.DateTimeField()

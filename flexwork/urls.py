@@ -28,6 +28,7 @@ urlpatterns = [
     path("performance/", include("performance.urls")),
     path("attendance/", include("attendance.urls")),
     path("", include("schedules.urls")),
+    path("", include("shifts.urls")),
     path("", include("flexwork.reports.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

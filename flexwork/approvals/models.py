@@ -60,6 +60,8 @@ class ApprovalKind(models.TextChoices):
     ARRANGEMENT = "arrangement", _("Flexible work arrangement")
     LEAVE = "leave", _("Leave or official duty")
     CORRECTION = "correction", _("Attendance correction")
+    SWAP = "swap", _("Duty swap")
+    ROSTER = "roster", _("Roster publication")
 
 
 class ApprovalAction(models.TextChoices):

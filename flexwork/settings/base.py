@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "schedules",
     "attendance",
     "performance",
+    "shifts",
 ]
 
 MIDDLEWARE = [

@@ -66,6 +66,14 @@ class Agency(BaseModel):
         return self.name
 
 
+class WorkWeek(models.TextChoices):
+    """docs/rules.md §8: a unit's working week. Anything but MON_FRI needs a recorded basis."""
+
+    MON_FRI = "MON_FRI", _("Monday to Friday")
+    FIXED_WEEK = "FIXED_WEEK", _("Another fixed working week")
+    ROSTER = "ROSTER", _("Shifts on a roster")
+
+
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), model_name="UnitEvent")
 class Unit(AgencyOwnedModel):
     """A node of the agency's unit tree. `path` holds the ids from the root down to this unit
@@ -90,6 +98,18 @@ class Unit(AgencyOwnedModel):
     )
     office_radius_m = models.PositiveIntegerField(_("office radius (m)"), default=100)
     fwa_start_date = models.DateField(_("flexible work start date"), null=True, blank=True)
+    # docs/rules.md §8: FIXED_WEEK and ROSTER need the PPK's decree (after MenPANRB's consideration) on record.
+    work_week = models.CharField(
+        _("working week"), max_length=16, choices=WorkWeek.choices, default=WorkWeek.MON_FRI, db_default="MON_FRI"
+    )
+    work_week_basis = models.CharField(
+        _("basis for the working week"), max_length=300, blank=True, default="", db_default="",
+        help_text=_("The decree's number and date, e.g. \"Keputusan Kepala Dinas No. 800/12/2026\"."),
+    )  # fmt: skip
+    work_week_basis_file = models.ForeignKey(
+        "common.EvidenceFile", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("decree file"),
+    )  # fmt: skip
     path = ArrayField(models.IntegerField(), default=list, blank=True, editable=False)
 
     class Meta:
@@ -108,6 +128,12 @@ class Unit(AgencyOwnedModel):
                 name="org_unit_time_zone_valid",
             ),
             *coordinate_constraints("org_unit", "office_latitude", "office_longitude", "office_radius_m"),
+            models.CheckConstraint(condition=Q(work_week__in=WorkWeek.values), name="org_unit_work_week_valid"),
+            models.CheckConstraint(
+                condition=Q(work_week="MON_FRI") | ~Q(work_week_basis=""),
+                name="org_unit_work_week_basis_recorded",
+                violation_error_message=_("A working week other than Monday to Friday needs the decree it rests on."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -116,6 +142,13 @@ class Unit(AgencyOwnedModel):
     @property
     def depth(self) -> int:
         return len(self.path)
+
+
+class ShiftCriterion(models.TextChoices):
+    """docs/rules.md §8: why a position works shifts (PermenPANRB 4/2025, fleksibilitas kerja sif)."""
+
+    DAILY_OVER_8H30 = "DAILY_OVER_8H30", _("Service over 8 h 30 min a day")
+    WEEK_OVER_5D = "WEEK_OVER_5D", _("Service over 5 days and 37.5 h a week")
 
 
 class PositionType(models.TextChoices):
@@ -147,6 +180,10 @@ class Position(AgencyOwnedModel):
     task_ict_feasible = models.BooleanField(_("can be done with ICT"), default=False)
     task_minimal_face_to_face = models.BooleanField(_("has minimal face-to-face interaction"), default=False)
     task_no_continuous_supervision = models.BooleanField(_("needs no continuous direct supervision"), default=False)
+    shift_eligible = models.BooleanField(_("works shifts"), default=False, db_default=False)
+    shift_criterion = models.CharField(
+        _("reason for shifts"), max_length=16, choices=ShiftCriterion.choices, blank=True, default="", db_default=""
+    )
 
     class Meta:
         ordering = ["code"]
@@ -159,6 +196,14 @@ class Position(AgencyOwnedModel):
             models.CheckConstraint(
                 condition=Q(is_fwa_eligible=False) | Q(**{name: True for name in TASK_CRITERIA}),
                 name="org_position_eligible_meets_criteria",
+            ),
+            models.CheckConstraint(
+                condition=Q(shift_eligible=False, shift_criterion="")
+                | Q(shift_eligible=True, shift_criterion__in=ShiftCriterion.values),
+                name="org_position_shift_criterion",
+                violation_error_message=_(
+                    "A position that works shifts names why: over 8 h 30 min a day, or over 5 days a week."
+                ),
             ),
         ]
 

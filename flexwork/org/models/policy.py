@@ -100,6 +100,22 @@ POLICY_SETTINGS: tuple[PolicySetting, ...] = (
     PolicySetting(
         "fwa_monitoring_months", "int", 3, _("months compared before and after flexible work"), 1, 12, "Pasal 35"
     ),
+    # Shifts (docs/rules.md §8): no national rule on shift length, rest or night work; agency policy.
+    PolicySetting("roster_publish_lead_days", "int", 7, _("days a roster is published before its period"), 0, 60),
+    PolicySetting(
+        "early_attach_hours", "int", 6, _("hours before a duty an early check-in still attaches to it"), 0, 12
+    ),
+    PolicySetting("late_grace_minutes", "int", 0, _("minutes of grace before a duty counts as late"), 0, 60),
+    PolicySetting("min_rest_hours", "int", 10, _("shortest rest between duties (hours)"), 0, 24),
+    PolicySetting("max_weekly_hours", "decimal", Decimal("55.50"), _("most duty hours in a week"), 1, 168),
+    PolicySetting("max_consecutive_nights", "int", 3, _("most night duties in a row"), 1, 14),
+    PolicySetting("max_consecutive_duty_days", "int", 6, _("most duty days in a row"), 1, 31),
+    PolicySetting(
+        "long_shift_warn_hours", "decimal", Decimal("12.00"), _("longest duty before a warning (hours)"), 1, 24
+    ),
+    PolicySetting(
+        "shift_hours_averaged_over_period", "bool", False, _("duty hours compared over the roster period, not per week")
+    ),
 )
 POLICY_SETTING_BY_NAME = {setting.name: setting for setting in POLICY_SETTINGS}
 POLICY_FIELD_NAMES = tuple(setting.name for setting in POLICY_SETTINGS)

@@ -61,6 +61,22 @@ SOURCES = {
     "HOLIDAY_SKIPPED": "Perpres 21/2023 Pasal 6",
     "NO_APPROVER": "kebijakan instansi",
     "HOME_NOT_REGISTERED": "kebijakan instansi",
+    # Shifts and other working weeks (docs/rules.md §8). No national rule on shift length, rest or night work
+    # was found: those numbers are agency policy.
+    "WORKWEEK_BASIS": "Perpres 21/2023 Pasal 7; PermenPANRB 4/2025 Pasal 17(a)",
+    "SHIFT_SPAN": "kebijakan instansi",
+    "DUTY_OVERLAP": "kebijakan instansi",
+    "ROSTER_LATE": "kebijakan instansi",
+    "SWAP_STARTED": "kebijakan instansi",
+    "HOLIDAY_WORKED": "Perpres 21/2023 Pasal 6",
+    "SHIFT_WEEKLY_MIN": "Perpres 21/2023 Pasal 9",
+    "SHIFT_WEEKLY_MAX": "kebijakan instansi",
+    "SHIFT_REST": "kebijakan instansi",
+    "SHIFT_NIGHTS": "kebijakan instansi",
+    "SHIFT_WEEKLY_REST": "kebijakan instansi",
+    "SHIFT_LONG": "kebijakan instansi",
+    "COVERAGE_SHIFT_MIN": "Perpres 21/2023 Pasal 7",
+    "SHIFT_NOT_DYNAMIC": "PermenPANRB 4/2025 Pasal 17",
 }
 RULE_CODES = tuple(SOURCES)
 

@@ -49,6 +49,20 @@ RULE_MEANINGS = {
     "HOLIDAY_SKIPPED": _("Weekends and holidays skipped"),
     "NO_APPROVER": _("Nobody can decide this request"),
     "HOME_NOT_REGISTERED": _("Home location not registered"),
+    "WORKWEEK_BASIS": _("No decree for this working week"),
+    "SHIFT_SPAN": _("Shift too long or too short"),
+    "DUTY_OVERLAP": _("Overlaps another duty"),
+    "ROSTER_LATE": _("Roster published late"),
+    "SWAP_STARTED": _("Duty already started"),
+    "HOLIDAY_WORKED": _("Duty on a holiday"),
+    "SHIFT_WEEKLY_MIN": _("Fewer duty hours than the week requires"),
+    "SHIFT_WEEKLY_MAX": _("Too many duty hours in a week"),
+    "SHIFT_REST": _("Too little rest between duties"),
+    "SHIFT_NIGHTS": _("Too many nights in a row"),
+    "SHIFT_WEEKLY_REST": _("Too many duty days in a row"),
+    "SHIFT_LONG": _("Very long duty"),
+    "COVERAGE_SHIFT_MIN": _("Too few people on a shift"),
+    "SHIFT_NOT_DYNAMIC": _("No dynamic hours on a duty"),
 }
 
 SNAKE = re.compile(r"^[A-Za-z]+(?:_[A-Za-z0-9]+)+$")

@@ -10,7 +10,17 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = ["manage.py", "flexwork", "schedules", "attendance", "performance", "templates", "locale", "locale_allauth"]
+# Every installed app of the project (the domain apps sit at the top level) with the templates and catalogues.
+DOMAIN_APPS = ["schedules", "attendance", "performance", "shifts"]
+SOURCES = ["manage.py", "flexwork", *DOMAIN_APPS, "templates", "locale", "locale_allauth"]
+
+
+def test_every_domain_app_is_copied():
+    """A new app left out of the copy would fail makemessages (its module is missing) or, worse, skip its strings."""
+    from django.conf import settings
+
+    top_level = {app.split(".")[0] for app in settings.INSTALLED_APPS if (ROOT / app.split(".")[0]).is_dir()}
+    assert top_level - {"flexwork"} == set(DOMAIN_APPS)
 
 
 def statistics(po: Path) -> str:

@@ -10,7 +10,9 @@ from flexwork.org.models.organisation import (
     PositionType,
     Role,
     RoleAssignment,
+    ShiftCriterion,
     Unit,
+    WorkWeek,
 )
 from flexwork.org.models.policy import (
     POLICY_FIELD_NAMES,
@@ -45,6 +47,8 @@ __all__ = [
     "RamadanRange",
     "Role",
     "RoleAssignment",
+    "ShiftCriterion",
     "Unit",
+    "WorkWeek",
     "UnitPolicyOverride",
 ]

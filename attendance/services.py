@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from attendance.geo import Fence, Verdict, judge
 from attendance.models import (
     CheckEvent,
+    CheckFlag,
     CheckKind,
     DayLocation,
     DayStatus,
@@ -61,6 +62,17 @@ ERR_NOT_OWNER = _("Only its author can change this entry.")
 ERR_INDICATOR = _("Choose one of your approved indicators for that day.")
 ERR_EVIDENCE = _("Unknown evidence file, or one that belongs elsewhere.")
 
+CHECK_WARNINGS = {
+    CheckFlag.OUTSIDE_FENCE: _("You are outside the fence: the check is recorded and flagged for your supervisor."),
+    CheckFlag.POOR_ACCURACY: _("The position was not accurate enough; it is flagged."),
+    CheckFlag.NO_FENCE: _("No coordinates are registered for this place: the check is recorded and flagged."),
+    CheckFlag.OUTSIDE_SHIFT: _(
+        "This check-in is outside your duty's check-in window. It is recorded for the next duty and "
+        "replaced by a check-in inside the window."
+    ),
+    CheckFlag.NO_DUTY: _("You have no duty on the roster at this time: the check is recorded and flagged."),
+}
+
 
 # ---------------------------------------------------------------------------- check-in / check-out
 
@@ -79,10 +91,16 @@ class CheckOutcome:
     attempt_count: int
     created: bool
     fence: Fence
+    duty: DutyWindow | None = None  # the duty the check counts for (docs/rules.md §8)
 
     @property
     def time(self) -> datetime.datetime:
         return now_in(self.zone, now=self.at)
+
+    @property
+    def warnings(self) -> list[str]:
+        """The flags as sentences for the person who checked."""
+        return [str(CHECK_WARNINGS.get(flag, CheckFlag(flag).label)) for flag in self.flags if flag in CheckFlag.values]
 
 
 def employee_for_check(user) -> Employee:
@@ -163,20 +181,27 @@ def fence_from_day(*, employee: Employee, day: ScheduleDay | None) -> Fence:
 
 
 _CHOSEN = ("at", "location", "latitude", "longitude", "accuracy_m", "distance_m", "fence_radius_m", "inside_fence",
-           "flags", "ip")  # fmt: skip
+           "flags", "ip", "duty_id")  # fmt: skip
 _COLUMNS = (
     "created_at", "updated_at", "agency_id", "employee_id", "kind", "local_date", *_CHOSEN, "flagged", "attempts",
     "attempt_count", "unit_id", "supervisor_id",
 )  # fmt: skip
-_RETURNING = "id, local_date, at, location, distance_m, inside_fence, flags, attempt_count, (xmax = 0) AS inserted"
+_RETURNING = (
+    "id, local_date, at, location, distance_m, inside_fence, flags, attempt_count, (xmax = 0) AS inserted, duty_id"
+)
 
 # Check-in: a repeat after an accepted (unflagged) check-in changes nothing (the WHERE fails, no row
-# comes back); after a flagged one it adds an attempt, and an unflagged attempt becomes the day's.
+# comes back); after a flagged one it adds an attempt, and an unflagged attempt becomes the day's. An
+# attempt in the duty's window also replaces one outside every window (docs/rules.md §8: an early
+# check-in attached to a duty counts only if no in-window attempt follows), even when it is flagged
+# for its position.
+_OFF_WINDOW = "ARRAY['OUTSIDE_SHIFT', 'NO_DUTY']::varchar[]"
+_KEEP_EARLIER = f"(EXCLUDED.flagged AND NOT (e.flags && {_OFF_WINDOW} AND NOT EXCLUDED.flags && {_OFF_WINDOW}))"
 _CHECK_IN_SQL = f"""
 INSERT INTO attendance_checkevent AS e ({", ".join(_COLUMNS)})
 VALUES ({", ".join(["%s"] * len(_COLUMNS))})
 ON CONFLICT (employee_id, local_date, kind) DO UPDATE SET
-  {", ".join(f"{c} = CASE WHEN EXCLUDED.flagged THEN e.{c} ELSE EXCLUDED.{c} END" for c in _CHOSEN)},
+  {", ".join(f"{c} = CASE WHEN {_KEEP_EARLIER} THEN e.{c} ELSE EXCLUDED.{c} END" for c in _CHOSEN)},
   flagged = e.flagged AND EXCLUDED.flagged,
   attempts = e.attempts || EXCLUDED.attempts,
   attempt_count = e.attempt_count + 1,
@@ -201,7 +226,10 @@ RETURNING {_RETURNING}
 # The check's reads in one statement (all by primary or unique keys): the active employee of the
 # user with unit, office zone, effective `max_accuracy_m` (the unit's override, else the agency's),
 # the office date of `now`, the official-duty flag of that date and that date's schedule day with
-# its designated location / other office. Same rules as employee_for_check + fence_for.
+# its designated location / other office. Same rules as employee_for_check + fence_for. For a unit
+# whose working week is not Monday–Friday (docs/rules.md §8) also the effective `early_attach_hours`
+# and the published active shifts dated d−1..d+1 (the partial index shifts_duty_employee_date), as a
+# JSON array of _DUTY_FIELDS; a Monday–Friday unit skips that part altogether.
 _CHECK_CONTEXT_SQL = """
 SELECT e.id, e.agency_id, e.unit_id, e.supervisor_id, e.home_latitude, e.home_longitude,
   u.name, u.office_latitude, u.office_longitude, u.office_radius_m, z.zone, d.local_date,
@@ -215,7 +243,8 @@ SELECT e.id, e.agency_id, e.unit_id, e.supervisor_id, e.home_latitude, e.home_lo
       AND l.date_from <= d.local_date AND l.date_to >= d.local_date
   ) AS on_duty,
   s.location, s.dl_id, s.dl_name, s.dl_latitude, s.dl_longitude, s.dl_radius_m,
-  s.ou_id, s.ou_name, s.ou_latitude, s.ou_longitude, s.ou_radius_m
+  s.ou_id, s.ou_name, s.ou_latitude, s.ou_longitude, s.ou_radius_m,
+  r.early_attach_hours, r.duties
 FROM org_employee e
 JOIN org_unit u ON u.id = e.unit_id
 JOIN org_agency a ON a.id = e.agency_id
@@ -234,6 +263,26 @@ LEFT JOIN LATERAL (
   ORDER BY sd.local_date, sd.employee_id
   LIMIT 1
 ) s ON TRUE
+LEFT JOIN LATERAL (
+  SELECT
+    COALESCE(
+      (SELECT o.early_attach_hours FROM org_unitpolicyoverride o WHERE o.unit_id = e.unit_id LIMIT 1),
+      (SELECT p.early_attach_hours FROM org_agencypolicy p WHERE p.agency_id = e.agency_id LIMIT 1)
+    ) AS early_attach_hours,
+    (
+      SELECT json_agg(json_build_array(
+          du.id, du.duty_date, extract(epoch FROM du.start_at), extract(epoch FROM du.end_at),
+          du.checkin_open_before, du.checkout_close_after, du.location, st.code, st.name, du.net_minutes,
+          dl.name, dl.latitude, dl.longitude, dl.radius_m
+        ) ORDER BY du.start_at)
+      FROM shifts_duty du
+      JOIN shifts_shifttype st ON st.id = du.shift_type_id
+      LEFT JOIN org_designatedlocation dl ON dl.id = du.designated_location_id
+      WHERE du.employee_id = e.id AND du.is_active AND du.is_published AND du.kind = 'SHIFT'
+        AND du.duty_date BETWEEN d.local_date - 1 AND d.local_date + 1
+    ) AS duties
+  WHERE u.work_week <> 'MON_FRI'
+) r ON TRUE
 WHERE e.user_id = %(user_id)s AND e.is_active
 ORDER BY e.name, e.id
 LIMIT 1
@@ -273,6 +322,156 @@ def _prepared(cursor, name: str, statement: str) -> None:
 
 
 @dataclass(frozen=True)
+class DutyWindow:
+    """A published shift as the check path reads it (docs/rules.md §8): instants in seconds since the
+    epoch, its check windows in minutes, where it is worked and the shift type's code and name."""
+
+    id: int
+    duty_date: datetime.date
+    start: float
+    end: float
+    open_before: int
+    close_after: int
+    location: str
+    code: str
+    name: str
+    net_minutes: int
+    place: tuple | None = None  # DESIGNATED: (name, latitude, longitude, radius_m)
+
+    @property
+    def start_at(self) -> datetime.datetime:
+        return datetime.datetime.fromtimestamp(self.start, tz=datetime.UTC)
+
+    @property
+    def end_at(self) -> datetime.datetime:
+        return datetime.datetime.fromtimestamp(self.end, tz=datetime.UTC)
+
+
+def _duty_windows(raw) -> list[DutyWindow]:
+    """The context statement's JSON array of duties, ordered by start."""
+    if not raw:
+        return []
+    if isinstance(raw, str):
+        raw = json.loads(raw)
+    return [
+        DutyWindow(
+            id=d[0],
+            duty_date=datetime.date.fromisoformat(d[1]),
+            start=float(d[2]),
+            end=float(d[3]),
+            open_before=d[4],
+            close_after=d[5],
+            location=d[6],
+            code=d[7],
+            name=d[8],
+            net_minutes=d[9],
+            place=None if d[10] is None else (d[10], d[11], d[12], d[13]),
+        )
+        for d in raw
+    ]
+
+
+def duty_windows_for(*, employee_id: int, local_date: datetime.date) -> list[DutyWindow]:
+    """The ORM reading of the context statement's duties (published active shifts dated d−1..d+1)."""
+    from shifts.models import Duty, DutyKind
+
+    rows = (
+        Duty.objects.filter(
+            employee_id=employee_id,
+            is_active=True,
+            is_published=True,
+            kind=DutyKind.SHIFT,
+            duty_date__range=(local_date - datetime.timedelta(days=1), local_date + datetime.timedelta(days=1)),
+        )
+        .select_related("shift_type", "designated_location")
+        .order_by("start_at")
+    )
+    return [
+        DutyWindow(
+            id=d.id,
+            duty_date=d.duty_date,
+            start=d.start_at.timestamp(),
+            end=d.end_at.timestamp(),
+            open_before=d.checkin_open_before,
+            close_after=d.checkout_close_after,
+            location=d.location,
+            code=d.shift_type.code,
+            name=d.shift_type.name,
+            net_minutes=d.net_minutes,
+            place=None
+            if d.designated_location is None
+            else (
+                d.designated_location.name,
+                d.designated_location.latitude,
+                d.designated_location.longitude,
+                d.designated_location.radius_m,
+            ),
+        )
+        for d in rows
+    ]
+
+
+def checkin_window(duties: list[DutyWindow], index: int) -> tuple[float, float]:
+    """[start − open_before, end), opening no earlier than the previous duty's end (docs/rules.md §8)."""
+    duty = duties[index]
+    opens = duty.start - duty.open_before * 60
+    if index > 0:
+        opens = max(opens, duties[index - 1].end)
+    return opens, duty.end
+
+
+def checkout_window(duties: list[DutyWindow], index: int) -> tuple[float, float]:
+    """[start, end + close_after], closing no later than the next duty's start (docs/rules.md §8)."""
+    duty = duties[index]
+    closes = duty.end + duty.close_after * 60
+    if index + 1 < len(duties):
+        closes = min(closes, duties[index + 1].start)
+    return duty.start, closes
+
+
+def duty_match(
+    duties: list[DutyWindow], *, kind: str, at: float, early_attach_hours: int
+) -> tuple[DutyWindow | None, str | None]:
+    """docs/rules.md §8 "Matching a check to a duty": (the duty, None) when `at` falls in its window;
+    a check-in in no window → (the next duty starting within `early_attach_hours`, OUTSIDE_SHIFT);
+    anything else → (None, NO_DUTY). `duties` are ordered by start and never overlap."""
+    for index, duty in enumerate(duties):
+        if kind == CheckKind.IN:
+            opens, closes = checkin_window(duties, index)
+            if opens <= at < closes:
+                return duty, None
+        else:
+            opens, closes = checkout_window(duties, index)
+            if opens <= at <= closes:
+                return duty, None
+    if kind == CheckKind.IN:
+        for duty in duties:
+            if at < duty.start <= at + early_attach_hours * 3600:
+                return duty, CheckFlag.OUTSIDE_SHIFT
+    return None, CheckFlag.NO_DUTY
+
+
+def fence_for_duty(*, duty: DutyWindow, home: tuple, office: tuple) -> Fence:
+    """A duty's fence by its location: OFFICE the unit's office, HOME the registered home, DESIGNATED
+    that place. `home` = (latitude, longitude); `office` = (name, latitude, longitude, radius_m)."""
+    if duty.location == Location.HOME:
+        return Fence(
+            DayLocation.HOME,
+            _float(home[0]),
+            _float(home[1]),
+            HOME_FENCE_RADIUS_M,
+            label=str(_("Your registered home")),
+        )
+    if duty.location == Location.DESIGNATED:
+        if duty.place is None:
+            return Fence(DayLocation.DESIGNATED, None, None, None)
+        name, lat, lon, radius = duty.place
+        return Fence(DayLocation.DESIGNATED, _float(lat), _float(lon), radius, label=name)
+    name, lat, lon, radius = office
+    return Fence(DayLocation.OFFICE, _float(lat), _float(lon), radius, label=name)
+
+
+@dataclass(frozen=True)
 class _CheckContext:
     employee_id: int
     agency_id: int
@@ -282,12 +481,15 @@ class _CheckContext:
     local_date: datetime.date
     max_accuracy_m: int | None
     fence: Fence
+    duty: DutyWindow | None = None
+    shift_flag: str | None = None
 
 
-def _check_context(*, user, now: datetime.datetime) -> _CheckContext:
+def _check_context(*, user, now: datetime.datetime, kind: str = CheckKind.IN) -> _CheckContext:
     """Everything the check needs before its upsert, in one query (403 for anyone who is not
     active agency staff). Falls back to the ORM reads if PostgreSQL's and Python's time zone
-    data ever disagree on the office date."""
+    data ever disagree on the office date. For a roster employee the check is matched to a duty
+    (docs/rules.md §8): its date becomes the duty's and the fence the duty's location."""
     with connection.cursor() as cursor:
         _prepared(cursor, _CHECK_CONTEXT_NAME, _CHECK_CONTEXT_PREPARED)
         cursor.execute(
@@ -299,13 +501,37 @@ def _check_context(*, user, now: datetime.datetime) -> _CheckContext:
         raise PermissionDenied(str(ERR_NO_EMPLOYEE))
     (employee_id, agency_id, unit_id, supervisor_id, home_lat, home_lon, unit_name, office_lat, office_lon,
      office_radius, zone, local_date, max_accuracy_m, on_duty, location, dl_id, dl_name, dl_lat, dl_lon,
-     dl_radius, ou_id, ou_name, ou_lat, ou_lon, ou_radius) = row  # fmt: skip
+     dl_radius, ou_id, ou_name, ou_lat, ou_lon, ou_radius, early_attach_hours, raw_duties) = row  # fmt: skip
+    roster = early_attach_hours is not None
+    duty = shift_flag = None
     if office_date_of(now, zone) != local_date:
         employee = employee_for_check(user)
         local_date = office_date_of(now, zone)
-        fence = fence_for(employee=employee, local_date=local_date)
-    elif on_duty:
+        duties = duty_windows_for(employee_id=employee_id, local_date=local_date) if roster else []
+        on_duty = LeaveRequest.objects.filter(
+            employee_id=employee_id,
+            status=ApprovalStatus.APPROVED,
+            kind=LeaveKind.DINAS_LUAR,
+            date_from__lte=local_date,
+            date_to__gte=local_date,
+        ).exists()
+        location = None  # the schedule day is read by fence_for below
+        fallback = True
+    else:
+        duties = _duty_windows(raw_duties) if roster else []
+        fallback = False
+    if roster:
+        duty, shift_flag = duty_match(duties, kind=kind, at=now.timestamp(), early_attach_hours=early_attach_hours)
+    if duty is not None:
+        local_date = duty.duty_date
+    if on_duty:
         fence = Fence(DayLocation.OFFICIAL_DUTY, None, None, None, required=False, label=str(_("Official duty")))
+    elif duty is not None:
+        fence = fence_for_duty(
+            duty=duty, home=(home_lat, home_lon), office=(unit_name, office_lat, office_lon, office_radius)
+        )
+    elif fallback:
+        fence = fence_for(employee=employee, local_date=local_date)
     else:
         employee = SimpleNamespace(
             home_latitude=home_lat,
@@ -337,11 +563,13 @@ def _check_context(*, user, now: datetime.datetime) -> _CheckContext:
         local_date=local_date,
         max_accuracy_m=max_accuracy_m,
         fence=fence,
+        duty=duty,
+        shift_flag=shift_flag,
     )
 
 
 _ACCEPTED_SQL = """
-SELECT id, local_date, at, location, distance_m, inside_fence, flags, attempt_count, FALSE
+SELECT id, local_date, at, location, distance_m, inside_fence, flags, attempt_count, FALSE, duty_id
 FROM attendance_checkevent WHERE employee_id = %s AND local_date = %s AND kind = %s
 """
 
@@ -360,7 +588,7 @@ def attendance_check(
     outside the fence or inaccurate is stored and flagged. Two queries: the context (employee,
     policy, office date, official duty, schedule day) and the upsert; three on an accepted repeat."""
     now = now or timezone.now()
-    context = _check_context(user=user, now=now)
+    context = _check_context(user=user, now=now, kind=kind)
     fence = context.fence
     local_date = context.local_date
     verdict: Verdict = judge(
@@ -370,6 +598,7 @@ def attendance_check(
         accuracy_m=accuracy_m,
         max_accuracy_m=context.max_accuracy_m or 100,
     )
+    flags = [*verdict.flags, context.shift_flag] if context.shift_flag else list(verdict.flags)
     lat, lon = Decimal(f"{latitude:.6f}"), Decimal(f"{longitude:.6f}")
     attempt = {
         "at": now.isoformat(),
@@ -378,7 +607,7 @@ def attendance_check(
         "accuracy_m": accuracy_m,
         "distance_m": verdict.distance_m,
         "inside_fence": verdict.inside_fence,
-        "flags": list(verdict.flags),
+        "flags": flags,
     }
     values = {
         "created_at": now,
@@ -395,9 +624,10 @@ def attendance_check(
         "distance_m": verdict.distance_m,
         "fence_radius_m": fence.radius_m if fence.required else None,
         "inside_fence": verdict.inside_fence,
-        "flags": list(verdict.flags),
+        "flags": flags,
         "ip": ip,
-        "flagged": verdict.flagged,
+        "duty_id": context.duty.id if context.duty else None,
+        "flagged": bool(flags),
         "attempts": json.dumps([attempt]),
         "attempt_count": 1,
         "unit_id": context.unit_id,
@@ -412,7 +642,7 @@ def attendance_check(
             # An accepted check-in already stands: answer it unchanged (200).
             cursor.execute(_ACCEPTED_SQL, [context.employee_id, local_date, str(kind)])
             row = cursor.fetchone()
-    event_id, day, at, location, distance, inside, flags, attempts, inserted = row
+    event_id, day, at, location, distance, inside, flags, attempts, inserted, duty_id = row
     # The home page caches the employee's day for a minute: forget it once the check is committed.
     transaction.on_commit(functools.partial(_home_forget, context.employee_id, day))
     return CheckOutcome(
@@ -428,6 +658,7 @@ def attendance_check(
         attempt_count=attempts,
         created=bool(inserted),
         fence=fence,
+        duty=context.duty if context.duty is not None and context.duty.id == duty_id else None,
     )
 
 

@@ -30,6 +30,7 @@ from attendance.models import (
 from flexwork.approvals.models import ApprovalStatus
 from flexwork.common.calendar import is_working_day, office_today, office_zone
 from flexwork.org.models import Employee, RamadanRange
+from flexwork.org.models.organisation import WorkWeek
 from flexwork.org.selectors import holiday_dates, policy_for
 from schedules.models import ScheduleDay
 
@@ -208,11 +209,127 @@ def status_values(inputs: DayInputs, day: datetime.date) -> dict | None:
     return values
 
 
+# ---------------------------------------------------------------------------- duties (docs/rules.md §8)
+
+
+def duty_closes_at(duty) -> datetime.datetime:
+    """When a duty's check-out window closes: its status is decided from then on, never before."""
+    return duty.end_at + datetime.timedelta(minutes=duty.checkout_close_after)
+
+
+def duty_break_span(duty) -> tuple[datetime.datetime, datetime.datetime]:
+    """The duty's break, counted in the middle of the duty (the shift type holds its length only)."""
+    span = duty.end_at - duty.start_at
+    pause = datetime.timedelta(minutes=duty.break_minutes)
+    begin = duty.start_at + (span - pause) / 2
+    return begin, begin + pause
+
+
+def duty_worked_minutes(duty, first: datetime.datetime, last: datetime.datetime) -> int:
+    """Check times clamped to the duty, minus the part of its break they cover."""
+    begin, finish = max(first, duty.start_at), min(last, duty.end_at)
+    if finish <= begin:
+        return 0
+    pause_begin, pause_end = duty_break_span(duty)
+    covered = max(datetime.timedelta(0), min(finish, pause_end) - max(begin, pause_begin))
+    return int((finish - begin - covered).total_seconds() // 60)
+
+
+def _whole_minutes(delta: datetime.timedelta) -> int:
+    return int(delta.total_seconds() // 60)
+
+
+def duty_status_values(
+    inputs: DayInputs, day: datetime.date, duty, *, now: datetime.datetime | None = None
+) -> dict | None:
+    """The DayStatus columns of a roster employee on `day` (a duty date), or None for no row.
+
+    A published SHIFT duty is a working day (also on a holiday: it stands and counts as worked, with
+    `holiday_worked`); leave and official duty take precedence. Bands are against the duty's start and
+    end (lateness within `late_grace_minutes` is on time). Nothing is missing (TK, HKD, HKP) until the
+    duty's check-out window has closed. OFF, POST_NIGHT and dates without a duty are never working days:
+    no row, unless a check was stored on the date (then a row without absence, flagged)."""
+    from shifts.models import DutyKind
+
+    employee, policy = inputs.employee, inputs.policy
+    now = now or timezone.now()
+    event_in, event_out = inputs.events.get(CheckKind.IN), inputs.events.get(CheckKind.OUT)
+    fix_in, fix_out = inputs.corrections.get(CheckKind.IN), inputs.corrections.get(CheckKind.OUT)
+    check_in = fix_in.corrected_at if fix_in else (event_in.at if event_in else None)
+    check_out = fix_out.corrected_at if fix_out else (event_out.at if event_out else None)
+    flagged = any(e is not None and e.flagged and e.kind not in inputs.corrections for e in (event_in, event_out))
+    shift = duty is not None and duty.kind == DutyKind.SHIFT
+    if not shift and check_in is None and check_out is None:
+        return None
+    zone = inputs.zone
+    values = {
+        "agency_id": employee.agency_id,
+        "employee_id": employee.id,
+        "local_date": day,
+        "location": duty.location if shift else DayLocation.OFFICE,
+        "is_working_day": shift,
+        "is_ramadan": False,
+        "is_dynamic": False,
+        "scheduled_start": duty.start_at.astimezone(zone).time().replace(second=0, microsecond=0) if shift else None,
+        "scheduled_end": duty.end_at.astimezone(zone).time().replace(second=0, microsecond=0) if shift else None,
+        "check_in_at": check_in,
+        "check_out_at": check_out,
+        "arrival": None,
+        "lateness_minutes": 0,
+        "departure": None,
+        "early_minutes": 0,
+        "absence": None,
+        "worked_minutes": 0,
+        "required_minutes": duty.net_minutes if shift else 0,
+        "credited_minutes": 0,
+        "flagged": flagged or not shift,
+        "corrected": bool(inputs.corrections),
+        "unit_id": employee.unit_id,
+        "supervisor_id": employee.supervisor_id,
+        "computed_at": now,
+        "duty_id": duty.id if duty is not None else None,
+        "holiday_worked": shift and (duty.holiday_worked or day in inputs.holidays),
+    }
+    if not shift:
+        return values
+    if inputs.leave is not None:
+        values.update(absence=LEAVE_ABSENCE[inputs.leave.kind], credited_minutes=duty.net_minutes)
+        if inputs.leave.kind == LeaveKind.DINAS_LUAR:
+            values["location"] = DayLocation.OFFICIAL_DUTY
+        return values
+    decided = now >= duty_closes_at(duty)
+    if check_in is None and check_out is None:
+        if not decided:
+            return None  # nothing to say yet: no TK while the duty runs or its window is open
+        values["absence"] = Absence.TK
+        return values
+    grace = getattr(policy, "late_grace_minutes", 0) or 0
+    if check_in is not None:
+        late = _whole_minutes(check_in - duty.start_at)
+        if late <= grace:
+            late = 0
+        values["lateness_minutes"] = max(0, late)
+        values["arrival"] = band(late, policy.lateness_band_minutes, ARRIVAL_BANDS) or Arrival.H
+    elif decided:
+        values["arrival"] = Arrival.HKD
+    if check_out is not None:
+        early = _whole_minutes(duty.end_at - check_out)
+        values["early_minutes"] = max(0, early)
+        values["departure"] = band(early, policy.lateness_band_minutes, DEPARTURE_BANDS) or Departure.ON_TIME
+    elif decided:
+        values["departure"] = Departure.HKP
+    if check_in is not None and check_out is not None:
+        worked = duty_worked_minutes(duty, check_in, check_out)
+        values["worked_minutes"] = worked
+        values["credited_minutes"] = worked
+    return values
+
+
 UPDATE_FIELDS = [
     "location", "is_working_day", "is_ramadan", "is_dynamic", "scheduled_start", "scheduled_end", "check_in_at",
     "check_out_at", "arrival", "lateness_minutes", "departure", "early_minutes", "absence", "worked_minutes",
     "required_minutes", "credited_minutes", "flagged", "corrected", "unit_id", "supervisor_id", "computed_at",
-    "updated_at",
+    "updated_at", "duty_id", "holiday_worked",
 ]  # fmt: skip
 
 
@@ -274,6 +391,19 @@ def day_statuses_compute(*, employee_ids: list[int], local_date: datetime.date) 
         employee_id__in=employee_ids, local_date=local_date, status=ApprovalStatus.APPROVED
     ).order_by("decided_at", "id"):
         corrections[fix.employee_id][fix.kind] = fix  # the latest approved one wins
+    roster_ids = [e.id for e in employees if e.unit.work_week != WorkWeek.MON_FRI]
+    roster_set = set(roster_ids)
+    duties = {}
+    if roster_ids:
+        from shifts.models import Duty
+
+        duties = {
+            duty.employee_id: duty
+            for duty in Duty.objects.filter(
+                employee_id__in=roster_ids, duty_date=local_date, is_active=True, is_published=True
+            )
+        }
+    now = timezone.now()
     context = _Context(local_date)
     rows = []
     for employee in employees:
@@ -288,7 +418,10 @@ def day_statuses_compute(*, employee_ids: list[int], local_date: datetime.date) 
             events=events.get(employee.id, {}),
             corrections=corrections.get(employee.id, {}),
         )
-        values = status_values(inputs, local_date)
+        if employee.id in roster_set:
+            values = duty_status_values(inputs, local_date, duties.get(employee.id), now=now)
+        else:
+            values = status_values(inputs, local_date)
         if values is not None:
             rows.append(DayStatus(**values, updated_at=timezone.now()))
     DayStatus.objects.bulk_create(
@@ -402,3 +535,46 @@ def week_summary(*, employee: Employee, day: datetime.date) -> WeekSummary:
     )
     year, week, _weekday = day.isocalendar()
     return WeekSummary(iso_year=year, iso_week=week, required_minutes=required, credited_minutes=credited)
+
+
+# ---------------------------------------------------------------------------- deciding duties
+
+
+# The sweep looks back over three of its runs, so a skipped run or a late commit is still decided.
+DUTY_DECIDE_LOOKBACK = datetime.timedelta(minutes=15)
+
+
+def duty_statuses_decide(*, now: datetime.datetime | None = None, batch_size: int = 2000) -> int:
+    """Every five minutes (beat): the statuses of the published shifts whose check-out window closed
+    in the last few runs (docs/rules.md §8: a duty is decided when its check-out window closes, so
+    TK, HKD and HKP appear then and not at the nightly close). Safe to repeat."""
+    from django.db.models import DurationField, ExpressionWrapper, F
+
+    from shifts.models import Duty, DutyKind
+
+    now = now or timezone.now()
+    closes = ExpressionWrapper(
+        F("end_at") + F("checkout_close_after") * datetime.timedelta(minutes=1), output_field=DurationField()
+    )
+    due = (
+        Duty.objects.filter(
+            kind=DutyKind.SHIFT,
+            is_active=True,
+            is_published=True,
+            # a duty closes at most 24 h + 12 h after its start, and starts on its duty date
+            duty_date__gte=(now - datetime.timedelta(days=3)).date(),
+            duty_date__lte=(now + datetime.timedelta(days=1)).date(),
+            end_at__lte=now,
+        )
+        .annotate(closes_at=closes)
+        .filter(closes_at__gt=now - DUTY_DECIDE_LOOKBACK, closes_at__lte=now)
+        .order_by()
+        .values_list("duty_date", "employee_id")
+    )
+    by_date: dict[datetime.date, list[int]] = defaultdict(list)
+    for duty_date, employee_id in due:
+        by_date[duty_date].append(employee_id)
+    return sum(
+        _compute_in_batches(sorted(set(ids)), local_date=duty_date, batch_size=batch_size)
+        for duty_date, ids in sorted(by_date.items())
+    )

@@ -42,6 +42,14 @@ def day_statuses_refresh_recent_task() -> None:
 
 
 @shared_task(ignore_result=True)
+def duty_statuses_decide_task() -> None:
+    """Every five minutes: the statuses of the duties whose check-out window has just closed."""
+    from attendance.status import duty_statuses_decide
+
+    duty_statuses_decide()
+
+
+@shared_task(ignore_result=True)
 def day_statuses_refresh_range_task(employee_id: int, date_from: str, date_to: str) -> None:
     from attendance.status import day_statuses_refresh_range
 

@@ -17,6 +17,7 @@ from attendance.apis.serializers import CheckInputSerializer, CheckOutputSeriali
 from attendance.models import Absence, Arrival, CheckKind
 from flexwork.api.pagination import LimitOffsetPagination
 from flexwork.api.views import BaseApi
+from flexwork.common.calendar import now_in
 from flexwork.common.dates import ApiDateField
 from flexwork.common.exceptions import ApplicationError
 from flexwork.org import scope as org_scope
@@ -49,6 +50,20 @@ _DATE = serializers.DateField()
 _DATETIME = serializers.DateTimeField()
 
 
+def _duty_body(outcome: services.CheckOutcome) -> dict | None:
+    duty = outcome.duty
+    if duty is None:
+        return None
+    return {
+        "id": duty.id,
+        "duty_date": _DATE.to_representation(duty.duty_date),
+        "shift": duty.code,
+        "name": duty.name,
+        "start": _DATETIME.to_representation(now_in(outcome.zone, now=duty.start_at)),
+        "end": _DATETIME.to_representation(now_in(outcome.zone, now=duty.end_at)),
+    }
+
+
 def _outcome_body(outcome: services.CheckOutcome) -> dict:
     fence = outcome.fence
     return {
@@ -69,6 +84,8 @@ def _outcome_body(outcome: services.CheckOutcome) -> dict:
             "required": fence.required,
             "known": fence.known,
         },
+        "duty": _duty_body(outcome),
+        "warnings": outcome.warnings,
     }
 
 

@@ -76,6 +76,16 @@ class FenceSerializer(serializers.Serializer):
     known = serializers.BooleanField(help_text="False when the place has no registered coordinates.")
 
 
+@extend_schema_serializer(component_name="AttendanceCheckDuty")
+class CheckDutySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    duty_date = serializers.DateField(help_text="The office date on which the duty starts; the check's date.")
+    shift = serializers.CharField(help_text="The shift type's code.")
+    name = serializers.CharField(help_text="The shift type's name.")
+    start = serializers.DateTimeField(help_text="In the office zone.")
+    end = serializers.DateTimeField(help_text="In the office zone.")
+
+
 @extend_schema_serializer(component_name="AttendanceCheckResult")
 class CheckOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
@@ -89,6 +99,12 @@ class CheckOutputSerializer(serializers.Serializer):
     flags = serializers.ListField(child=serializers.ChoiceField(choices=CheckFlag.choices))
     attempt_count = serializers.IntegerField()
     fence = FenceSerializer()
+    duty = CheckDutySerializer(
+        allow_null=True, help_text="The roster duty the check counts for (docs/rules.md §8); null without one."
+    )
+    warnings = serializers.ListField(
+        child=serializers.CharField(), help_text="The flags as sentences, in the caller's language."
+    )
 
 
 @extend_schema_serializer(component_name="AttendanceCheckEvent")

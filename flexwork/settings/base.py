@@ -444,6 +444,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "attendance.tasks.day_statuses_refresh_recent_task",
         "schedule": 60.0,
     },
+    # Attendance: roster duties are decided when their check-out window closes (docs/rules.md §8).
+    "attendance-duty-statuses": {
+        "task": "attendance.tasks.duty_statuses_decide_task",
+        "schedule": 300.0,
+    },
     # Attendance: each task acts for the office zones where it is now 00:xx (every zone once a night).
     "attendance-zone-day-close": {
         "task": "attendance.tasks.zone_day_close_task",

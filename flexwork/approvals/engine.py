@@ -110,11 +110,19 @@ def revokers(obj: ApprovableModel) -> list[int]:
     return [i for i in dict.fromkeys([obj.decider_id, current.id if current else None]) if i]
 
 
+def chain_of(obj: ApprovableModel) -> approval_services.Chain:
+    """The chain of `obj`: its spec's `chain` hook, else the employee's (`approval_chain`)."""
+    spec = spec_for(obj)
+    if spec.chain is not None:
+        return spec.chain(obj)
+    return approval_services.approval_chain(employee=obj.employee)
+
+
 def _holders(obj: ApprovableModel, action: str) -> dict[str, set]:
     recommender_id, decider_id = obj.recommender_id, obj.decider_id
     if obj.status == S.DRAFT and decider_id is None:
         # A draft has no chain yet: its approvers are the ones it would go to.
-        chain = approval_services.approval_chain(employee=obj.employee)
+        chain = chain_of(obj)
         recommender_id = chain.recommender.id if chain.recommender else None
         decider_id = chain.decider.id if chain.decider else None
     holders = {
@@ -176,7 +184,9 @@ def guard(*, obj: ApprovableModel, action: str, actor) -> int | None:
     me = scope.employee_id
     to = TARGET[action]
     if action in OWNER_ACTIONS:
-        if me is None or me != obj.employee_id:
+        submitter = spec_for(obj).submitter
+        owner_id = submitter(obj) if action == A.SUBMIT and submitter is not None else obj.employee_id
+        if me is None or me != owner_id:
             raise PermissionDenied(str(ERR_NOT_OWNER))
         _require_status(obj, action, to)
         return None
@@ -198,8 +208,11 @@ def allowed_actions(*, obj: ApprovableModel, user) -> list[str]:
     spec = spec_for(obj)
     scope = org_scope.scope_for(user)
     actions: list[str] = []
+    if spec.submitter is not None and obj.status in EDITABLE_STATUSES and scope.employee_id is not None:
+        if scope.employee_id == spec.submitter(obj):
+            return ["submit"]
     if scope.employee_id is not None and scope.employee_id == obj.employee_id:
-        if obj.status in EDITABLE_STATUSES:
+        if obj.status in EDITABLE_STATUSES and spec.submitter is None:
             actions += ["edit", "submit"] if spec.editable else ["submit"]
         if obj.status in OPEN_STATUSES:
             actions.append("withdraw")
@@ -285,10 +298,17 @@ def _submit(move: Move) -> None:
     if spec.check is not None:
         spec.check(move)
     employee = obj.employee
-    refusal = approval_services.no_approver_message(employee=employee)
-    if refusal:
-        raise _no_approver(refusal)
-    chain = approval_services.approval_chain(employee=employee)
+    if spec.chain is not None:
+        chain = spec.chain(obj)
+        if chain.decider is None:
+            raise _no_approver(
+                spec.no_approver(obj) if spec.no_approver else str(approval_services.ERR_NO_APPROVER_TOP)
+            )
+    else:
+        refusal = approval_services.no_approver_message(employee=employee)
+        if refusal:
+            raise _no_approver(refusal)
+        chain = approval_services.approval_chain(employee=employee)
     step = chain.first_step
     if obj.status == S.RETURNED and obj.returned_step == ApprovalStep.DECIDE:
         step = ApprovalStep.DECIDE  # re-enters at the step that returned it
@@ -551,7 +571,7 @@ def reroute(*, employee: Employee, actor=None) -> int:
             lock(obj)
             if obj.status not in REROUTABLE_STATUSES:
                 continue
-            updates = _route(obj, chain)
+            updates = _route(obj, spec.chain(obj) if spec.chain is not None else chain)
             if updates is None:
                 continue
             old_approver = approver_id(obj)
@@ -617,7 +637,7 @@ def reroute_plan(*, employee: Employee, changes: dict) -> list[tuple[ApprovableM
     for spec in specs():
         rows = spec.model.objects.filter(employee_id=employee.id, status__in=REROUTABLE_STATUSES)
         for obj in rows.select_related(*spec.related).order_by("id"):
-            updates = _route(obj, chain)
+            updates = _route(obj, spec.chain(obj) if spec.chain is not None else chain)
             if updates is None:
                 continue
             now = approver_id(obj) if obj.step else None
@@ -671,6 +691,7 @@ def on_employee_deactivated(*, employee, effective_date=None, actor=None, reason
 __all__ = [
     "STALE",
     "allowed_actions",
+    "chain_of",
     "close_for_deactivated",
     "escalate_due",
     "expire_due",

@@ -37,7 +37,9 @@ class ApprovalStatus(models.TextChoices):
 S = ApprovalStatus
 # The only moves there are (docs/rules.md §3). A status missing as a key is final.
 ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
-    S.DRAFT: frozenset({S.SUBMITTED, S.WITHDRAWN}),
+    # A draft expires only where its kind says so (a duty swap waiting for the colleague, docs/rules.md §8);
+    # the engine's sweep leaves drafts alone.
+    S.DRAFT: frozenset({S.SUBMITTED, S.WITHDRAWN, S.EXPIRED}),
     S.SUBMITTED: frozenset({S.RECOMMENDED, S.APPROVED, S.REJECTED, S.RETURNED, S.WITHDRAWN, S.EXPIRED}),
     S.RECOMMENDED: frozenset({S.APPROVED, S.REJECTED, S.RETURNED, S.WITHDRAWN, S.EXPIRED}),
     S.RETURNED: frozenset({S.SUBMITTED, S.WITHDRAWN, S.EXPIRED}),

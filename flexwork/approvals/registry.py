@@ -105,6 +105,15 @@ class ApprovalSpec:
     close_approved: Callable[..., int] | None = None
     # Relations a hook reads, loaded with the locked row.
     related: tuple[str, ...] = ("employee__user", "employee__unit", "employee__agency", "employee__supervisor")
+    # The chain of an object, when it is not the employee's (`approval_chain(employee=…)`): e.g. a duty
+    # swap is decided by the head of the roster's unit. `chain(obj)` returns an
+    # `flexwork.approvals.services.Chain`; a None decider refuses the submit (NO_APPROVER).
+    chain: Callable[[Any], Any] | None = None
+    # Who submits instead of the owner (employee id), e.g. the colleague who accepts a swap; the owner
+    # still withdraws.
+    submitter: Callable[[Any], int | None] | None = None
+    # The NO_APPROVER message when `chain(obj)` has no decider.
+    no_approver: Callable[[Any], str] | None = None
 
 
 _SPECS: dict[type, ApprovalSpec] = {}

@@ -439,6 +439,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "flexwork.approvals.tasks.approvals_escalate_due_task",
         "schedule": crontab(minute=5),
     },
+    # Duty swaps nobody decided expire when the earlier duty starts (an instant, not a day).
+    "shifts-swaps-expire": {
+        "task": "shifts.tasks.swaps_expire_due_task",
+        "schedule": 120.0,
+        "options": {"expires": 110},
+    },
     # Attendance: the statuses of the last minutes' check-ins (the check request publishes nothing).
     "attendance-recent-statuses": {
         "task": "attendance.tasks.day_statuses_refresh_recent_task",

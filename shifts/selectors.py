@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
 
+from flexwork.org import scope as org_scope
 from flexwork.org.models import Employee, Unit, WorkWeek
-from shifts.models import Duty, DutyKind
+from shifts.models import Duty, DutyKind, Roster
 
 
 def is_roster_unit(unit: Unit) -> bool:
@@ -47,3 +49,81 @@ def next_shift(*, employee_id: int, now: datetime.datetime) -> Duty | None:
         .order_by("start_at")
         .first()
     )
+
+
+# ---------------------------------------------------------------------------- rosters and duties in reach
+
+
+def roster_visible_q(user) -> Q:
+    """Rosters of the units in the user's view (docs/rules.md §7) and of the units they manage as the
+    head's delegate for rosters."""
+    from shifts.rosters import managed_unit_ids
+
+    scope = org_scope.scope_for(user)
+    if scope.agency_id is None:
+        return Q(pk__in=[])
+    visible = Q(unit__in=org_scope.visible_units(scope).values("id"))
+    managed = managed_unit_ids(scope) if scope.employee_id else []
+    return Q(agency_id=scope.agency_id) & (visible | Q(unit_id__in=managed))
+
+
+def roster_list_for(*, user, filters: dict | None = None) -> QuerySet[Roster]:
+    filters = filters or {}
+    rosters = Roster.objects.filter(roster_visible_q(user)).select_related("unit", "published_by")
+    if filters.get("unit"):
+        rosters = rosters.filter(unit_id=filters["unit"])
+    if filters.get("status"):
+        rosters = rosters.filter(status=filters["status"])
+    if filters.get("date_from"):
+        rosters = rosters.filter(period_end__gte=filters["date_from"])
+    if filters.get("date_to"):
+        rosters = rosters.filter(period_start__lte=filters["date_to"])
+    return rosters.order_by("-period_start", "unit__path", "id")
+
+
+def roster_get_for(*, user, roster_id: int) -> Roster:
+    """The roster if the user may see it; 404 otherwise (also for another agency)."""
+    roster = (
+        Roster.objects.filter(roster_visible_q(user)).select_related("unit__agency", "unit__head").filter(id=roster_id)
+    )
+    return get_object_or_404(roster)
+
+
+def duty_visible_q(user) -> Q:
+    """Duties in reach, like the team calendar: the own, the direct reports', the headed units' subtree
+    and, for HR and the agency head, the agency's. Drafts only for the units the user manages."""
+    from shifts.rosters import managed_unit_ids
+
+    scope = org_scope.scope_for(user)
+    if scope.agency_id is None:
+        return Q(pk__in=[])
+    managed = managed_unit_ids(scope) if scope.employee_id else []
+    people = org_scope.employee_q(scope, prefix="employee__")
+    return Q(agency_id=scope.agency_id) & (
+        (people & Q(is_published=True)) | Q(unit_id__in=managed) | Q(employee_id=scope.employee_id, is_published=True)
+    )
+
+
+def duty_list_for(*, user, filters: dict | None = None) -> QuerySet[Duty]:
+    filters = filters or {}
+    duties = Duty.objects.filter(duty_visible_q(user))
+    if not filters.get("include_inactive"):
+        duties = duties.filter(is_active=True)
+    if filters.get("employee"):
+        duties = duties.filter(employee_id=filters["employee"])
+    if filters.get("unit"):
+        duties = duties.filter(unit_id=filters["unit"])
+    if filters.get("roster"):
+        duties = duties.filter(roster_id=filters["roster"])
+    if filters.get("date_from"):
+        duties = duties.filter(duty_date__gte=filters["date_from"])
+    if filters.get("date_to"):
+        duties = duties.filter(duty_date__lte=filters["date_to"])
+    return duties.select_related("employee", "shift_type").order_by("duty_date", "employee__name", "id")
+
+
+def duty_get_for(*, user, duty_id: int) -> Duty:
+    duties = Duty.objects.filter(duty_visible_q(user)).select_related(
+        "employee", "shift_type", "roster__unit__agency", "unit__agency"
+    )
+    return get_object_or_404(duties, id=duty_id)

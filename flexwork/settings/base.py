@@ -374,6 +374,12 @@ SPECTACULAR_SETTINGS = {
         "PerformancePeriodEnum": "flexwork.org.models.PerformancePeriod",
         "ReportKindEnum": "flexwork.reports.models.ReportKind",
         "ReportRunStatusEnum": "flexwork.reports.models.RunStatus",
+        "RosterStatusEnum": "shifts.models.RosterStatus",
+        "DutyKindEnum": "shifts.models.DutyKind",
+        "DutyLocationEnum": "shifts.models.DutyLocation",
+        "DutySourceEnum": "shifts.models.DutySource",
+        "ScheduleDaySourceEnum": "schedules.models.DaySource",  # else it collides with DutySource
+        "DutyOfficeOrHomeEnum": "shifts.api_rosters.OFFICE_OR_HOME",
     },
 }
 

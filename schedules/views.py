@@ -318,10 +318,13 @@ def _queue_page(request, scope, *, status=200):
     page = _page(request, queue, QUEUE_PAGE_SIZE)
     rows = _queue_rows(scope, list(page.object_list))
     bulk_actions = sorted({row["action"] for row in rows if row["bulk"]})
+    from shifts.swaps import waiting_for_decision  # duty swaps wait for the unit head too (docs/rules.md §8)
+
     return render(
         request,
         "schedules/queue.html",
         {
+            "swaps": list(waiting_for_decision(user=scope)[:QUEUE_PAGE_SIZE]),
             "filter_form": filter_form,
             "page": page,
             "rows": rows,

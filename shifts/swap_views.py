@@ -22,6 +22,7 @@ from flexwork.approvals import services as approval_services
 from flexwork.approvals.models import ApprovalStatus
 from flexwork.common.calendar import office_today, office_zone_name
 from flexwork.common.exceptions import ApplicationError
+from flexwork.common.nav import require_page
 from flexwork.org import scope as org_scope
 from flexwork.org.models import Employee
 from shifts import swaps
@@ -82,6 +83,7 @@ def _card(swap: DutySwap, zone: str) -> dict:
 
 @login_required
 def my_duties(request):
+    require_page(request.user, "shifts:my_duties")  # staff of units on rosters (flexwork/common/nav.py)
     me = _me(request)
     zone = office_zone_name(me)
     today = office_today(me)
@@ -223,6 +225,7 @@ def _error_items(exc: ApplicationError, form=None) -> list[dict]:
 
 @login_required
 def swap_list(request):
+    require_page(request.user, "shifts:swaps")  # staff of units on rosters (flexwork/common/nav.py)
     me = _me(request)
     zone = office_zone_name(me)
     visible = list(swaps.swaps_for(user=request.user).filter(employee_id=me.id)[:50]) + list(
@@ -231,12 +234,17 @@ def swap_list(request):
     mine = [_card(s, zone) for s in visible if s.employee_id == me.id]
     asked = [_card(s, zone) for s in visible if s.colleague_id == me.id]
     deciding = [_card(s, zone) for s in swaps.waiting_for_decision(user=request.user)[:50]]
-    for card in deciding:
-        card["warnings"] = swaps.swap_warnings(card["swap"])
     return render(
         request,
         "shifts/swaps.html",
-        {"mine": mine, "asked": asked, "deciding": deciding, "zone": zone, "me": me},
+        {
+            "mine": mine,
+            "asked": asked,
+            "deciding": deciding,
+            "zone": zone,
+            "me": me,
+            "answer_actions": ["accept", "decline"],
+        },
     )
 
 
@@ -244,6 +252,22 @@ def swap_list(request):
 def swap_detail(request, swap_id: int):
     swap = swaps.swap_get_for(user=request.user, swap_id=swap_id)
     return _detail_page(request, swap)
+
+
+HISTORY = {
+    "submit": gettext_lazy("Accepted by the colleague; sent to the unit head"),
+    "approve": gettext_lazy("Approved"),
+    "withdraw": gettext_lazy("Withdrawn"),
+    "expire": gettext_lazy("Expired"),
+    "escalate": gettext_lazy("Escalated"),
+    "reroute": gettext_lazy("Sent to another decider"),
+}
+
+
+def _history_label(row) -> str:
+    if row.action == "reject":
+        return str(_("Declined by the colleague") if row.from_status == S.DRAFT else _("Rejected"))
+    return str(HISTORY.get(row.action, row.get_to_status_display()))
 
 
 def _detail_page(request, swap: DutySwap, *, error_items=None, typed=None, status: int = 200):
@@ -261,7 +285,9 @@ def _detail_page(request, swap: DutySwap, *, error_items=None, typed=None, statu
             "actions": actions,
             "warnings": warnings,
             "needs_override": bool(warnings) and "approve" in actions,
-            "transitions": list(approval_services.transitions_for(swap)),
+            "transitions": [
+                {"row": row, "label": _history_label(row)} for row in approval_services.transitions_for(swap)
+            ],
             "error_items": error_items or [],
             "typed": typed or {},
         },

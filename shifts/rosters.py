@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -553,6 +554,7 @@ def duty_change(
     except IntegrityError as exc:
         raise overlap_error() from exc
     old.refresh_from_db()
+    _bump(roster)
     from shifts import handlers
 
     handlers.tell_duty_changed(old=old, new=new, actor=actor)
@@ -578,11 +580,17 @@ def _duty_add_published(*, roster, employee, duty_date, cell, actor, reason, loc
             )
     except IntegrityError as exc:
         raise overlap_error() from exc
+    _bump(roster)
     from shifts import handlers
 
     handlers.tell_duty_changed(old=None, new=new, actor=actor)
     new.warnings = _change_warnings(old=None, new=new)
     return new
+
+
+def _bump(roster: Roster) -> None:
+    """A change after publishing raises the roster's version too: a page read before is stale."""
+    Roster.objects.filter(id=roster.id).update(version=F("version") + 1, updated_at=timezone.now())
 
 
 def _change_warnings(*, old: Duty | None, new: Duty) -> list[Violation]:

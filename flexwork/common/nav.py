@@ -26,6 +26,11 @@ SESSION_KEY = "fw_roles"
 AGENCY_NAME_KEY = "fw_agency_name"
 # Not a role of flexwork.org.scope: may decide arrangements, by role or by an active delegation.
 APPROVER = "approver"
+# Not roles of flexwork.org.scope either (docs/rules.md §8): works in a unit whose working week is not
+# Monday–Friday; heads such a unit or acts for its head on rosters (a delegation for kind "roster").
+ROSTER_STAFF = "roster_staff"
+ROSTER_MANAGER = "roster_manager"
+ROSTER_ROLES = frozenset({ROSTER_STAFF, ROSTER_MANAGER})
 # Any signed-in user, a platform operator too (home, notifications, profile).
 ANYONE = None
 STAFF = frozenset({org_scope.EMPLOYEE})  # every active employee of an agency
@@ -100,6 +105,14 @@ def pages() -> tuple[Page, ...]:
         Page("schedules-delegations", gettext_lazy("Delegations"), SCHEDULES, APPROVER_ROLES | hr, more=TEAM_GROUP),
         Page("schedules-all-requests", gettext_lazy("All requests"), SCHEDULES, frozenset(AGENCY_ROLES), AGENCY_GROUP),
         Page("schedules-directives", gettext_lazy("Directives"), SCHEDULES, hr, more=AGENCY_GROUP),
+        # Shifts (docs/rules.md §8)
+        Page("shifts:my_duties", gettext_lazy("My duties"), SCHEDULES, frozenset({ROSTER_STAFF}), more=MINE),
+        Page("shifts:swaps", gettext_lazy("Duty swaps"), SCHEDULES, ROSTER_ROLES, more=MINE),
+        Page("shifts:rosters", gettext_lazy("Rosters"), SCHEDULES, frozenset({ROSTER_MANAGER}), more=TEAM_GROUP),
+        Page("shifts:hr_shifts", gettext_lazy("Shifts"), HR, hr),
+        # The shift catalogue's own tabs (templates/shifts/hr_tabs.html).
+        Page("shifts:hr_patterns", gettext_lazy("Shift patterns"), HR, hr, tab=False),
+        Page("shifts:hr_shift_units", gettext_lazy("Units on shifts"), HR, hr, tab=False),
         # Performance
         Page("performance-my-targets", gettext_lazy("My targets"), PERFORMANCE, STAFF, more=MINE),
         Page(
@@ -171,6 +184,8 @@ def page_index() -> dict[str, Page]:
 _SECTION_PREFIXES = (
     ("attendance-", ATTENDANCE),
     ("schedules-", SCHEDULES),
+    ("shifts:hr_", HR),
+    ("shifts:", SCHEDULES),
     ("performance-", PERFORMANCE),
     ("hr-", HR),
     ("home-location", HR),
@@ -198,16 +213,46 @@ def section_of(url_name: str | None) -> str | None:
 # ---------------------------------------------------------------------------- roles
 
 
-def roles_of(scope: org_scope.UserScope, *, with_approver: bool = True) -> frozenset[str]:
+def roles_of(scope: org_scope.UserScope, *, with_approver: bool = True, with_roster: bool = False) -> frozenset[str]:
     """The scope's roles, plus APPROVER when the user may decide arrangements (a query only when
-    no role makes them an approver: an active delegation)."""
+    no role makes them an approver: an active delegation), plus the roster roles when asked (a query)."""
     roles = set(scope.roles)
     if with_approver:
         from schedules.nav import may_approve
 
         if may_approve(scope):
             roles.add(APPROVER)
+    if with_roster and scope.agency_id is not None:
+        from flexwork.org.models import Agency
+
+        row = _with_roster_flags(Agency.objects.filter(id=scope.agency_id), scope).values_list(
+            "roster_staff", "roster_manager"
+        )
+        roles |= _roster_roles(*(row.first() or (False, False)))
     return frozenset(roles)
+
+
+def _with_roster_flags(agencies, scope: org_scope.UserScope):
+    """Annotate `roster_staff` and `roster_manager` (docs/rules.md §8) on an agency queryset."""
+    from django.db.models import Exists, Q
+
+    from flexwork.approvals.models import ApprovalKind
+    from flexwork.approvals.services import active_delegations
+    from flexwork.common.calendar import today_in
+    from flexwork.org.models import Unit, WorkWeek
+
+    shift_units = Unit.objects.filter(agency_id=scope.agency_id).exclude(work_week=WorkWeek.MON_FRI)
+    delegators = active_delegations(
+        delegate_id=scope.employee_id, kind=ApprovalKind.ROSTER, on=today_in(scope.office_time_zone)
+    ).values("delegator_id")
+    return agencies.annotate(
+        roster_staff=Exists(shift_units.filter(id=scope.unit_id)),
+        roster_manager=Exists(shift_units.filter(Q(head_id=scope.employee_id) | Q(head_id__in=delegators))),
+    )
+
+
+def _roster_roles(staff: bool, manager: bool) -> set[str]:
+    return {role for role, flag in ((ROSTER_STAFF, staff), (ROSTER_MANAGER, manager)) if flag}
 
 
 def _remember(session, user) -> list[str]:
@@ -215,12 +260,20 @@ def _remember(session, user) -> list[str]:
     from flexwork.org.models import Agency
 
     scope = org_scope.scope_for(user)
-    roles = sorted(roles_of(scope))
-    session[SESSION_KEY] = roles
-    session[AGENCY_NAME_KEY] = (
-        Agency.objects.filter(id=scope.agency_id).values_list("name", flat=True).first() if scope.agency_id else ""
-    ) or ""
-    return roles
+    roles = set(roles_of(scope))
+    name = ""
+    if scope.agency_id:
+        row = (
+            _with_roster_flags(Agency.objects.filter(id=scope.agency_id), scope)
+            .values_list("name", "roster_staff", "roster_manager")
+            .first()
+        )
+        if row is not None:
+            name = row[0] or ""
+            roles |= _roster_roles(row[1], row[2])
+    session[SESSION_KEY] = sorted(roles)
+    session[AGENCY_NAME_KEY] = name
+    return sorted(roles)
 
 
 def remember_roles(sender, request, user, **kwargs) -> None:
@@ -251,7 +304,8 @@ def require_page(user, url_name: str) -> org_scope.UserScope:
     if page.roles is ANYONE:
         return scope
     scope = org_scope.require_agency(scope)
-    if not page.allows(roles_of(scope, with_approver=APPROVER in page.roles)):
+    roles = roles_of(scope, with_approver=APPROVER in page.roles, with_roster=bool(page.roles & ROSTER_ROLES))
+    if not page.allows(roles):
         raise PermissionDenied(_("Your role does not allow this."))
     return scope
 

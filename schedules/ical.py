@@ -1,5 +1,7 @@
 """iCalendar (RFC 5545) feeds of schedule days at secret-token URLs, written by hand: one VEVENT
-per active schedule day, all-day (VALUE=DATE) or timed in the office zone for dynamic hours.
+per active schedule day, all-day (VALUE=DATE) or timed in the office zone for dynamic hours, and one
+timed VEVENT per published shift duty (docs/rules.md §8: UID = the duty, SEQUENCE raised on every
+change; a duty replaced by a change or a swap stays in the feed as STATUS:CANCELLED).
 Text is escaped (backslash, semicolon, comma, newline) and lines are folded at 75 octets."""
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import secrets
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -69,8 +71,48 @@ def _summary(day: ScheduleDay, *, with_name: bool) -> str:
     return f"{day.employee.name} · {label}" if with_name else label
 
 
-def render_calendar(days: Iterable[ScheduleDay], *, name: str, zone: str, host: str, with_name: bool = False) -> str:
+class FeedContent:
+    """What a feed shows: its schedule days (iterating gives them) and its duties."""
+
+    def __init__(self, days: QuerySet[ScheduleDay], duties=None) -> None:
+        self.days = days
+        self.duties = duties if duties is not None else []
+
+    def __iter__(self):
+        return iter(self.days)
+
+
+def _duty_summary(duty, *, with_name: bool) -> str:
+    shift = duty.shift_type
+    label = f"{shift.name} ({shift.code})" if shift else _("Duty")
+    if duty.location == "HOME":
+        label = f"{label} · {_('Home')}"
+    return f"{duty.employee.name} · {label}" if with_name else label
+
+
+def duty_event_lines(duty, *, now: str, host: str, with_name: bool) -> list[str]:
+    """One timed VEVENT of a shift duty, in UTC; STATUS:CANCELLED once it was replaced or cancelled."""
+    lines = [
+        "BEGIN:VEVENT",
+        f"UID:duty-{duty.id}@{host}",
+        f"DTSTAMP:{now}",
+        f"SEQUENCE:{duty.sequence}",
+        f"DTSTART:{_stamp(duty.start_at)}",
+        f"DTEND:{_stamp(duty.end_at)}",
+        f"SUMMARY:{escape_text(_duty_summary(duty, with_name=with_name))}",
+        "CATEGORIES:DUTY",
+    ]
+    lines.append("STATUS:CANCELLED" if not duty.is_active else "STATUS:CONFIRMED")
+    lines += ["TRANSP:OPAQUE", "END:VEVENT"]
+    return lines
+
+
+def render_calendar(
+    days: Iterable[ScheduleDay], *, name: str, zone: str, host: str, with_name: bool = False, duties=None
+) -> str:
     now = _stamp(timezone.now())
+    if duties is None:
+        duties = getattr(days, "duties", ())
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -91,6 +133,8 @@ def render_calendar(days: Iterable[ScheduleDay], *, name: str, zone: str, host: 
         lines.append(f"SUMMARY:{escape_text(_summary(day, with_name=with_name))}")
         lines.append(f"CATEGORIES:{day.location}")
         lines += ["TRANSP:TRANSPARENT", "END:VEVENT"]
+    for duty in duties:
+        lines += duty_event_lines(duty, now=now, host=host, with_name=with_name)
     lines.append("END:VCALENDAR")
     return "\r\n".join(fold_line(line) for line in lines) + "\r\n"
 
@@ -148,9 +192,11 @@ def calendar_feed_list_for(*, user) -> QuerySet[CalendarFeed]:
     return CalendarFeed.objects.filter(owner_id=user.pk, revoked_at__isnull=True).select_related("unit")
 
 
-def calendar_feed_days(*, token: str) -> tuple[CalendarFeed, str, str, QuerySet[ScheduleDay]]:
-    """The feed behind a token with its name, zone and days. Unknown, revoked, or an owner who no
-    longer has the scope: 404."""
+def calendar_feed_days(*, token: str) -> tuple[CalendarFeed, str, str, FeedContent]:
+    """The feed behind a token with its name, zone and days (and the published shift duties of the
+    same people, `.duties`). Unknown, revoked, or an owner who no longer has the scope: 404."""
+    from shifts.models import Duty, DutyKind
+
     feed = (
         CalendarFeed.objects.filter(token_hash=_hash(token), revoked_at__isnull=True)
         .select_related("owner", "unit", "employee", "agency")
@@ -162,16 +208,22 @@ def calendar_feed_days(*, token: str) -> tuple[CalendarFeed, str, str, QuerySet[
     if scope.agency_id != feed.agency_id:
         raise Http404
     days = ScheduleDay.objects.filter(agency_id=feed.agency_id, cancelled_at__isnull=True)
+    # Active published shifts, and those a change or a swap replaced (shown as cancelled).
+    duties = Duty.objects.filter(agency_id=feed.agency_id, kind=DutyKind.SHIFT, is_published=True).filter(
+        Q(is_active=True) | Q(cancelled_at__isnull=False)
+    )
     if feed.unit_id:
         if not (scope.agency_wide or feed.unit_id in _headed_subtree_ids(scope)):
             raise Http404
         days = days.filter(employee__unit_id=feed.unit_id, employee__is_active=True)
+        duties = duties.filter(employee__unit_id=feed.unit_id, employee__is_active=True)
         name, zone = feed.unit.name, feed.unit.time_zone or feed.agency.time_zone
     else:
         if scope.employee_id != feed.employee_id:
             raise Http404
         employee = Employee.objects.select_related("unit").get(id=feed.employee_id)
         days = days.filter(employee_id=feed.employee_id)
+        duties = duties.filter(employee_id=feed.employee_id)
         name, zone = employee.name, employee.unit.time_zone or feed.agency.time_zone
     today = today_in(zone)
     window = (today - datetime.timedelta(days=FEED_PAST_DAYS), today + datetime.timedelta(days=FEED_FUTURE_DAYS))
@@ -180,4 +232,9 @@ def calendar_feed_days(*, token: str) -> tuple[CalendarFeed, str, str, QuerySet[
         .select_related("employee", "other_office_unit", "designated_location")
         .order_by("local_date", "employee__name", "id")
     )
-    return feed, name, zone, days
+    duties = (
+        duties.filter(duty_date__range=window)
+        .select_related("employee", "shift_type")
+        .order_by("duty_date", "employee__name", "id")
+    )
+    return feed, name, zone, FeedContent(days, duties)

@@ -399,3 +399,39 @@ def test_two_concurrent_swap_approvals_one_applies_other_409(world):
     assert Duty.objects.filter(source=DutySource.SWAP, kind=DutyKind.SHIFT).count() == 2
     swap.refresh_from_db()
     assert swap.status == S.APPROVED
+
+
+def test_a_same_day_swap_exchanges_the_two_shifts(world):
+    w = world
+    mine = make_duty(w.roster, w.a, day(8), w.types["P"])
+    theirs = make_duty(w.roster, w.b, day(8), w.types["S"])
+    swap = swaps.swap_request(duty=mine, colleague=w.b.employee, colleague_duty=theirs, reason="x", actor=w.a)
+    swaps.swap_accept(swap=swap, actor=w.b)
+    swaps.swap_act(swap=swap, action="approve", actor=w.head)
+    a_now = Duty.objects.get(employee=w.a.employee, duty_date=day(8), is_active=True)
+    b_now = Duty.objects.get(employee=w.b.employee, duty_date=day(8), is_active=True)
+    assert (a_now.shift_type_id, b_now.shift_type_id) == (w.types["S"].id, w.types["P"].id)
+
+
+def test_a_swap_on_a_generated_and_published_roster(published_roster, nurses, roster_head):
+    from tests.shifts.conftest import month_start
+
+    roster = published_roster(month_start(1))
+    a, b = nurses[0], nurses[1]
+    shifts_of = {
+        (d.employee_id, d.duty_date): d for d in Duty.objects.filter(roster=roster, is_active=True, kind=DutyKind.SHIFT)
+    }
+    day_one = next(
+        d.duty_date
+        for key, d in sorted(shifts_of.items(), key=lambda item: item[0][1])
+        if key[0] == a.employee.id and (b.employee.id, d.duty_date) in shifts_of
+    )
+    mine, theirs = shifts_of[(a.employee.id, day_one)], shifts_of[(b.employee.id, day_one)]
+    swap = swaps.swap_request(duty=mine, colleague=b.employee, colleague_duty=theirs, reason="x", actor=a)
+    swaps.swap_accept(swap=swap, actor=b)
+    swap.refresh_from_db()
+    assert swap.decider_id == roster_head.employee.id
+    swaps.swap_act(swap=swap, action="approve", actor=roster_head, override_reason="Uji")
+    swap.refresh_from_db()
+    assert swap.status == S.APPROVED
+    assert Duty.objects.get(employee=b.employee, duty_date=day_one, is_active=True).shift_type_id == mine.shift_type_id

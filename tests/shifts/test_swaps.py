@@ -435,3 +435,31 @@ def test_a_swap_on_a_generated_and_published_roster(published_roster, nurses, ro
     swap.refresh_from_db()
     assert swap.status == S.APPROVED
     assert Duty.objects.get(employee=b.employee, duty_date=day_one, is_active=True).shift_type_id == mine.shift_type_id
+
+
+def test_a_waiting_swap_escalates_one_level_up_like_every_kind(world, org_world):
+    from flexwork.approvals import engine
+
+    w = world
+    swap = accepted(w)
+    later = timezone.now() + datetime.timedelta(days=14)
+    DutySwap.objects.filter(id=swap.id).update(expires_at=later + datetime.timedelta(days=7))
+    assert engine.escalate_due(now=later, kinds=["swap"]) == 1
+    swap.refresh_from_db()
+    assert swap.escalated_to_id == org_world.unit_head_a.employee.id
+    assert Notification.objects.filter(recipient=org_world.unit_head_a, kind="swap_escalated").count() == 1
+    assert Notification.objects.filter(recipient=w.head, kind="swap_reminder").count() == 1
+    response = client(org_world.unit_head_a).post(path(swap, "approve"), {}, format="json")
+    assert response.status_code == 200, response.content
+
+
+def test_a_new_unit_head_gets_the_waiting_swap(world, nurses):
+    from flexwork.approvals import engine
+
+    w = world
+    swap = accepted(w)
+    new_head = nurses[3].employee
+    w.unit.__class__.objects.filter(id=w.unit.id).update(head=new_head)
+    engine.reroute_waiting_for(approver_ids=[w.head.employee.id], agency_id=w.unit.agency_id)
+    swap.refresh_from_db()
+    assert swap.decider_id == new_head.id

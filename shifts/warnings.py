@@ -301,7 +301,11 @@ def _coverage(*, unit: Unit, duties, date_from, date_to, holidays) -> list[Viola
         for rule in rules_by_kind.get(day_kind(day, holidays), []):
             present = counted.get((rule.shift_type_id, day), [])
             if len(present) < rule.min_staff:
-                message = gettext("%(shift)s on %(day)s has %(count)d people (at least %(min)d).") % {
+                message = ngettext(
+                    "%(shift)s on %(day)s has %(count)d person at the office (at least %(min)d).",
+                    "%(shift)s on %(day)s has %(count)d people at the office (at least %(min)d).",
+                    len(present),
+                ) % {
                     "shift": rule.shift_type.name, "day": format_day(day), "count": len(present),
                     "min": rule.min_staff,
                 }  # fmt: skip
@@ -309,7 +313,7 @@ def _coverage(*, unit: Unit, duties, date_from, date_to, holidays) -> list[Viola
             if rule.lead_position_id and rule.min_lead:
                 leads = sum(1 for e in present if positions.get(e) == rule.lead_position_id)
                 if leads < rule.min_lead:
-                    message = gettext("%(shift)s on %(day)s has %(count)d %(lead)s (at least %(min)d).") % {
+                    message = gettext("%(shift)s on %(day)s has %(count)d of %(lead)s (at least %(min)d).") % {
                         "shift": rule.shift_type.name, "day": format_day(day), "count": leads,
                         "lead": rule.lead_position.name, "min": rule.min_lead,
                     }  # fmt: skip

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 import random
+import zoneinfo
 from collections import defaultdict
 from decimal import Decimal
 
@@ -30,8 +31,9 @@ from attendance.models import (
 )
 from attendance.status import day_schedule, day_statuses_compute
 from flexwork.approvals.models import ApprovalStatus, ApprovalStep
-from flexwork.common.calendar import add_months, is_working_day, now_in, office_zone, today_in
+from flexwork.common.calendar import add_months, is_working_day, now_in, office_zone, today_in, unit_zone_name
 from flexwork.org.models import Agency, DesignatedLocation, Employee
+from flexwork.org.models.organisation import WorkWeek
 from flexwork.org.selectors import holiday_dates, policy_for
 from schedules.models import ArrangementRequest, DaySource, Location, ScheduleDay, WorkPlanItem
 
@@ -116,8 +118,9 @@ def seed_history(*, agency: Agency, eligible_keys: set[int]) -> int:
         day += datetime.timedelta(days=1)
     if not days:
         return 0
+    # The people of a unit that works a roster have their duties' history instead (seed_shifts).
     employees = list(
-        Employee.objects.filter(agency=agency, is_active=True)
+        Employee.objects.filter(agency=agency, is_active=True, unit__work_week=WorkWeek.MON_FRI)
         .select_related("unit", "agency", "supervisor__user")
         .order_by("id")
     )
@@ -526,4 +529,356 @@ def seed_reports(*, agency: Agency, user) -> int:
         if created:
             report_run_execute(run_id=run.id)
             made += 1
+    return made
+
+
+# ---------------------------------------------------------------------------- the 24/7 unit
+# docs/rules.md §8: the emergency call centre works a roster. Four shifts a day around the clock, an
+# eight-day rotation that every operator follows a day apart (so each day has two operators on each
+# shift), and office hours for the head. Last month and this month published, next month a draft.
+
+SHIFT_TYPES = [  # code, name, colour, start, end, breaks (min), night
+    ("P", "Pagi", "#2e7d32", datetime.time(7), datetime.time(14), 0, False),
+    ("S", "Siang", "#f9a825", datetime.time(14), datetime.time(21), 0, False),
+    ("M", "Malam", "#3949ab", datetime.time(21), datetime.time(7), 60, True),
+    ("L", "Panjang", "#c62828", datetime.time(7), datetime.time(19), 60, False),
+    ("K", "Jam kantor", "#6d4c41", datetime.time(7, 30), datetime.time(16), 60, False),
+]
+ROTATION_NAME = "Rotasi 4 sif Layanan 112"
+ROTATION = ["P", "P", "S", "S", "M", "M", "POST_NIGHT", "OFF"]
+OFFICE_WEEK_NAME = "Jam kantor Senin–Jumat"
+OFFICE_WEEK = ["K", "K", "K", "K", "K", "OFF", "OFF"]
+PATTERN_ANCHOR = datetime.date(2026, 1, 5)  # a Monday
+COVERAGE_MIN = {"P": 2, "S": 2, "M": 2}
+SWAP_REASON = "Menghadiri pernikahan saudara di Kabupaten Bone."
+CHANGE_REASON = "Menutup sif pagi dan siang karena dua operator mengikuti pelatihan penanganan panggilan darurat."
+PUBLISH_REASON = "Jam mingguan mengikuti rotasi empat sif yang ditetapkan Kepala Dinas."
+
+
+def _duty_row(*, roster, employee, day: datetime.date, cell: str, types: dict, zone: str, holidays: set, **extra):
+    from shifts.models import Duty, DutyKind
+    from shifts.times import duty_times
+
+    base = {
+        "agency_id": roster.agency_id,
+        "roster": roster,
+        "employee": employee,
+        "duty_date": day,
+        "unit_id": employee.unit_id,
+        "supervisor_id": employee.supervisor_id,
+        "is_published": roster.status == "PUBLISHED",
+        **extra,
+    }
+    if cell in (DutyKind.OFF, DutyKind.POST_NIGHT):
+        return Duty(**base, kind=cell)
+    shift = types[cell]
+    times = duty_times(
+        duty_date=day, start=shift.start_time, end=shift.end_time, break_minutes=shift.break_minutes, zone=zone
+    )
+    return Duty(
+        **base,
+        kind=DutyKind.SHIFT,
+        shift_type=shift,
+        start_at=times.start_at,
+        end_at=times.end_at,
+        break_minutes=times.break_minutes,
+        net_minutes=times.net_minutes,
+        checkin_open_before=shift.checkin_open_before,
+        checkout_close_after=shift.checkout_close_after,
+        is_night=shift.is_night,
+        holiday_worked=day in holidays,
+    )
+
+
+def _shift_catalogue(*, agency: Agency, unit, head: Employee, operators: list[Employee]) -> tuple[dict, int]:
+    """The shift types, the two patterns, the coverage minimums and everyone's assignment (once)."""
+    from shifts.models import DayKind, RosterAssignment, ShiftCoverage, ShiftPattern, ShiftType
+
+    made = 0
+    types = {t.code: t for t in ShiftType.objects.filter(agency=agency)}
+    for code, name, colour, start, end, breaks, night in SHIFT_TYPES:
+        if code not in types:
+            types[code] = ShiftType.objects.create(
+                agency=agency,
+                code=code,
+                name=name,
+                colour=colour,
+                start_time=start,
+                end_time=end,
+                break_minutes=breaks,
+                is_night=night,
+            )
+            made += 1
+    patterns = {p.name: p for p in ShiftPattern.objects.filter(agency=agency)}
+    for name, cells in ((ROTATION_NAME, ROTATION), (OFFICE_WEEK_NAME, OFFICE_WEEK)):
+        if name not in patterns:
+            patterns[name] = ShiftPattern.objects.create(
+                agency=agency, name=name, anchor_date=PATTERN_ANCHOR, cells=cells
+            )
+            made += 1
+    if not ShiftCoverage.objects.filter(unit=unit).exists():
+        ShiftCoverage.objects.bulk_create(
+            ShiftCoverage(agency=agency, unit=unit, shift_type=types[code], day_kind=kind, min_staff=minimum)
+            for code, minimum in COVERAGE_MIN.items()
+            for kind in DayKind.values
+        )
+        made += len(COVERAGE_MIN) * len(DayKind.values)
+    assigned = set(
+        RosterAssignment.objects.filter(employee__in=[head, *operators]).values_list("employee_id", flat=True)
+    )
+    wanted = [(head, patterns[OFFICE_WEEK_NAME], 0)] + [
+        (operator, patterns[ROTATION_NAME], offset) for offset, operator in enumerate(operators)
+    ]
+    rows = [
+        RosterAssignment(agency=agency, employee=e, pattern=p, offset=o, date_from=PATTERN_ANCHOR)
+        for e, p, o in wanted
+        if e.id not in assigned
+    ]
+    made += len(RosterAssignment.objects.bulk_create(rows))
+    return types, made
+
+
+def _roster_month(*, agency, unit, head, start: datetime.date, published: bool, types, zone, assignments):
+    """A month's roster with its duties from the patterns (a published one as if published ten days
+    before the month began)."""
+    from shifts.models import Duty, Roster, RosterStatus
+
+    end = add_months(start, 1) - datetime.timedelta(days=1)
+    published_at = _at(start, 10 * 60, zoneinfo.ZoneInfo(zone)) - datetime.timedelta(days=10)
+    roster = Roster.objects.create(
+        agency=agency,
+        unit=unit,
+        period_start=start,
+        period_end=end,
+        status=RosterStatus.PUBLISHED if published else RosterStatus.DRAFT,
+        version=2 if published else 1,
+        generated_at=published_at - datetime.timedelta(days=2),
+        published_at=published_at if published else None,
+        published_by=head.user if published else None,
+        override_reason=PUBLISH_REASON if published else "",
+    )
+    holidays = holiday_dates(agency_id=agency.id, date_from=start, date_to=end)
+    rows = []
+    for assignment in assignments:
+        day = start
+        while day <= end:
+            rows.append(
+                _duty_row(
+                    roster=roster,
+                    employee=assignment.employee,
+                    day=day,
+                    cell=assignment.pattern.cell_on(day, assignment.offset),
+                    types=types,
+                    zone=zone,
+                    holidays=holidays,
+                )
+            )
+            day += datetime.timedelta(days=1)
+    Duty.objects.bulk_create(rows, batch_size=1000)
+    return roster, len(rows) + 1
+
+
+def _replace(old, new, *, at: datetime.datetime) -> None:
+    """`new` takes the place of the active duty `old` (a swap or a change after publishing)."""
+    from shifts.models import Duty
+
+    Duty.objects.filter(id=old.id).update(is_active=False, cancelled_at=at)
+    new.sequence = old.sequence + 1
+    new.save()
+    Duty.objects.filter(id=old.id).update(replaced_by=new)
+
+
+def _swap_and_change(*, roster, head: Employee, types: dict, zone: str) -> int:
+    """One approved swap (an operator gives a morning duty to the colleague who had the day off) and
+    one duty changed by the head with a reason, in the published `roster`."""
+    from shifts.models import Duty, DutyKind, DutySource, DutySwap, SwapAnswer
+
+    duties = Duty.objects.filter(roster=roster, is_active=True).select_related("employee", "shift_type")
+    by_day = defaultdict(list)
+    for duty in duties:
+        by_day[duty.duty_date].append(duty)
+    holidays = holiday_dates(agency_id=roster.agency_id, date_from=roster.period_start, date_to=roster.period_end)
+    made = 0
+
+    swap_day = roster.period_start + datetime.timedelta(days=9)
+    giver = min((d for d in by_day[swap_day] if d.shift_type and d.shift_type.code == "P"), key=lambda d: d.employee_id)
+    taker = next(d for d in by_day[swap_day] if d.kind == DutyKind.OFF and d.employee_id != head.id)
+    submitted = giver.start_at - datetime.timedelta(days=6)
+    swap = DutySwap.objects.create(
+        agency_id=roster.agency_id,
+        employee=giver.employee,
+        duty=giver,
+        colleague=taker.employee,
+        answer=SwapAnswer.ACCEPTED,
+        answered_at=submitted + datetime.timedelta(hours=5),
+        reason=SWAP_REASON,
+        expires_at=giver.start_at,
+        status=ApprovalStatus.APPROVED,
+        decider=head,
+        submitted_at=submitted,
+        step_since=submitted + datetime.timedelta(hours=5),
+        decided_at=submitted + datetime.timedelta(days=1),
+    )
+    decided = swap.decided_at
+    common = {"types": types, "zone": zone, "holidays": holidays, "source": DutySource.SWAP, "reason": SWAP_REASON}
+    _replace(giver, _duty_row(roster=roster, employee=giver.employee, day=swap_day, cell="OFF", **common), at=decided)
+    _replace(taker, _duty_row(roster=roster, employee=taker.employee, day=swap_day, cell="P", **common), at=decided)
+    made += 3
+
+    change_day = roster.period_start + datetime.timedelta(days=16)
+    changed = min(
+        (
+            d
+            for d in by_day[change_day]
+            if d.shift_type and d.shift_type.code == "S" and d.employee_id != giver.employee_id
+        ),
+        key=lambda d: d.employee_id,
+    )
+    # Only the first of two afternoon duties in a row (the day before was a morning), so the long
+    # duty keeps the rest before and after it.
+    _replace(
+        changed,
+        _duty_row(
+            roster=roster,
+            employee=changed.employee,
+            day=change_day,
+            cell="L",
+            types=types,
+            zone=zone,
+            holidays=holidays,
+            source=DutySource.CHANGE,
+            reason=CHANGE_REASON,
+        ),
+        at=changed.start_at - datetime.timedelta(days=3),
+    )
+    return made + 1
+
+
+def _duty_checks(*, agency: Agency, unit, rosters: list, now: datetime.datetime) -> list:
+    """Check-ins and check-outs of the published duties that have begun: most a little early, a few
+    late, a few leaving early, one night duty missed outright."""
+    from shifts.models import Duty, DutyKind
+
+    duties = list(
+        Duty.objects.filter(roster__in=rosters, is_active=True, kind=DutyKind.SHIFT, start_at__lte=now)
+        .select_related("employee")
+        .order_by("duty_date", "employee_id")
+    )
+    nights = [d for d in duties if d.is_night and d.end_at < now and d.duty_date.day >= 20]
+    missed = nights[0].id if nights else None
+    events = []
+    for duty in duties:
+        if duty.id == missed:
+            continue
+        rng = _rng(duty.employee.nip, "duty", duty.duty_date)
+        roll = rng.random()
+        late = rng.randint(3, 25) if roll < 0.07 else -rng.randint(4, 25)
+        base = {
+            "agency": agency,
+            "employee": duty.employee,
+            "local_date": duty.duty_date,
+            "location": DayLocation.OFFICE,
+            "duty": duty,
+            "unit_id": duty.unit_id,
+            "supervisor_id": duty.supervisor_id,
+            "accuracy_m": float(rng.randint(5, 25)),
+            "latitude": unit.office_latitude,
+            "longitude": unit.office_longitude,
+            "fence_radius_m": unit.office_radius_m,
+            "inside_fence": True,
+            "flags": [],
+            "flagged": False,
+        }
+        events.append(
+            CheckEvent(
+                **base, kind="IN", at=duty.start_at + datetime.timedelta(minutes=late), distance_m=rng.randint(3, 60)
+            )
+        )
+        early = rng.randint(10, 45) if rng.random() < 0.04 else -rng.randint(0, 15)
+        out = duty.end_at - datetime.timedelta(minutes=early)
+        if out <= now:
+            events.append(CheckEvent(**base, kind="OUT", at=out, distance_m=rng.randint(3, 60)))
+    return events
+
+
+def _pending_swap(*, agency: Agency, unit, today: datetime.date) -> int:
+    """One swap waiting for the head: an operator's afternoon duty in a few days, which the colleague
+    who is off that day has accepted (through the swap services, so everyone is told)."""
+    from flexwork.approvals.models import ApprovalStatus as S
+    from flexwork.common.exceptions import ApplicationError, ConflictError
+    from shifts import swaps
+    from shifts.models import Duty, DutyKind, DutySwap
+
+    if DutySwap.objects.filter(agency=agency, status__in=(S.DRAFT, S.SUBMITTED)).exists():
+        return 0
+    for ahead in range(3, 10):
+        day = today + datetime.timedelta(days=ahead)
+        duties = list(
+            Duty.objects.filter(unit=unit, duty_date=day, is_active=True, is_published=True)
+            .select_related("employee__user", "shift_type")
+            .order_by("employee_id")
+        )
+        given = next((d for d in duties if d.shift_type and d.shift_type.code == "S"), None)
+        off = next((d for d in duties if d.kind == DutyKind.OFF and d.employee_id != unit.head_id), None)
+        if given is None or off is None:
+            continue
+        try:
+            swap = swaps.swap_request(duty=given, colleague=off.employee, reason=SWAP_REASON, actor=given.employee.user)
+            swaps.swap_accept(swap=swap, actor=off.employee.user)
+        except (ApplicationError, ConflictError):
+            continue
+        return 1
+    return 0
+
+
+def seed_shifts(*, agency: Agency, unit, head: Employee, operators: list[Employee]) -> int:
+    """The 24/7 unit's shift catalogue, rosters, a swap, a changed duty, and the checks and statuses of
+    its published duties so far. Idempotent: a month that already has a roster is left as it is."""
+    from shifts.models import Roster, RosterAssignment
+
+    types, made = _shift_catalogue(agency=agency, unit=unit, head=head, operators=operators)
+    zone = unit_zone_name(unit)
+    today = today_in(zone)
+    this_month = today.replace(day=1)
+    assignments = list(
+        RosterAssignment.objects.filter(employee__in=[head, *operators])
+        .select_related("pattern", "employee")
+        .order_by("employee_id")
+    )
+    have = set(Roster.objects.filter(unit=unit).values_list("period_start", flat=True))
+    new_published = []
+    for months, published in ((-1, True), (0, True), (1, False)):
+        start = add_months(this_month, months)
+        if start in have:
+            continue
+        roster, count = _roster_month(
+            agency=agency,
+            unit=unit,
+            head=head,
+            start=start,
+            published=published,
+            types=types,
+            zone=zone,
+            assignments=assignments,
+        )
+        made += count
+        if published:
+            new_published.append(roster)
+            if months == -1:
+                made += _swap_and_change(roster=roster, head=head, types=types, zone=zone)
+    made += _pending_swap(agency=agency, unit=unit, today=today)
+    if not new_published:
+        return made
+    now = timezone.now()
+    events = _duty_checks(agency=agency, unit=unit, rosters=new_published, now=now)
+    made += len(CheckEvent.objects.bulk_create(events, batch_size=1000))
+    ids = [head.id, *(o.id for o in operators)]
+    first = min(r.period_start for r in new_published)
+    last = min(today, max(r.period_end for r in new_published))
+    for day in (first + datetime.timedelta(days=n) for n in range((last - first).days + 1)):
+        if day < today:
+            made += day_statuses_compute(employee_ids=ids, local_date=day)
+        else:
+            checked = sorted({e.employee_id for e in events if e.local_date == day})
+            made += day_statuses_compute(employee_ids=checked, local_date=day)
     return made

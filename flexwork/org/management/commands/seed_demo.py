@@ -19,7 +19,7 @@ from django.db import transaction
 
 from flexwork.common.calendar import today_in
 from flexwork.org import services
-from flexwork.org.demo_history import seed_history, seed_homes, seed_reports, seed_skps
+from flexwork.org.demo_history import seed_history, seed_homes, seed_reports, seed_shifts, seed_skps
 from flexwork.org.models import (
     Agency,
     DesignatedLocation,
@@ -34,6 +34,7 @@ from flexwork.org.models import (
     RoleAssignment,
     Unit,
 )
+from flexwork.org.models.organisation import ShiftCriterion, WorkWeek
 
 User = get_user_model()
 DEMO_PASSWORD = "FlexWork-demo-2026"
@@ -70,7 +71,20 @@ UNITS = [
     ),
     ("SEKSI-INFRA", "Seksi Infrastruktur TIK", "BID-APTIKA", {}),
     ("SEKSI-APLIKASI", "Seksi Pengembangan Aplikasi", "BID-APTIKA", {}),
+    (
+        "UPT-112",
+        "UPT Layanan Panggilan Darurat 112",
+        "DISKOMINFO",
+        {"office_latitude": "-5.135500", "office_longitude": "119.423800", "office_radius_m": 120},
+    ),
 ]
+# docs/rules.md §8: the emergency call centre answers around the clock on a roster, on the PPK's decree.
+ROSTER_UNIT = "UPT-112"
+ROSTER_BASIS = (
+    "Keputusan Kepala Dinas Komunikasi dan Informatika Provinsi Sulawesi Selatan Nomor 800.1/112/DISKOMINFO/2026 "
+    "tentang Pola Kerja Sif pada UPT Layanan Panggilan Darurat 112"
+)
+SHIFT_POSITIONS = ("OPR112",)
 OFFICE = {"office_latitude": "-5.147700", "office_longitude": "119.432700", "office_radius_m": 150}
 
 # code, name, type, eligible
@@ -86,6 +100,7 @@ POSITIONS = [
     ("LAYANAN", "Petugas Layanan Informasi", PositionType.PELAKSANA, False),
     ("TEKNISI", "Teknisi Jaringan", PositionType.PELAKSANA, False),
     ("PENGEMUDI", "Pengemudi", PositionType.PELAKSANA, False),
+    ("OPR112", "Operator Layanan Darurat 112", PositionType.PELAKSANA, False),
 ]
 
 # key, name, unit, position, supervisor key, heads unit, extra
@@ -138,7 +153,19 @@ PEOPLE = [
     ("ikp1", "Zulkifli Mappasessu", "BID-IKP", "ANALIS", "kabid_ikp", None, {}),
     ("aptika1", "Ratna Sari Dewi", "BID-APTIKA", "ANALIS", "kabid_aptika", None, {}),
     ("sekr1", "Abdul Rasyid", "SEKRETARIAT", "PENGADM", "sekretaris", None, {}),
+    # The emergency call centre: a head on office hours and eight operators on a rotation.
+    ("kaupt112", "Hasnawati Rauf", "UPT-112", "KAUPT", "kadis", "UPT-112", {"gender": 2}),
+    ("opr1", "Andi Nurul Fadhilah", "UPT-112", "OPR112", "kaupt112", None, {"gender": 2}),
+    ("opr2", "Muhammad Ridwan Saleh", "UPT-112", "OPR112", "kaupt112", None, {"gender": 1}),
+    ("opr3", "Sitti Aisyah Paturusi", "UPT-112", "OPR112", "kaupt112", None, {"gender": 2}),
+    ("opr4", "Arman Daeng Tompo", "UPT-112", "OPR112", "kaupt112", None, {"gender": 1}),
+    ("opr5", "Nurfadillah Hamid", "UPT-112", "OPR112", "kaupt112", None, {"gender": 2}),
+    ("opr6", "Erwin Syahputra", "UPT-112", "OPR112", "kaupt112", None, {"gender": 1, "type": EmployeeType.PPPK}),
+    ("opr7", "Yuliana Tandilino", "UPT-112", "OPR112", "kaupt112", None, {"gender": 2}),
+    ("opr8", "Fajar Nugroho", "UPT-112", "OPR112", "kaupt112", None, {"gender": 1}),
 ]
+ROSTER_HEAD = "kaupt112"
+OPERATORS = [f"opr{n}" for n in range(1, 9)]
 
 LOCATIONS = [
     ("Mal Pelayanan Publik Kota Makassar", "-5.135400", "119.412500", 150),
@@ -188,6 +215,15 @@ def demo_nip(index: int, *, employee_type: str) -> str:
     start_year = 1995 + index % 28
     middle = f"{index % 12 + 1:02d}" if employee_type == EmployeeType.PNS else "21"
     return f"{birth:%Y%m%d}{start_year}{middle}{index % 2 + 1}{index + 1:03d}"
+
+
+def roster_nip(index: int, *, employee_type: str, gender: int) -> str:
+    """A valid, stable NIP for the call centre's people (sequence numbers 041 on, after the first 40):
+    born 1979 onwards, in service from their twenty-third to twenty-fifth year."""
+    birth = datetime.date(1979, 5, 12) + datetime.timedelta(days=index * 331)
+    start_year = birth.year + 23 + index % 3
+    middle = f"{index % 12 + 1:02d}" if employee_type == EmployeeType.PNS else "21"
+    return f"{birth:%Y%m%d}{start_year}{middle}{gender}{41 + index:03d}"
 
 
 @dataclass
@@ -261,7 +297,11 @@ class Command(BaseCommand):
         existing = {e.nip: e for e in Employee.objects.filter(agency=agency).select_related("user")}
         for index, (key, name, unit_code, position_code, supervisor_key, _heads, extra) in enumerate(PEOPLE):
             employee_type = extra.get("type", EmployeeType.PNS)
-            nip = demo_nip(index, employee_type=employee_type)
+            if unit_code == ROSTER_UNIT:
+                first = next(n for n, person in enumerate(PEOPLE) if person[2] == ROSTER_UNIT)
+                nip = roster_nip(index - first, employee_type=employee_type, gender=extra["gender"])
+            else:
+                nip = demo_nip(index, employee_type=employee_type)
             if nip in existing:
                 people[key] = existing[nip]
                 continue
@@ -312,13 +352,23 @@ class Command(BaseCommand):
         created += len(services.holidays_seed(agency=agency, year=today.year))
         created += self.seed_ramadan(agency=agency, year=today.year)
         created += self.seed_directive(agency=agency, actor=people["hr"].user, today=today)
+        created += self.seed_work_week(unit=units[ROSTER_UNIT], positions=positions)
         eligible = {
             people[key].id
-            for key, _name, _unit, position_code, supervisor_key, _heads, extra in PEOPLE
-            if supervisor_key and positions[position_code].is_fwa_eligible and not extra.get("new_in_post")
+            for key, _name, unit_code, position_code, supervisor_key, _heads, extra in PEOPLE
+            if supervisor_key
+            and positions[position_code].is_fwa_eligible
+            and not extra.get("new_in_post")
+            and unit_code != ROSTER_UNIT
         }
         created += seed_homes(agency=agency, eligible_keys=eligible)
         created += seed_history(agency=agency, eligible_keys=eligible)
+        created += seed_shifts(
+            agency=agency,
+            unit=Unit.objects.get(id=units[ROSTER_UNIT].id),
+            head=people[ROSTER_HEAD],
+            operators=[people[key] for key in OPERATORS],
+        )
         created += seed_skps(agency=agency)
         created += seed_reports(agency=agency, user=people["hr"].user)
         second_accounts, second_created = self.seed_second_agency(today=today)
@@ -404,6 +454,18 @@ class Command(BaseCommand):
             for key, *_rest in SECOND_PEOPLE
         ]
         return accounts, created
+
+    def seed_work_week(self, *, unit: Unit, positions: dict[str, Position]) -> int:
+        """The call centre works a roster on its decree; its operators' posts work shifts because the
+        service runs over 8 h 30 min a day (docs/rules.md §8)."""
+        made = Unit.objects.filter(id=unit.id, work_week=WorkWeek.MON_FRI).update(
+            work_week=WorkWeek.ROSTER, work_week_basis=ROSTER_BASIS
+        )
+        ids = [positions[code].id for code in SHIFT_POSITIONS]
+        made += Position.objects.filter(id__in=ids, shift_eligible=False).update(
+            shift_eligible=True, shift_criterion=ShiftCriterion.DAILY_OVER_8H30
+        )
+        return made
 
     def seed_ramadan(self, *, agency: Agency, year: int) -> int:
         """Ramadan = the 30 days before Idul Fitri (from the seeded, possibly estimated, holiday)."""

@@ -223,3 +223,20 @@ def test_duty_change_span_over_the_api(client_for, roster_head, published_roster
     start = "2027-01-12T08:00:00+08:00"
     body = {"reason": "Jaga", "cell": "L", "start_at": start, "end_at": "2027-01-13T08:01:00+08:00"}
     assert_error(client_for(roster_head).patch(f"/api/v1/duties/{duty.id}/", body, format="json"), 400, "SHIFT_SPAN")
+
+
+@pytest.mark.django_db
+def test_roster_cells_of_another_agency_is_404(client_for, roster_unit, assigned, nurses, hr_admin_b):
+    roster = draft(roster_unit)
+    body = {"employee": nurses[0].employee.id, "duty_date": roster.period_start.isoformat(), "cell": "OFF"}
+    assert_error(client_for(hr_admin_b).post(f"/api/v1/rosters/{roster.id}/cells/", body, format="json"), 404)
+
+
+@pytest.mark.django_db
+def test_duty_change_of_a_draft_duty_is_refused(client_for, roster_unit, roster_head, assigned, nurses):
+    roster = draft(roster_unit)
+    duty = Duty.objects.filter(roster=roster, employee_id=nurses[0].employee.id).first()
+    response = client_for(roster_head).patch(
+        f"/api/v1/duties/{duty.id}/", {"reason": "x", "cell": "OFF"}, format="json"
+    )
+    assert_error(response, 400)

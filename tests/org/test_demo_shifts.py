@@ -114,6 +114,10 @@ def check_last_months_duties_have_checks_and_statuses_with_a_swap_a_change_and_a
         ).values_list("employee_id", "local_date")
     )
     assert {(d.employee_id, d.duty_date) for d in shifts} <= statuses
+    decided = DayStatus.objects.filter(duty__in=shifts)
+    assert decided.count() == shifts.count()  # every duty of last month is decided, on its own status row
+    assert list(decided.filter(absence="TK").values_list("duty_id", flat=True)) == [missed[0].id]
+    assert decided.filter(arrival__startswith="TL").exists() and decided.filter(departure__startswith="PSW").exists()
 
 
 def test_the_call_centre_and_its_rosters(seeded):

@@ -638,44 +638,25 @@ def _shift_catalogue(*, agency: Agency, unit, head: Employee, operators: list[Em
     return types, made
 
 
-def _roster_month(*, agency, unit, head, start: datetime.date, published: bool, types, zone, assignments):
-    """A month's roster with its duties from the patterns (a published one as if published ten days
-    before the month began)."""
-    from shifts.models import Duty, Roster, RosterStatus
+def _roster_month(*, unit, head, start: datetime.date, published: bool, zone: str) -> tuple:
+    """A month's roster generated from the patterns by the product's own services; a published one
+    as if published ten days before the month began (over its warnings, with the head's reason)."""
+    from shifts import rosters
+    from shifts.models import Duty, Roster
 
-    end = add_months(start, 1) - datetime.timedelta(days=1)
-    published_at = _at(start, 10 * 60, zoneinfo.ZoneInfo(zone)) - datetime.timedelta(days=10)
-    roster = Roster.objects.create(
-        agency=agency,
-        unit=unit,
-        period_start=start,
-        period_end=end,
-        status=RosterStatus.PUBLISHED if published else RosterStatus.DRAFT,
-        version=2 if published else 1,
-        generated_at=published_at - datetime.timedelta(days=2),
-        published_at=published_at if published else None,
-        published_by=head.user if published else None,
-        override_reason=PUBLISH_REASON if published else "",
-    )
-    holidays = holiday_dates(agency_id=agency.id, date_from=start, date_to=end)
-    rows = []
-    for assignment in assignments:
-        day = start
-        while day <= end:
-            rows.append(
-                _duty_row(
-                    roster=roster,
-                    employee=assignment.employee,
-                    day=day,
-                    cell=assignment.pattern.cell_on(day, assignment.offset),
-                    types=types,
-                    zone=zone,
-                    holidays=holidays,
-                )
-            )
-            day += datetime.timedelta(days=1)
-    Duty.objects.bulk_create(rows, batch_size=1000)
-    return roster, len(rows) + 1
+    roster = rosters.roster_for(unit=unit, period_start=start)
+    rosters.roster_generate(roster=roster)
+    roster.refresh_from_db()
+    if published:
+        rosters.roster_publish(
+            roster=roster, actor=head.user, expected_version=roster.version, override_reason=PUBLISH_REASON
+        )
+        published_at = _at(start, 10 * 60, zoneinfo.ZoneInfo(zone)) - datetime.timedelta(days=10)
+        Roster.objects.filter(id=roster.id).update(
+            published_at=published_at, generated_at=published_at - datetime.timedelta(days=2)
+        )
+        roster.refresh_from_db()
+    return roster, Duty.objects.filter(roster=roster).count() + 1
 
 
 def _replace(old, new, *, at: datetime.datetime) -> None:
@@ -834,33 +815,19 @@ def _pending_swap(*, agency: Agency, unit, today: datetime.date) -> int:
 def seed_shifts(*, agency: Agency, unit, head: Employee, operators: list[Employee]) -> int:
     """The 24/7 unit's shift catalogue, rosters, a swap, a changed duty, and the checks and statuses of
     its published duties so far. Idempotent: a month that already has a roster is left as it is."""
-    from shifts.models import Roster, RosterAssignment
+    from shifts.models import Roster
 
     types, made = _shift_catalogue(agency=agency, unit=unit, head=head, operators=operators)
     zone = unit_zone_name(unit)
     today = today_in(zone)
     this_month = today.replace(day=1)
-    assignments = list(
-        RosterAssignment.objects.filter(employee__in=[head, *operators])
-        .select_related("pattern", "employee")
-        .order_by("employee_id")
-    )
     have = set(Roster.objects.filter(unit=unit).values_list("period_start", flat=True))
     new_published = []
     for months, published in ((-1, True), (0, True), (1, False)):
         start = add_months(this_month, months)
         if start in have:
             continue
-        roster, count = _roster_month(
-            agency=agency,
-            unit=unit,
-            head=head,
-            start=start,
-            published=published,
-            types=types,
-            zone=zone,
-            assignments=assignments,
-        )
+        roster, count = _roster_month(unit=unit, head=head, start=start, published=published, zone=zone)
         made += count
         if published:
             new_published.append(roster)

@@ -298,7 +298,7 @@ def test_the_demo_call_centre_in_both_languages(live_server, browser):
     from flexwork.common.calendar import today_in
     from flexwork.org.management.commands.seed_demo import AGENCY_CODE, DEMO_PASSWORD, ROSTER_UNIT
     from flexwork.org.models import Employee
-    from shifts.models import Roster
+    from shifts.models import DutySwap, Roster
 
     call_command("seed_demo", stdout=StringIO())
     head = Employee.objects.get(agency__code=AGENCY_CODE, headed_units__code=ROSTER_UNIT)
@@ -340,6 +340,15 @@ def test_the_demo_call_centre_in_both_languages(live_server, browser):
                 assert int(cell.get_attribute("data-count")) >= int(minimum)
         assert minimums >= 3 * 28  # P, S and M every day of the month
         desk.context.close()
+
+        waiting = DutySwap.objects.filter(duty__unit=roster.unit, status="submitted").first()
+        if waiting is not None:  # a swap a few days ahead, when the month still has them
+            page = sign_in(head, language)
+            visit(page, live_server.url + "/shifts/swaps/", f"demo-head-swaps-{language}")
+            assert waiting.employee.name in page.locator("main").inner_text()
+            visit(page, live_server.url + f"/shifts/swaps/{waiting.id}/", f"demo-head-swap-{language}")
+            assert page.locator(f"form[action$='/{waiting.id}/approve/']").count() == 1
+            page.context.close()
 
         page = sign_in(operator, language)
         visit(page, live_server.url + "/", f"demo-operator-home-{language}")

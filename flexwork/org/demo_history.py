@@ -551,6 +551,7 @@ OFFICE_WEEK = ["K", "K", "K", "K", "K", "OFF", "OFF"]
 PATTERN_ANCHOR = datetime.date(2026, 1, 5)  # a Monday
 COVERAGE_MIN = {"P": 2, "S": 2, "M": 2}
 SWAP_REASON = "Menghadiri pernikahan saudara di Kabupaten Bone."
+PENDING_SWAP_REASON = "Mengikuti ujian penyesuaian ijazah di BKD Provinsi pada sore hari."
 CHANGE_REASON = "Menutup sif pagi dan siang karena dua operator mengikuti pelatihan penanganan panggilan darurat."
 PUBLISH_REASON = "Jam mingguan mengikuti rotasi empat sif yang ditetapkan Kepala Dinas."
 
@@ -804,7 +805,9 @@ def _pending_swap(*, agency: Agency, unit, today: datetime.date) -> int:
         if given is None or off is None:
             continue
         try:
-            swap = swaps.swap_request(duty=given, colleague=off.employee, reason=SWAP_REASON, actor=given.employee.user)
+            swap = swaps.swap_request(
+                duty=given, colleague=off.employee, reason=PENDING_SWAP_REASON, actor=given.employee.user
+            )
             swaps.swap_accept(swap=swap, actor=off.employee.user)
         except (ApplicationError, ConflictError):
             continue

@@ -446,8 +446,8 @@ def assignment_create(
         )
     if not 0 <= int(offset) < len(pattern.cells):
         raise _refuse(
-            _("The starting day must be between 1 and %(days)s, the length of the cycle.")
-            % {"days": len(pattern.cells)},
+            _("The offset must be between 0 and %(last)s: the cycle has %(days)s days.")
+            % {"last": len(pattern.cells) - 1, "days": len(pattern.cells)},
             code="ASSIGNMENT_OFFSET",
             field="offset",
         )

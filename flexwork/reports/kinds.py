@@ -28,8 +28,10 @@ from django.utils.translation import gettext_lazy as _
 from attendance.models import LEAVE_ABSENCE, Arrival, Departure, LeaveKind
 from flexwork.common.exceptions import ApplicationError
 from flexwork.org import scope as org_scope
+from flexwork.org.models import HolidayKind, WorkWeek
 from flexwork.reports.models import ReportKind
 from schedules.models import Location
+from shifts.models import DutyKind, DutyLocation, DutySource
 
 
 def sql_list(values: Iterable[str]) -> str:
@@ -49,7 +51,7 @@ EARLY = sql_list(code for code in Departure if code.startswith("PSW"))
 
 # The units of the run's scope: the scope unit and its subtree (GIN index on org_unit.path).
 SCOPE_UNITS = """su AS (
-    SELECT u.id, u.code, u.name, u.fwa_start_date
+    SELECT u.id, u.code, u.name, u.fwa_start_date, u.work_week
     FROM org_unit u
     WHERE u.agency_id = %(agency)s AND u.path @> ARRAY[%(scope_unit)s]::int[]
 )"""
@@ -90,6 +92,152 @@ OPEN_DAYS = """(SELECT count(*) FROM calendar c WHERE c.local_date >= %(today)s 
         SELECT 1 FROM attendance_daystatus x WHERE x.employee_id = e.id AND x.local_date = c.local_date)
     ) AS open_days"""
 
+# ---------------------------------------------------------------------------- duties (docs/rules.md §8)
+#
+# An employee of a unit whose working week is not Monday–Friday works duties: their working days are the
+# dates of their active published SHIFT duties, and the compliance and payroll recaps add the duty
+# columns below (empty for everyone else). The duties of the scope are read once, by their indexes on
+# (agency or unit, duty_date), each joined to its day status by the unique (employee, local_date); OFF
+# and POST_NIGHT duties only mark a date as rostered.
+ROSTER = f"su.work_week <> '{WorkWeek.MON_FRI}'"
+SHIFT = f"'{DutyKind.SHIFT}'"
+
+
+def _net_minutes(prefix: str) -> str:
+    """The standard day's net minutes of the unit's policy (its override, else the agency's)."""
+    return (
+        f"(extract(epoch FROM coalesce(o.{prefix}_end, ap.{prefix}_end) - coalesce(o.{prefix}_start, ap.{prefix}_start))"
+        f" / 60 - coalesce(o.{prefix}_break_minutes, ap.{prefix}_break_minutes))"
+    )
+
+
+# An office colleague's requirement per day (docs/rules.md §8 "Hours": the standard day's net on each
+# Monday–Friday that is not a holiday, the Ramadan day in Ramadan), for the roster units of the scope only,
+# over the period and the ISO weeks whose Thursday falls in it.
+OFFICE_DAYS = f"""office_days AS (
+    SELECT su.id AS unit_id, g::date AS local_date,
+        coalesce(o.shift_hours_averaged_over_period, ap.shift_hours_averaged_over_period) AS averaged,
+        CASE WHEN EXISTS (SELECT 1 FROM org_ramadanrange r
+                          WHERE r.agency_id = %(agency)s AND g::date BETWEEN r.start AND r."end")
+            THEN CASE WHEN extract(isodow FROM g) = 5 THEN {_net_minutes("ramadan_fri")}
+                      ELSE {_net_minutes("ramadan_mon_thu")} END
+            ELSE CASE WHEN extract(isodow FROM g) = 5 THEN {_net_minutes("fri")} ELSE {_net_minutes("mon_thu")} END
+        END AS minutes
+    FROM su
+    CROSS JOIN generate_series(least(%(start)s, %(week_start)s)::date, greatest(%(end)s, %(week_end)s)::date,
+                               interval '1 day') g
+    JOIN org_agencypolicy ap ON ap.agency_id = %(agency)s
+    LEFT JOIN org_unitpolicyoverride o ON o.unit_id = su.id
+    WHERE {ROSTER} AND extract(isodow FROM g) <= 5
+      AND NOT EXISTS (SELECT 1 FROM org_holiday h WHERE h.agency_id = %(agency)s AND h.date = g::date)
+),
+office_month AS (
+    SELECT unit_id, sum(minutes) AS minutes FROM office_days
+    WHERE local_date BETWEEN %(start)s AND %(end)s GROUP BY unit_id
+),
+office_weeks AS (
+    SELECT unit_id, date_trunc('week', local_date) AS week, sum(minutes) AS minutes, bool_or(averaged) AS averaged
+    FROM office_days GROUP BY unit_id, date_trunc('week', local_date)
+)"""
+
+# The duties of the period, each with its day status; a holiday duty is one the roster marked, the status
+# marked, or on a date of the agency's calendar (a holiday declared after publishing keeps the duty).
+# A duty is still open (not decided) without a status, or without an absence while a check is missing.
+DUTIES = f"""holidays AS (
+    SELECT h.date, bool_or(h.kind = '{HolidayKind.LIBUR_NASIONAL}') AS national
+    FROM org_holiday h
+    WHERE h.agency_id = %(agency)s AND h.date BETWEEN %(start)s AND %(end)s
+    GROUP BY h.date
+),
+duty_days AS (
+    SELECT du.employee_id, du.unit_id, du.duty_date, du.kind = {SHIFT} AS shift, du.is_night, du.source, du.location,
+        du.holiday_worked OR coalesce(x.holiday_worked, false) OR hd.date IS NOT NULL AS on_holiday,
+        coalesce(hd.national, false) AS national,
+        x.check_in_at IS NOT NULL OR x.check_out_at IS NOT NULL AS present,
+        x.absence, x.credited_minutes,
+        x.id IS NULL OR (x.absence IS NULL AND (x.arrival IS NULL OR x.departure IS NULL)) AS undecided
+    FROM shifts_duty du
+    JOIN su ON su.id = du.unit_id
+    LEFT JOIN attendance_daystatus x ON x.employee_id = du.employee_id AND x.local_date = du.duty_date
+        AND x.local_date BETWEEN %(start)s AND %(end)s
+    LEFT JOIN holidays hd ON hd.date = du.duty_date
+    WHERE du.agency_id = %(agency)s AND du.duty_date BETWEEN %(start)s AND %(end)s AND du.is_active AND du.is_published
+),
+duty_totals AS (
+    SELECT employee_id, unit_id,
+        count(DISTINCT duty_date) AS dated,
+        count(*) FILTER (WHERE shift) AS rostered,
+        count(*) FILTER (WHERE shift AND present) AS worked,
+        count(*) FILTER (WHERE shift AND absence = 'TK') AS tk,
+        count(*) FILTER (WHERE shift AND is_night) AS nights,
+        count(*) FILTER (WHERE shift AND location = '{DutyLocation.OFFICE}') AS office,
+        count(*) FILTER (WHERE shift AND location <> '{DutyLocation.OFFICE}') AS flexible,
+        coalesce(sum(credited_minutes) FILTER (WHERE shift), 0) AS credited,
+        count(*) FILTER (WHERE shift AND present AND on_holiday) AS holidays,
+        count(*) FILTER (WHERE shift AND present AND national) AS national,
+        count(*) FILTER (WHERE shift AND source = '{DutySource.SWAP}') AS swaps,
+        count(*) FILTER (WHERE shift AND undecided) AS open
+    FROM duty_days
+    GROUP BY employee_id, unit_id
+)"""
+
+# Everyone of the scope is a row, as in PEOPLE, and so is whoever has duties in the period under a unit
+# of the scope (a month rostered before its first day status).
+DUTY_PEOPLE = """people AS (
+    SELECT DISTINCT d.employee_id, d.unit_id FROM days d
+    UNION
+    SELECT t.employee_id, t.unit_id FROM duty_totals t
+    UNION
+    SELECT e.id, e.unit_id FROM org_employee e JOIN su ON su.id = e.unit_id
+    WHERE e.agency_id = %(agency)s AND e.is_active AND NOT EXISTS (SELECT 1 FROM days d WHERE d.employee_id = e.id)
+      AND NOT EXISTS (SELECT 1 FROM duty_totals t WHERE t.employee_id = e.id)
+)"""
+
+DUTY_JOINS = """LEFT JOIN duty_totals dt ON dt.employee_id = p.employee_id AND dt.unit_id = p.unit_id
+LEFT JOIN office_month om ON om.unit_id = p.unit_id"""
+DUTY_GROUP = (
+    "su.work_week, dt.dated, dt.rostered, dt.worked, dt.tk, dt.nights, dt.office, dt.flexible, dt.credited, "
+    "dt.holidays, dt.national, dt.swaps, dt.open, om.minutes"
+)
+
+
+def roster_or(roster: str, otherwise: str) -> str:
+    """A column whose roster employees' value comes from their duties."""
+    return f"CASE WHEN {ROSTER} THEN {roster} ELSE {otherwise} END"
+
+
+PLANNED_OFFICE_DAYS = (
+    roster_or(
+        "coalesce(dt.office, 0)",
+        "count(*) FILTER (WHERE d.is_working_day AND coalesce(d.planned_location, 'OFFICE') = 'OFFICE')",
+    )
+    + " AS planned_office_days"
+)
+PLANNED_FLEXIBLE_DAYS = (
+    roster_or(
+        "coalesce(dt.flexible, 0)", f"count(*) FILTER (WHERE d.is_working_day AND d.planned_location IN {FLEXIBLE})"
+    )
+    + " AS planned_flexible_days"
+)
+WORKING_DAYS = roster_or("coalesce(dt.rostered, 0)", "count(*) FILTER (WHERE d.is_working_day)") + " AS working_days"
+OPEN_DUTY_DAYS = roster_or("coalesce(dt.open, 0)", OPEN_DAYS.removesuffix(" AS open_days")) + " AS open_days"
+
+# The duty columns (empty for Monday–Friday employees). Hours are credited hours (leave and official
+# duty count the duties they cover) against an office colleague's requirement of the period; hours above
+# it are reported, not paid. Unrostered days are the dates of the period without a published duty.
+DUTY_COLUMNS = f"""CASE WHEN {ROSTER} THEN coalesce(dt.rostered, 0) END AS duties_rostered,
+    CASE WHEN {ROSTER} THEN coalesce(dt.worked, 0) END AS duties_worked,
+    CASE WHEN {ROSTER} THEN coalesce(dt.tk, 0) END AS tk_duties,
+    CASE WHEN {ROSTER} THEN coalesce(dt.nights, 0) END AS night_duties,
+    CASE WHEN {ROSTER} THEN round(coalesce(dt.credited, 0) / 60.0, 2) END AS duty_hours,
+    CASE WHEN {ROSTER} THEN round(coalesce(om.minutes, 0) / 60.0, 2) END AS office_hours_required,
+    CASE WHEN {ROSTER} THEN round((coalesce(dt.credited, 0) - coalesce(om.minutes, 0)) / 60.0, 2) END
+        AS hours_over_requirement,
+    CASE WHEN {ROSTER} THEN coalesce(dt.holidays, 0) END AS holiday_duties,
+    CASE WHEN {ROSTER} THEN coalesce(dt.national, 0) END AS national_holiday_duties,
+    CASE WHEN {ROSTER} THEN coalesce(dt.swaps, 0) END AS swap_duties,
+    CASE WHEN {ROSTER} THEN (%(end)s::date - %(start)s::date + 1) - coalesce(dt.dated, 0) END AS unrostered_days"""
+
 
 def achievement_sql(*, realised: str, target_min: str, target_max: str, direction: str) -> str:
     """docs/rules.md §5 in SQL (the same arithmetic as performance.calculations.achievement), 2 places."""
@@ -107,6 +255,7 @@ def achievement_sql(*, realised: str, target_min: str, target_max: str, directio
 
 COMPLIANCE_SQL = f"""
 WITH {SCOPE_UNITS},
+{OFFICE_DAYS},
 days AS (
     SELECT d.employee_id, d.unit_id, d.local_date, d.location, d.is_working_day, d.check_in_at, d.check_out_at,
            d.arrival, d.departure, d.absence, d.worked_minutes, d.required_minutes, d.credited_minutes,
@@ -125,19 +274,24 @@ weeks AS (
         SELECT d.employee_id, to_char(date_trunc('week', d.local_date), 'IYYY-"W"IW') AS label
         FROM attendance_daystatus d
         JOIN su ON su.id = d.unit_id
+        LEFT JOIN office_weeks ow ON ow.unit_id = d.unit_id AND ow.week = date_trunc('week', d.local_date)
         WHERE d.agency_id = %(agency)s AND d.local_date BETWEEN %(week_start)s AND %(week_end)s
         GROUP BY d.employee_id, date_trunc('week', d.local_date)
-        HAVING sum(d.credited_minutes) < sum(d.required_minutes)
+        -- duties: an office colleague's week (docs/rules.md §8), unless the unit averages over the period
+        HAVING sum(d.credited_minutes) < CASE
+            WHEN bool_and(ow.unit_id IS NULL) THEN sum(d.required_minutes)
+            WHEN bool_or(ow.averaged) THEN 0
+            ELSE max(ow.minutes) END
     ) w
     GROUP BY w.employee_id
 ),
-{PEOPLE},
+{DUTIES},
+{DUTY_PEOPLE},
 {CALENDAR}
 SELECT {person_sql()},
-    count(*) FILTER (WHERE d.is_working_day) AS working_days,
-    count(*) FILTER (WHERE d.is_working_day AND coalesce(d.planned_location, 'OFFICE') = 'OFFICE')
-        AS planned_office_days,
-    count(*) FILTER (WHERE d.is_working_day AND d.planned_location IN {FLEXIBLE}) AS planned_flexible_days,
+    {WORKING_DAYS},
+    {PLANNED_OFFICE_DAYS},
+    {PLANNED_FLEXIBLE_DAYS},
     count(*) FILTER (WHERE d.check_in_at IS NOT NULL AND d.location = 'OFFICE') AS present_office_days,
     count(*) FILTER (WHERE d.check_in_at IS NOT NULL AND d.location IN {FLEXIBLE}) AS present_flexible_days,
     count(*) FILTER (WHERE d.flagged) AS flagged_days,
@@ -156,26 +310,30 @@ SELECT {person_sql()},
     coalesce(w.labels, '') AS weeks_below_requirement,
     count(*) FILTER (WHERE d.missing_log) AS missing_logs,
     count(*) FILTER (WHERE d.overridden) AS policy_overrides,
-    {OPEN_DAYS}
+    {OPEN_DUTY_DAYS},
+    {DUTY_COLUMNS}
 FROM people p
 JOIN su ON su.id = p.unit_id
 JOIN org_employee e ON e.id = p.employee_id
 LEFT JOIN days d ON d.employee_id = p.employee_id AND d.unit_id = p.unit_id
 LEFT JOIN weeks w ON w.employee_id = p.employee_id
-GROUP BY su.code, su.name, e.id, e.nip, e.name, w.labels
+{DUTY_JOINS}
+GROUP BY su.code, su.name, e.id, e.nip, e.name, w.labels, {DUTY_GROUP}
 ORDER BY su.code, e.nip
 """
 
 PAYROLL_SQL = f"""
 WITH {SCOPE_UNITS},
+{OFFICE_DAYS},
 days AS (
     SELECT d.* FROM attendance_daystatus d JOIN su ON su.id = d.unit_id
     WHERE d.agency_id = %(agency)s AND d.local_date BETWEEN %(start)s AND %(end)s
 ),
-{PEOPLE},
+{DUTIES},
+{DUTY_PEOPLE},
 {CALENDAR}
 SELECT {person_sql()},
-    count(*) FILTER (WHERE d.is_working_day) AS working_days,
+    {WORKING_DAYS},
     count(*) FILTER (WHERE d.check_in_at IS NOT NULL OR d.check_out_at IS NOT NULL) AS present_days,
     count(*) FILTER (WHERE d.arrival = 'TL1') AS tl1,
     count(*) FILTER (WHERE d.arrival = 'TL2') AS tl2,
@@ -192,12 +350,14 @@ SELECT {person_sql()},
     count(*) FILTER (WHERE d.absence = 'S') AS sick_days,
     count(*) FILTER (WHERE d.absence = 'I') AS permission_days,
     count(*) FILTER (WHERE d.absence = '{OFFICIAL_DUTY}') AS official_duty_days,
-    {OPEN_DAYS}
+    {OPEN_DUTY_DAYS},
+    {DUTY_COLUMNS}
 FROM people p
 JOIN su ON su.id = p.unit_id
 JOIN org_employee e ON e.id = p.employee_id
 LEFT JOIN days d ON d.employee_id = p.employee_id AND d.unit_id = p.unit_id
-GROUP BY su.code, su.name, e.id, e.nip, e.name
+{DUTY_JOINS}
+GROUP BY su.code, su.name, e.id, e.nip, e.name, {DUTY_GROUP}
 ORDER BY su.code, e.nip
 """
 
@@ -430,9 +590,36 @@ COLUMN_LABELS = {
         ReportColumn("late_days", _("Days late")),
         ReportColumn("avg_achievement_pct", _("Average achievement (%)")),
         ReportColumn("open_days", _("Days not yet closed")),
+        # duties (docs/rules.md §8): empty for Monday–Friday employees
+        ReportColumn("duties_rostered", _("Duties rostered")),
+        ReportColumn("duties_worked", _("Duties worked")),
+        ReportColumn("tk_duties", _("Duties missed (TK)")),
+        ReportColumn("night_duties", _("Night duties")),
+        ReportColumn("duty_hours", _("Hours on duties (credited)")),
+        ReportColumn("office_hours_required", _("Hours required of an office colleague")),
+        ReportColumn("hours_over_requirement", _("Hours over (+) or under (−) the requirement")),
+        ReportColumn("holiday_duties", _("Duties worked on holidays")),
+        ReportColumn("national_holiday_duties", _("Duties worked on national holidays (overtime)")),
+        ReportColumn("swap_duties", _("Duties from swaps")),
+        ReportColumn("unrostered_days", _("Days without a rostered duty")),
     )
 }
 PERSON = ("unit_code", "unit_name", "nip", "name")
+# The duty columns of the compliance and payroll recaps, in the order of DUTY_COLUMNS.
+DUTY = (
+    "duties_rostered",
+    "duties_worked",
+    "tk_duties",
+    "night_duties",
+    "duty_hours",
+    "office_hours_required",
+    "hours_over_requirement",
+    "holiday_duties",
+    "national_holiday_duties",
+    "swap_duties",
+    "unrostered_days",
+)
+DUTY_SUMS = ("duties_rostered", "tk_duties", "holiday_duties", "national_holiday_duties", "unrostered_days")
 
 # Parameters a kind accepts: name → cleaner(value or MISSING, agency) → the value stored on the run.
 MISSING = object()
@@ -547,6 +734,7 @@ KINDS: dict[str, KindSpec] = {
             ReportColumn("missing_logs", _("Missing output logs")),
             ReportColumn("policy_overrides", _("Policy overrides")),
             "open_days",
+            *DUTY,
         ),
         sum_columns=(
             "working_days",
@@ -561,6 +749,7 @@ KINDS: dict[str, KindSpec] = {
             "missing_logs",
             "policy_overrides",
             "open_days",
+            *DUTY_SUMS,
         ),  # fmt: skip
         exception_test=lambda r: above(r["tk"]) or r["weeks_below_requirement"] != "" or above(r["missing_logs"]),
         exception_label=_("Absent without reason, weeks below the requirement or missing output logs"),
@@ -591,6 +780,7 @@ KINDS: dict[str, KindSpec] = {
             ReportColumn("permission_days", _("Permission days")),
             "official_duty_days",
             "open_days",
+            *DUTY,
         ),
         sum_columns=(
             "working_days",
@@ -605,6 +795,7 @@ KINDS: dict[str, KindSpec] = {
             "psw4",
             "tk",
             "open_days",
+            *DUTY_SUMS,
         ),  # fmt: skip
         exception_test=lambda r: above(r["tk"]) or above(r["tl4"]) or above(r["psw4"]),
         exception_label=_("Absent without reason, or late or early by more than 90 minutes"),

@@ -12,7 +12,7 @@ from django.utils import translation
 
 from flexwork.org.models import Employee
 from flexwork.reports import services
-from flexwork.reports.kinds import KINDS, MONTHLY_KINDS, sql_params
+from flexwork.reports.kinds import DUTY, KINDS, MONTHLY_KINDS, sql_params
 from flexwork.reports.models import ReportRun, RunStatus, reports_storage
 from flexwork.reports.pdf import pdf_bytes
 
@@ -80,6 +80,7 @@ def test_monthly_compliance(march, hr_admin_a):
         "missing_logs": "1",
         "policy_overrides": "1",
         "open_days": "0",
+        **dict.fromkeys(DUTY, ""),  # a Monday–Friday employee works no duties
     }
     assert p_div["weeks_below_requirement"] == "2025-W11 2025-W12"  # per person, whatever the snapshot
     kasi = got[("A-SEC", k)]

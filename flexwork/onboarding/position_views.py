@@ -30,6 +30,7 @@ from flexwork.org import scope as org_scope
 from flexwork.org import selectors as org_selectors
 from flexwork.org import services as org_services
 from flexwork.org.models import TASK_CRITERIA, Agency, Position, PositionType
+from flexwork.org.models.organisation import ShiftCriterion
 
 POSITIONS_PER_PAGE = 100
 ONCE_KEEP_SECONDS = 3600
@@ -109,6 +110,17 @@ class PositionForm(forms.Form):
         required=False,
         help_text=gettext_lazy("Only when the task meets all five criteria above."),
     )
+    shift_eligible = forms.BooleanField(
+        label=gettext_lazy("Works shifts"),
+        required=False,
+        help_text=gettext_lazy("Holders may be rostered on shifts (PermenPANRB 4/2025, flexible shift work)."),
+    )
+    shift_criterion = forms.ChoiceField(
+        label=gettext_lazy("Why the position works shifts"),
+        required=False,
+        choices=[("", "—"), *ShiftCriterion.choices],
+        help_text=gettext_lazy("Required when the position works shifts."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -116,6 +128,17 @@ class PositionForm(forms.Form):
             field = self.fields[name]
             field.label = Position._meta.get_field(name).verbose_name
             field.help_text = CRITERIA_HELP[name]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("shift_eligible") and not data.get("shift_criterion"):
+            self.add_error(
+                "shift_criterion",
+                _("A position that works shifts names why: over 8 h 30 min a day, or over 5 days a week."),
+            )
+        elif not data.get("shift_eligible"):
+            data["shift_criterion"] = ""
+        return data
 
     def criteria(self) -> list[forms.BoundField]:
         return [self[name] for name in TASK_CRITERIA]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from flexwork.onboarding import employee_views, import_views, position_views, views
+from flexwork.onboarding import employee_views, import_views, position_views, unit_views, views
 
 urlpatterns = [
     path("activate/", views.activate, name="activate"),
@@ -9,6 +9,7 @@ urlpatterns = [
     path("home-locations/<int:request_id>/decide/", views.home_location_decide, name="home-location-decide"),
     path("hr/", views.hr_index, name="hr-index"),
     path("hr/units/", views.unit_tree, name="hr-units"),
+    path("hr/units/<int:unit_id>/work-week/", unit_views.unit_work_week, name="hr-unit-work-week"),
     path("hr/employees/", views.employee_list, name="hr-employees"),
     path("hr/employees/<int:employee_id>/", views.employee_detail, name="hr-employee-detail"),
     path("hr/employees/<int:employee_id>/edit/", employee_views.employee_edit, name="hr-employee-edit"),

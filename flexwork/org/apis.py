@@ -170,6 +170,9 @@ class UnitOutputSerializer(serializers.Serializer):
     office_longitude = serializers.DecimalField(max_digits=9, decimal_places=6, allow_null=True)
     office_radius_m = serializers.IntegerField()
     fwa_start_date = serializers.DateField(allow_null=True)
+    work_week = serializers.CharField(help_text="MON_FRI, FIXED_WEEK or ROSTER (docs/rules.md §8).")
+    work_week_basis = serializers.CharField(help_text="The PPK's decree a week other than MON_FRI rests on.")
+    updated_at = serializers.DateTimeField()
 
 
 class UnitListApi(BaseApi):
@@ -209,6 +212,42 @@ class UnitDetailApi(BaseApi):
             subtree = selectors.unit_subtree(unit=unit).filter(org_scope.unit_q(scope)).select_related("head")
             body["subtree"] = UnitOutputSerializer(subtree, many=True).data
         return Response(body)
+
+    @extend_schema_serializer(component_name="UnitWorkWeekInput")
+    class InputSerializer(serializers.Serializer):
+        work_week = serializers.ChoiceField(choices=["MON_FRI", "FIXED_WEEK", "ROSTER"], required=False)
+        work_week_basis = serializers.CharField(max_length=300, allow_blank=True, required=False)
+        version = serializers.DateTimeField(
+            required=False, help_text="The `updated_at` read before editing: when the unit changed since, 409 `stale`."
+        )
+
+    @extend_schema(
+        operation_id="units_partial_update",
+        request=InputSerializer,
+        responses={200: UnitOutputSerializer},
+        tags=["organisation"],
+        description="HR sets a unit's working week; anything but MON_FRI without a basis is 400 `WORKWEEK_BASIS`.",
+    )
+    def patch(self, request, unit_id: int):
+        from django.db import transaction
+
+        from flexwork.common.exceptions import ConflictError
+
+        scope = org_scope.scope_for(request.user)
+        unit = selectors.unit_get_for(user=scope, unit_id=unit_id)
+        org_scope.require_role(scope, org_scope.HR_ADMIN)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        version = data.pop("version", None)
+        with transaction.atomic():
+            locked = Unit.objects.select_for_update().get(id=unit.id)
+            if version is not None and locked.updated_at != version:
+                raise ConflictError(_("The unit changed meanwhile: nothing was saved."), code="stale")
+            if data:
+                services.unit_update(unit=locked, data=data)
+        unit = selectors.unit_get_for(user=scope, unit_id=unit_id)
+        return Response(UnitOutputSerializer(unit).data)
 
 
 # ---------------------------------------------------------------------------- employees
@@ -399,6 +438,8 @@ class PositionOutputSerializer(serializers.Serializer):
     task_ict_feasible = serializers.BooleanField()
     task_minimal_face_to_face = serializers.BooleanField()
     task_no_continuous_supervision = serializers.BooleanField()
+    shift_eligible = serializers.BooleanField()
+    shift_criterion = serializers.CharField(help_text="DAILY_OVER_8H30, WEEK_OVER_5D or empty (docs/rules.md §8).")
 
 
 class PositionListApi(BaseApi):
@@ -413,6 +454,13 @@ class PositionListApi(BaseApi):
         task_ict_feasible = serializers.BooleanField(default=False)
         task_minimal_face_to_face = serializers.BooleanField(default=False)
         task_no_continuous_supervision = serializers.BooleanField(default=False)
+        shift_eligible = serializers.BooleanField(default=False)
+        shift_criterion = serializers.CharField(
+            default="",
+            allow_blank=True,
+            max_length=16,
+            help_text="DAILY_OVER_8H30 or WEEK_OVER_5D when shift_eligible.",
+        )
 
     @extend_schema(
         operation_id="positions_list", responses={200: PositionOutputSerializer(many=True)}, tags=["organisation"]
@@ -443,6 +491,8 @@ class PositionListApi(BaseApi):
             name=data["name"],
             type=data["type"],
             is_fwa_eligible=data["is_fwa_eligible"],
+            shift_eligible=data["shift_eligible"],
+            shift_criterion=data["shift_criterion"],
             **{name: data[name] for name in TASK_CRITERIA},
         )
         return Response(PositionOutputSerializer(position).data, status=status.HTTP_201_CREATED)

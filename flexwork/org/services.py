@@ -148,7 +148,19 @@ UNIT_FIELDS = [
     "office_longitude",
     "office_radius_m",
     "fwa_start_date",
+    "work_week",
+    "work_week_basis",
 ]
+
+
+def work_week_check(*, work_week: str, basis: str) -> None:
+    """docs/rules.md §8: a working week other than Monday to Friday rests on the PPK's decree (hard WORKWEEK_BASIS)."""
+    if work_week and work_week != "MON_FRI" and not (basis or "").strip():
+        message = _(
+            "Hari kerja selain Senin–Jumat memerlukan keputusan PPK setelah pertimbangan Menteri PANRB: "
+            "catat nomor dan tanggal keputusannya."
+        )
+        raise ApplicationError(message, code="WORKWEEK_BASIS", fields={"work_week_basis": [message]})
 
 
 @transaction.atomic
@@ -165,6 +177,7 @@ def unit_create(*, agency: Agency, code: str, name: str, parent: Unit | None = N
     if parent is None and Unit.objects.filter(agency=agency, parent__isnull=True).exists():
         message = _("The agency already has a root unit; choose a parent unit.")
         raise ApplicationError(message, fields={"parent": [message]})
+    work_week_check(work_week=fields.get("work_week", ""), basis=fields.get("work_week_basis", ""))
     if "is_decision_level" not in fields:
         fields["is_decision_level"] = parent is not None and parent.parent_id is None
     unit = Unit(agency=agency, code=code, name=name, parent=parent, **fields)
@@ -191,6 +204,10 @@ def unit_update(*, unit: Unit, data: dict[str, Any]) -> Unit:
             raise ApplicationError(str(ERR_UNIT_CYCLE), code="unit_cycle", fields={"parent": [str(ERR_UNIT_CYCLE)]})
         data = {**data, "parent": new_parent}
     _same_agency(agency_id=unit.agency_id, field="head", obj=data.get("head"))
+    if "work_week" in data or "work_week_basis" in data:
+        work_week_check(
+            work_week=data.get("work_week", unit.work_week), basis=data.get("work_week_basis", unit.work_week_basis)
+        )
     old_path = list(unit.path)
     unit, _changed = _update(unit, data, UNIT_FIELDS)
     if moving:
@@ -207,7 +224,7 @@ def unit_update(*, unit: Unit, data: dict[str, Any]) -> Unit:
 
 # ---------------------------------------------------------------------------- positions
 
-POSITION_FIELDS = ["code", "name", "type", "is_fwa_eligible", *TASK_CRITERIA]
+POSITION_FIELDS = ["code", "name", "type", "is_fwa_eligible", *TASK_CRITERIA, "shift_eligible", "shift_criterion"]
 
 
 @transaction.atomic

@@ -345,3 +345,15 @@ def test_the_duty_columns_reach_the_xlsx_and_the_excel_csv(october, hr_admin_a):
         strings = book.read("xl/sharedStrings.xml").decode("utf-8") if "xl/sharedStrings.xml" in book.namelist() else ""
         sheets = "".join(book.read(n).decode("utf-8") for n in book.namelist() if n.startswith("xl/worksheets/"))
     assert "Dinas malam" in strings + sheets
+
+
+def test_a_unit_averaging_over_the_period_lists_no_week_below(october, roster_unit, hr_admin_a):
+    """With `shift_hours_averaged_over_period` the unit's duty hours are judged over the month only
+    (docs/rules.md §8 "Hours"): no week is listed, the month's difference still is."""
+    from flexwork.org.models import UnitPolicyOverride
+
+    UnitPolicyOverride.objects.create(
+        agency_id=roster_unit.agency_id, unit=roster_unit, shift_hours_averaged_over_period=True
+    )
+    sari = _by_nip(rows_of(run_report(hr_admin_a, "COMPLIANCE", "2026-10")))[october.sari.nip]
+    assert (sari["weeks_below_requirement"], sari["hours_over_requirement"]) == ("", "-113.25")

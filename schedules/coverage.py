@@ -15,7 +15,13 @@ For each unit and each day of a range:
 
 `coverage_for` reads everything in a fixed number of set-based queries (units with their headcount,
 approved leave, away counts, and, unless the caller passes them, holidays, directives and the agency's
-share), whatever the number of units, people or days."""
+share), whatever the number of units, people or days.
+
+Units that work shifts (docs/rules.md §8 "Coverage"): `shift_coverage_for` counts, per day and shift
+type, the published OFFICE duties of people not on leave and not away on an approved day, against the
+unit's ShiftCoverage minimum for the day's kind (weekday, Saturday, Sunday, holiday) and its shift
+leads; `directive_reaches` says whether a directive applies to a unit (directives skip ROSTER units
+unless their explicit scope holds the unit)."""
 
 from __future__ import annotations
 
@@ -31,6 +37,7 @@ from attendance.models import LeaveRequest
 from flexwork.approvals.models import ApprovalStatus
 from flexwork.common.calendar import days_between, is_working_day
 from flexwork.org.models import AgencyPolicy, Holiday, Unit
+from flexwork.org.models.organisation import WorkWeek
 from schedules.models import Directive, Location, ScheduleDay
 
 
@@ -116,14 +123,25 @@ def unit_share_percent(unit: Unit, agency_share: int) -> int:
     return share
 
 
+def directive_reaches(directive: Directive, unit: Unit) -> bool:
+    """Whether `directive` applies to people of `unit` (docs/rules.md §8 "Flexibility on duties"):
+    its scope holds the unit, and a ROSTER unit only when the directive names a unit subtree that holds
+    it; a directive for the whole agency skips ROSTER units."""
+    if directive.unit_id is not None and directive.unit_id not in unit.path:
+        return False
+    return not (directive.unit_id is None and unit.work_week == WorkWeek.ROSTER)
+
+
 def directives_for(*, agency_id: int, units: Iterable[Unit], date_from, date_to) -> list[Directive]:
     """The directives of the agency or of an ancestor-or-self of one of `units` over the range (one query)."""
+    units = list(units)
     ancestors = {unit_id for unit in units for unit_id in unit.path}
-    return list(
+    found = (
         Directive.objects.in_force()
         .filter(agency_id=agency_id, date_from__lte=date_to, date_to__gte=date_from)
         .filter(Q(unit__isnull=True) | Q(unit_id__in=ancestors))
     )
+    return [d for d in found if any(directive_reaches(d, unit) for unit in units)]
 
 
 def coverage_for(
@@ -205,7 +223,7 @@ def coverage_for(
     days: dict[int, list[DayCoverage]] = {}
     for unit in units.values():
         share = shares.get(unit.id, 0)
-        unit_directives = [d for d in directives if d.unit_id is None or d.unit_id in unit.path]
+        unit_directives = [d for d in directives if directive_reaches(d, unit)]
         entries = []
         for day in dates:
             active = unit.active_members - on_leave[unit.id][day]
@@ -233,3 +251,140 @@ def coverage_for(
             )
         days[unit.id] = entries
     return Coverage(units=units, days=days, leave=leave, holidays=names)
+
+
+# ---------------------------------------------------------------------------- shifts (docs/rules.md §8)
+
+
+def day_kind_of(day: datetime.date, holidays: Collection[datetime.date]) -> str:
+    """The kind of day a ShiftCoverage minimum is set for: a holiday, a Saturday, a Sunday, a weekday."""
+    from shifts.models import DayKind
+
+    if day in holidays:
+        return DayKind.HOLIDAY
+    if day.isoweekday() == 6:
+        return DayKind.SATURDAY
+    if day.isoweekday() == 7:
+        return DayKind.SUNDAY
+    return DayKind.WEEKDAY
+
+
+@dataclass(frozen=True)
+class ShiftCount:
+    """One shift type of a unit on one day: who is counted at the office, against the minimum."""
+
+    date: datetime.date
+    shift_type_id: int
+    code: str
+    name: str
+    colour: str
+    people: frozenset[int]  # employees on an OFFICE duty of the type, not on leave, not away
+    leads: frozenset[int]  # of them, holders of the minimum's lead position
+    min_staff: int  # 0: no minimum for the day's kind
+    min_lead: int
+
+    @property
+    def count(self) -> int:
+        return len(self.people)
+
+    def short_without(self, employee_id: int | None = None) -> bool:
+        """Would the shift fall under its minimum (people or leads) without `employee_id`?"""
+        people = len(self.people - {employee_id})
+        leads = len(self.leads - {employee_id})
+        return (bool(self.min_staff) and people < self.min_staff) or (bool(self.min_lead) and leads < self.min_lead)
+
+    @property
+    def short(self) -> bool:
+        return self.short_without(None)
+
+
+def shift_coverage_for(
+    *,
+    unit: Unit,
+    date_from: datetime.date,
+    date_to: datetime.date,
+    holidays: Collection[datetime.date] | None = None,
+) -> dict[datetime.date, dict[int, ShiftCount]]:
+    """Per day of [date_from, date_to] and per shift type: the unit's published OFFICE duties of people
+    not on approved leave or official duty and not away from the office on an approved schedule day,
+    against the unit's ShiftCoverage minimum for the day's kind (a holiday without a minimum of its own
+    takes the weekday's, Saturday's or Sunday's). Every shift type with a duty or a minimum that day has
+    an entry. Four queries (five without `holidays`), whatever the number of people or days."""
+    from shifts.models import Duty, DutyKind, DutyLocation, ShiftCoverage
+
+    if holidays is None:
+        holidays = set(
+            Holiday.objects.filter(agency_id=unit.agency_id, date__range=(date_from, date_to)).values_list(
+                "date", flat=True
+            )
+        )
+    minimums: dict[tuple[int, str], ShiftCoverage] = {}
+    types: dict[int, tuple[str, str, str]] = {}
+    for row in ShiftCoverage.objects.filter(unit_id=unit.id).select_related("shift_type"):
+        minimums[(row.shift_type_id, row.day_kind)] = row
+        types[row.shift_type_id] = (row.shift_type.code, row.shift_type.name, row.shift_type.colour)
+
+    leave: set[tuple[int, datetime.date]] = set()
+    for employee_id, first, last in (
+        approved_leave()
+        .filter(employee__unit_id=unit.id, date_from__lte=date_to, date_to__gte=date_from)
+        .values_list("employee_id", "date_from", "date_to")
+    ):
+        leave.update((employee_id, day) for day in days_between(max(first, date_from), min(last, date_to)))
+    away = set(
+        ScheduleDay.objects.filter(
+            employee__unit_id=unit.id, local_date__range=(date_from, date_to), cancelled_at__isnull=True
+        )
+        .exclude(location=Location.OFFICE)
+        .values_list("employee_id", "local_date")
+    )
+    people: dict[tuple[datetime.date, int], set[int]] = defaultdict(set)
+    positions: dict[int, int | None] = {}
+    duties = Duty.objects.filter(
+        unit_id=unit.id,
+        duty_date__range=(date_from, date_to),
+        is_active=True,
+        is_published=True,
+        kind=DutyKind.SHIFT,
+        location=DutyLocation.OFFICE,
+    ).values_list(
+        "employee_id",
+        "employee__position_id",
+        "duty_date",
+        "shift_type_id",
+        "shift_type__code",
+        "shift_type__name",
+        "shift_type__colour",
+    )
+    for employee_id, position_id, day, type_id, code, name, colour in duties:
+        types.setdefault(type_id, (code, name, colour))
+        positions[employee_id] = position_id
+        if (employee_id, day) not in leave and (employee_id, day) not in away:
+            people[(day, type_id)].add(employee_id)
+
+    result: dict[datetime.date, dict[int, ShiftCount]] = {}
+    for day in days_between(date_from, date_to):
+        kind = day_kind_of(day, holidays)
+        entries = {}
+        for type_id, (code, name, colour) in types.items():
+            minimum = minimums.get((type_id, kind))
+            if minimum is None and day in holidays:
+                minimum = minimums.get((type_id, day_kind_of(day, ())))
+            counted = frozenset(people.get((day, type_id), ()))
+            if minimum is None and not counted:
+                continue
+            lead_position = minimum.lead_position_id if minimum is not None else None
+            leads = frozenset(e for e in counted if lead_position and positions.get(e) == lead_position)
+            entries[type_id] = ShiftCount(
+                date=day,
+                shift_type_id=type_id,
+                code=code,
+                name=name,
+                colour=colour,
+                people=counted,
+                leads=leads,
+                min_staff=minimum.min_staff if minimum is not None else 0,
+                min_lead=minimum.min_lead if minimum is not None and lead_position else 0,
+            )
+        result[day] = entries
+    return result

@@ -8,7 +8,11 @@ location, and the weekly cap still holds. Days approved under the directive keep
 
 Announcements reach everyone in scope, which may be tens of thousands of people: the change writes
 one outbox row, and the worker tells people in batches (`directive_notice_send`), each batch
-enqueueing the next. Nothing per person runs inside the request."""
+enqueueing the next. Nothing per person runs inside the request.
+
+Directives skip ROSTER units unless they name them (docs/rules.md §8 "Flexibility on duties"): a
+directive for the whole agency neither cancels, restores nor announces anything in a ROSTER unit; one
+for a unit subtree reaches the ROSTER units in it (schedules.coverage.directive_reaches)."""
 
 from __future__ import annotations
 
@@ -27,6 +31,7 @@ from flexwork.approvals.models import ApprovalStatus
 from flexwork.common.calendar import iso_week, today_in
 from flexwork.common.exceptions import ApplicationError, ConflictError
 from flexwork.org.models import Employee, Unit
+from flexwork.org.models.organisation import WorkWeek
 from flexwork.outbox.models import OutboxMessage
 from flexwork.outbox.services import outbox_enqueue, outbox_publish
 from schedules import notify
@@ -63,22 +68,25 @@ def directive_today(directive: Directive) -> datetime.date:
 
 
 def _people(*, agency_id: int, unit_ids: Iterable[int | None]) -> QuerySet[Employee]:
-    """Everyone of the agency in the subtree of any of `unit_ids` (None: the whole agency)."""
+    """Everyone of the agency in the subtree of any of `unit_ids` (None: the whole agency but its
+    ROSTER units, which a directive reaches only when it names a unit subtree holding them)."""
     people = Employee.objects.filter(agency_id=agency_id)
     unit_ids = set(unit_ids)
-    if None in unit_ids:
-        return people
     scope = Q()
-    for unit_id in unit_ids:
+    if None in unit_ids:
+        scope |= ~Q(unit__work_week=WorkWeek.ROSTER)
+    for unit_id in unit_ids - {None}:
         scope |= Q(unit__path__contains=[unit_id])
     return people.filter(scope)
 
 
-def _forbids(directive: Directive, *, unit_path: list[int], day: datetime.date, location: str) -> bool:
-    """Whether `directive` rules out `location` for someone of a unit with `unit_path` on `day`."""
+def _forbids(directive: Directive, *, unit: Unit, day: datetime.date, location: str) -> bool:
+    """Whether `directive` rules out `location` for someone of `unit` on `day`."""
+    from schedules.coverage import directive_reaches
+
     if directive.withdrawn_at is not None or not directive.date_from <= day <= directive.date_to:
         return False
-    if directive.unit_id is not None and directive.unit_id not in unit_path:
+    if not directive_reaches(directive, unit):
         return False
     return location != Location.OFFICE and location not in directive.allowed_locations
 
@@ -176,10 +184,10 @@ def _restore(directive: Directive, *, after: datetime.date) -> dict[int, list]:
     for row_id, day_id, employee_id, local_date, location, source, basis, unit_id in sorted(
         open_rows, key=lambda r: r[3]
     ):
-        path = units[unit_id].path
-        if _forbids(directive, unit_path=path, day=local_date, location=location):
+        unit = units[unit_id]
+        if _forbids(directive, unit=unit, day=local_date, location=location):
             continue  # the directive as edited still rules it out
-        if any(_forbids(d, unit_path=path, day=local_date, location=location) for d in others):
+        if any(_forbids(d, unit=unit, day=local_date, location=location) for d in others):
             continue
         if (employee_id, local_date) in occupied:
             continue  # another plan or a recall took the date meanwhile

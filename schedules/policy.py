@@ -4,7 +4,14 @@
 employee's days and pending requests around the covered weeks, the unit's coverage as
 schedules.coverage computes it for the team calendar and the dashboards too, directives, Ramadan
 ranges), whatever the number of dates, then runs each rule as a small pure function. Every number comes from `policy_for(agency, unit)`. Messages are in the active language;
-`source` is the Source column of docs/rules.md, verbatim."""
+`source` is the Source column of docs/rules.md, verbatim.
+
+Someone of a unit with another working week (FIXED_WEEK or ROSTER, docs/rules.md §8 "Flexibility on
+duties") works on the dates of their published duties: those are the request's working days (OFF,
+POST_NIGHT and dates without a duty are skipped like holidays), a HOME or DESIGNATED duty counts one
+day in the weekly cap, dynamic hours are refused (SHIFT_NOT_DYNAMIC), directives skip ROSTER units
+unless they name them, and in a ROSTER unit the shift minimums (COVERAGE_SHIFT_MIN) take the place of
+the public-service minimum on site."""
 
 from __future__ import annotations
 
@@ -29,8 +36,17 @@ from flexwork.common.calendar import (
     working_days_between,
 )
 from flexwork.org.models import DesignatedLocation, Employee, Holiday, RamadanRange
+from flexwork.org.models.organisation import WorkWeek
 from flexwork.org.selectors import policy_for
-from schedules.coverage import DayCoverage, allowed_away, approved_leave, coverage_for
+from schedules.coverage import (
+    DayCoverage,
+    ShiftCount,
+    allowed_away,
+    approved_leave,
+    coverage_for,
+    directive_reaches,
+    shift_coverage_for,
+)
 from schedules.models import ArrangementRequest, DaySource, Directive, Location, ScheduleDay
 from schedules.quota_display import week_label
 
@@ -167,6 +183,18 @@ class Facts:
     # empty for an OFFICE request.
     coverage: dict[datetime.date, DayCoverage] = field(default_factory=dict)
     no_approver: str | None = None  # why nobody can decide (docs/rules.md §3); None at a decision
+    # docs/rules.md §8: the employee's published active duties over the covered weeks, by duty date;
+    # None for someone on the Monday–Friday week (or facts built without them, see `with_duties`).
+    duties: dict[datetime.date, Any] | None = None
+    # A ROSTER unit's shift counts on the working days (schedules.coverage.shift_coverage_for).
+    shift_coverage: dict[datetime.date, dict[int, ShiftCount]] = field(default_factory=dict)
+
+    def is_working(self, day: datetime.date) -> bool:
+        """A working day of the employee: a date with a published duty for someone on another working
+        week, else Monday–Friday and not a holiday (docs/rules.md §1)."""
+        if self.duties is not None:
+            return _is_shift(self.duties.get(day))
+        return is_working_day(day, self.holidays)
 
     def active_headcount(self, day: datetime.date) -> int:
         """The unit's active people on `day`, without those on leave or official duty (docs/rules.md §3)."""
@@ -234,6 +262,69 @@ def counts_in_cap(location: str, policy) -> bool:
 # ---------------------------------------------------------------------------- facts
 
 
+def _is_shift(duty) -> bool:
+    from shifts.models import DutyKind
+
+    return duty is not None and duty.kind == DutyKind.SHIFT
+
+
+def _rostered(employee: Employee) -> bool:
+    """Whether the employee's working days come from duties: their unit's working week is not Mon–Fri."""
+    return employee.unit.work_week != WorkWeek.MON_FRI
+
+
+def _duties_by_date(employee: Employee, first: datetime.date, last: datetime.date) -> dict[datetime.date, Any]:
+    """The employee's published active duties (shifts, days off, rest days) dated first..last (one query)."""
+    from shifts.models import Duty
+
+    duties = Duty.objects.filter(
+        employee_id=employee.id, duty_date__range=(first, last), is_active=True, is_published=True
+    ).select_related("shift_type")
+    return {duty.duty_date: duty for duty in duties}
+
+
+def _shift_coverage(employee: Employee, working: list[datetime.date], holidays) -> dict:
+    if employee.unit.work_week != WorkWeek.ROSTER or not working:
+        return {}
+    return shift_coverage_for(unit=employee.unit, date_from=working[0], date_to=working[-1], holidays=holidays)
+
+
+def with_duties(facts: Facts) -> Facts:
+    """Facts built without the duties (schedules.recheck) completed for someone on another working
+    week: their working days are their duty dates, directives that skip their unit are left out, and
+    the coverage is read over the duty dates. A few queries per such request; nothing otherwise."""
+    proposal = facts.proposal
+    employee = proposal.employee
+    if facts.duties is not None or not _rostered(employee):
+        return facts
+    requested = sorted(set(proposal.requested_dates))
+    if not requested:
+        facts.duties = {}
+        return facts
+    week_start, _end = week_bounds(requested[0])
+    _start, week_end = week_bounds(requested[-1])
+    facts.duties = _duties_by_date(employee, week_start, week_end)
+    facts.working = [day for day in requested if facts.is_working(day)]
+    facts.skipped = [day for day in requested if not facts.is_working(day)]
+    facts.directives = [d for d in facts.directives if directive_reaches(d, employee.unit)]
+    if proposal.location != Location.OFFICE and facts.working:
+        missing = any(day not in facts.coverage for day in days_between(facts.working[0], facts.working[-1]))
+        if missing:
+            policy = facts.policy
+            facts.coverage = coverage_for(
+                agency_id=employee.agency_id,
+                unit_ids=[employee.unit_id],
+                date_from=facts.working[0],
+                date_to=facts.working[-1],
+                holidays=facts.holidays,
+                directives=facts.directives,
+                shares={employee.unit_id: policy.coverage_share_percent},
+                exclude_employee_id=employee.id,
+            ).by_date(employee.unit_id)
+        facts.shift_coverage = _shift_coverage(employee, facts.working, facts.holidays)
+    return facts
+
+
 def _leave_dates(employee: Employee, first: datetime.date, last: datetime.date) -> set[datetime.date]:
     """The employee's days in [first, last] covered by approved leave or official duty (they do not
     count in the cap). One query, whatever the span."""
@@ -259,8 +350,13 @@ def gather(proposal: Proposal, *, at: str, as_of: datetime.date | None = None) -
             "date", flat=True
         )
     )
-    working = [day for day in requested if is_working_day(day, holidays)]
-    skipped = [day for day in requested if not is_working_day(day, holidays)]
+    duties = _duties_by_date(employee, week_start, week_end) if _rostered(employee) else None
+    if duties is not None:  # docs/rules.md §8: the working days are the duty dates
+        working = [day for day in requested if _is_shift(duties.get(day))]
+        skipped = [day for day in requested if not _is_shift(duties.get(day))]
+    else:
+        working = [day for day in requested if is_working_day(day, holidays)]
+        skipped = [day for day in requested if not is_working_day(day, holidays)]
 
     own_days = list(
         ScheduleDay.objects.filter(
@@ -290,6 +386,7 @@ def gather(proposal: Proposal, *, at: str, as_of: datetime.date | None = None) -
             .filter(agency_id=employee.agency_id, date_from__lte=working[-1], date_to__gte=working[0])
             .filter(Q(unit__isnull=True) | Q(unit_id__in=employee.unit.path))
         )
+        directives = [d for d in directives if directive_reaches(d, employee.unit)]
     coverage = {}
     if proposal.location != Location.OFFICE and working:
         # The same reading of coverage as the team calendar and the dashboards (docs/rules.md §3).
@@ -304,6 +401,7 @@ def gather(proposal: Proposal, *, at: str, as_of: datetime.date | None = None) -
             exclude_employee_id=employee.id,
         )
         coverage = unit_coverage.by_date(employee.unit_id)
+    shift_coverage = _shift_coverage(employee, working, holidays) if proposal.location != Location.OFFICE else {}
 
     ramadan = []
     if proposal.is_dynamic and working:
@@ -327,6 +425,8 @@ def gather(proposal: Proposal, *, at: str, as_of: datetime.date | None = None) -
         ramadan=ramadan,
         leave_dates=_leave_dates(employee, week_start, week_end),
         no_approver=None if at == DECISION else no_approver_message(employee=employee),
+        duties=duties,
+        shift_coverage=shift_coverage,
     )
 
 
@@ -388,14 +488,26 @@ def _counted_request_days(f: Facts) -> list[datetime.date]:
 
 def _approved_counted_by_week(f: Facts) -> Counter:
     counted: Counter = Counter()
+    dates: set[datetime.date] = set()
     for row in f.own_days:
         if row.source != DaySource.INDIVIDUAL or not counts_in_cap(row.location, f.policy):
             continue
         if f.proposal.request_id and row.arrangement_id == f.proposal.request_id:
             continue
-        if not is_working_day(row.local_date, f.holidays) or row.local_date in f.leave_dates:
+        if not f.is_working(row.local_date) or row.local_date in f.leave_dates:
             continue  # a day that became a holiday is kept but ignored by the cap (docs/rules.md §7)
         counted[iso_week(row.local_date)] += 1
+        dates.add(row.local_date)
+    if f.duties:
+        # docs/rules.md §8: a HOME or DESIGNATED duty counts one day in its duty date's week; OFF days
+        # never count. A date this request asks for is counted once, as the request's.
+        mine = set(_counted_request_days(f))
+        for day, duty in f.duties.items():
+            if not _is_shift(duty) or not counts_in_cap(duty.location, f.policy):
+                continue
+            if day in dates or day in mine or day in f.leave_dates:
+                continue
+            counted[iso_week(day)] += 1
     return counted
 
 
@@ -405,7 +517,7 @@ def _pending_counted_by_week(f: Facts) -> Counter:
         if not counts_in_cap(location, f.policy):
             continue
         for day in dates:
-            if is_working_day(day, f.holidays):
+            if f.is_working(day):
                 counted[iso_week(day)] += 1
     return counted
 
@@ -501,6 +613,9 @@ def rule_dynamic_hours(f: Facts) -> list[Violation]:
     p = f.proposal
     if not p.is_dynamic or not f.working:
         return []
+    if f.duties is not None:  # docs/rules.md §8: dynamic hours never apply to a duty
+        message = _("Dynamic working hours do not apply to shift duties.")
+        return [Violation("SHIFT_NOT_DYNAMIC", HARD, message, tuple(f.working))]
     policy = f.policy
     found = []
     if p.planned_start < policy.dynamic_window_start or p.planned_end > policy.dynamic_window_end:
@@ -587,7 +702,10 @@ def rule_coverage(f: Facts) -> list[Violation]:
     days = tuple(
         day
         for day in f.working
-        if day not in f.leave_dates and not f.coverage[day].directive and f.coverage[day].exceeds_share(1)
+        if day not in f.leave_dates
+        and day in f.coverage
+        and not f.coverage[day].directive
+        and f.coverage[day].exceeds_share(1)
     )
     if not days:
         return []
@@ -602,14 +720,80 @@ def rule_coverage(f: Facts) -> list[Violation]:
 
 
 def rule_public_service(f: Facts) -> list[Violation]:
-    minimum = f.proposal.employee.unit.min_onsite_headcount
+    unit = f.proposal.employee.unit
+    minimum = unit.min_onsite_headcount
     if f.proposal.location == Location.OFFICE or not minimum or not f.working:
         return []
-    days = tuple(day for day in f.working if day not in f.leave_dates and f.coverage[day].below_minimum(1))
+    if unit.work_week == WorkWeek.ROSTER:
+        return []  # docs/rules.md §8: the shift minimums take its place (rule_shift_coverage)
+    days = tuple(
+        day for day in f.working if day not in f.leave_dates and day in f.coverage and f.coverage[day].below_minimum(1)
+    )
     if not days:
         return []
     message = _("Your unit must keep at least %(minimum)d people on site.") % {"minimum": minimum}
     return [Violation("PUBLIC_SERVICE_MIN_ONSITE", SOFT, message, days)]
+
+
+def shift_coverage_violations(
+    *,
+    employee_id: int,
+    dates: Iterable[datetime.date],
+    duties: dict[datetime.date, Any],
+    coverage: dict[datetime.date, dict[int, ShiftCount]],
+) -> list[Violation]:
+    """docs/rules.md §8 "Coverage": the dates of `dates` on which the employee's OFFICE duty leaves its
+    shift under the unit's minimum (people, or shift leads) once they are away. One soft
+    COVERAGE_SHIFT_MIN per shift and shortfall, naming its dates."""
+    from shifts.models import DutyLocation
+
+    people: dict[tuple[str, int], list[datetime.date]] = defaultdict(list)
+    leads: dict[tuple[str, int], list[datetime.date]] = defaultdict(list)
+    for day in dates:
+        duty = duties.get(day)
+        if not _is_shift(duty) or duty.location != DutyLocation.OFFICE:
+            continue  # a duty away from the office already is not counted at the office
+        entry = coverage.get(day, {}).get(duty.shift_type_id)
+        if entry is None:
+            continue
+        if entry.min_staff and len(entry.people - {employee_id}) < entry.min_staff:
+            people[(entry.name, entry.min_staff)].append(day)
+        if entry.min_lead and len(entry.leads - {employee_id}) < entry.min_lead:
+            leads[(entry.name, entry.min_lead)].append(day)
+    found = []
+    for (name, minimum), days in people.items():
+        message = _("Too few people would stay at the office on the %(shift)s shift: at least %(minimum)d needed.")
+        found.append(Violation("COVERAGE_SHIFT_MIN", SOFT, message % {"shift": name, "minimum": minimum}, tuple(days)))
+    for (name, minimum), days in leads.items():
+        message = _("Too few shift leads would stay at the office on the %(shift)s shift: at least %(minimum)d needed.")
+        found.append(Violation("COVERAGE_SHIFT_MIN", SOFT, message % {"shift": name, "minimum": minimum}, tuple(days)))
+    return found
+
+
+def rule_shift_coverage(f: Facts) -> list[Violation]:
+    if f.proposal.location == Location.OFFICE or not f.shift_coverage or not f.duties:
+        return []
+    return shift_coverage_violations(
+        employee_id=f.proposal.employee.id,
+        dates=[day for day in f.working if day not in f.leave_dates],
+        duties=f.duties,
+        coverage=f.shift_coverage,
+    )
+
+
+def shift_coverage_warnings_for(
+    *, employee: Employee, date_from: datetime.date, date_to: datetime.date
+) -> list[Violation]:
+    """COVERAGE_SHIFT_MIN for someone of a ROSTER unit away on [date_from, date_to] (leave or official
+    duty, docs/rules.md §8 "Coverage"); [] for anyone else. Six queries."""
+    if employee.unit.work_week != WorkWeek.ROSTER:
+        return []
+    duties = _duties_by_date(employee, date_from, date_to)
+    dates = sorted(day for day, duty in duties.items() if _is_shift(duty))
+    if not dates:
+        return []
+    coverage = shift_coverage_for(unit=employee.unit, date_from=dates[0], date_to=dates[-1])
+    return shift_coverage_violations(employee_id=employee.id, dates=dates, duties=duties, coverage=coverage)
 
 
 def rule_directive(f: Facts) -> list[Violation]:
@@ -628,6 +812,8 @@ def rule_directive(f: Facts) -> list[Violation]:
             continue
         for directive in directives:
             if directive.max_share_percent is None or location not in directive.allowed_locations:
+                continue
+            if day not in f.coverage:
                 continue
             limit = allowed_away(f.active_headcount(day), directive.max_share_percent)
             if f.away(day) + 1 > limit:
@@ -678,6 +864,9 @@ def rule_home_not_registered(f: Facts) -> list[Violation]:
 def rule_holiday_skipped(f: Facts) -> list[Violation]:
     if not f.skipped:
         return []
+    if f.duties is not None:
+        message = _("Dates without a duty (days off, rest after nights) are skipped: %(count)d day(s).")
+        return [Violation("HOLIDAY_SKIPPED", INFO, message % {"count": len(f.skipped)}, tuple(f.skipped))]
     return [
         Violation(
             "HOLIDAY_SKIPPED",
@@ -703,6 +892,7 @@ RULES: tuple[Rule, ...] = (
     rule_dynamic_hours,
     rule_coverage,
     rule_public_service,
+    rule_shift_coverage,
     rule_directive,
     rule_home_not_registered,
     rule_holiday_skipped,
@@ -741,6 +931,7 @@ def check_proposal(proposal: Proposal, *, at: str = SUBMIT, as_of: datetime.date
 
 def check_facts(facts: Facts) -> CheckResult:
     """Run every rule on facts already gathered (`gather`, or schedules.recheck for many requests)."""
+    facts = with_duties(facts)
     proposal = facts.proposal
     violations: list[Violation] = []
     for rule in RULES:

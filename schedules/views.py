@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from attendance.models import LeaveKind
@@ -32,7 +32,8 @@ from flexwork.common.forms import form_error_show
 from flexwork.common.i18n import user_language
 from flexwork.org import scope as org_scope
 from flexwork.org.models import Employee, Holiday
-from schedules import forms, ical, recheck, selectors, services
+from flexwork.org.models.organisation import WorkWeek
+from schedules import forms, ical, recheck, roster_calendar, selectors, services
 from schedules.models import ArrangementRequest, Location
 from schedules.nav import APPROVER_ROLES, may_approve
 
@@ -594,6 +595,11 @@ def team_calendar(request):
     default = next((u.id for u in units if u.id in scope.headed_unit_ids), None) or scope.unit_id or units[0].id
     unit_id = int(unit_id) if unit_id and unit_id.isdigit() else default
     view, date_from, date_to, anchor = _team_range(request, today)
+    chosen = next((u for u in units if u.id == unit_id), None)
+    if chosen is not None and chosen.work_week != WorkWeek.MON_FRI:
+        return _roster_team_calendar(
+            request, scope, units=units, unit_id=unit_id, view=view, date_from=date_from, date_to=date_to, anchor=anchor
+        )
     grid = selectors.team_calendar_for(user=scope, unit_id=unit_id, date_from=date_from, date_to=date_to)
     keep = [i for i, day in enumerate(grid.days) if day.date.weekday() < 5]
     days = [grid.days[i] for i in keep]
@@ -628,6 +634,100 @@ def team_calendar(request):
             "may_recall": may_recall,
             "day_cards": day_cards,
             "here": here,
+        },
+    )
+
+
+def _duty_cell(cell, *, leave_labels: dict, location_labels: dict) -> dict:
+    """How one person's duty date reads: a short mark ("P", "LM", "L", a leave kind's label), its
+    full name, the hours in the unit's zone with "+1" when it ends the next day, and where."""
+    from shifts.models import DutyKind
+
+    if cell.kind == DutyKind.SHIFT and cell.shift is not None:
+        mark, title, css = cell.shift.code, cell.shift.name, f"shift-t{cell.shift.id}"
+    elif cell.kind == DutyKind.POST_NIGHT:
+        mark, title, css = pgettext("roster cell: rest after night duties", "RN"), _("Rest after nights"), "duty-rest"
+    elif cell.kind == DutyKind.OFF:
+        mark, title, css = pgettext("roster cell: day off", "Off"), _("Day off"), "duty-off"
+    else:
+        mark, title, css = "", _("No duty"), "duty-none"
+    hours = f"{cell.start:%H:%M}–{cell.end:%H:%M}" if cell.start is not None and cell.end is not None else ""
+    return {
+        "day": cell.date,
+        "mark": mark,
+        "title": title,
+        "css": css,
+        "hours": hours,
+        "next_day": cell.ends_next_day,
+        "leave": leave_labels.get(cell.leave, "") if cell.leave else "",
+        "away": location_labels[cell.location] if cell.kind and cell.location != Location.OFFICE else "",
+    }
+
+
+def _hours_text(minutes: int) -> str:
+    return f"{minutes / 60:.1f}".rstrip("0").rstrip(".")
+
+
+def _roster_team_calendar(request, scope, *, units, unit_id, view, date_from, date_to, anchor):
+    """The team calendar of a unit that works shifts (docs/rules.md §8 "Calendar"): people × duty dates
+    with the shift codes, a count row per shift against its minimum and the weekly hours; on a phone
+    one card per day. The same reading of coverage as the rule check."""
+    from schedules.quota_display import week_label
+
+    grid = roster_calendar.roster_calendar_for(user=scope, unit_id=unit_id, date_from=date_from, date_to=date_to)
+    leave_labels = {value: str(label) for value, label in LeaveKind.choices}
+    location_labels = {value: str(label) for value, label in Location.choices}
+    rows = [
+        {
+            "employee": row.employee,
+            "cells": [_duty_cell(c, leave_labels=leave_labels, location_labels=location_labels) for c in row.cells],
+            "weeks": [
+                {"label": week_label(*week), "hours": _hours_text(minutes)}
+                for week, minutes in zip(grid.weeks, row.week_minutes, strict=True)
+            ],
+        }
+        for row in grid.rows
+    ]
+    counts = [
+        {
+            "shift": shift,
+            "days": [
+                {"day": day, "entry": day.shifts[i], "short": day.shifts[i] is not None and day.shifts[i].short}
+                for day in grid.days
+            ],
+        }
+        for i, shift in enumerate(grid.shift_types)
+    ]
+    day_cards = [
+        {
+            "day": day,
+            "counts": [{"shift": shift, "entry": day.shifts[i]} for i, shift in enumerate(grid.shift_types)],
+            "people": [(row["employee"], row["cells"][d]) for row in rows],
+        }
+        for d, day in enumerate(grid.days)
+    ]
+    step = datetime.timedelta(days=7)
+    previous = _shift_month(date_from, -1) if view == "month" else date_from - step
+    following = _shift_month(date_from, 1) if view == "month" else date_from + step
+    return render(
+        request,
+        "schedules/team_calendar_roster.html",
+        {
+            "grid": grid,
+            "rows": rows,
+            "counts": counts,
+            "day_cards": day_cards,
+            "units": units,
+            "unit_id": unit_id,
+            "view": view,
+            "anchor": anchor,
+            "previous": previous,
+            "following": following,
+            "short_days": [day for day in grid.days if day.short],
+            "holidays": [day for day in grid.days if day.holiday is not None],
+            "week_labels": [week_label(*week) for week in grid.weeks],
+            "rest_mark": pgettext("roster cell: rest after night duties", "RN"),
+            "off_mark": pgettext("roster cell: day off", "Off"),
         },
     )
 

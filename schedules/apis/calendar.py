@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, extend_schema_serializer
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
 
@@ -12,8 +12,9 @@ from flexwork.api.pagination import get_paginated_response
 from flexwork.api.views import BaseApi
 from flexwork.common.dates import ApiDateField
 from flexwork.org import scope as org_scope
+from flexwork.org.models.organisation import WorkWeek
 from flexwork.org.selectors import employee_get_for, unit_get_for
-from schedules import selectors
+from schedules import roster_calendar, selectors
 from schedules.apis.serializers import EmployeeRefSerializer, ScheduleDaySerializer, UnitRefSerializer
 from schedules.models import DaySource, Location
 
@@ -121,8 +122,90 @@ class DaySerializer(serializers.Serializer):
     coverage_warning = serializers.BooleanField(help_text="Away above allowed_away, or fewer on site than min_onsite.")
 
 
+@extend_schema_serializer(component_name="RosterCalendarShiftType")
+class RosterShiftTypeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+    colour = serializers.CharField()
+    start_time = serializers.TimeField(format="%H:%M")
+    end_time = serializers.TimeField(format="%H:%M", help_text="At or before the start: ends the next day.")
+    is_night = serializers.BooleanField()
+
+
+@extend_schema_serializer(component_name="RosterCalendarDuty")
+class RosterDutySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=["SHIFT", "OFF", "POST_NIGHT"])
+    shift_type = serializers.IntegerField(allow_null=True)
+    code = serializers.CharField(allow_null=True, help_text="The shift type's code; null for OFF and POST_NIGHT.")
+    start = serializers.DateTimeField(allow_null=True, help_text="In the unit's office zone.")
+    end = serializers.DateTimeField(allow_null=True, help_text="In the unit's office zone.")
+    ends_next_day = serializers.BooleanField()
+    net_minutes = serializers.IntegerField()
+    location = serializers.ChoiceField(choices=Location.choices)
+
+
+@extend_schema_serializer(component_name="RosterCalendarCell")
+class RosterCellSerializer(serializers.Serializer):
+    date = serializers.DateField(help_text="The duty date.")
+    duty = RosterDutySerializer(allow_null=True, help_text="The published duty; null: no duty that date.")
+    leave = serializers.ChoiceField(
+        choices=LeaveKind.choices, allow_null=True, help_text="Approved leave or official duty; it takes precedence."
+    )
+
+
+@extend_schema_serializer(component_name="RosterCalendarWeek")
+class RosterWeekSerializer(serializers.Serializer):
+    iso_year = serializers.IntegerField()
+    iso_week = serializers.IntegerField()
+    net_minutes = serializers.IntegerField(help_text="Net minutes of the week's duties, leave left out.")
+
+
+@extend_schema_serializer(component_name="RosterCalendarRow")
+class RosterRowSerializer(serializers.Serializer):
+    employee = EmployeeRefSerializer()
+    cells = RosterCellSerializer(many=True)
+    weeks = RosterWeekSerializer(many=True)
+
+
+@extend_schema_serializer(component_name="RosterCalendarShiftCount")
+class RosterShiftCountSerializer(serializers.Serializer):
+    shift_type = serializers.IntegerField()
+    count = serializers.IntegerField(help_text="OFFICE duties of people not on leave nor away.")
+    min_staff = serializers.IntegerField(help_text="0: no minimum for the day's kind.")
+    leads = serializers.IntegerField()
+    min_lead = serializers.IntegerField()
+    short = serializers.BooleanField()
+
+
+@extend_schema_serializer(component_name="RosterCalendarDay")
+class RosterDaySerializer(serializers.Serializer):
+    date = serializers.DateField()
+    holiday = serializers.CharField(allow_null=True)
+    day_kind = serializers.ChoiceField(choices=["WEEKDAY", "SATURDAY", "SUNDAY", "HOLIDAY"])
+    shifts = RosterShiftCountSerializer(many=True)
+
+
+@extend_schema_serializer(component_name="RosterTeamCalendar")
+class RosterOutputSerializer(serializers.Serializer):
+    unit = UnitRefSerializer()
+    work_week = serializers.ChoiceField(choices=WorkWeek.choices)
+    zone = serializers.CharField()
+    date_from = serializers.DateField()
+    date_to = serializers.DateField()
+    headcount = serializers.IntegerField()
+    published = serializers.BooleanField(help_text="Any published duty in the range.")
+    shift_types = RosterShiftTypeSerializer(many=True)
+    days = RosterDaySerializer(many=True)
+    rows = RosterRowSerializer(many=True)
+
+
 class TeamCalendarApi(BaseApi):
-    """The unit × days grid: each person's location and hours, counts per location, coverage warnings."""
+    """The unit × days grid: each person's location and hours, counts per location, coverage warnings.
+    A unit that works shifts (docs/rules.md §8) answers its duties instead: per person and duty date
+    the published duty (code, start and end in the unit's zone, kind), a count per shift type against
+    its minimum, and the net hours per ISO week."""
 
     @extend_schema_serializer(component_name="TeamCalendarFilter")
     class FilterSerializer(serializers.Serializer):
@@ -147,15 +230,23 @@ class TeamCalendarApi(BaseApi):
     @extend_schema(
         operation_id="team_calendar_retrieve",
         parameters=[FilterSerializer],
-        responses={200: OutputSerializer},
+        responses={
+            200: PolymorphicProxySerializer(
+                component_name="TeamCalendarAny",
+                serializers=[OutputSerializer, RosterOutputSerializer],
+                resource_type_field_name=None,
+            )
+        },
         tags=TAGS,
+        description="A Monday–Friday unit answers TeamCalendar; a unit with another working week (FIXED_WEEK, "
+        "ROSTER) answers RosterTeamCalendar (`work_week` present), unless `subtree` is asked for.",
     )
     def get(self, request):
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         data = filters.validated_data
         scope = org_scope.scope_for(request.user)
-        unit_get_for(user=scope, unit_id=data["unit"])  # 404 outside the caller's scope
+        unit = unit_get_for(user=scope, unit_id=data["unit"])  # 404 outside the caller's scope
         org_scope.require_role(
             scope,
             org_scope.SUPERVISOR,
@@ -164,6 +255,11 @@ class TeamCalendarApi(BaseApi):
             org_scope.HR_ADMIN,
             org_scope.AGENCY_HEAD,
         )
+        if unit.work_week != WorkWeek.MON_FRI and not data["subtree"]:
+            grid = roster_calendar.roster_calendar_for(
+                user=scope, unit_id=unit.id, date_from=data["date_from"], date_to=data["date_to"]
+            )
+            return Response(roster_calendar_data(grid))
         calendar = selectors.team_calendar_for(
             user=scope,
             unit_id=data["unit"],
@@ -247,4 +343,78 @@ def team_calendar_data(calendar: selectors.TeamCalendar) -> dict:
             for date, day in zip(dates, calendar.days, strict=True)
         ],
         "rows": rows,
+    }
+
+
+def roster_calendar_data(grid: roster_calendar.RosterCalendar) -> dict:
+    """The body RosterOutputSerializer describes, built directly (a month of a large unit is many cells)."""
+
+    def duty_data(cell):
+        if cell.kind is None:
+            return None
+        return {
+            "id": cell.duty_id,
+            "kind": cell.kind,
+            "shift_type": cell.shift.id if cell.shift else None,
+            "code": cell.shift.code if cell.shift else None,
+            "start": cell.start.isoformat() if cell.start else None,
+            "end": cell.end.isoformat() if cell.end else None,
+            "ends_next_day": cell.ends_next_day,
+            "net_minutes": cell.net_minutes,
+            "location": cell.location,
+        }
+
+    unit = grid.unit
+    return {
+        "unit": {"id": unit.id, "code": unit.code, "name": unit.name},
+        "work_week": unit.work_week,
+        "zone": grid.zone,
+        "date_from": grid.date_from.isoformat(),
+        "date_to": grid.date_to.isoformat(),
+        "headcount": len(grid.rows),
+        "published": grid.published,
+        "shift_types": [
+            {
+                "id": t.id,
+                "code": t.code,
+                "name": t.name,
+                "colour": t.colour,
+                "start_time": t.start_time.strftime("%H:%M"),
+                "end_time": t.end_time.strftime("%H:%M"),
+                "is_night": t.is_night,
+            }
+            for t in grid.shift_types
+        ],
+        "days": [
+            {
+                "date": day.date.isoformat(),
+                "holiday": day.holiday,
+                "day_kind": day.day_kind,
+                "shifts": [
+                    {
+                        "shift_type": shift.id,
+                        "count": entry.count if entry else 0,
+                        "min_staff": entry.min_staff if entry else 0,
+                        "leads": len(entry.leads) if entry else 0,
+                        "min_lead": entry.min_lead if entry else 0,
+                        "short": entry.short if entry else False,
+                    }
+                    for shift, entry in zip(grid.shift_types, day.shifts, strict=True)
+                ],
+            }
+            for day in grid.days
+        ],
+        "rows": [
+            {
+                "employee": {"id": row.employee.id, "nip": row.employee.nip, "name": row.employee.name},
+                "cells": [
+                    {"date": cell.date.isoformat(), "duty": duty_data(cell), "leave": cell.leave} for cell in row.cells
+                ],
+                "weeks": [
+                    {"iso_year": year, "iso_week": week, "net_minutes": minutes}
+                    for (year, week), minutes in zip(grid.weeks, row.week_minutes, strict=True)
+                ],
+            }
+            for row in grid.rows
+        ],
     }

@@ -17,6 +17,19 @@ from django.utils.translation import gettext_lazy
 AGENCY_POLICY = gettext_lazy("agency policy (kebijakan instansi)")
 
 
+SHIFT_SETTINGS = (
+    "roster_publish_lead_days",
+    "early_attach_hours",
+    "late_grace_minutes",
+    "min_rest_hours",
+    "max_weekly_hours",
+    "max_consecutive_nights",
+    "max_consecutive_duty_days",
+    "long_shift_warn_hours",
+    "shift_hours_averaged_over_period",
+)
+
+
 @dataclass(frozen=True)
 class Group:
     key: str
@@ -79,6 +92,8 @@ GROUPS: tuple[Group, ...] = (
         gettext_lazy("Security and privacy"),
         ("location_retention_days", "mfa_required_for_hr", "mfa_required_for_head"),
     ),
+    # docs/rules.md §8: no national rule on shift length, rest or night work was found.
+    Group("shifts", gettext_lazy("Shifts"), SHIFT_SETTINGS),
 )
 
 # The regulation each setting comes from (domain facts in docs/rules.md). A number the regulation
@@ -132,6 +147,7 @@ SOURCES: dict[str, Any] = {
     "location_retention_days": "UU PDP 27/2022",
     "mfa_required_for_hr": AGENCY_POLICY,
     "mfa_required_for_head": AGENCY_POLICY,
+    **dict.fromkeys(SHIFT_SETTINGS, AGENCY_POLICY),
 }
 
 # Simple limits the page's script checks while HR types (static/js/policy.js), and the server again.

@@ -88,6 +88,10 @@ ROW_MESSAGES: dict[str, Any] = {
     "bad_latitude": nip_validators.LATITUDE_RANGE,
     "bad_longitude": nip_validators.LONGITUDE_RANGE,
     "coordinates_together": _("Give both lat and lon, or neither."),
+    "bad_work_week": _("Working week: senin_jumat, tetap or sif (empty: senin_jumat)."),
+    "work_week_basis": _(
+        "Hari kerja selain Senin–Jumat memerlukan keputusan PPK: give its number and date in dasar_hari_kerja."
+    ),
     "bad_radius": _("The radius is a whole number of metres above 0."),
 }
 
@@ -111,6 +115,26 @@ def employee_type_parse(value: str) -> str:
     if text not in EmployeeType.values:
         raise CellError("bad_type", ROW_MESSAGES["bad_type"])
     return text
+
+
+WORK_WEEK_WORDS = {
+    "SENIN_JUMAT": "MON_FRI",
+    "SENIN–JUMAT": "MON_FRI",
+    "MON_FRI": "MON_FRI",
+    "TETAP": "FIXED_WEEK",
+    "FIXED_WEEK": "FIXED_WEEK",
+    "SIF": "ROSTER",
+    "SHIFT": "ROSTER",
+    "ROSTER": "ROSTER",
+}
+
+
+def work_week_parse(value: str) -> str:
+    """docs/rules.md §8: senin_jumat (the default), tetap (a fixed week) or sif (shifts)."""
+    text = re.sub(r"[\s-]+", "_", value.strip().upper())
+    if text not in WORK_WEEK_WORDS:
+        raise CellError("bad_work_week", ROW_MESSAGES["bad_work_week"])
+    return WORK_WEEK_WORDS[text]
 
 
 def email_parse(value: str) -> str:
@@ -169,6 +193,17 @@ UNIT_COLUMNS: tuple[Column, ...] = (
     Column("lat", _("Office latitude (optional)"), parser=latitude_parse),
     Column("lon", _("Office longitude (optional)"), parser=longitude_parse),
     Column("radius_m", _("Check-in radius in metres (empty: 100)"), parser=radius_parse, default=100),
+    Column(
+        "hari_kerja",
+        _("Working week: senin_jumat, tetap (a fixed week) or sif (shifts); empty: senin_jumat"),
+        parser=work_week_parse,
+        default="MON_FRI",
+    ),
+    Column(
+        "dasar_hari_kerja",
+        _("The PPK's decree for a week other than Monday to Friday (number and date)"),
+        parser=tabular.text_parser(max_length=300),
+    ),
 )
 COLUMNS = {"EMPLOYEES": EMPLOYEE_COLUMNS, "UNITS": UNIT_COLUMNS}
 EMPLOYEE_HEADERS = tabular.headers(EMPLOYEE_COLUMNS)
@@ -447,7 +482,17 @@ def employees_check(
     return result
 
 
-UNIT_COMPARED = ("name", "parent_code", "is_public_service", "time_zone", "latitude", "longitude", "radius_m")
+UNIT_COMPARED = (
+    "name",
+    "parent_code",
+    "is_public_service",
+    "time_zone",
+    "latitude",
+    "longitude",
+    "radius_m",
+    "work_week",
+    "work_week_basis",
+)
 
 
 def existing_units(agency_id: int) -> dict[str, dict]:
@@ -462,6 +507,8 @@ def existing_units(agency_id: int) -> dict[str, dict]:
         "office_latitude",
         "office_longitude",
         "office_radius_m",
+        "work_week",
+        "work_week_basis",
     )
     for unit in units:
         out[unit["code"]] = {
@@ -473,6 +520,8 @@ def existing_units(agency_id: int) -> dict[str, dict]:
             "latitude": unit["office_latitude"],
             "longitude": unit["office_longitude"],
             "radius_m": unit["office_radius_m"],
+            "work_week": unit["work_week"],
+            "work_week_basis": unit["work_week_basis"],
         }
     return out
 
@@ -517,6 +566,8 @@ def units_check(
                 add("kode_induk", "required")
         if bool(record.get("lat")) != bool(record.get("lon")):
             add("lat", "coordinates_together")
+        if values.get("hari_kerja", "MON_FRI") != "MON_FRI" and not (values.get("dasar_hari_kerja") or "").strip():
+            add("dasar_hari_kerja", "work_week_basis")
         errors.extend(row_errors)
         if row_errors:
             continue
@@ -532,6 +583,8 @@ def units_check(
                 "latitude": latitude.quantize(quantum) if latitude is not None else None,
                 "longitude": longitude.quantize(quantum) if longitude is not None else None,
                 "radius_m": values["radius_m"],
+                "work_week": values["hari_kerja"] or "MON_FRI",
+                "work_week_basis": (values["dasar_hari_kerja"] or "").strip(),
             }
         )
     parent_of: dict[str, str | None] = {code: unit["parent_code"] for code, unit in existing.items()}

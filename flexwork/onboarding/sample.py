@@ -44,13 +44,13 @@ def template_file(*, kind: str, fmt: str) -> bytes:
 def sample_units(*, prefix: str = "S", divisions: int = 10, sections: int = 19) -> list[list[str]]:
     """A three-level unit tree in template column order: a root, divisions, sections."""
     root = f"{prefix}0000"
-    rows = [[root, "Sekretariat", "", "0", "", "-5.147700", "119.432700", "150"]]
+    rows = [[root, "Sekretariat", "", "0", "", "-5.147700", "119.432700", "150", "", ""]]
     for d in range(1, divisions + 1):
         division = f"{prefix}{d:02d}00"
-        rows.append([division, f"Bidang {d}", root, "0", "", "", "", ""])
+        rows.append([division, f"Bidang {d}", root, "0", "", "", "", "", "", ""])
         for s in range(1, sections + 1):
             public = "1" if s == 1 else "0"
-            rows.append([f"{prefix}{d:02d}{s:02d}", f"Seksi {d}.{s}", division, public, "", "", "", ""])
+            rows.append([f"{prefix}{d:02d}{s:02d}", f"Seksi {d}.{s}", division, public, "", "", "", "", "", ""])
     return rows
 
 

@@ -706,6 +706,8 @@ def _units_apply(*, agency: Agency, check: importing.CheckResult) -> None:
             "office_latitude": record["latitude"],
             "office_longitude": record["longitude"],
             "office_radius_m": record["radius_m"],
+            "work_week": record.get("work_week", "MON_FRI"),
+            "work_week_basis": record.get("work_week_basis", ""),
         }
         if code in units:
             data = {"name": record["name"], **fields}

@@ -41,6 +41,8 @@ from shifts.catalogue_forms import (
 from shifts.models import RosterAssignment, ShiftCoverage, ShiftPattern, ShiftType
 
 ONCE_KEEP_SECONDS = 3600
+# How a pattern's reserved cells are written back into its form (the words parse_cells reads).
+CELL_TYPED = {catalogue.CELL_OFF: "LIBUR", catalogue.CELL_POST_NIGHT: "LM"}
 
 
 def _hr(request: HttpRequest) -> tuple[org_scope.UserScope, Agency]:
@@ -336,7 +338,7 @@ def hr_pattern(request: HttpRequest, pattern_id: int) -> HttpResponse:
             initial={
                 "name": pattern.name,
                 "anchor_date": pattern.anchor_date,
-                "cells": " ".join(pattern.cells),
+                "cells": " ".join(CELL_TYPED.get(cell, cell) for cell in pattern.cells),
                 "version": _version(pattern),
             }
         )

@@ -206,7 +206,7 @@ class DayStatus(AgencyOwnedModel):
     missing_log = models.BooleanField(default=False)
     # docs/rules.md §8: a roster employee's status is the duty's (local_date = duty_date).
     duty = models.ForeignKey("shifts.Duty", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    holiday_worked = models.BooleanField(default=False)
+    holiday_worked = models.BooleanField(default=False, db_default=False)
     unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+")
     supervisor = models.ForeignKey("org.Employee", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     computed_at = models.DateTimeField()

@@ -117,3 +117,146 @@ def day_plan(*, employee: Employee, local_date: datetime.date) -> DayPlan:
         schedule=schedule,
         band_width=policy.lateness_band_minutes,
     )
+
+
+# ---------------------------------------------------------------------------- roster duties (docs/rules.md §8)
+
+
+def my_duties_url() -> str | None:
+    """The staff page of upcoming duties, when it is installed."""
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        return reverse("shifts:my_duties")
+    except NoReverseMatch:
+        return None
+
+
+@dataclass(frozen=True)
+class DutyToday:
+    """A roster employee's duty as the home and check pages show it: `duty` is the shift a check now
+    counts for (running, about to start, or just ended with its check-out window open), else None;
+    `today` is the duty dated today (also a day off or a rest day after nights), `upcoming` the next
+    shift after now. Times are instants; templates show them in `zone`."""
+
+    zone: str
+    office_date: datetime.date  # today in the office zone
+    local_date: datetime.date  # the date the page's check events belong to
+    duty: object | None
+    window: object | None  # `duty` as attendance.services reads it (DutyWindow)
+    today: object | None
+    upcoming: object | None
+    running: bool
+    opens_at: datetime.datetime | None  # the check-in window of `duty` opens
+    closes_at: datetime.datetime | None  # the check-out window of `duty` closes
+    band_width: int
+    grace: int
+    my_duties_url: str | None
+    now: datetime.datetime
+
+    @property
+    def before_window(self) -> bool:
+        return self.duty is not None and self.opens_at is not None and not self.running and self.now < self.opens_at
+
+    @property
+    def ended(self) -> bool:
+        return self.duty is not None and self.now >= self.duty.end_at
+
+    def _clock(self, moment: datetime.datetime | None) -> str:
+        return now_in(self.zone, now=moment).strftime("%H:%M") if moment is not None else ""
+
+    @property
+    def opens_clock(self) -> str:
+        return self._clock(self.opens_at)
+
+    @property
+    def closes_clock(self) -> str:
+        return self._clock(self.closes_at)
+
+    @property
+    def end_clock(self) -> str:
+        return self._clock(self.duty.end_at if self.duty is not None else None)
+
+    @property
+    def open_now(self) -> bool:
+        """The check-in window of `duty` is open."""
+        return self.duty is not None and self.opens_at is not None and self.opens_at <= self.now < self.duty.end_at
+
+    @property
+    def day_kind(self) -> str | None:
+        """OFF / POST_NIGHT when today is one and no shift is at hand."""
+        if self.duty is None and self.today is not None:
+            return self.today.kind
+        return None
+
+    def early_leave(self, now: datetime.datetime) -> EarlyLeave | None:
+        """A check-out at `now` before the duty's end, banded like lateness (PSW1–PSW4)."""
+        if self.duty is None or now >= self.duty.end_at or now < self.duty.start_at:
+            return None
+        minutes = int((self.duty.end_at - now).total_seconds() // 60)
+        found = band(minutes, self.band_width, DEPARTURE_BANDS)
+        if found is None:
+            return None
+        index = DEPARTURE_BANDS.index(found)
+        low = index * self.band_width + 1
+        high = None if index == len(DEPARTURE_BANDS) - 1 else (index + 1) * self.band_width
+        return EarlyLeave(minutes=minutes, band=str(found), low=low, high=high)
+
+
+def duty_today(*, employee: Employee, now: datetime.datetime | None = None) -> DutyToday | None:
+    """None for a Monday–Friday employee (no query). For a roster employee: the duties dated
+    yesterday..tomorrow and the next shift, matched like a check (attendance.services.duty_match).
+    Three or four queries (duties, policy)."""
+    from django.utils import timezone
+
+    from attendance.models import CheckKind
+    from attendance.services import checkin_window, checkout_window, duty_match, duty_windows_for
+    from flexwork.common.calendar import office_date_of
+    from shifts.selectors import duties_between, next_shift, works_roster
+
+    if not works_roster(employee):
+        return None
+    now = now or timezone.now()
+    zone = office_zone_name(employee)
+    today = office_date_of(now, zone)
+    policy = policy_for(agency=employee.agency_id, unit=employee.unit)
+    duties = list(
+        duties_between(
+            employee_id=employee.id,
+            date_from=today - datetime.timedelta(days=1),
+            date_to=today + datetime.timedelta(days=1),
+        )
+    )
+    by_id = {d.id: d for d in duties}
+    windows = duty_windows_for(employee_id=employee.id, local_date=today)
+    at = now.timestamp()
+    found, _flag = duty_match(windows, kind=CheckKind.IN, at=at, early_attach_hours=policy.early_attach_hours)
+    if found is None or at >= found.end:
+        leaving, _flag = duty_match(windows, kind=CheckKind.OUT, at=at, early_attach_hours=0)
+        found = leaving or found
+    duty = by_id.get(found.id) if found is not None else None
+    opens = closes = None
+    if found is not None:
+        index = windows.index(found)
+        opens = datetime.datetime.fromtimestamp(checkin_window(windows, index)[0], tz=datetime.UTC)
+        closes = datetime.datetime.fromtimestamp(checkout_window(windows, index)[1], tz=datetime.UTC)
+    dated_today = next((d for d in duties if d.duty_date == today), None)
+    upcoming = next_shift(employee_id=employee.id, now=now)
+    if upcoming is not None and upcoming.start_at <= now:
+        upcoming = None
+    return DutyToday(
+        zone=zone,
+        office_date=today,
+        local_date=duty.duty_date if duty is not None else today,
+        duty=duty,
+        window=found if duty is not None else None,
+        today=dated_today,
+        upcoming=upcoming if upcoming is not None and (duty is None or upcoming.id != duty.id) else None,
+        running=duty is not None and duty.start_at <= now < duty.end_at,
+        opens_at=opens,
+        closes_at=closes,
+        band_width=policy.lateness_band_minutes,
+        grace=policy.late_grace_minutes,
+        my_duties_url=my_duties_url(),
+        now=now,
+    )

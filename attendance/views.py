@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from attendance import forms, requests, selectors, services
 from attendance.models import AttendanceCorrection, CheckKind, DayLocation, DayStatus, LeaveKind, LeaveRequest
 from attendance.status import week_summary
-from attendance.today import day_plan
+from attendance.today import day_plan, duty_today
 from flexwork.common import nav
 from flexwork.common.calendar import office_today
 from flexwork.common.dates import date_param_message, date_parse, month_parse
@@ -51,8 +51,20 @@ def _check_context(request: HttpRequest, employee: Employee, *, now=None) -> dic
     recorded, and the one next step (check in → check out → done)."""
     from flexwork.onboarding.selectors import home_location_summary
 
+    now = now or timezone.now()
     today = office_today(employee, now=now)
+    duty_day = duty_today(employee=employee, now=now)
+    if duty_day is not None:
+        # docs/rules.md §8: the page follows the duty at hand (its date, its place), not the office date.
+        today = duty_day.local_date
     fence = services.fence_for(employee=employee, local_date=today)
+    if duty_day is not None and duty_day.window is not None and fence.location != DayLocation.OFFICIAL_DUTY:
+        unit = employee.unit
+        fence = services.fence_for_duty(
+            duty=duty_day.window,
+            home=(employee.home_latitude, employee.home_longitude),
+            office=(unit.name, unit.office_latitude, unit.office_longitude, unit.office_radius_m),
+        )
     plan = day_plan(employee=employee, local_date=today)
     events = {e.kind: e for e in selectors.my_events(user=request.user, date_from=today, date_to=today)}
     check_in, check_out = events.get(CheckKind.IN), events.get(CheckKind.OUT)
@@ -76,6 +88,7 @@ def _check_context(request: HttpRequest, employee: Employee, *, now=None) -> dic
         "recorded": recorded,
         "home": home,
         "token": uuid.uuid4(),
+        "duty_day": duty_day,
     }
 
 
@@ -101,8 +114,11 @@ def check_page(request: HttpRequest) -> HttpResponse:
     kind = data["kind"]
     now = timezone.now()
     if kind == CheckKind.OUT and not data["confirm_early"]:
-        plan = day_plan(employee=employee, local_date=office_today(employee, now=now))
-        early = plan.early_leave(now)
+        duty_day = duty_today(employee=employee, now=now)
+        if duty_day is not None:
+            early = duty_day.early_leave(now)
+        else:
+            early = day_plan(employee=employee, local_date=office_today(employee, now=now)).early_leave(now)
         if early is not None:
             context = _check_context(request, employee, now=now)
             context.update(early=early, early_form=data)

@@ -159,6 +159,8 @@ def roster_grid(*, roster: Roster, user, can_manage: bool) -> dict:
             {
                 "employee": person,
                 "cells": cells,
+                # docs/rules.md §8: dates of a roster employee without a duty show as unrostered to the unit head.
+                "unrostered": sum(1 for cell in cells if cell["duty"] is None),
                 "weeks": [{"label": w, "hours": _hours(week_minutes.get(w["key"], 0))} for w in weeks],
             }
         )
@@ -190,6 +192,7 @@ def roster_grid(*, roster: Roster, user, can_manage: bool) -> dict:
     return {
         "days": [{"date": d, "holiday": d in holidays, "weekend": d.isoweekday() > 5} for d in days],
         "rows": rows,
+        "unrostered": [row for row in rows if row["unrostered"]] if duties else [],
         "count_rows": count_rows,
         "day_cards": day_cards,
         "shift_types": shift_types,

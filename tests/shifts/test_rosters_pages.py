@@ -181,3 +181,20 @@ def test_menus_offer_the_roster_pages_by_role(roster_unit, roster_head, nurses, 
     assert not roles(employee_a) & nav.ROSTER_ROLES
     html = client_of(roster_head).get(reverse("home")).content.decode()
     assert reverse("shifts:rosters") in html
+
+
+@pytest.mark.django_db
+def test_the_head_sees_who_is_not_rostered(roster_unit, roster_head, assigned, nurses, shift_position):
+    from tests.org.factories import EmployeeFactory
+
+    newcomer = EmployeeFactory(
+        agency=roster_unit.agency, unit=roster_unit, position=shift_position, name="Ns. Wulan Pratiwi"
+    )
+    roster = draft(roster_unit)
+    days = (roster.period_end - roster.period_start).days + 1
+    page = client_of(roster_head).get(reverse("shifts:roster", args=[roster.id])).content.decode()
+    section = page.split('id="roster-unrostered"', 1)[1].split("</section>", 1)[0]
+    assert f"{newcomer.name}: {days} " in section  # "… 28 hari" in the head's language
+    assert all(user.employee.name not in section for user in nurses)  # every day of theirs is set
+    staff_page = client_of(nurses[0]).get(reverse("shifts:roster", args=[roster.id])).content.decode()
+    assert 'id="roster-unrostered"' not in staff_page

@@ -96,7 +96,8 @@ _TRANSITION_SUBJECT = (
     "LEFT JOIN attendance_leaverequest lr ON ct.app_label = 'attendance' AND ct.model = 'leaverequest' "
     "AND lr.id = t.object_id "
     "LEFT JOIN attendance_attendancecorrection ac ON ct.app_label = 'attendance' "
-    "AND ct.model = 'attendancecorrection' AND ac.id = t.object_id"
+    "AND ct.model = 'attendancecorrection' AND ac.id = t.object_id "
+    "LEFT JOIN shifts_dutyswap ds ON ct.app_label = 'shifts' AND ct.model = 'dutyswap' AND ds.id = t.object_id"
 )
 _EMPLOYEE_OF_USER = "JOIN org_employee e ON e.user_id = t.{column}"
 
@@ -124,7 +125,7 @@ SOURCES: tuple[Source, ...] = (
     Source(
         "approvals.TransitionEvent",
         gettext_lazy("Step of a request"),
-        employee="COALESCE(ar.employee_id, lr.employee_id, ac.employee_id)",
+        employee="COALESCE(ar.employee_id, lr.employee_id, ac.employee_id, ds.employee_id)",
         detail="t.action",
         detail_family="action",
         joins=_TRANSITION_SUBJECT,
@@ -250,6 +251,25 @@ SOURCES: tuple[Source, ...] = (
         employee="t.employee_id",
         detail="t.location",
         detail_family="location",
+    ),
+    # Shifts (docs/rules.md §8).
+    Source("shifts.ShiftTypeEvent", gettext_lazy("Shift type"), name="t.name"),
+    Source("shifts.ShiftPatternEvent", gettext_lazy("Shift pattern"), name="t.name"),
+    Source(
+        "shifts.ShiftCoverageEvent",
+        gettext_lazy("Shift minimum"),
+        name="u.name",
+        joins="JOIN org_unit u ON u.id = t.unit_id",
+    ),  # fmt: skip
+    Source("shifts.RosterAssignmentEvent", gettext_lazy("Roster assignment"), employee="t.employee_id"),
+    Source("shifts.RosterEvent", gettext_lazy("Roster"), name="u.name", joins="JOIN org_unit u ON u.id = t.unit_id"),
+    Source("shifts.DutyEvent", gettext_lazy("Duty"), employee="t.employee_id"),
+    Source(
+        "shifts.DutySwapEvent",
+        gettext_lazy("Duty swap"),
+        employee="t.employee_id",
+        detail="t.status",
+        detail_family="status",
     ),
 )
 

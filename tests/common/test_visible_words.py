@@ -117,7 +117,8 @@ def _english_labels() -> set[str]:
 
 # Pages that teach a file format: they name the headers and values to type, literally (kode_unit,
 # PPPK_PARUH_WAKTU, status_aktif = 0). Only the NIP rule applies there.
-LITERAL_PAGES = {"hr-imports", "hr-import-detail"}
+# The shift-pattern pages teach the cycle's typing: shift codes, LIBUR (or -) and LM.
+LITERAL_PAGES = {"hr-imports", "hr-import-detail", "hr_patterns", "hr_pattern"}
 
 
 def offences(html: str, language: str, *, literal: bool = False) -> list[str]:

@@ -181,7 +181,7 @@ allow("api-me", get=ALL)
 allow("api-me-data", get=ALL)
 allow("api-audit-list", get={HR})
 allow("api-units", get=ALL)
-allow("api-unit-detail", get=ALL)
+allow("api-unit-detail", get=ALL, patch={HR})  # HR sets a unit's working week (docs/rules.md §8)
 allow("api-employees", get=ALL)
 allow("api-employee-detail", get=ALL, patch={HR})
 allow("api-positions", get=ALL)
@@ -250,6 +250,25 @@ allow("api-report-detail", get={HR})
 allow("api-dashboard-hr", get={HEAD, HR})
 allow("api-dashboard-supervisor", get={SUP, HEAD})
 allow("api-dashboard-me", get=ALL)
+# Shifts (docs/rules.md §8). The world's roster unit is headed by unit head A; its two operators are not personas.
+allow("hr-unit-work-week", get={HR})  # an empty POST is refused (400)
+allow("hr_shifts hr_shift_type hr_patterns hr_pattern hr_shift_units hr_shift_unit", get={HR})  # empty POSTs: 400
+allow("rosters", get={HEAD})  # the units one heads
+allow("roster_create roster_generate roster_publish roster_cell")  # empty POSTs are refused (400/404/409)
+allow("roster", get={HEAD, HR})  # the unit's head, and HR reads the agency's rosters
+allow("my_duties")  # staff of roster units only: no persona works in one
+allow("swaps", get={HEAD}, post={HEAD})  # the swaps waiting for the head's decision
+allow("swap_new")
+allow("swap", get={HEAD, HR}, post={HEAD, HR})  # the deciding head; HR reads (a POST re-renders the page)
+allow("swap_action")
+allow("api-shift-types api-shift-patterns", get=ALL)  # agency data; HR writes (empty POSTs: 400)
+allow("api-shift-type api-shift-pattern", get=ALL, patch={HR})  # an empty PATCH changes nothing
+allow("api-roster-assignments", get=ALL)  # within reach: HR all, a head their units, others their own
+allow("api-roster-assignment", get={HEAD, HR})
+allow("api-rosters api-duties api-duty-swaps", get=ALL)  # scoped lists
+allow("api-roster api-duty api-duty-swap", get={HEAD, HR})
+allow("api-roster-generate api-roster-publish api-roster-cell")
+allow("api-duty-swap-accept api-duty-swap-decline api-duty-swap-approve api-duty-swap-reject api-duty-swap-withdraw")
 
 
 def _params(world) -> dict[str, object]:
@@ -277,7 +296,14 @@ def _params(world) -> dict[str, object]:
         "feed_id": world.feed.id,
         "token": world.feed_token,
         "run_id": world.report_run.id if world.report_run else None,
+        "shift_type_id": world.shifts.shift_type.id,
+        "pattern_id": world.shifts.pattern.id,
+        "assignment_id": world.shifts.assignment.id,
+        "roster_id": world.shifts.roster.id,
+        "duty_id": world.shifts.duty.id,
+        "swap_id": world.shifts.swap.id,
         # Route-specific values: "route name:parameter".
+        "swap_action:action": "accept",
         "home-location-decide:request_id": world.home_request.id,
         "attendance-request-decide:kind": "leave",
         "attendance-request-decide:request_id": world.leave.id,

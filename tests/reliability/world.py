@@ -131,8 +131,10 @@ def build_world(org_world) -> SimpleNamespace:
         report_run, _created = report_run_request(user=w.hr_admin_a, kind=next(iter(KINDS)), period=f"{today:%Y-%m}")
     except ImportError:  # the reports app is not there yet
         pass
+    shifts = _roster_world(w)
     return SimpleNamespace(
         org=w,
+        shifts=shifts,
         report_run=report_run,
         monday=monday,
         arrangement=arrangement,
@@ -153,4 +155,49 @@ def build_world(org_world) -> SimpleNamespace:
         feed=feed,
         feed_token=feed_token,
         notification=notification,
+    )
+
+
+def _roster_world(w) -> SimpleNamespace:
+    """A ROSTER unit of agency A headed by unit head A, two nurses on a pattern, next month's roster
+    published, and a swap the first nurse asked of the second (docs/rules.md §8)."""
+    from flexwork.common.calendar import office_today
+    from flexwork.org import services as org_services
+    from flexwork.org.models import Position, ShiftCriterion, Unit, WorkWeek
+    from shifts import rosters, swaps
+    from shifts.models import Duty, DutyKind, RosterAssignment, ShiftPattern, ShiftType
+    from tests.org.factories import EmployeeFactory, PositionFactory, UnitFactory
+
+    position = PositionFactory(agency=w.agency_a, code="A-OPS", name="Operator")
+    Position.objects.filter(id=position.id).update(shift_eligible=True, shift_criterion=ShiftCriterion.DAILY_OVER_8H30)
+    unit = UnitFactory(agency=w.agency_a, code="A-OPS", name="Ruang Operasi A", parent=w.div_a)
+    Unit.objects.filter(id=unit.id).update(work_week=WorkWeek.ROSTER, work_week_basis="Keputusan No. 1/2026")
+    org_services.unit_update(unit=unit, data={"head": w.unit_head_a.employee})
+    nurses = [
+        EmployeeFactory(agency=w.agency_a, unit=unit, position=position, supervisor=w.unit_head_a.employee, name=name)
+        for name in ("Operator Satu A", "Operator Dua A")
+    ]
+    day = ShiftType.objects.create(
+        agency=w.agency_a, code="P", name="Pagi", start_time=datetime.time(7), end_time=datetime.time(14)
+    )
+    pattern = ShiftPattern.objects.create(
+        agency=w.agency_a, name="Dua regu", anchor_date=datetime.date(2026, 1, 5), cells=["P", "OFF"]
+    )
+    assignments = [
+        RosterAssignment.objects.create(
+            agency=w.agency_a, employee=nurse, pattern=pattern, offset=index, date_from=datetime.date(2026, 1, 5)
+        )
+        for index, nurse in enumerate(nurses)
+    ]
+    today = office_today(nurses[0])
+    roster = rosters.roster_for(
+        unit=Unit.objects.get(id=unit.id), period_start=(today.replace(day=28) + datetime.timedelta(days=7))
+    )
+    rosters.roster_generate(roster=roster, actor=w.unit_head_a)
+    roster.refresh_from_db()
+    rosters.roster_publish(roster=roster, actor=w.unit_head_a, expected_version=roster.version, override_reason="Uji")
+    duty = Duty.objects.filter(employee=nurses[0], roster=roster, kind=DutyKind.SHIFT, is_active=True).first()
+    swap = swaps.swap_request(duty=duty, colleague=nurses[1], reason="Keperluan keluarga", actor=nurses[0].user)
+    return SimpleNamespace(
+        unit=unit, shift_type=day, pattern=pattern, assignment=assignments[0], roster=roster, duty=duty, swap=swap
     )

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import assert_fits_phone, axe, browser, login, playwright_instance, screenshot  # noqa: F401
+from tests.e2e.conftest import assert_fits_phone, axe, login, screenshot
 from tests.schedules.test_team_calendar_roster import rostered, url, week  # noqa: F401
 from tests.shifts.conftest import nurses, roster_head, roster_unit, shift_position, shift_types  # noqa: F401
 

@@ -1,3 +1,5 @@
+# ruff: noqa: F811  (the shift fixtures are imported from tests/shifts; the browser ones come from tests/e2e/conftest.py,
+# and importing those here would start a second Playwright in the same session)
 """The roster page in a browser (docs/rules.md §8): on a phone the day cards fit the screen and a tap
 on a person opens the cell's form; on a desktop the grid; both in Indonesian and English, without
 serious accessibility faults."""
@@ -10,8 +12,17 @@ import pytest
 
 from shifts import rosters
 from shifts.models import DayKind, ShiftCoverage
-from tests.e2e.conftest import DESKTOP, assert_fits_phone, axe, browser, login, playwright_instance  # noqa: F401
-from tests.shifts.conftest import month_start
+from tests.e2e.conftest import DESKTOP, assert_fits_phone, axe, login
+from tests.shifts.conftest import (  # noqa: F401
+    assigned,
+    month_start,
+    nurses,
+    pattern_4,
+    roster_head,
+    roster_unit,
+    shift_position,
+    shift_types,
+)
 
 pytestmark = pytest.mark.e2e
 SHOTS = os.environ.get("ROSTER_SHOTS")

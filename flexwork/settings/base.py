@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "attendance",
     "performance",
     "shifts",
+    "leave",
 ]
 
 MIDDLEWARE = [

@@ -223,6 +223,7 @@ class Position(AgencyOwnedModel):
 
 class EmployeeType(models.TextChoices):
     PNS = "PNS", "PNS"
+    CPNS = "CPNS", "CPNS"
     PPPK = "PPPK", "PPPK"
     PPPK_PARUH_WAKTU = "PPPK_PARUH_WAKTU", _("PPPK part-time (Paruh Waktu)")
 
@@ -243,6 +244,10 @@ class Employee(AgencyOwnedModel):
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="employees")
     position = models.ForeignKey(Position, on_delete=models.PROTECT, null=True, blank=True, related_name="employees")
     position_start_date = models.DateField(_("start date in the position"), null=True, blank=True)
+    # docs/rules.md §9: continuous service counts from TMT CPNS, or from the first PPPK contract.
+    service_start_date = models.DateField(_("service start (TMT)"), null=True, blank=True)
+    # PPPK only: the current contract's length, which decides carrying leave over (§9 "Rollover").
+    contract_months = models.PositiveSmallIntegerField(_("contract length in months"), null=True, blank=True)
     supervisor = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="direct_reports"
     )

@@ -347,9 +347,15 @@ def _approve(move: Move) -> None:
     _tell(spec, Notice("approved", obj, obj.employee.user, actor=move.actor, note=move.note, move=move))
 
 
+def _closed(move: Move) -> None:
+    if move.spec.after_close is not None:
+        move.spec.after_close(move)
+
+
 def _reject(move: Move) -> None:
     move.updates.update(step=None, decided_at=timezone.now())
     _write(move)
+    _closed(move)
     notice = Notice("rejected", move.obj, move.obj.employee.user, actor=move.actor, note=move.note, move=move)
     _tell(move.spec, notice)
 
@@ -364,6 +370,7 @@ def _return(move: Move) -> None:
 def _withdraw(move: Move) -> None:
     move.updates.update(step=None)
     _write(move)
+    _closed(move)
 
 
 def _end(move: Move) -> None:
@@ -440,6 +447,7 @@ def _expire_one(spec: ApprovalSpec, obj: ApprovableModel) -> bool:
         if obj.status not in EXPIRABLE_STATUSES:
             return False  # decided or withdrawn meanwhile
         approval_services.approval_transition(obj=obj, action=A.EXPIRE, to=S.EXPIRED, updates={"step": None})
+        _closed(Move(spec=spec, obj=obj, action=A.EXPIRE, to=S.EXPIRED))
         _tell(spec, Notice("expired", obj, obj.employee.user))
     return True
 
@@ -669,6 +677,7 @@ def close_for_deactivated(
             approval_services.approval_transition(
                 obj=obj, action=A.WITHDRAW, to=S.WITHDRAWN, actor=actor, note=note, updates={"step": None}
             )
+            _closed(Move(spec=spec, obj=obj, action=A.WITHDRAW, to=S.WITHDRAWN, actor=actor, note=note))
             closed += 1
         if spec.close_approved is not None:
             closed += spec.close_approved(employee=employee, actor=actor, start=start, note=note)

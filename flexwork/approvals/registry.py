@@ -98,6 +98,9 @@ class ApprovalSpec:
     # `after_end(move)` writes what ending them means (days cancelled, statuses recomputed).
     end: Hook | None = None
     after_end: Hook | None = None
+    # An open object closed without approval (reject, withdraw, expiry, withdrawn at deactivation),
+    # in the same transaction as its transition: e.g. leave releases the days its submit held.
+    after_close: Hook | None = None
     notify: Callable[[Notice], None] | None = None
     expiry: Expiry | None = None
     escalates: bool = True

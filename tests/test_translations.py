@@ -11,7 +11,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 # Every installed app of the project (the domain apps sit at the top level) with the templates and catalogues.
-DOMAIN_APPS = ["schedules", "attendance", "performance", "shifts", "leave"]
+DOMAIN_APPS = ["schedules", "attendance", "performance", "shifts", "leave", "allowances"]
 SOURCES = ["manage.py", "flexwork", *DOMAIN_APPS, "templates", "locale", "locale_allauth"]
 
 

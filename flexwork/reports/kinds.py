@@ -25,6 +25,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from allowances.labels import VALUE_LABELS as ALLOWANCE_LABELS
 from attendance.models import LEAVE_ABSENCE, Arrival, Departure, LeaveKind
 from flexwork.common.exceptions import ApplicationError
 from flexwork.org import scope as org_scope
@@ -545,6 +546,124 @@ ORDER BY w.code, w.date_from
 """
 
 
+# Allowance deductions (docs/rules.md §10 "Monthly deduction"): the scheme in force on the month's first day,
+# resolved to compact rules by allowances.schemes.scheme_resolve, is the JSON parameter %(rules)s. One ledger
+# line per cut on a closed working day (no cut on days not closed yet): an arrival or departure band, a missing
+# check-in or check-out counted as its band or at its own %, a TK day, a leave day past its free days
+# (counted from the approved request's first day, across months); THRESHOLD lines (consecutive TK days, a whole
+# month TK, a leave kind without allowance) set the month to 100 %; then one TOTAL line per employee: the
+# component's cuts clamped to 100, times its weight, at most the monthly cap, rounded. %(employee)s (NULL for
+# reports) limits the statement to one employee for their own page.
+ALLOWANCE_SQL = f"""
+WITH {SCOPE_UNITS},
+r AS (SELECT %(rules)s::jsonb AS j),
+days AS (
+    SELECT d.employee_id, d.unit_id, d.local_date, d.arrival, d.departure, d.absence
+    FROM attendance_daystatus d
+    JOIN su ON su.id = d.unit_id
+    WHERE d.agency_id = %(agency)s AND d.local_date BETWEEN %(start)s AND %(end)s AND d.local_date < %(today)s
+      AND d.is_working_day AND d.absence IS DISTINCT FROM 'LIBUR'
+      AND (%(employee)s::bigint IS NULL OR d.employee_id = %(employee)s::bigint)
+),
+events AS (
+    SELECT d.employee_id, d.unit_id, d.local_date, v.cause
+    FROM days d
+    CROSS JOIN LATERAL (VALUES (CASE WHEN d.absence IS NULL THEN d.arrival END),
+                               (CASE WHEN d.absence IS NULL THEN d.departure END),
+                               (CASE WHEN d.absence = 'TK' THEN 'TK' END)) v(cause)
+    WHERE v.cause IS NOT NULL
+),
+leave_days AS (
+    SELECT d.employee_id, d.unit_id, d.local_date, d.absence AS cause,
+        (row_number() OVER (PARTITION BY d.employee_id, d.absence, lr.id ORDER BY d.local_date)
+         + CASE WHEN lr.date_from < %(start)s THEN (
+               SELECT count(*) FROM attendance_daystatus p
+               WHERE p.employee_id = d.employee_id AND p.local_date >= lr.date_from AND p.local_date < %(start)s
+                 AND p.absence = d.absence AND p.is_working_day) ELSE 0 END)::int AS leave_day
+    FROM days d
+    CROSS JOIN r
+    LEFT JOIN attendance_leaverequest lr
+           ON lr.employee_id = d.employee_id AND lr.status = 'approved' AND lr.kind = r.j->'leave'->d.absence->>'kind'
+          AND d.local_date BETWEEN lr.date_from AND lr.date_to
+    WHERE r.j->'leave' ? d.absence
+),
+cuts AS (
+    SELECT e.employee_id, e.unit_id, e.local_date, e.cause, r.j->'cuts'->e.cause->>'rule' AS rule,
+        NULL::int AS leave_day, (r.j->'cuts'->e.cause->>'pct')::numeric AS pct
+    FROM events e CROSS JOIN r
+    WHERE r.j->'cuts' ? e.cause
+    UNION ALL
+    SELECT l.employee_id, l.unit_id, l.local_date, l.cause, 'LEAVE', l.leave_day,
+        (r.j->'leave'->l.cause->>'pct')::numeric
+    FROM leave_days l CROSS JOIN r
+    WHERE NOT (r.j->'leave'->l.cause->>'none')::boolean AND l.leave_day > (r.j->'leave'->l.cause->>'free')::int
+),
+islands AS (
+    SELECT employee_id, min(local_date) AS first_date, count(*) AS n
+    FROM (
+        SELECT employee_id, local_date, coalesce(absence = 'TK', false) AS tk,
+            row_number() OVER (PARTITION BY employee_id ORDER BY local_date)
+            - row_number() OVER (PARTITION BY employee_id, coalesce(absence = 'TK', false) ORDER BY local_date) AS island
+        FROM days
+    ) x
+    WHERE tk
+    GROUP BY employee_id, island
+),
+thresholds AS (
+    SELECT i.employee_id, 'TK_CONSECUTIVE' AS cause, min(i.first_date) AS local_date
+    FROM islands i CROSS JOIN r
+    WHERE i.n >= (r.j->>'consecutive')::int
+    GROUP BY i.employee_id
+    UNION ALL
+    SELECT d.employee_id, 'TK_WHOLE_MONTH', min(d.local_date)
+    FROM days d CROSS JOIN r
+    WHERE (r.j->>'whole_month')::boolean AND %(end)s::date < %(today)s::date
+    GROUP BY d.employee_id
+    HAVING bool_and(d.absence IS NOT DISTINCT FROM 'TK')
+    UNION ALL
+    SELECT l.employee_id, l.cause, min(l.local_date)
+    FROM leave_days l CROSS JOIN r
+    WHERE (r.j->'leave'->l.cause->>'none')::boolean
+    GROUP BY l.employee_id, l.cause
+),
+people AS (
+    SELECT * FROM (
+        SELECT DISTINCT ON (d.employee_id) d.employee_id, d.unit_id FROM days d ORDER BY d.employee_id, d.local_date DESC
+    ) last_unit
+    UNION ALL
+    SELECT e.id, e.unit_id FROM org_employee e JOIN su ON su.id = e.unit_id
+    WHERE e.agency_id = %(agency)s AND e.is_active
+      AND (%(employee)s::bigint IS NULL OR e.id = %(employee)s::bigint)
+      AND NOT EXISTS (SELECT 1 FROM days d WHERE d.employee_id = e.id)
+),
+sums AS (SELECT employee_id, sum(pct) AS pct FROM cuts GROUP BY employee_id),
+lines AS (
+    SELECT c.employee_id, c.unit_id, 1 AS part, c.local_date, c.cause, c.rule, c.leave_day,
+        r.j->>'component' AS component, c.pct, c.pct * (r.j->>'weight')::numeric / 100 AS allowance_pct
+    FROM cuts c CROSS JOIN r
+    UNION ALL
+    SELECT t.employee_id, p.unit_id, 2, t.local_date, t.cause, 'THRESHOLD', NULL, '', 100, 100
+    FROM thresholds t JOIN people p ON p.employee_id = t.employee_id
+    UNION ALL
+    SELECT p.employee_id, p.unit_id, 3, NULL, '', 'TOTAL', NULL, r.j->>'component', coalesce(s.pct, 0),
+        CASE WHEN EXISTS (SELECT 1 FROM thresholds t WHERE t.employee_id = p.employee_id) THEN 100
+        ELSE round(least((r.j->>'cap')::numeric,
+                         (r.j->>'weight')::numeric * least(coalesce(s.pct, 0), 100) / 100), (r.j->>'rounding')::int)
+        END
+    FROM people p CROSS JOIN r
+    LEFT JOIN sums s ON s.employee_id = p.employee_id
+)
+SELECT {person_sql()},
+    CASE l.part WHEN 1 THEN 'CUT' WHEN 2 THEN 'THRESHOLD' ELSE 'TOTAL' END AS line,
+    l.local_date, l.cause, l.rule, l.leave_day, l.component,
+    trim_scale(l.pct) AS pct, trim_scale(l.allowance_pct) AS allowance_pct
+FROM lines l
+JOIN su ON su.id = l.unit_id
+JOIN org_employee e ON e.id = l.employee_id
+ORDER BY su.code, e.nip, l.part, l.local_date, l.cause
+"""
+
+
 def number(value: str) -> decimal.Decimal | None:
     """A CSV cell as a number; None for NULL (an empty cell)."""
     return decimal.Decimal(value) if value else None
@@ -636,6 +755,12 @@ def _fwa_months(value, *, agency) -> int:
     return value
 
 
+def _allowance_parameters(*, agency_id: int, start, end) -> dict:
+    from allowances.schemes import sql_parameters
+
+    return sql_parameters(agency_id=agency_id, start=start, end=end)
+
+
 ALL_READERS = frozenset({org_scope.HR_ADMIN, org_scope.AGENCY_HEAD, org_scope.UNIT_HEAD})
 AGENCY_READERS = frozenset({org_scope.HR_ADMIN, org_scope.AGENCY_HEAD})
 
@@ -667,6 +792,8 @@ class KindSpec:
     parameters: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
     employee_rows: bool = True
     value_labels: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    # The kind's own SQL parameters, read when the run computes: (agency_id, start, end) → dict.
+    sql_extra: Callable[..., dict] | None = None
 
     @property
     def label(self):
@@ -875,6 +1002,29 @@ KINDS: dict[str, KindSpec] = {
         parameters={"months": _fwa_months},
         employee_rows=False,
     ),
+    ReportKind.ALLOWANCE: KindSpec(
+        kind=ReportKind.ALLOWANCE,
+        sql=ALLOWANCE_SQL,
+        roles=AGENCY_READERS,
+        sources=(ATTENDANCE, ("attendance_leaverequest", None), ("allowances_allowancescheme", None)),
+        monthly=True,
+        columns=_columns(
+            *PERSON,
+            ReportColumn("line", _("Line"), text=True),
+            ReportColumn("local_date", _("Date"), text=True),
+            ReportColumn("cause", _("Cause"), text=True),
+            ReportColumn("rule", _("Rule applied"), text=True),
+            ReportColumn("leave_day", _("Working day of the leave")),
+            ReportColumn("component", _("Component"), text=True),
+            ReportColumn("pct", _("Cut of the component (%)")),
+            ReportColumn("allowance_pct", _("Cut of the allowance (%)")),
+        ),
+        sum_columns=(),
+        exception_test=lambda r: r["line"] == "THRESHOLD" or (r["line"] == "TOTAL" and above(r["allowance_pct"], 99)),
+        exception_label=_("Whole allowance cut (a threshold, or cuts reaching the cap)"),
+        value_labels=ALLOWANCE_LABELS,
+        sql_extra=_allowance_parameters,
+    ),
 }
 MONTHLY_KINDS = tuple(kind for kind, spec in KINDS.items() if spec.monthly)
 # Who may open the reports pages at all: whoever may run some kind.
@@ -906,6 +1056,8 @@ def sql_params(*, kind: str, agency_id: int, scope_unit_id: int, start, end, par
         "months": int(parameters.get("months") or 3),
         "consecutive_dismissal": CONSECUTIVE_TK_DISMISSAL,
         "today": today or _agency_today(agency_id),
+        "employee": None,
+        **(KINDS[kind].sql_extra(agency_id=agency_id, start=start, end=end) if KINDS[kind].sql_extra else {}),
     }
 
 

@@ -29,6 +29,7 @@ class ReportKind(models.TextChoices):
     FWA_MONITORING = "FWA_MONITORING", _("Flexible work monitoring (Pasal 35)")
     DISCIPLINE = "DISCIPLINE", _("Absence discipline (PP 94/2021)")
     PAYROLL = "PAYROLL", _("Attendance recap for payroll (TPP/Tukin)")
+    ALLOWANCE = "ALLOWANCE", _("Allowance deductions (Tukin/TPP)")
 
 
 class RunStatus(models.TextChoices):

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "performance",
     "shifts",
     "leave",
+    "allowances",
 ]
 
 MIDDLEWARE = [

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from attendance.models import AttendanceCorrection, CheckEvent, CheckKind, LeaveKind, LeaveRequest, LeaveSource
 from flexwork.approvals import engine as approval_engine
@@ -105,15 +106,87 @@ def _notify(notice: Notice) -> None:
     )
 
 
+# docs/rules.md §9: which form field a refusal belongs to.
+VIOLATION_FIELDS = {
+    "LEAVE_KIND_NOT_ALLOWED": "kind",
+    "CM_BIRTH_LIMIT": "kind",
+    "CT_NOT_ELIGIBLE": "date_from",
+    "LEAVE_SERVICE_SHORT": "date_from",
+    "LEAD_TIME": "date_from",
+    "LEAVE_TOO_LONG": "date_to",
+    "LEAVE_BALANCE": "date_to",
+}
+ERR_OVERRIDE_REQUIRED = _("Give a reason to approve despite the warnings.")
+
+
+def leave_policy_error(violations: list[dict], *, code: str = "policy_violation") -> ApplicationError:
+    """The rule check's refusal in the API's error shape: the message of the first violation (or how
+    many rules broke), each violation under its form field, all of them in `violations`."""
+    hard = [v for v in violations if v["severity"] == "hard"] or violations
+    if len(hard) == 1:
+        message = hard[0]["message"]
+    else:
+        message = ngettext("The request breaks %(count)d rule.", "The request breaks %(count)d rules.", len(hard)) % {
+            "count": len(hard)
+        }
+    fields: dict[str, list[str]] = {}
+    for item in hard:
+        fields.setdefault(VIOLATION_FIELDS.get(item["code"], "date_from"), []).append(item["message"])
+    return ApplicationError(message, code=code, fields=fields, violations=violations)
+
+
+def leave_check(leave: LeaveRequest, *, lead_time: bool = True):
+    """The rule check of a stored leave request (docs/rules.md §9), as leave.rules.check answers it."""
+    from leave import rules as leave_rules
+
+    return leave_rules.check(
+        employee=leave.employee,
+        kind=leave.kind,
+        date_from=leave.date_from,
+        date_to=leave.date_to,
+        leave_request=leave,
+        lead_time=lead_time,
+    )
+
+
 def _check_leave(move: Move) -> None:
-    """Overlapping leave is refused at the decision, counted under the engine's lock on the employee."""
-    if move.action == ApprovalAction.APPROVE:
-        obj = move.obj
+    """docs/rules.md §9 under the engine's lock on the employee: at submit the kind's rules (hard ones
+    refuse) and the days held from the balance; at the decision overlapping leave is refused, soft
+    coverage warnings need an override reason, and days not held yet are held."""
+    from leave import services as leave_services
+
+    obj = move.obj
+    if move.action == ApprovalAction.SUBMIT:
+        result = leave_check(obj)
+        if result.hard:
+            raise leave_policy_error(result.violations)
+        leave_services.hold(leave_request=obj, actor=move.actor)
+        move.data["violations"] = result.violations
+    elif move.action == ApprovalAction.APPROVE:
         _refuse_overlap(employee_id=obj.employee_id, date_from=obj.date_from, date_to=obj.date_to, exclude_id=obj.id)
+        result = leave_check(obj, lead_time=False)
+        if result.hard:
+            raise leave_policy_error(result.violations)
+        if result.soft and not move.override_reason:
+            error = leave_policy_error(result.soft, code="override_reason_required")
+            error.message = str(ERR_OVERRIDE_REQUIRED)
+            error.fields = {"override_reason": [str(ERR_OVERRIDE_REQUIRED)]}
+            raise error
+        move.override_reason = move.override_reason if result.soft else ""
+        move.updates["override_reason"] = move.override_reason
+        if obj.kind in leave_services.BALANCE_KINDS and not leave_services.is_held(obj):
+            leave_services.hold(leave_request=obj, actor=move.actor)
+        move.data["violations"] = result.violations
 
 
 def _after_approve(move: Move) -> None:
     obj = move.obj
+    if isinstance(obj, LeaveRequest):
+        from leave import services as leave_services
+
+        leave_services.debit(leave_request=obj, actor=move.actor)
+        if obj.kind == LeaveKind.CB:
+            leave_services.long_leave_starts(leave_request=obj, actor=move.actor)
     if isinstance(obj, AttendanceCorrection):
         # The original stays, marked as corrected by this correction.
         CheckEvent.objects.filter(employee_id=obj.employee_id, local_date=obj.local_date, kind=obj.kind).update(
@@ -142,8 +215,23 @@ def _refresh_after_commit(employee_id: int, date_from: datetime.date, date_to: d
 
 
 def _after_end_leave(move: Move) -> None:
-    if move.action == ApprovalAction.REVOKE:
+    """Cancel (before the first day) gives every taken day back; a revoke after the leave began is a
+    recall: the days after the recall's office day go back to their buckets (docs/rules.md §9)."""
+    from leave import services as leave_services
+
+    obj = move.obj
+    if move.action == ApprovalAction.CANCEL:
+        leave_services.give_back(leave_request=obj, actor=move.actor, reason=move.note)
+    elif move.action == ApprovalAction.REVOKE:
+        leave_services.recall(leave_request=obj, on=office_today(obj.employee), actor=move.actor, reason=move.note)
         _refresh_after_commit(move.obj.employee_id, move.obj.date_from, move.obj.date_to)
+
+
+def _after_close_leave(move: Move) -> None:
+    """Reject, withdraw, expiry, deactivation: the held days go back (docs/rules.md §9 "Buckets")."""
+    from leave import services as leave_services
+
+    leave_services.release(leave_request=move.obj, actor=move.actor, reason=move.note)
 
 
 def _close_approved_leave(*, employee: Employee, actor=None, start: datetime.date, note: str = "") -> int:
@@ -161,6 +249,9 @@ def _close_approved_leave(*, employee: Employee, actor=None, start: datetime.dat
             actor=actor,
             note=note or str(_("Employee deactivated.")),
         )
+        from leave import services as leave_services
+
+        leave_services.give_back(leave_request=leave, actor=actor, reason=note)
         closed += 1
     return closed
 
@@ -176,6 +267,7 @@ def register_approval_specs() -> None:
             after_approve=_after_approve,
             end=_end_leave,
             after_end=_after_end_leave,
+            after_close=_after_close_leave,
             notify=_notify,
             # 00:00 office time of the first day of leave, for the kinds that expire (LEAVE_KIND_RULES).
             expiry=Expiry(
@@ -205,10 +297,13 @@ def register_approval_specs() -> None:
 
 
 @transaction.atomic
-def request_act(*, obj: ApprovableModel, action: str, actor, note: str = "") -> ApprovableModel:
+def request_act(
+    *, obj: ApprovableModel, action: str, actor, note: str = "", override_reason: str = ""
+) -> ApprovableModel:
     """Run one transition by name (the API's and the pages' single entry): the engine's guards
-    (403 not an actor, 409 `stale_transition`), then the kind's hooks."""
-    approval_engine.transition(obj=obj, action=action, actor=actor, note=note)
+    (403 not an actor, 409 `stale_transition`), then the kind's hooks. Approving leave with soft
+    warnings (coverage) needs `override_reason`."""
+    approval_engine.transition(obj=obj, action=action, actor=actor, note=note, override_reason=override_reason)
     return obj
 
 

@@ -93,6 +93,13 @@ SOURCES = {
     "SHIFT_LONG": "kebijakan instansi",
     "COVERAGE_SHIFT_MIN": "Perpres 21/2023 Pasal 7",
     "SHIFT_NOT_DYNAMIC": "PermenPANRB 4/2025 Pasal 17",
+    # Leave entitlements (docs/rules.md §9); LEAD_TIME and the coverage codes serve leave too.
+    "LEAVE_KIND_NOT_ALLOWED": "PP 11/2017 Pasal 311, 340; Perban BKN 7/2022 Pasal 4",
+    "CT_NOT_ELIGIBLE": "PP 11/2017 Pasal 310",
+    "LEAVE_SERVICE_SHORT": "PP 11/2017 Pasal 315, 331",
+    "LEAVE_TOO_LONG": "PP 11/2017 Pasal 315, 325, 329",
+    "CM_BIRTH_LIMIT": "PP 11/2017 Pasal 325; PP 49/2018 Pasal 79",
+    "LEAVE_BALANCE": "PP 11/2017 Pasal 310, 313",
 }
 RULE_CODES = tuple(SOURCES)
 

@@ -63,6 +63,12 @@ RULE_MEANINGS = {
     "SHIFT_LONG": _("Very long duty"),
     "COVERAGE_SHIFT_MIN": _("Too few people on a shift"),
     "SHIFT_NOT_DYNAMIC": _("No dynamic hours on a duty"),
+    "LEAVE_KIND_NOT_ALLOWED": _("Leave kind not open to this employee type"),
+    "CT_NOT_ELIGIBLE": _("Not yet entitled to annual leave"),
+    "LEAVE_SERVICE_SHORT": _("Too few years of service for this leave"),
+    "LEAVE_TOO_LONG": _("Longer than this leave allows"),
+    "CM_BIRTH_LIMIT": _("Maternity leave only for the first three births"),
+    "LEAVE_BALANCE": _("Not enough annual leave"),
 }
 
 SNAKE = re.compile(r"^[A-Za-z]+(?:_[A-Za-z0-9]+)+$")

@@ -14,6 +14,8 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from flexwork.org.models.policy import LEAVE_SETTINGS, POLICY_SETTING_BY_NAME
+
 AGENCY_POLICY = gettext_lazy("agency policy (kebijakan instansi)")
 
 
@@ -94,6 +96,8 @@ GROUPS: tuple[Group, ...] = (
     ),
     # docs/rules.md §8: no national rule on shift length, rest or night work was found.
     Group("shifts", gettext_lazy("Shifts"), SHIFT_SETTINGS),
+    # docs/rules.md §9: the regulation's numbers as defaults; lead times are the agency's.
+    Group("leave", gettext_lazy("Leave"), LEAVE_SETTINGS),
 )
 
 # The regulation each setting comes from (domain facts in docs/rules.md). A number the regulation
@@ -148,6 +152,7 @@ SOURCES: dict[str, Any] = {
     "mfa_required_for_hr": AGENCY_POLICY,
     "mfa_required_for_head": AGENCY_POLICY,
     **dict.fromkeys(SHIFT_SETTINGS, AGENCY_POLICY),
+    **{name: POLICY_SETTING_BY_NAME[name].source or AGENCY_POLICY for name in LEAVE_SETTINGS},
 }
 
 # Simple limits the page's script checks while HR types (static/js/policy.js), and the server again.

@@ -116,8 +116,47 @@ POLICY_SETTINGS: tuple[PolicySetting, ...] = (
     PolicySetting(
         "shift_hours_averaged_over_period", "bool", False, _("duty hours compared over the roster period, not per week")
     ),
+    # Leave entitlements (docs/rules.md §9): the regulation's numbers are the defaults, lead times are agency policy.
+    PolicySetting(
+        "ct_min_service_months", "int", 12, _("months of service before annual leave"), 0, 60, "PP 11/2017 Pasal 310"
+    ),
+    PolicySetting("ct_days_per_year", "int", 12, _("annual leave days a year"), 0, 30, "PP 11/2017 Pasal 310"),
+    PolicySetting(
+        "ct_carry_max_days", "int", 6, _("annual leave days carried into the next year"), 0, 12, "PP 11/2017 Pasal 313"
+    ),
+    PolicySetting(
+        "ct_max_total_days", "int", 24, _("most annual leave days in one year"), 0, 48, "PP 11/2017 Pasal 313"
+    ),
+    PolicySetting(
+        "ct_carry_chain",
+        "bool",
+        False,
+        _("days from two years ago carry on from last year's unused days"),
+        None,
+        None,
+        "PP 11/2017 Pasal 313",
+    ),
+    PolicySetting(
+        "cb_min_service_years", "int", 5, _("years of service before long leave"), 0, 30, "PP 11/2017 Pasal 315"
+    ),
+    PolicySetting("cb_max_months", "int", 3, _("longest long leave (months)"), 1, 6, "PP 11/2017 Pasal 315"),
+    PolicySetting("cm_months", "int", 3, _("longest maternity leave (months)"), 1, 6, "PP 11/2017 Pasal 325"),
+    PolicySetting("cm_max_births", "int", 3, _("births with maternity leave"), 1, 10, "PP 11/2017 Pasal 325"),
+    PolicySetting(
+        "cap_max_months", "int", 1, _("longest leave for important reasons (months)"), 1, 3, "PP 11/2017 Pasal 329"
+    ),
+    PolicySetting(
+        "cltn_min_service_years", "int", 5, _("years of service before unpaid leave"), 0, 30, "PP 11/2017 Pasal 331"
+    ),
+    PolicySetting("ct_lead_working_days", "int", 3, _("working days of notice before annual leave"), 0, 60),
+    PolicySetting("cb_lead_working_days", "int", 10, _("working days of notice before long leave"), 0, 60),
+    PolicySetting("cltn_lead_working_days", "int", 30, _("working days of notice before unpaid leave"), 0, 120),
 )
 POLICY_SETTING_BY_NAME = {setting.name: setting for setting in POLICY_SETTINGS}
+# The policy page's "Leave" group (docs/rules.md §9), in this order.
+LEAVE_SETTINGS = tuple(
+    name for name in POLICY_SETTING_BY_NAME if name.startswith(("ct_", "cb_", "cm_", "cap_", "cltn_"))
+)
 POLICY_FIELD_NAMES = tuple(setting.name for setting in POLICY_SETTINGS)
 # Pairs (start, end) that must be ordered in the effective policy.
 POLICY_TIME_PAIRS = (

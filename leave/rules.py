@@ -1,0 +1,270 @@
+"""The rule check of a leave request (docs/rules.md §9): which kinds an employee type may take, the
+service each kind needs, lengths, lead times, the annual-leave balance, and the unit's coverage.
+
+Each rule returns violations in the catalogue's shape (schedules/policy.py `SOURCES`, docs/rules.md
+§3 "Rule catalogue"): hard ones refuse the submit, soft ones (coverage) need the decider's override
+reason. Every number comes from the agency's policy (flexwork/org/models/policy.py, group "Leave")."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from flexwork.common.calendar import add_months, working_days_between
+from flexwork.org.models import Employee
+from flexwork.org.models.organisation import EmployeeType
+from flexwork.org.selectors import holiday_dates, policy_for
+from leave import services
+
+HARD, SOFT = "hard", "soft"
+LEAVE_KIND_NOT_ALLOWED = "LEAVE_KIND_NOT_ALLOWED"
+CT_NOT_ELIGIBLE = "CT_NOT_ELIGIBLE"
+LEAVE_SERVICE_SHORT = "LEAVE_SERVICE_SHORT"
+LEAVE_TOO_LONG = "LEAVE_TOO_LONG"
+CM_BIRTH_LIMIT = "CM_BIRTH_LIMIT"
+LEAVE_BALANCE = "LEAVE_BALANCE"
+LEAD_TIME = "LEAD_TIME"
+
+# docs/rules.md §9 "Kinds by employee type". SAKIT (a one-day sick leave), IZIN and DINAS_LUAR are open
+# to everyone and have no balance.
+OPEN_TO_ALL = frozenset({"SAKIT", "IZIN", "DINAS_LUAR"})
+PNS_KINDS = frozenset({"CT", "CB", "CS", "CM", "CAP", "CLTN"})
+CPNS_KINDS = frozenset({"CT", "CS", "CM", "CAP"})
+PPPK_KINDS = frozenset({"CT", "CS", "CM"})
+KINDS_BY_TYPE = {
+    EmployeeType.PNS: PNS_KINDS,
+    EmployeeType.CPNS: CPNS_KINDS,
+    EmployeeType.PPPK: PPPK_KINDS,
+    EmployeeType.PPPK_PARUH_WAKTU: PPPK_KINDS,
+}
+# The regulation that names each type's kinds, quoted in the refusal.
+KIND_SOURCES = {
+    EmployeeType.CPNS: "PP 11/2017 Pasal 340",
+    EmployeeType.PPPK: "PP 49/2018 Pasal 79; Perban BKN 7/2022 Pasal 4",
+    EmployeeType.PPPK_PARUH_WAKTU: "PP 49/2018 Pasal 79; Perban BKN 7/2022 Pasal 4",
+}
+# docs/rules.md §9 "Lead time": working days of notice before the first day, per kind (policy names).
+LEAD_SETTINGS = {"CT": "ct_lead_working_days", "CB": "cb_lead_working_days", "CLTN": "cltn_lead_working_days"}
+
+
+def violation(code: str, message: str, dates, severity: str = HARD) -> dict:
+    from schedules.policy import SOURCES
+
+    return {
+        "code": code,
+        "severity": severity,
+        "message": str(message),
+        "source": SOURCES[code],
+        "dates": [day.isoformat() for day in dates],
+    }
+
+
+def kinds_for(employee: Employee) -> frozenset[str]:
+    """The leave kinds `employee` may ask for (the form offers only these)."""
+    return KINDS_BY_TYPE.get(employee.employee_type, PNS_KINDS) | OPEN_TO_ALL
+
+
+def _kind_label(kind: str) -> str:
+    from attendance.models import LeaveKind
+
+    return str(LeaveKind(kind).label)
+
+
+def _type_label(employee: Employee) -> str:
+    return str(EmployeeType(employee.employee_type).label)
+
+
+def _date(day: datetime.date) -> str:
+    return formats.date_format(day, "j F Y")
+
+
+def _months_after(start: datetime.date, months: int) -> datetime.date:
+    """The last day of a block of `months` calendar months beginning on `start`."""
+    return add_months(start, months) - datetime.timedelta(days=1)
+
+
+@dataclass
+class LeaveCheck:
+    violations: list[dict]
+    preview: services.Preview
+
+    @property
+    def hard(self) -> list[dict]:
+        return [v for v in self.violations if v["severity"] == HARD]
+
+    @property
+    def soft(self) -> list[dict]:
+        return [v for v in self.violations if v["severity"] == SOFT]
+
+
+def rule_kind(employee: Employee, kind: str) -> list[dict]:
+    if kind in kinds_for(employee):
+        return []
+    message = _("%(type)s is not entitled to %(kind)s (%(source)s).") % {
+        "type": _type_label(employee),
+        "kind": _kind_label(kind),
+        "source": KIND_SOURCES.get(employee.employee_type, "PP 11/2017 Pasal 311"),
+    }
+    return [violation(LEAVE_KIND_NOT_ALLOWED, message, ())]
+
+
+def rule_service(employee: Employee, kind: str, date_from: datetime.date, policy) -> list[dict]:
+    """CT after `ct_min_service_months`; CB and CLTN after their years of continuous service, counted
+    from the TMT. An unknown TMT refuses nothing (docs/rules.md §9 "Eligibility")."""
+    start = employee.service_start_date
+    if start is None:
+        return []
+    if kind == "CT":
+        eligible = services.ct_eligible_from(employee, policy)
+        if eligible is not None and date_from < eligible:
+            message = _("Annual leave starts after %(months)d months of service: from %(date)s.") % {
+                "months": policy.ct_min_service_months,
+                "date": _date(eligible),
+            }
+            return [violation(CT_NOT_ELIGIBLE, message, (date_from,))]
+        return []
+    years = {"CB": policy.cb_min_service_years, "CLTN": policy.cltn_min_service_years}.get(kind)
+    if years is None:
+        return []
+    eligible = add_months(start, 12 * years)
+    if date_from >= eligible:
+        return []
+    message = _("%(kind)s needs %(years)d years of continuous service: from %(date)s.") % {
+        "kind": _kind_label(kind),
+        "years": years,
+        "date": _date(eligible),
+    }
+    return [violation(LEAVE_SERVICE_SHORT, message, (date_from,))]
+
+
+def rule_length(kind: str, date_from: datetime.date, date_to: datetime.date, policy) -> list[dict]:
+    """CB, CM and CAP in calendar months from the first day (docs/rules.md §9 "Counting")."""
+    months = {"CB": policy.cb_max_months, "CM": policy.cm_months, "CAP": policy.cap_max_months}.get(kind)
+    if months is None:
+        return []
+    last = _months_after(date_from, months)
+    if date_to <= last:
+        return []
+    message = _("%(kind)s lasts at most %(months)d month(s): until %(date)s at the latest.") % {
+        "kind": _kind_label(kind),
+        "months": months,
+        "date": _date(last),
+    }
+    return [violation(LEAVE_TOO_LONG, message, (date_to,))]
+
+
+def rule_births(employee: Employee, kind: str, policy, leave_request=None) -> list[dict]:
+    """CM for the 1st to 3rd birth since the TMT (a multiple birth is one): approved maternity leave
+    since the TMT counts the births. A PNS's next birth is offered as cuti besar; others are refused."""
+    if kind != "CM":
+        return []
+    from attendance.models import LeaveRequest
+    from flexwork.approvals.models import ApprovalStatus
+
+    earlier = LeaveRequest.objects.filter(employee_id=employee.id, kind="CM", status=ApprovalStatus.APPROVED)
+    if employee.service_start_date is not None:
+        earlier = earlier.filter(date_from__gte=employee.service_start_date)
+    if leave_request is not None and leave_request.id:
+        earlier = earlier.exclude(id=leave_request.id)
+    count = earlier.count()
+    if count < policy.cm_max_births:
+        return []
+    if employee.employee_type == EmployeeType.PNS:
+        message = _("Maternity leave covers the first %(births)d births; for this one ask for long leave (cuti besar).")
+    else:
+        message = _("Maternity leave covers the first %(births)d births; %(type)s has no leave for a later one.")
+    return [violation(CM_BIRTH_LIMIT, message % {"births": policy.cm_max_births, "type": _type_label(employee)}, ())]
+
+
+def rule_lead(employee: Employee, kind: str, date_from: datetime.date, today: datetime.date, policy) -> list[dict]:
+    name = LEAD_SETTINGS.get(kind)
+    if name is None:
+        return []
+    lead = getattr(policy, name)
+    if not lead:
+        return []
+    holidays = holiday_dates(agency_id=employee.agency_id, date_from=min(today, date_from), date_to=date_from)
+    if working_days_between(today, date_from, holidays) >= lead:
+        return []
+    message = _("Ask for %(kind)s at least %(lead)d working days before the first day.") % {
+        "kind": _kind_label(kind),
+        "lead": lead,
+    }
+    return [violation(LEAD_TIME, message, (date_from,))]
+
+
+def rule_coverage(employee: Employee, date_from: datetime.date, date_to: datetime.date, policy) -> list[dict]:
+    """docs/rules.md §9 "Coverage": people on leave count as away, so a leave that takes the unit over
+    its share away is a soft COVERAGE_UNIT_SHARE; in a unit that works shifts, a soft COVERAGE_SHIFT_MIN
+    for each shift left under its minimum (schedules.policy.shift_coverage_warnings_for)."""
+    from flexwork.org.models.organisation import WorkWeek
+    from schedules.coverage import coverage_for
+    from schedules.policy import shift_coverage_warnings_for
+
+    if employee.unit.work_week == WorkWeek.ROSTER:
+        return [
+            v.as_dict() for v in shift_coverage_warnings_for(employee=employee, date_from=date_from, date_to=date_to)
+        ]
+    days = coverage_for(
+        agency_id=employee.agency_id,
+        unit_ids=[employee.unit_id],
+        date_from=date_from,
+        date_to=date_to,
+        exclude_employee_id=employee.id,
+    ).by_date(employee.unit_id)
+    over = [
+        day for day in days.values() if day.working and day.share_percent and day.away + day.on_leave + 1 > _limit(day)
+    ]
+    if not over:
+        return []
+    first = over[0]
+    message = _("At most %(limit)d of %(headcount)d people of your unit may be away on one day (%(share)d%%).") % {
+        "limit": _limit(first),
+        "headcount": first.headcount,
+        "share": first.share_percent,
+    }
+    return [violation("COVERAGE_UNIT_SHARE", message, tuple(day.date for day in over), SOFT)]
+
+
+def _limit(day) -> int:
+    """The unit's share of its whole headcount, at least one (people on leave are away, not left out;
+    a unit whose share is 0, a public-service unit, is judged by its minimum on site instead)."""
+    from schedules.coverage import allowed_away
+
+    return allowed_away(day.headcount, day.share_percent)
+
+
+def check(
+    *,
+    employee: Employee,
+    kind: str,
+    date_from: datetime.date,
+    date_to: datetime.date,
+    today: datetime.date | None = None,
+    leave_request=None,
+    lead_time: bool = True,
+) -> LeaveCheck:
+    """Every violation of a leave request at once, and the balance before and after."""
+    from flexwork.common.calendar import office_today
+
+    policy = policy_for(agency=employee.agency_id, unit=employee.unit)
+    today = today or office_today(employee)
+    found = rule_kind(employee, kind)
+    if not found:
+        found += rule_service(employee, kind, date_from, policy)
+        found += rule_length(kind, date_from, date_to, policy)
+        found += rule_births(employee, kind, policy, leave_request)
+        if lead_time:
+            found += rule_lead(employee, kind, date_from, today, policy)
+    result = services.preview(
+        employee=employee, kind=kind, date_from=date_from, date_to=date_to, leave_request=leave_request
+    )
+    refusal = services.balance_violation(result)
+    if refusal is not None and not found:
+        found.append(refusal)
+    if kind not in ("IZIN",):
+        found += rule_coverage(employee, date_from, date_to, policy)
+    return LeaveCheck(violations=found, preview=result)

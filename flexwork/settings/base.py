@@ -504,6 +504,12 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Holidays: on 1 December every agency without next year's calendar gets it from the holidays
     # package, unconfirmed (docs/rules.md §7); an agency that has one is left alone.
+    # Leave: the yearly rollover of annual leave at 00:00 office time on 1 January, per zone (docs/rules.md
+    # §9 "Rollover"); hourly around the year end, idempotent.
+    "leave-rollover": {
+        "task": "leave.tasks.leave_rollover_task",
+        "schedule": crontab(minute=2, day_of_month="31,1,2", month_of_year="12,1"),
+    },
     "holidays-next-year": {
         "task": "flexwork.org.tasks.holidays_next_year_seed_task",
         "schedule": crontab(minute=30, hour=1, day_of_month=1, month_of_year=12),

@@ -1,0 +1,16 @@
+"""Periodic work of leave entitlements (declared in CELERY_BEAT_SCHEDULE, settings/base.py)."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+
+@shared_task(ignore_result=True)
+def leave_rollover_task(zone: str | None = None, year: int | None = None) -> int:
+    """docs/rules.md §9 "Rollover": hourly from 31 December to 2 January (UTC), it rolls the offices
+    of every zone where 1 January has begun (00:00 office time) into the new year. Idempotent."""
+    from leave.rollover import rollover, zones_in_new_year
+
+    if zone and year:
+        return rollover(year=year, zone=zone)
+    return sum(rollover(year=found_year, zone=found_zone) for found_zone, found_year in zones_in_new_year())

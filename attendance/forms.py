@@ -36,11 +36,28 @@ class CheckForm(forms.Form):
     confirm_early = forms.BooleanField(required=False)
 
 
+# What each leave kind asks beyond its dates (docs/rules.md §9): the evidence file (a doctor's letter for
+# sick leave, the evidence of an important reason, the BKN letter of unpaid leave), and the balance before
+# and after for annual leave. The page shows a field only for the kinds listed (static/js/leave-form.js;
+# without the script every field is shown).
+LEAVE_EVIDENCE_KINDS = (LeaveKind.SAKIT, LeaveKind.CS, LeaveKind.CAP, LeaveKind.CLTN, LeaveKind.CM)
+LEAVE_BALANCE_KINDS = (LeaveKind.CT,)
+
+
 class LeaveForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=LeaveKind.choices)
     date_from = FormDateField(label=_("From"), widget=DateInput())
     date_to = FormDateField(label=_("Until"), widget=DateInput())
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    evidence = forms.FileField(
+        label=_("Letter or evidence (doctor's letter, the reason's evidence, the BKN letter)"), required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        evidence_limit_mark(self.fields["evidence"])
+        self.fields["evidence"].show_for = " ".join(LEAVE_EVIDENCE_KINDS)
+        self.balance_kinds = " ".join(LEAVE_BALANCE_KINDS)
 
 
 class CorrectionForm(forms.Form):

@@ -275,25 +275,38 @@ def _with_evidence(entries) -> list:
 @require_http_methods(["GET", "POST"])
 def requests_page(request: HttpRequest) -> HttpResponse:
     """My leave and corrections, with the forms to ask; and the requests waiting for my decision."""
-    _me(request)
-    leave_form = forms.LeaveForm(request.POST if request.POST.get("form") == "leave" else None, prefix="leave")
+    employee = _me(request)
+    is_leave = request.POST.get("form") == "leave"
+    leave_form = forms.LeaveForm(
+        request.POST if is_leave else None, request.FILES if is_leave else None, prefix="leave"
+    )
     correction_form = forms.CorrectionForm(
         request.POST if request.POST.get("form") == "correction" else None,
         prefix="correction",
         initial={"local_date": request.GET.get("date"), "kind": request.GET.get("kind")},
     )
+    leave_preview = None
     if request.method == "POST":
-        form = leave_form if request.POST.get("form") == "leave" else correction_form
+        form = leave_form if is_leave else correction_form
+        if form is leave_form and request.POST.get("preview"):
+            # Without the script: "Show my balance" answers the before/after of the dates, writing nothing.
+            if form.is_valid():
+                leave_preview = _leave_preview(employee, form.cleaned_data)
+            return _requests_render(request, leave_form=leave_form, leave_preview=leave_preview, preview_asked=True)
         if form.is_valid():
             data = form.cleaned_data
             try:
                 if form is leave_form:
+                    evidence_ids = []
+                    if data.get("evidence"):
+                        evidence_ids = [evidence_upload(user=request.user, uploaded_file=data["evidence"]).id]
                     requests.leave_request_create(
                         user=request.user,
                         kind=data["kind"],
                         date_from=data["date_from"],
                         date_to=data["date_to"],
                         reason=data["reason"],
+                        evidence_ids=evidence_ids,
                     )
                 else:
                     requests.correction_create(
@@ -304,14 +317,34 @@ def requests_page(request: HttpRequest) -> HttpResponse:
                         reason=data["reason"],
                     )
             except ApplicationError as error:
+                if form is leave_form:
+                    leave_preview = _leave_preview(employee, data)
                 form_error_show(form, error)
             else:
                 messages.success(request, _("Your request was sent for approval."))
                 return redirect("attendance-requests")
-    return _requests_render(request, leave_form=leave_form, correction_form=correction_form)
+    return _requests_render(
+        request, leave_form=leave_form, correction_form=correction_form, leave_preview=leave_preview
+    )
 
 
-def _requests_render(request: HttpRequest, *, leave_form=None, correction_form=None, kept=None, status=200):
+def _leave_preview(employee: Employee, data: dict) -> dict | None:
+    """The balance before and after the chosen dates (docs/rules.md §9 "Counting"), for annual leave."""
+    from leave.views import preview_rows
+
+    return preview_rows(employee=employee, kind=data["kind"], date_from=data["date_from"], date_to=data["date_to"])
+
+
+def _requests_render(
+    request: HttpRequest,
+    *,
+    leave_form=None,
+    correction_form=None,
+    kept=None,
+    status=200,
+    leave_preview=None,
+    preview_asked=False,
+):
     """The requests page; `kept` is (kind, id, note, message) of a refused decision, shown again on its row."""
     queue = {
         "leave": list(selectors.leave_list_for(user=request.user, filters={"queue": True})[:100]),
@@ -332,6 +365,8 @@ def _requests_render(request: HttpRequest, *, leave_form=None, correction_form=N
             "my_corrections": selectors.correction_list_for(user=request.user, filters={"mine": True})[:50],
             "queue_leaves": queue["leave"],
             "queue_corrections": queue["correction"],
+            "leave_preview": leave_preview,
+            "preview_asked": preview_asked,
         },
         status=status,
     )

@@ -30,6 +30,8 @@ urlpatterns = [
     path("", include("schedules.urls")),
     path("", include("shifts.urls")),
     path("", include("flexwork.reports.urls")),
+    path("", include("allowances.urls")),
+    path("", include("leave.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

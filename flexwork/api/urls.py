@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("schedules.api_urls")),
     path("", include("shifts.api_urls")),
     path("", include("flexwork.reports.api_urls")),
+    path("", include("leave.api_urls")),
     # Unknown /api/v1/ paths answer the JSON 404 of docs/api.md, never Django's HTML page.
     re_path(r"^.*$", not_found),
 ]

@@ -14,7 +14,17 @@ from django.urls import reverse
 
 from flexwork.common import nav
 
-PERSONAS = ("employee_a", "supervisor_a", "unit_head_a", "agency_head_a", "hr_admin_a", "delegate_a")
+PERSONAS = (
+    "employee_a",
+    "supervisor_a",
+    "unit_head_a",
+    "agency_head_a",
+    "hr_admin_a",
+    "delegate_a",
+    "roster_head_a",
+    "operator_a",
+    "roster_hr_a",
+)
 
 
 class MenuLinks(HTMLParser):
@@ -68,6 +78,32 @@ def delegate_a(org_world):
         kinds=[ApprovalKind.ARRANGEMENT],
     )
     return delegate.user
+
+
+@pytest.fixture
+def roster_world(org_world):
+    """A unit of agency A working on a roster (docs/rules.md §8), headed by unit head A, with two
+    operators, a published roster and a duty swap: the shift links of the menus have something to open."""
+    from tests.reliability.world import _roster_world
+
+    return _roster_world(org_world)
+
+
+@pytest.fixture
+def roster_head_a(org_world, roster_world):
+    return org_world.unit_head_a
+
+
+@pytest.fixture
+def operator_a(roster_world):
+    """An operator of the roster unit: "My duties" and "Duty swaps" in the menus."""
+    return roster_world.assignment.employee.user
+
+
+@pytest.fixture
+def roster_hr_a(org_world, roster_world):
+    """HR of an agency with a unit on a roster: the shift setup pages and the agency's rosters."""
+    return org_world.hr_admin_a
 
 
 def _persona(request, name):
@@ -133,6 +169,24 @@ def test_menus_match_each_role(request, org_world, delegate_a):
     hr = names("hr_admin_a")
     assert {"hr-index", "reports-list", "schedules-directives", "performance-distribution"} <= hr
     assert "schedules-queue" not in hr
+    shifts = {"shifts:my_duties", "shifts:swaps", "shifts:rosters"}
+    assert not shifts & (employee | supervisor | delegate)  # nobody of them works in a roster unit
+
+
+def test_the_shift_links_follow_the_roster_roles(request, org_world, roster_world):
+    def names(persona):
+        roles = frozenset(_client(_persona(request, persona)).session[nav.SESSION_KEY])
+        return {page.url_name for page in nav.allowed_pages(roles)}
+
+    operator = names("operator_a")
+    assert {"shifts:my_duties", "shifts:swaps", "attendance-check"} <= operator
+    assert "shifts:rosters" not in operator and "shifts:hr_shifts" not in operator
+    head = names("roster_head_a")
+    assert {"shifts:rosters", "shifts:swaps"} <= head and "shifts:my_duties" not in head
+    hr = names("roster_hr_a")
+    assert {"shifts:hr_shifts", "shifts:hr_patterns", "shifts:hr_shift_units"} <= hr
+    assert "shifts:my_duties" not in hr and "shifts:rosters" not in hr
+    assert "shifts:my_duties" not in names("employee_a")
 
 
 def test_a_supervisor_sees_exceptions_of_their_people_only(org_world, supervisor_a):

@@ -269,6 +269,13 @@ allow("api-rosters api-duties api-duty-swaps", get=ALL)  # scoped lists
 allow("api-roster api-duty api-duty-swap", get={HEAD, HR})
 allow("api-roster-generate api-roster-publish api-roster-cell")
 allow("api-duty-swap-accept api-duty-swap-decline api-duty-swap-approve api-duty-swap-reject api-duty-swap-withdraw")
+# Leave balances (docs/rules.md §9).
+allow("leave-balance", get=ALL)  # one's own balance and its history
+allow("leave-preview", get=ALL, post=ALL)  # the leave form's before/after of one's own days; writes nothing
+allow("leave-request-form", get=ALL)  # the printable form of a request in view (the world's leave is employee A's)
+allow("hr-leave-balances hr-leave-balance-import", get={HR})  # an empty import POST is refused (400)
+allow("hr-leave-balance-correct")  # an empty POST is refused (400)
+allow("api-leave-balances", get=ALL)  # scoped: own, team, agency
 
 
 def _params(world) -> dict[str, object]:

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from allowances import views
+
+app_name = "allowances"
+urlpatterns = [
+    path("allowances/mine/", views.my_deductions, name="mine"),
+    path("allowances/schemes/", views.scheme_list, name="schemes"),
+    path("allowances/schemes/new/", views.scheme_clone, name="scheme_clone"),
+    path("allowances/schemes/<int:scheme_id>/", views.scheme_edit, name="scheme"),
+]

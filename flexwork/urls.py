@@ -31,7 +31,6 @@ urlpatterns = [
     path("", include("shifts.urls")),
     path("", include("flexwork.reports.urls")),
     path("", include("allowances.urls")),
-    path("", include("allowances.urls")),
     path("", include("leave.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

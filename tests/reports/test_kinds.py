@@ -247,7 +247,11 @@ def test_every_leave_kind_counts_as_leave_in_the_reports(march, hr_admin_a):
 def test_roles_monthly_flag_and_period_rules_are_read_from_the_spec(march, unit_head_a, hr_admin_a):
     from django.core.exceptions import PermissionDenied
 
-    assert set(MONTHLY_KINDS) == {kind for kind, spec in KINDS.items() if spec.monthly} == {"COMPLIANCE", "PAYROLL"}
+    assert (
+        set(MONTHLY_KINDS)
+        == {kind for kind, spec in KINDS.items() if spec.monthly}
+        == {"COMPLIANCE", "PAYROLL", "ALLOWANCE"}
+    )
     # A unit head may run the kinds whose spec lists the role, and no other.
     for kind, spec in KINDS.items():
         period = "2025" if kind == "DISCIPLINE" else "2025-03"

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.db.models import BooleanField, F, Func, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -478,6 +479,32 @@ def _close_approved(*, employee: Employee, actor=None, start: datetime.date, not
     return closed
 
 
+class _DateInArray(Func):
+    """`date = ANY(dates)`: the date is one of the array's."""
+
+    template = "(%(expressions)s))"
+    arg_joiner = " = ANY("
+    output_field = BooleanField()
+
+
+def first_duty_start():
+    """The expiry instant of an arrangement request over duties (docs/rules.md §8 "Flexibility on
+    duties"): the start of the earliest published active shift of the employee on one of the
+    request's dates, read when the sweep runs (a swap or a change after submission counts); NULL
+    when it covers no duty, so the request expires at 00:00 of its first day."""
+    from shifts.models import Duty, DutyKind
+
+    duties = Duty.objects.filter(
+        employee_id=OuterRef("employee_id"),
+        is_active=True,
+        is_published=True,
+        kind=DutyKind.SHIFT,
+        duty_date__gte=OuterRef("first_date"),
+        duty_date__lte=OuterRef("last_date"),
+    ).filter(_DateInArray(F("duty_date"), OuterRef("dates")))
+    return Subquery(duties.order_by("start_at").values("start_at")[:1])
+
+
 def register_approval_spec() -> None:
     """Called from SchedulesConfig.ready()."""
     spec_register(
@@ -491,8 +518,9 @@ def register_approval_spec() -> None:
             end=_end,
             after_end=_after_end,
             notify=_notify,
-            # An undecided request expires as a whole at 00:00 office time of its first covered day.
-            expiry=Expiry(field="first_date"),
+            # An undecided request expires as a whole at 00:00 office time of its first covered day, or,
+            # when it covers duties, when the first of them starts (docs/rules.md §8).
+            expiry=Expiry(field="first_date", at=first_duty_start),
             escalates=True,
             close_approved=_close_approved,
         )

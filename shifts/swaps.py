@@ -4,7 +4,8 @@ A (the employee) offers a published duty to colleague B of the same roster unit,
 of B's duties (on any date) in return. The swap is a draft while it waits for B: B accepts (the soft
 rules are checked and the engine submits it to the head of the roster's unit) or declines (it ends and
 A is told). The head approves or rejects as for every other kind; approved, both duties are replaced
-at once under row locks: the people's rows and then every duty involved, in id order, re-read. A duty
+at once under row locks: both people's rows in id order, the swap's, then every duty involved in id
+order, re-read; the engine takes the same order on every path (`engine.lock`, the spec's `lock_people`). A duty
 that has started (or is past) cannot be swapped (hard SWAP_STARTED); a result that overlaps another
 duty of the person is refused (hard DUTY_OVERLAP, also the database's exclusion constraint). An
 undecided swap expires when the earlier duty starts (`expires_at`, swept by shifts/tasks.py)."""
@@ -341,16 +342,14 @@ def swap_warnings(swap: DutySwap) -> list[dict]:
 
 
 def _lock_people(*employee_ids: int) -> None:
-    """The people's rows first, in id order (the engine locks the employee before the object)."""
+    """The people's rows, in id order, before anything else (a swap not yet written)."""
     list(Employee.objects.select_for_update(of=("self",)).filter(id__in=employee_ids).order_by("id").values("id"))
 
 
 def _lock_swap(swap: DutySwap) -> DutySwap:
-    _lock_people(swap.employee_id, swap.colleague_id)
-    fresh = DutySwap.objects.select_for_update(of=("self",)).get(id=swap.id)
-    for model_field in DutySwap._meta.concrete_fields:
-        setattr(swap, model_field.attname, getattr(fresh, model_field.attname))
-    return swap
+    """The engine's lock, so every path takes the same order: both people's rows in id order (the
+    spec's `lock_people`), then the swap's row, then (at a decision) the duties in id order."""
+    return approval_engine.lock(swap)
 
 
 def _check_version(swap: DutySwap, expected_updated_at) -> None:
@@ -487,9 +486,7 @@ def _check(move: Move) -> None:
     approving = move.action == A.APPROVE
     if move.action == A.SUBMIT:
         move.updates.update(answer=SwapAnswer.ACCEPTED, answered_at=timezone.now())
-    if approving:
-        _lock_people(swap.employee_id, swap.colleague_id)
-    plan = _plan(swap, lock=approving)
+    plan = _plan(swap, lock=approving)  # both people and the swap are locked already (engine.lock)
     warnings = _soft_warnings(swap, plan)
     move.data["plan"] = plan
     move.data["warnings"] = warnings
@@ -711,6 +708,8 @@ def register_approval_spec() -> None:
             expiry=None,
             escalates=True,
             chain=_unit_head_chain,
+            # The colleague's row too: an approval rewrites both people's duties (docs/rules.md §8).
+            lock_people=lambda swap: (swap.colleague_id,),
             submitter=lambda swap: swap.colleague_id,
             no_approver=_no_decider_message,
             related=SWAP_RELATED,

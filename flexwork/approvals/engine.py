@@ -13,11 +13,13 @@ Guard order of every transition:
 3. an actor whose step has passed (or not come), or a repeated, concurrent or stale transition: 409
    `stale_transition`, and nothing is written (no transition row, no notification, no outbox row).
 
-Exactly once: every transition first locks the employee's row and then the object's row (SELECT …
-FOR UPDATE, always in this order, also in the sweeps and the organisation events, so two paths
-never wait for each other), re-reads the object and only then runs the guards, the spec's rule check
-and the writes. Of ten identical concurrent calls one writes; the nine others see the new status
-and answer 409. `approval_transition` still compares and swaps the status as the last guard."""
+Exactly once: every transition first locks the people's rows (the employee's and, where the spec's
+`lock_people` names them, the others', in id order), then the object's row, then what its hooks lock
+(SELECT … FOR UPDATE, always in this order, also in the sweeps and in a kind's own services, so two
+paths never wait for each other; the organisation events, whose service holds the employee's row
+already, lock only that row and the object's), re-reads the object and only then runs the guards,
+the spec's rule check and the writes. Of ten identical concurrent calls one writes; the nine others
+see the new status and answer 409. `approval_transition` still compares and swaps the status as the last guard."""
 
 from __future__ import annotations
 
@@ -231,13 +233,26 @@ def allowed_actions(*, obj: ApprovableModel, user) -> list[str]:
 # ---------------------------------------------------------------------------- locking
 
 
-def _lock_employee(employee_id: int) -> None:
-    list(Employee.objects.select_for_update(of=("self",)).filter(id=employee_id).values_list("id", flat=True))
+def _lock_employees(employee_ids) -> None:
+    ids = sorted(set(employee_ids))
+    list(
+        Employee.objects.select_for_update(of=("self",)).filter(id__in=ids).order_by("id").values_list("id", flat=True)
+    )
 
 
-def lock(obj: ApprovableModel) -> ApprovableModel:
-    """Lock the employee's row, then the object's, and refresh `obj` from the locked row."""
-    _lock_employee(obj.employee_id)
+def lock(obj: ApprovableModel, *, owner_only: bool = False) -> ApprovableModel:
+    """Lock the people's rows (the employee's and those the spec's `lock_people` names, in id order),
+    then the object's, and refresh `obj` from the locked row. What a hook locks after that (a swap's
+    duties) comes last, in id order too.
+
+    `owner_only` is for the organisation events (re-routing, deactivation): their service already
+    holds the employee's row, so taking a colleague's row there could wait in the wrong order; they
+    write only the object's chain or status and need no other row."""
+    people = [obj.employee_id]
+    lock_people = spec_for(obj).lock_people
+    if lock_people is not None and not owner_only:
+        people += [i for i in lock_people(obj) if i]
+    _lock_employees(people)
     fresh = type(obj).objects.select_for_update(of=("self",)).get(id=obj.id)
     for model_field in type(obj)._meta.concrete_fields:
         setattr(obj, model_field.attname, getattr(fresh, model_field.attname))
@@ -454,7 +469,8 @@ def _expire_one(spec: ApprovalSpec, obj: ApprovableModel) -> bool:
 
 def expire_due(*, now: datetime.datetime | None = None, kinds: list[str] | None = None) -> int:
     """Expire, as a whole, every undecided object whose expiry day has begun (00:00 office time;
-    drafts stay). Safe to run concurrently and repeatedly: each expiry runs under the row lock."""
+    drafts stay), or, for a kind whose `Expiry.at` gives an instant, once that instant has come.
+    Safe to run concurrently and repeatedly: each expiry runs under the row lock."""
     now = now or timezone.now()
     expired = 0
     for spec in specs():
@@ -466,6 +482,11 @@ def expire_due(*, now: datetime.datetime | None = None, kinds: list[str] | None 
             due = spec.model.objects.filter(status__in=EXPIRABLE_STATUSES, **{f"{spec.expiry.field}__lte": cutoff})
             if spec.expiry.only is not None:
                 due = due.filter(spec.expiry.only)
+            if spec.expiry.at is not None:
+                # The day has begun; a row with an instant waits for it (docs/rules.md §8).
+                due = due.annotate(expiry_instant=spec.expiry.at()).filter(
+                    Q(expiry_instant__isnull=True) | Q(expiry_instant__lte=now)
+                )
             due = due.annotate(office_zone=_zone_expression()).filter(office_zone=zone).select_related(*spec.related)
             for obj in due:
                 expired += _expire_one(spec, obj)
@@ -576,7 +597,7 @@ def reroute(*, employee: Employee, actor=None) -> int:
     for spec in specs():
         rows = spec.model.objects.filter(employee_id=employee.id, status__in=REROUTABLE_STATUSES)
         for obj in rows.select_related(*spec.related).order_by("id"):
-            lock(obj)
+            lock(obj, owner_only=True)
             if obj.status not in REROUTABLE_STATUSES:
                 continue
             updates = _route(obj, spec.chain(obj) if spec.chain is not None else chain)
@@ -671,7 +692,7 @@ def close_for_deactivated(
     closed = 0
     for spec in specs():
         for obj in spec.model.objects.filter(employee_id=employee.id, status__in=OPEN_STATUSES).order_by("id"):
-            lock(obj)
+            lock(obj, owner_only=True)
             if obj.status not in OPEN_STATUSES:
                 continue
             approval_services.approval_transition(

@@ -34,11 +34,16 @@ ALL_ACTIONS = frozenset({A.SUBMIT, A.RECOMMEND, A.APPROVE, A.REJECT, A.RETURN, A
 
 @dataclass(frozen=True)
 class Expiry:
-    """An undecided object expires at 00:00 office time of `field` + `offset_days` (a date field)."""
+    """An undecided object expires at 00:00 office time of `field` + `offset_days` (a date field), or,
+    where `at` gives it, at an instant: `at()` is a query expression of the row's expiry instant
+    (e.g. the start of an arrangement's first duty, docs/rules.md §8 "Flexibility on duties"); a row
+    where it is NULL expires by its day. The instant is never before 00:00 of that day (the sweep
+    reads only the rows whose day has begun)."""
 
     field: str
     offset_days: int = 0
     only: Q | None = None
+    at: Callable[[], Any] | None = None
 
     def due_on(self, obj) -> datetime.date:
         return getattr(obj, self.field) + datetime.timedelta(days=self.offset_days)
@@ -106,6 +111,10 @@ class ApprovalSpec:
     escalates: bool = True
     # Deactivation: the engine withdraws open objects; this ends approved ones from a date on.
     close_approved: Callable[..., int] | None = None
+    # Other people whose rows every transition locks with the owner's, all in id order, before the
+    # object's row (`engine.lock`): e.g. the colleague of a duty swap, whose duties an approval
+    # rewrites. Read before the lock, so only from columns that never change.
+    lock_people: Callable[[Any], tuple[int, ...]] | None = None
     # Relations a hook reads, loaded with the locked row.
     related: tuple[str, ...] = ("employee__user", "employee__unit", "employee__agency", "employee__supervisor")
     # The chain of an object, when it is not the employee's (`approval_chain(employee=…)`): e.g. a duty

@@ -276,18 +276,25 @@ def _is_shift(duty) -> bool:
 
 
 def _rostered(employee: Employee) -> bool:
-    """Whether the employee's working days come from duties: their unit's working week is not Mon–Fri."""
-    return employee.unit.work_week != WorkWeek.MON_FRI
+    """Whether the employee's working days come from duties (shifts.selectors decides, for every app)."""
+    from shifts.selectors import works_roster
+
+    return works_roster(employee)
 
 
 def _duties_by_date(employee: Employee, first: datetime.date, last: datetime.date) -> dict[datetime.date, Any]:
     """The employee's published active duties (shifts, days off, rest days) dated first..last (one query)."""
-    from shifts.models import Duty
+    from shifts.selectors import duties_between
 
-    duties = Duty.objects.filter(
-        employee_id=employee.id, duty_date__range=(first, last), is_active=True, is_published=True
-    ).select_related("shift_type")
-    return {duty.duty_date: duty for duty in duties}
+    return {duty.duty_date: duty for duty in duties_between(employee_id=employee.id, date_from=first, date_to=last)}
+
+
+def _duty_span(requested: list[datetime.date], *, today: datetime.date, as_of: datetime.date | None):
+    """The dates whose duties the rules read: the covered ISO weeks, and from the day the lead time is
+    counted (docs/rules.md §8: a roster employee's working days are their duty dates)."""
+    week_start, _end = week_bounds(requested[0])
+    _start, week_end = week_bounds(requested[-1])
+    return min(week_start, today, as_of or today), week_end
 
 
 def _shift_coverage(employee: Employee, working: list[datetime.date], holidays) -> dict:
@@ -308,9 +315,7 @@ def with_duties(facts: Facts) -> Facts:
     if not requested:
         facts.duties = {}
         return facts
-    week_start, _end = week_bounds(requested[0])
-    _start, week_end = week_bounds(requested[-1])
-    facts.duties = _duties_by_date(employee, week_start, week_end)
+    facts.duties = _duties_by_date(employee, *_duty_span(requested, today=facts.today, as_of=facts.as_of))
     facts.working = [day for day in requested if facts.is_working(day)]
     facts.skipped = [day for day in requested if not facts.is_working(day)]
     facts.directives = [d for d in facts.directives if directive_reaches(d, employee.unit)]
@@ -357,7 +362,7 @@ def gather(proposal: Proposal, *, at: str, as_of: datetime.date | None = None) -
             "date", flat=True
         )
     )
-    duties = _duties_by_date(employee, week_start, week_end) if _rostered(employee) else None
+    duties = _duties_by_date(employee, horizon_start, week_end) if _rostered(employee) else None
     if duties is not None:  # docs/rules.md §8: the working days are the duty dates
         working = [day for day in requested if _is_shift(duties.get(day))]
         skipped = [day for day in requested if not _is_shift(duties.get(day))]
@@ -565,14 +570,26 @@ def rule_overlap(f: Facts) -> list[Violation]:
     return [Violation("OVERLAP", HARD, _("You already have an approved arrangement on these days."), days)]
 
 
+def _lead_days(f: Facts, first: datetime.date) -> int:
+    """Working days d with as_of <= d < first: for a roster employee their shift duty dates, as
+    everywhere else in the check (docs/rules.md §8 "Flexibility on duties"), else Monday–Friday
+    without holidays."""
+    if f.duties is None:
+        return working_days_between(f.as_of, first, f.holidays)
+    return sum(1 for day, duty in f.duties.items() if f.as_of <= day < first and _is_shift(duty))
+
+
 def rule_lead_time(f: Facts) -> list[Violation]:
     if not f.working:
         return []
     lead = f.policy.lead_working_days
     first = f.working[0]
-    if working_days_between(f.as_of, first, f.holidays) >= lead:
+    if _lead_days(f, first) >= lead:
         return []
-    message = _("Ask at least %(lead)d working day(s) before the first day.") % {"lead": lead}
+    if f.duties is not None:
+        message = _("Ask at least %(lead)d duty day(s) before the first duty.") % {"lead": lead}
+    else:
+        message = _("Ask at least %(lead)d working day(s) before the first day.") % {"lead": lead}
     return [Violation("LEAD_TIME", HARD, message, (first,))]
 
 

@@ -56,6 +56,25 @@ def weekly_requirement_minutes(*, policy, monday: datetime.date, holidays: set, 
     return total
 
 
+def credited_minutes(duties, *, leave_dates: set, policy, holidays: set, ramadan: set) -> int:
+    """The hours a person's shift duties count toward the weekly requirement (docs/rules.md §8 "Hours"):
+    a duty worked counts its net; a duty under approved leave or official duty is a leave day, which
+    counts as fulfilled (§2): its own net, and at least an office colleague's standard day on a day
+    that is not a Monday–Friday holiday (the requirement already leaves those out). So leave never
+    makes a week look shorter than the same week worked, and a week of leave meets the requirement."""
+    from attendance.status import day_schedule
+
+    total = 0
+    for duty in duties:
+        if duty.kind != DutyKind.SHIFT:
+            continue
+        total += duty.net_minutes
+        if duty.duty_date in leave_dates and not (duty.duty_date.isoweekday() <= 5 and duty.duty_date in holidays):
+            standard = day_schedule(policy=policy, day=duty.duty_date, ramadan=duty.duty_date in ramadan)
+            total += max(0, standard.required_minutes - duty.net_minutes)
+    return total
+
+
 def _load(*, unit: Unit, employee_ids, first: datetime.date, last: datetime.date) -> list[Duty]:
     duties = Duty.objects.filter(duty_date__range=(first, last), is_active=True)
     if employee_ids is not None:
@@ -109,6 +128,9 @@ def warnings_for(
     holidays = holiday_dates(agency_id=unit.agency_id, date_from=first, date_to=last)
     ramadan = ramadan_days(agency_id=unit.agency_id, date_from=first, date_to=last)
     names = dict(Employee.objects.filter(id__in={d.employee_id for d in duties}).values_list("id", "name"))
+    # docs/rules.md §8 "Hours": a shift duty under the person's approved leave or official duty is a
+    # leave day (a leave day counts the duties it covers; days off consume nothing).
+    on_leave = leave_days(employee_ids=names, date_from=first, date_to=last) if names else {}
 
     by_person: dict[int, list[Duty]] = defaultdict(list)
     for duty in duties:
@@ -179,8 +201,9 @@ def warnings_for(
                 run = [day] if is_member(dated[day]) else []
             _flag_run(add, code, limit, run, name)
         # Weekly hours.
+        leave_dates = {d.duty_date for d in rows if d.kind == DutyKind.SHIFT and (employee_id, d.duty_date) in on_leave}
         if averaged:
-            _averaged(add, policy, rows, name, date_from, date_to, holidays, ramadan, max_week)
+            _averaged(add, policy, rows, name, date_from, date_to, holidays, ramadan, max_week, leave_dates)
             continue
         weeks: dict[tuple[int, int], list[Duty]] = defaultdict(list)
         for duty in rows:
@@ -203,18 +226,28 @@ def warnings_for(
             if not week_days <= set(dated):
                 continue  # a week not rostered in full (the next period's first days): no minimum yet
             required = weekly_requirement_minutes(policy=policy, monday=monday, holidays=holidays, ramadan=ramadan)
-            if net < required:
-                add(
-                    "SHIFT_WEEKLY_MIN",
-                    gettext(
+            leave_here = leave_dates & set(days)
+            if leave_here and leave_here == set(days):
+                continue  # every duty of the week is under leave: the leave fulfils the week
+            credited = credited_minutes(
+                week_rows, leave_dates=leave_here, policy=policy, holidays=holidays, ramadan=ramadan
+            )
+            if credited < required:
+                if leave_here:
+                    text = gettext(
+                        "%(name)s is rostered %(hours)s h in the week %(first)s – %(last)s, leave days counted as "
+                        "worked, less than the %(required)s h an office colleague works."
+                    )
+                else:
+                    text = gettext(
                         "%(name)s is rostered %(hours)s h in the week %(first)s – %(last)s, less than the %(required)s h "
                         "an office colleague works."
                     )
-                    % {**label, "required": _hours(required)},
-                    days,
-                )
+                add("SHIFT_WEEKLY_MIN", text % {**label, "hours": _hours(credited), "required": _hours(required)}, days)
     if employee_ids is None or replacing:
-        found += _coverage(unit=unit, duties=duties, date_from=date_from, date_to=date_to, holidays=holidays)
+        found += _coverage(
+            unit=unit, duties=duties, date_from=date_from, date_to=date_to, holidays=holidays, leave=on_leave
+        )
     return found
 
 
@@ -238,13 +271,17 @@ def _flag_run(add, code: str, limit: int, run: list, name: str) -> None:
     add(code, text % {"name": name, "count": len(run), "first": format_day(run[0]), "max": limit}, run)
 
 
-def _averaged(add, policy, rows, name, date_from, date_to, holidays, ramadan, max_week) -> None:
-    """The switch: hours compared over the whole period instead of per ISO week."""
+def _averaged(add, policy, rows, name, date_from, date_to, holidays, ramadan, max_week, leave_dates=()) -> None:
+    """The switch: hours compared over the whole period instead of per ISO week (leave days credited
+    as in `credited_minutes`)."""
     from attendance.status import day_schedule
     from shifts.rosters import format_day
 
     in_period = [d for d in rows if date_from <= d.duty_date <= date_to]
     net = sum(d.net_minutes for d in in_period if d.kind == DutyKind.SHIFT)
+    credited = credited_minutes(
+        in_period, leave_dates=set(leave_dates), policy=policy, holidays=holidays, ramadan=ramadan
+    )
     required, day = 0, date_from
     while day <= date_to:
         if day.isoweekday() <= 5 and day not in holidays:
@@ -253,14 +290,14 @@ def _averaged(add, policy, rows, name, date_from, date_to, holidays, ramadan, ma
     weeks = Decimal((date_to - date_from).days + 1) / 7
     label = {"name": name, "first": format_day(date_from), "last": format_day(date_to), "hours": _hours(net)}
     days = [d.duty_date for d in in_period if d.kind == DutyKind.SHIFT] or [date_from]
-    if net < required:
+    if credited < required:
         add(
             "SHIFT_WEEKLY_MIN",
             gettext(
                 "%(name)s is rostered %(hours)s h from %(first)s to %(last)s, less than the %(required)s h "
                 "an office colleague works."
             )
-            % {**label, "required": _hours(required)},  # fmt: skip
+            % {**label, "hours": _hours(credited), "required": _hours(required)},  # fmt: skip
             days,
         )
     if weeks and Decimal(net) / weeks > max_week:
@@ -272,7 +309,7 @@ def _averaged(add, policy, rows, name, date_from, date_to, holidays, ramadan, ma
         )
 
 
-def _coverage(*, unit: Unit, duties, date_from, date_to, holidays) -> list[Violation]:
+def _coverage(*, unit: Unit, duties, date_from, date_to, holidays, leave: dict) -> list[Violation]:
     from shifts.rosters import format_day
 
     rules = list(ShiftCoverage.objects.filter(unit_id=unit.id).select_related("shift_type", "lead_position"))
@@ -286,7 +323,6 @@ def _coverage(*, unit: Unit, duties, date_from, date_to, holidays) -> list[Viola
         and d.unit_id == unit.id
         and date_from <= d.duty_date <= date_to
     ]
-    leave = leave_days(employee_ids={d.employee_id for d in on_shift}, date_from=date_from, date_to=date_to)
     positions = dict(Employee.objects.filter(id__in={d.employee_id for d in on_shift}).values_list("id", "position_id"))
     counted: dict[tuple[int, datetime.date], list[int]] = defaultdict(list)
     for duty in on_shift:

@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 
 from attendance.models import LeaveKind, LeaveRequest
 from flexwork.approvals.models import ApprovalStatus
-from flexwork.common.calendar import unit_zone_name
+from flexwork.common.calendar import today_in, unit_zone_name
 from flexwork.org.models import Unit
 from schedules import directives as directive_services
 from schedules import recheck
@@ -89,6 +89,18 @@ def put_duties(unit, types, rows, *, published=True):
             )
         )
     return made
+
+
+@pytest.fixture(autouse=True)
+def nurses_on_duty_today(request):
+    """Each nurse has a duty today: the lead time counts a roster employee's duty dates (docs/rules.md §8
+    "Flexibility on duties"), so a request weeks ahead has duty days before it."""
+    if "nurses" not in request.fixturenames:
+        return
+    people = request.getfixturevalue("nurses")
+    types = request.getfixturevalue("shift_types")
+    today = today_in("Asia/Makassar")
+    put_duties(people[0].employee.unit, types, [(user, today, "P") for user in people])
 
 
 @pytest.fixture

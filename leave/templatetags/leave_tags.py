@@ -22,7 +22,22 @@ def leave_balance_card(context) -> dict:
     employee = Employee.objects.select_related("unit", "agency").filter(user_id=user.pk, is_active=True).first()
     if employee is None:
         return {"balance": None}
-    balance = balance_for(employee_id=employee.id, year=office_today(employee).year)
+    from leave import services as leave_services
+    from leave.models import LeaveBalance
+
+    year = office_today(employee).year
+    balance = balance_for(employee_id=employee.id, year=year)
     # The buckets are listed when the days are not all this year's own (N).
     split = any(line.granted for line in balance.lines if line.bucket != Bucket.N)
-    return {"balance": balance, "split": split}
+    available = balance.available
+    if not LeaveBalance.objects.filter(employee_id=employee.id, year=year, bucket=Bucket.N).exists():
+        available += leave_services.entitlement(employee, year)  # the year's days, granted at its first use
+    return {"balance": balance, "split": split, "available": available}
+
+
+@register.filter
+def bucket_short(bucket: str) -> str:
+    """A bucket as the official form names it: N-2, N-1, N, or "Deferred"."""
+    from leave.views import FORM_LABELS
+
+    return str(FORM_LABELS.get(bucket, bucket))

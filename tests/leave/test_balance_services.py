@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.utils import translation
 
 from flexwork.common.exceptions import ApplicationError
 from leave import services
@@ -41,7 +42,7 @@ def test_an_adjustment_is_a_ledger_entry_and_cannot_go_below_what_is_held_and_ta
     grant(employee_a, 2027, Bucket.N1, 3)
     leave(employee_a, MONDAY, MONDAY + D(days=1))  # 2 days: N-1 first
 
-    with pytest.raises(ApplicationError) as refused:
+    with translation.override("en"), pytest.raises(ApplicationError) as refused:
         services.balance_adjust(
             actor=None,
             employee=emp(employee_a),
@@ -198,7 +199,7 @@ def test_over_the_balance_is_refused_with_the_numbers_per_bucket(employee_a):
     grant(employee_a, 2027, Bucket.N1, 2)
     leave(employee_a, MONDAY, MONDAY + D(days=4))  # holds 5 of 14
 
-    with pytest.raises(ApplicationError) as refused:
+    with translation.override("en"), pytest.raises(ApplicationError) as refused:
         leave(employee_a, MONDAY + D(days=7), MONDAY + D(days=7 + 11))  # 10 working days, 9 left
 
     error = refused.value

@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from allowances import labels, services
 from allowances.forms import CloneForm, SchemeForm
@@ -41,6 +41,7 @@ def _rule_words(line) -> str:
     return _("Per occurrence") if line.rule != "TK" else _("Per day")
 
 
+@require_GET
 @login_required
 def my_deductions(request):
     scope = org_scope.require_agency(request.user)
@@ -84,6 +85,7 @@ def _hr(user) -> org_scope.UserScope:
     return org_scope.require_role(org_scope.require_agency(user), org_scope.HR_ADMIN)
 
 
+@require_GET
 @login_required
 def scheme_list(request):
     scope = _hr(request.user)
@@ -123,7 +125,7 @@ def scheme_clone(request):
             messages.success(
                 request, _("The scheme was copied from the template. Check each number against your regulation.")
             )
-            return redirect("allowances:scheme", scheme_id=scheme.id)
+            return redirect("allowances:allowance_scheme", scheme_id=scheme.id)
     schemes = list(AllowanceScheme.objects.filter(agency_id=scope.agency_id).order_by("-effective_from"))
     templates = [
         {"code": code, "label": label, "source": template(code)["source"], "notes": template(code).get("notes", [])}
@@ -159,7 +161,7 @@ def scheme_edit(request, scheme_id: int):
                 form_error_show(form, error)
             else:
                 messages.success(request, _("The scheme was saved."))
-                return redirect("allowances:scheme", scheme_id=scheme.id)
+                return redirect("allowances:allowance_scheme", scheme_id=scheme.id)
         status = 400
     else:
         form = SchemeForm(initial=SchemeForm.initial_from(scheme.data, scheme.version))

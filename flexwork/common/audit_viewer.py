@@ -271,6 +271,8 @@ SOURCES: tuple[Source, ...] = (
         detail="t.status",
         detail_family="status",
     ),
+    # Allowance deductions (docs/rules.md §10).
+    Source("allowances.AllowanceSchemeEvent", gettext_lazy("Allowance scheme"), name="t.template"),
 )
 
 SOURCE_BY_SLUG = {source.slug: source for source in SOURCES}

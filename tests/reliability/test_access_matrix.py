@@ -276,6 +276,10 @@ allow("leave-request-form", get=ALL)  # the printable form of a request in view 
 allow("hr-leave-balances hr-leave-balance-import", get={HR})  # an empty import POST is refused (400)
 allow("hr-leave-balance-correct")  # an empty POST is refused (400)
 allow("api-leave-balances", get=ALL)  # scoped: own, team, agency
+# Allowance deductions (docs/rules.md §10).
+allow("allowance_mine", get=ALL)  # one's own lines
+allow("allowance_schemes allowance_scheme", get={HR})  # an empty POST to a scheme is refused (400)
+allow("allowance_scheme_clone")  # an empty POST is refused (400)
 
 
 def _params(world) -> dict[str, object]:
@@ -309,6 +313,7 @@ def _params(world) -> dict[str, object]:
         "roster_id": world.shifts.roster.id,
         "duty_id": world.shifts.duty.id,
         "swap_id": world.shifts.swap.id,
+        "scheme_id": world.allowance_scheme.id,
         # Route-specific values: "route name:parameter".
         "swap_action:action": "accept",
         "home-location-decide:request_id": world.home_request.id,

@@ -132,9 +132,18 @@ def build_world(org_world) -> SimpleNamespace:
     except ImportError:  # the reports app is not there yet
         pass
     shifts = _roster_world(w)
+    from allowances.services import scheme_clone
+
+    allowance_scheme = scheme_clone(
+        actor=w.hr_admin_a,
+        agency_id=w.agency_a.id,
+        template_code="PMA_11_2019",
+        effective_from=datetime.date(2030, 1, 1),
+    )
     return SimpleNamespace(
         org=w,
         shifts=shifts,
+        allowance_scheme=allowance_scheme,
         report_run=report_run,
         monday=monday,
         arrangement=arrangement,

@@ -95,6 +95,8 @@ class LeaveBalanceEntry(AgencyOwnedModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     reason = models.TextField(_("reason"), blank=True)
+    # docs/rules.md §9 "Cuti bersama worked": the roster duty a CB_WORKED day was credited for (once).
+    duty = models.ForeignKey("shifts.Duty", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -105,6 +107,9 @@ class LeaveBalanceEntry(AgencyOwnedModel):
             models.CheckConstraint(condition=Q(kind__in=EntryKind.values), name="leave_entry_kind_valid"),
             models.CheckConstraint(
                 condition=~Q(kind__in=["CORRECTION", "OPENING"]) | ~Q(reason=""), name="leave_entry_correction_reason"
+            ),
+            models.UniqueConstraint(
+                fields=["duty"], condition=Q(duty__isnull=False), name="leave_entry_one_credit_per_duty"
             ),
         ]
 

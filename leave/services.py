@@ -109,7 +109,7 @@ def _lock_employee(employee_id: int) -> None:
     list(Employee.objects.select_for_update(of=("self",)).filter(id=employee_id).values_list("id", flat=True))
 
 
-def _entry(balance: LeaveBalance, kind: str, days: int, *, leave_request=None, actor=None, reason: str = ""):
+def _entry(balance: LeaveBalance, kind: str, days: int, *, leave_request=None, actor=None, reason: str = "", duty=None):
     return LeaveBalanceEntry.objects.create(
         agency_id=balance.agency_id,
         balance=balance,
@@ -118,6 +118,7 @@ def _entry(balance: LeaveBalance, kind: str, days: int, *, leave_request=None, a
         leave_request=leave_request,
         created_by=actor if getattr(actor, "pk", None) else None,
         reason=reason,
+        duty=duty,
     )
 
 
@@ -158,7 +159,7 @@ def _locked_rows(employee: Employee, year: int) -> dict[str, LeaveBalance]:
 
 @transaction.atomic
 def balance_adjust(
-    *, actor, employee: Employee, year: int, bucket: str, days: int, kind: str, reason: str = ""
+    *, actor, employee: Employee, year: int, bucket: str, days: int, kind: str, reason: str = "", duty=None
 ) -> LeaveBalance:
     """Add `days` (signed) to what a bucket grants: HR's correction or opening balance, a cuti bersama
     worked, a carry-over, a deferral, long leave's zeroing. Refuses a result below the days already
@@ -196,7 +197,7 @@ def balance_adjust(
         raise ApplicationError(message, fields={"days": [message]})
     row.granted = granted
     row.save(update_fields=["granted", "updated_at"])
-    _entry(row, kind, days, actor=actor, reason=reason)
+    _entry(row, kind, days, actor=actor, reason=reason, duty=duty)
     return row
 
 
@@ -498,3 +499,57 @@ def long_leave_starts(*, leave_request, actor=None) -> int:
 
 def is_pppk(employee: Employee) -> bool:
     return employee.employee_type in (EmployeeType.PPPK, EmployeeType.PPPK_PARUH_WAKTU)
+
+
+def cuti_bersama_worked_credit(*, agency_id: int, date_from: datetime.date, date_to: datetime.date) -> int:
+    """docs/rules.md §9 "Cuti bersama worked": +1 day in N of its year for each published shift duty on
+    a cuti bersama day of [date_from, date_to] that was worked (its day status counts worked minutes),
+    once per duty (a unique ledger column). Returns the days credited now."""
+    from django.conf import settings
+    from django.db import IntegrityError
+    from django.db.models import Exists, OuterRef
+    from django.utils import formats, translation
+
+    from attendance.models import DayStatus
+    from flexwork.org.models import Holiday, HolidayKind
+    from shifts.models import Duty, DutyKind
+
+    names = dict(
+        Holiday.objects.filter(
+            agency_id=agency_id, kind=HolidayKind.CUTI_BERSAMA, date__range=(date_from, date_to)
+        ).values_list("date", "name")
+    )
+    if not names:
+        return 0
+    duties = (
+        Duty.objects.filter(
+            agency_id=agency_id, duty_date__in=list(names), kind=DutyKind.SHIFT, is_active=True, is_published=True
+        )
+        .filter(Exists(DayStatus.objects.filter(duty_id=OuterRef("id"), worked_minutes__gt=0)))
+        .exclude(Exists(LeaveBalanceEntry.objects.filter(duty_id=OuterRef("id"))))
+        .select_related("employee__unit", "employee__agency")
+        .order_by("employee_id", "duty_date")
+    )
+    credited = 0
+    for duty in duties:
+        with translation.override(settings.LANGUAGE_CODE):
+            reason = _("Worked on %(holiday)s, %(date)s") % {
+                "holiday": names[duty.duty_date],
+                "date": formats.date_format(duty.duty_date, "j F Y"),
+            }
+        try:
+            with transaction.atomic():
+                balance_adjust(
+                    actor=None,
+                    employee=duty.employee,
+                    year=duty.duty_date.year,
+                    bucket=Bucket.N,
+                    days=1,
+                    kind=EntryKind.CUTI_BERSAMA_WORKED,
+                    reason=reason,
+                    duty=duty,
+                )
+        except IntegrityError:
+            continue  # credited meanwhile by a concurrent run
+        credited += 1
+    return credited

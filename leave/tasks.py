@@ -14,3 +14,22 @@ def leave_rollover_task(zone: str | None = None, year: int | None = None) -> int
     if zone and year:
         return rollover(year=year, zone=zone)
     return sum(rollover(year=found_year, zone=found_zone) for found_zone, found_year in zones_in_new_year())
+
+
+@shared_task(ignore_result=True)
+def cuti_bersama_worked_task(days_back: int = 40) -> int:
+    """Nightly: a cuti bersama worked on a roster duty adds a day to N (docs/rules.md §9 "Cuti bersama
+    worked"), over the last `days_back` days, so a day status decided late is still credited. Once per duty."""
+    import datetime
+
+    from django.utils import timezone
+
+    from flexwork.org.models import Agency
+    from leave.services import cuti_bersama_worked_credit
+
+    today = timezone.now().date()
+    first = today - datetime.timedelta(days=days_back)
+    return sum(
+        cuti_bersama_worked_credit(agency_id=agency_id, date_from=first, date_to=today)
+        for agency_id in Agency.objects.values_list("id", flat=True)
+    )

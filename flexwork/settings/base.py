@@ -510,6 +510,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "leave.tasks.leave_rollover_task",
         "schedule": crontab(minute=2, day_of_month="31,1,2", month_of_year="12,1"),
     },
+    # Leave: a cuti bersama worked on a roster duty adds a day to N (docs/rules.md §9), nightly, once per duty.
+    "leave-cuti-bersama-worked": {
+        "task": "leave.tasks.cuti_bersama_worked_task",
+        "schedule": crontab(minute=52, hour=2),
+    },
     "holidays-next-year": {
         "task": "flexwork.org.tasks.holidays_next_year_seed_task",
         "schedule": crontab(minute=30, hour=1, day_of_month=1, month_of_year=12),

@@ -162,21 +162,26 @@ def _check_leave(move: Move) -> None:
             raise leave_policy_error(result.violations)
         leave_services.hold(leave_request=obj, actor=move.actor)
         move.data["violations"] = result.violations
+        obj.leave_violations = result.violations  # the soft warnings, for the caller's answer
     elif move.action == ApprovalAction.APPROVE:
         _refuse_overlap(employee_id=obj.employee_id, date_from=obj.date_from, date_to=obj.date_to, exclude_id=obj.id)
         result = leave_check(obj, lead_time=False)
         if result.hard:
             raise leave_policy_error(result.violations)
-        if result.soft and not move.override_reason:
+        # The decider's note is the override reason when none is given apart (the pages and the
+        # API's transitions take a note).
+        reason = move.override_reason or (move.note or "").strip()
+        if result.soft and not reason:
             error = leave_policy_error(result.soft, code="override_reason_required")
             error.message = str(ERR_OVERRIDE_REQUIRED)
-            error.fields = {"override_reason": [str(ERR_OVERRIDE_REQUIRED)]}
+            error.fields = {"override_reason": [str(ERR_OVERRIDE_REQUIRED)], "note": [str(ERR_OVERRIDE_REQUIRED)]}
             raise error
-        move.override_reason = move.override_reason if result.soft else ""
+        move.override_reason = reason if result.soft else ""
         move.updates["override_reason"] = move.override_reason
         if obj.kind in leave_services.BALANCE_KINDS and not leave_services.is_held(obj):
             leave_services.hold(leave_request=obj, actor=move.actor)
         move.data["violations"] = result.violations
+        obj.leave_violations = result.violations
 
 
 def _after_approve(move: Move) -> None:

@@ -57,3 +57,17 @@ def test_a_worked_duty_on_cuti_bersama_adds_one_day_once(nurses, shift_types):  
     entry = LeaveBalanceEntry.objects.get(kind=EntryKind.CUTI_BERSAMA_WORKED)
     assert entry.duty.duty_date == CUTI_BERSAMA
     assert "Cuti bersama Natal" in entry.reason
+
+
+def test_a_roster_employee_takes_their_shift_duties_not_days_off(nurses, shift_types):  # noqa: F811
+    nurse = nurses[0]
+    saturday = datetime.date(2027, 3, 6)
+    make_duty(nurse, saturday, shift_types["P"])  # a Saturday shift: taken
+    make_duty(nurse, saturday + datetime.timedelta(days=2), None, kind=DutyKind.OFF)  # Monday off: not taken
+    # Tuesday to Friday have no published duty yet: counted as on the office calendar.
+
+    dates = services.counted_dates(
+        employee=nurse.employee, date_from=saturday, date_to=saturday + datetime.timedelta(days=6)
+    )
+
+    assert [day.isoweekday() for day in dates] == [6, 2, 3, 4, 5]

@@ -1,7 +1,7 @@
 """The frame around every page, as each role sees it: on a 390×844 phone a bottom bar of at most five
 items and a header that leaves the page title within the first 120 px; every link of the role's
-menus opens (no 403), in Indonesian and in English, with axe on each page; on 1366×768 the top menu.
-And the installable app: with the network gone, the service worker shows the offline page."""
+menus opens (no 403), in Indonesian and in English, with axe on each page (the head and an operator
+of a unit on a roster included); on 1366×768 the top menu. And the installable app: with the network gone, the service worker shows the offline page."""
 
 import pytest
 
@@ -12,6 +12,8 @@ from tests.e2e.conftest import DESKTOP, assert_fits_phone, axe, login, screensho
 pytestmark = pytest.mark.e2e
 
 PERSONAS = ("employee_a", "supervisor_a", "unit_head_a", "agency_head_a", "hr_admin_a")
+# With a unit of agency A on a roster (docs/rules.md §8): its head (unit head A) and one of its operators.
+ROSTER_PERSONAS = ("roster_head_a", "operator_a")
 TITLE_TOP_MAX = 120  # px above the page title on a phone, header and sub-menu included
 # Pages whose path the menus give with a query string or that lead off the frame are not in the registry.
 
@@ -19,7 +21,7 @@ TITLE_TOP_MAX = 120  # px above the page title on a phone, header and sub-menu i
 def menu_urls(user) -> list[str]:
     from django.urls import reverse
 
-    roles = nav.roles_of(scope_for(user))
+    roles = nav.roles_of(scope_for(user), with_roster=True)
     return [reverse(page.url_name) for page in nav.allowed_pages(roles)]
 
 
@@ -47,11 +49,22 @@ def check_phone_frame(page, url: str) -> None:
     assert_fits_phone(page)
 
 
+def persona_user(org_world, persona: str):
+    if persona not in ROSTER_PERSONAS:
+        return getattr(org_world, persona)
+    from tests.reliability.world import _roster_world
+
+    shifts = _roster_world(org_world)
+    return org_world.unit_head_a if persona == "roster_head_a" else shifts.assignment.employee.user
+
+
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("persona", PERSONAS + ROSTER_PERSONAS)
 def test_every_menu_page_of_a_role_on_a_phone_in_both_languages(live_server, browser, org_world, persona):
-    user = getattr(org_world, persona)
+    user = persona_user(org_world, persona)
     urls = menu_urls(user)
+    if persona in ROSTER_PERSONAS:
+        assert {"/shifts/swaps/", "/shifts/my/" if persona == "operator_a" else "/shifts/rosters/"} <= set(urls)
     page = login(browser, live_server, user)
     for language in ("id", "en"):
         set_language(page, live_server, language)

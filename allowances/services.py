@@ -77,7 +77,7 @@ def scheme_update(*, actor, scheme: AllowanceScheme, data: dict, version: int) -
     computed yet."""
     _effective_from_check(agency_id=scheme.agency_id, effective_from=scheme.effective_from)
     clean = scheme_validate(data)
-    for key in ("template", "title", "source", "notes"):
+    for key in ("template", "title", "source", "notes", "notes_id"):
         if key in scheme.data:
             clean[key] = scheme.data[key]
     changed = AllowanceScheme.objects.filter(id=scheme.id, version=version).update(

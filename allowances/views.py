@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -81,6 +82,13 @@ def my_deductions(request):
     return render(request, "allowances/mine.html", context)
 
 
+def _notes(data: dict) -> list[str]:
+    """A template's notes in the page's language (the files carry English and Indonesian)."""
+    if get_language().startswith("id") and data.get("notes_id"):
+        return data["notes_id"]
+    return data.get("notes", [])
+
+
 def _hr(user) -> org_scope.UserScope:
     return org_scope.require_role(org_scope.require_agency(user), org_scope.HR_ADMIN)
 
@@ -91,7 +99,7 @@ def scheme_list(request):
     scope = _hr(request.user)
     schemes = list(AllowanceScheme.objects.filter(agency_id=scope.agency_id).order_by("-effective_from"))
     templates = [
-        {"code": code, "label": label, "source": template(code)["source"], "notes": template(code).get("notes", [])}
+        {"code": code, "label": label, "source": template(code)["source"], "notes": _notes(template(code))}
         for code, label in TEMPLATE_LABELS.items()
     ]
     return render(
@@ -128,7 +136,7 @@ def scheme_clone(request):
             return redirect("allowances:allowance_scheme", scheme_id=scheme.id)
     schemes = list(AllowanceScheme.objects.filter(agency_id=scope.agency_id).order_by("-effective_from"))
     templates = [
-        {"code": code, "label": label, "source": template(code)["source"], "notes": template(code).get("notes", [])}
+        {"code": code, "label": label, "source": template(code)["source"], "notes": _notes(template(code))}
         for code, label in TEMPLATE_LABELS.items()
     ]
     return render(
@@ -173,7 +181,7 @@ def scheme_edit(request, scheme_id: int):
             "form": form,
             "template_label": TEMPLATE_LABELS.get(scheme.template, scheme.template),
             "source": scheme.data.get("source", ""),
-            "notes": scheme.data.get("notes", []),
+            "notes": _notes(scheme.data),
         },
         status=status,
     )

@@ -100,16 +100,24 @@ def employee_list(cursor, *, agency_id: int, unit_id: int, limit: int = 50) -> s
 def compliance_copy_sql(cursor, *, agency_id: int, scope_unit_id: int, start, end, parameters=None) -> str:
     """`COPY (<the monthly compliance aggregate>) TO STDOUT` with its parameters inlined: the report's own
     single statement (flexwork.reports.kinds), with the same CSV options, and nothing around it."""
+    return report_copy_sql(
+        cursor, kind="COMPLIANCE", agency_id=agency_id, scope_unit_id=scope_unit_id, start=start, end=end,
+        parameters=parameters,
+    )  # fmt: skip
+
+
+def report_copy_sql(cursor, *, kind: str, agency_id: int, scope_unit_id: int, start, end, parameters=None) -> str:
+    """`COPY (<the kind's statement>) TO STDOUT` with its parameters inlined (the allowance kind's scheme
+    rules among them), with the report's CSV options, and nothing around it."""
     from flexwork.reports import kinds
-    from flexwork.reports.models import ReportKind
 
     params = kinds.sql_params(
-        kind=ReportKind.COMPLIANCE,
+        kind=kind,
         agency_id=agency_id,
         scope_unit_id=scope_unit_id,
         start=start,
         end=end,
         parameters=parameters or {},
     )
-    statement = cursor.mogrify(kinds.KINDS[ReportKind.COMPLIANCE].sql, params).decode()
+    statement = cursor.mogrify(kinds.KINDS[kind].sql, params).decode()
     return f"COPY ({statement}) TO STDOUT WITH (FORMAT csv, HEADER true, ENCODING 'UTF8')"

@@ -447,7 +447,14 @@ def peak_rss_mb(pid: int) -> float:
     return peak / 1024
 
 
-def report_bench(personas: dict) -> dict:
+def report_bench(personas: dict, kind: str = "COMPLIANCE", prefix: str = "report") -> dict:
+    """One monthly report of `kind` through Celery against its own statement under COPY (its floor); the
+    measures are named `<prefix>_…` (report_… for compliance, allowance_… for the allowance deductions)."""
+    measured = _report_bench(personas, kind)
+    return {key.replace("report_", f"{prefix}_", 1): value for key, value in measured.items()}
+
+
+def _report_bench(personas: dict, kind: str) -> dict:
     try:
         from flexwork.reports.models import ReportRun
     except ImportError as exc:
@@ -468,7 +475,7 @@ def report_bench(personas: dict) -> dict:
     time.sleep(6)
     hr = personas["hr_admin"]
     month = personas["month"]
-    body = {"kind": "COMPLIANCE", "period": month, "unit": personas["root_unit_id"], "refresh": True}
+    body = {"kind": kind, "period": month, "unit": personas["root_unit_id"], "refresh": True}
     status, data = call("POST", "/api/v1/reports/", hr["token"], body)
     if status not in (200, 201, 202):
         stop(worker)
@@ -496,8 +503,8 @@ def report_bench(personas: dict) -> dict:
     timings = []
     checksums = set()
     with connection.cursor() as cursor:
-        sql = floors.compliance_copy_sql(cursor, agency_id=personas["agency_id"], scope_unit_id=report.unit_id,
-                                         start=report.period_start, end=report.period_end, parameters=report.parameters)  # fmt: skip
+        sql = floors.report_copy_sql(cursor, kind=kind, agency_id=personas["agency_id"], scope_unit_id=report.unit_id,
+                                     start=report.period_start, end=report.period_end, parameters=report.parameters)  # fmt: skip
         for _ in range(3):
             sink = _Sha()
             t0 = time.perf_counter()
@@ -640,6 +647,7 @@ def import_floor(rows: int) -> float:
 
 TARGETS = [
     ("report_vs_floor", "<=", 2), ("report_seconds", "<=", 60), ("report_peak_mb", "<=", 512),
+    ("allowance_vs_floor", "<=", 2),
     ("checkin_vs_bare", ">=", 0.5), ("checkin_p99_ms", "<=", 150), ("checkin_errors", "==", 0),
     ("checkin_rows_match", "==", True), ("scoped_vs_hr", "<=", 1.3), ("import_seconds", "<=", 60),
     ("import_xlsx_seconds", "<=", 10), ("seed_seconds", "<=", 120),
@@ -659,7 +667,8 @@ def table(results: dict) -> str:
         value = results.get(key)
         lines.append(f"{key:<28} {str(value):>14}  {op} {bound!s:<7} {verdict(value, op, bound)}")
     lines.append("-" * 64)
-    for key in ("report_not_measured", "import_not_measured", "checkin_rps", "bare_rps", "checkin_saturated_p99_ms", "checkin_per_cpu_second",
+    for key in ("report_not_measured", "allowance_not_measured", "allowance_seconds", "allowance_floor_seconds",
+                "allowance_rows", "allowance_numbers_match", "import_not_measured", "checkin_rps", "bare_rps", "checkin_saturated_p99_ms", "checkin_per_cpu_second",
                 "cores_for_300k_in_2h", "report_csv_seconds", "report_summary_seconds", "report_floor_seconds", "report_xlsx_seconds",
                 "report_pdf_seconds", "report_numbers_match", "import_floor_seconds", "import_vs_floor",
                 "import_xlsx_not_measured", "import_xlsx_preview_job_seconds", "import_xlsx_confirm_job_seconds"):  # fmt: skip
@@ -678,7 +687,7 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=22)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--reuse", action="store_true", help="keep flexwork_bench and its agency if seeded")
-    parser.add_argument("--skip", default="", help="comma-separated: checkin,reads,report,import")
+    parser.add_argument("--skip", default="", help="comma-separated: checkin,reads,report,allowance,import")
     args = parser.parse_args()
     skip = set(filter(None, args.skip.split(",")))
     if not shutil.which("wrk"):
@@ -717,6 +726,9 @@ def main() -> None:
         if "report" not in skip and remaining(150):
             say("report: monthly compliance through Celery vs COPY TO STDOUT")
             results.update(report_bench(personas))
+        if "allowance" not in skip and remaining(150):
+            say("allowance: monthly allowance deductions through Celery vs COPY TO STDOUT")
+            results.update(report_bench(personas, kind="ALLOWANCE", prefix="allowance"))
         stop(gunicorn)
         if "import" not in skip and remaining(150):
             say("import: 60,000 employees through the import path vs COPY FROM STDIN")

@@ -363,6 +363,9 @@ class Command(BaseCommand):
         }
         created += seed_homes(agency=agency, eligible_keys=eligible)
         created += seed_history(agency=agency, eligible_keys=eligible)
+        from leave.demo import seed_leave_balances  # docs/rules.md §9: balances with carry-over
+
+        created += seed_leave_balances(agency=agency)
         created += seed_shifts(
             agency=agency,
             unit=Unit.objects.get(id=units[ROSTER_UNIT].id),

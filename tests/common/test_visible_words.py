@@ -43,6 +43,7 @@ PERSONAS = ("employee_a", "supervisor_a", "unit_head_a", "hr_admin_a", "agency_h
 ALLOWED_WORDS = {
     "PNS",  # Pegawai Negeri Sipil: the employee type is read as its abbreviation in both languages
     "PPPK",
+    "CPNS",  # calon PNS: an employee type read as its abbreviation, like PNS
     "JPT",  # Jabatan Pimpinan Tinggi
     "H",  # single letters read as letters ("I" is an English word)
     "S",

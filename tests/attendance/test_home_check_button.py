@@ -1,0 +1,51 @@
+"""The home page's check button says what the next tap does, like the check page's own button:
+check in → check out → the day is complete (docs/rules.md §4). The day's cache is forgotten on each
+check, so the label changes at once."""
+
+import re
+
+import pytest
+from django.conf import settings
+
+from tests.attendance.conftest import MONDAY, at
+from tests.attendance.test_check_page import clock, post  # noqa: F401  (the fixture is used by name)
+
+
+@pytest.fixture
+def home_client(client, employee_a):
+    client.force_login(employee_a)
+    return client
+
+
+def home_check(client, language: str) -> str:
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    html = client.get("/").content.decode()
+    block = html.split('id="home-check">', 1)[1].split("</p>", 1)[0]
+    return " ".join(re.sub(r"<[^>]+>", " ", block).split())
+
+
+@pytest.mark.parametrize(
+    "language, before, after_in, done",
+    [
+        ("id", "Presensi masuk sekarang", "Presensi pulang sekarang", "✓ Presensi hari ini selesai · Presensi"),
+        ("en", "Check in now", "Check out now", "✓ Today's attendance is complete · Attendance"),
+    ],
+)
+def test_the_home_button_follows_the_day(
+    home_client,
+    clock,
+    django_capture_on_commit_callbacks,
+    language,
+    before,
+    after_in,
+    done,  # noqa: F811
+):
+    clock(at(MONDAY, 7, 12))
+    assert home_check(home_client, language) == before
+    with django_capture_on_commit_callbacks(execute=True):  # the check forgets the cached day on commit
+        post(home_client, "IN")
+    assert home_check(home_client, language) == after_in
+    clock(at(MONDAY, 16, 5))
+    with django_capture_on_commit_callbacks(execute=True):
+        post(home_client, "OUT")
+    assert home_check(home_client, language) == done

@@ -122,14 +122,19 @@ ERR_OVERRIDE_REQUIRED = _("Give a reason to approve despite the warnings.")
 def leave_policy_error(violations: list[dict], *, code: str = "policy_violation") -> ApplicationError:
     """The rule check's refusal in the API's error shape: the message of the first violation (or how
     many rules broke), each violation under its form field, all of them in `violations`."""
+    from flexwork.common.labels import RULE_MEANINGS
+
     hard = [v for v in violations if v["severity"] == "hard"] or violations
-    if len(hard) == 1:
-        message = hard[0]["message"]
-    else:
-        message = ngettext("The request breaks %(count)d rule.", "The request breaks %(count)d rules.", len(hard)) % {
-            "count": len(hard)
-        }
     fields: dict[str, list[str]] = {}
+    if len(hard) == 1:
+        # The message says it all; the field names the rule in short, so a form does not say it twice.
+        message = hard[0]["message"]
+        meaning = RULE_MEANINGS.get(hard[0]["code"])
+        fields[VIOLATION_FIELDS.get(hard[0]["code"], "date_from")] = [str(meaning) if meaning else message]
+        return ApplicationError(message, code=code, fields=fields, violations=violations)
+    message = ngettext("The request breaks %(count)d rule.", "The request breaks %(count)d rules.", len(hard)) % {
+        "count": len(hard)
+    }
     for item in hard:
         fields.setdefault(VIOLATION_FIELDS.get(item["code"], "date_from"), []).append(item["message"])
     return ApplicationError(message, code=code, fields=fields, violations=violations)

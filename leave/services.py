@@ -222,6 +222,7 @@ class PreviewYear:
     days: int  # the days of this year the request takes
     lines: tuple[PreviewLine, ...]  # DEFERRED, N-2, N-1, N
     short: int  # the days the buckets cannot cover
+    held: int = 0  # the days other requests waiting for a decision hold
 
     @property
     def before(self) -> int:
@@ -310,7 +311,8 @@ def preview(
         lines = tuple(
             PreviewLine(bucket=b, label=str(Bucket(b).label), before=available[b], taken=taken[b]) for b in DEBIT_ORDER
         )
-        years.append(PreviewYear(year=year, days=days, lines=lines, short=short))
+        held = sum(line.held - own.get((year, line.bucket), 0) for line in balance.lines)
+        years.append(PreviewYear(year=year, days=days, lines=lines, short=short, held=held))
     return Preview(kind=kind, days=len(dates), counts=True, years=tuple(years))
 
 
@@ -331,11 +333,17 @@ def balance_message(preview_: Preview) -> str:
     for year in preview_.years:
         if not year.short:
             continue
-        buckets = ", ".join(f"{line.label} {line.before}" for line in year.lines)
-        parts.append(
-            _("%(year)d: %(days)d days asked, %(left)d left (%(buckets)s)")
-            % {"year": year.year, "days": year.days, "left": year.before, "buckets": buckets}
-        )
+        buckets = ", ".join(f"{line.label} {line.before}" for line in year.lines if line.before)
+        part = _("%(year)d: %(days)d days asked, %(left)d left") % {
+            "year": year.year,
+            "days": year.days,
+            "left": year.before,
+        }
+        if buckets:
+            part += f" ({buckets})"
+        if year.held:
+            part += ", " + _("%(held)d held for requests waiting for a decision") % {"held": year.held}
+        parts.append(part)
     return _("Not enough annual leave: %(parts)s.") % {"parts": "; ".join(parts)}
 
 

@@ -206,5 +206,6 @@ def test_over_the_balance_is_refused_with_the_numbers_per_bucket(employee_a):
     assert [v["code"] for v in error.violations] == ["LEAVE_BALANCE"]
     assert error.violations[0]["source"] == "PP 11/2017 Pasal 310, 313"
     assert "10 days asked, 9 left" in error.message
-    assert "N-1" in error.message and error.fields["date_to"]
+    assert "(This year (N) 9), 5 held for requests waiting for a decision" in error.message
+    assert error.fields == {"date_to": ["Not enough annual leave"]}
     assert n(employee_a, 2027) == (12, 3, 0)  # nothing written by the refusal

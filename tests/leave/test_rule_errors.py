@@ -59,7 +59,7 @@ def test_a_pppk_asking_for_long_leave_reads_why_in_indonesian(employee_a, client
     body = response.json()
     assert body["violations"][0]["code"] == "LEAVE_KIND_NOT_ALLOWED"
     assert body["message"].startswith("PPPK tidak berhak atas Cuti besar (PP 49/2018")
-    assert body["fields"]["kind"] == [body["message"]]
+    assert body["fields"] == {"kind": ["Jenis cuti tidak berlaku untuk jenis kepegawaian ini"]}
 
 
 def test_the_deciders_note_is_the_override_reason(employee_a, supervisor_a, unit_head_a, client_for):

@@ -111,9 +111,22 @@ def rule_kind(employee: Employee, kind: str) -> list[dict]:
     return [violation(LEAVE_KIND_NOT_ALLOWED, message, ())]
 
 
-def rule_service(employee: Employee, kind: str, date_from: datetime.date, policy) -> list[dict]:
+def _after_last_long_leave(employee: Employee, years: int, leave_request=None) -> datetime.date | None:
+    """The next CB needs another `years` of service after the last one ended (the day after it)."""
+    from attendance.models import LeaveRequest
+    from flexwork.approvals.models import ApprovalStatus
+
+    earlier = LeaveRequest.objects.filter(employee_id=employee.id, kind="CB", status=ApprovalStatus.APPROVED)
+    if leave_request is not None and leave_request.id:
+        earlier = earlier.exclude(id=leave_request.id)
+    last = earlier.order_by("-date_to").values_list("date_to", flat=True).first()
+    return add_months(last + datetime.timedelta(days=1), 12 * years) if last else None
+
+
+def rule_service(employee: Employee, kind: str, date_from: datetime.date, policy, leave_request=None) -> list[dict]:
     """CT after `ct_min_service_months`; CB and CLTN after their years of continuous service, counted
-    from the TMT. An unknown TMT refuses nothing (docs/rules.md §9 "Eligibility")."""
+    from the TMT, and a next CB as many years after the last one ended. An unknown TMT refuses nothing
+    (docs/rules.md §9 "Eligibility")."""
     start = employee.service_start_date
     if start is None:
         return []
@@ -130,6 +143,8 @@ def rule_service(employee: Employee, kind: str, date_from: datetime.date, policy
     if years is None:
         return []
     eligible = add_months(start, 12 * years)
+    if kind == "CB":
+        eligible = max(eligible, _after_last_long_leave(employee, years, leave_request) or eligible)
     if date_from >= eligible:
         return []
     message = _("%(kind)s needs %(years)d years of continuous service: from %(date)s.") % {
@@ -254,7 +269,7 @@ def check(
     today = today or office_today(employee)
     found = rule_kind(employee, kind)
     if not found:
-        found += rule_service(employee, kind, date_from, policy)
+        found += rule_service(employee, kind, date_from, policy, leave_request)
         found += rule_length(kind, date_from, date_to, policy)
         found += rule_births(employee, kind, policy, leave_request)
         if lead_time:

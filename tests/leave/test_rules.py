@@ -161,3 +161,36 @@ def test_people_on_leave_count_as_away_and_the_decider_gives_a_reason(employee_a
     act(request, "approve", unit_head_a, override_reason="Pekerjaan sudah dialihkan")
     request.refresh_from_db()
     assert (request.status, request.override_reason) == ("approved", "Pekerjaan sudah dialihkan")
+
+
+def test_the_next_long_leave_waits_five_years_after_the_last_one_ended(employee_a):
+    from attendance.models import LeaveRequest
+
+    set_employee(employee_a, service_start_date=datetime.date(2000, 1, 1))
+    LeaveRequest.objects.create(
+        agency_id=emp(employee_a).agency_id,
+        employee=emp(employee_a),
+        kind="CB",
+        date_from=datetime.date(2023, 1, 2),
+        date_to=datetime.date(2023, 3, 31),
+        status="approved",
+    )
+
+    with translation.override("en"):
+        error = refused(employee_a, "CB", MONDAY + D(days=28))
+
+    assert error.violations[0]["code"] == "LEAVE_SERVICE_SHORT"
+    assert "1 April 2028" in error.message
+
+
+def test_deactivation_gives_back_what_pending_and_future_leave_held(employee_a, supervisor_a, unit_head_a, hr_admin_a):
+    from flexwork.approvals import engine
+
+    approved = leave(employee_a, MONDAY, MONDAY + D(days=1))
+    approve(approved, supervisor_a, unit_head_a)
+    leave(employee_a, MONDAY + D(days=7), MONDAY + D(days=9))
+    assert n(employee_a, 2027) == (12, 3, 2)
+
+    engine.close_for_deactivated(employee=emp(employee_a), actor=hr_admin_a, note="Pensiun")
+
+    assert n(employee_a, 2027) == (12, 0, 0)

@@ -83,7 +83,9 @@ class ImportCreateApi(BaseApi):
     @extend_schema_serializer(component_name="ImportCreateInput")
     class InputSerializer(serializers.Serializer):
         file = serializers.FileField()
-        kind = serializers.ChoiceField(choices=[("employees", "employees"), ("units", "units")])
+        kind = serializers.ChoiceField(
+            choices=[("employees", "employees"), ("units", "units"), ("positions", "positions")]
+        )
 
     @extend_schema(
         operation_id="imports_create",
@@ -121,7 +123,7 @@ class ImportDetailApi(BaseApi):
 
 class ImportConfirmApi(BaseApi):
     """Queue the write of a previewed import: 202 and the status URL. A worker writes it in one
-    transaction (upsert keyed by NIP; units by code), after checking the rows again. Refused (400)
+    transaction (upsert keyed by NIP; units and positions by code), after checking the rows again. Refused (400)
     while the file has row errors, 409 `stale_transition` when already confirmed or queued. HR
     admins only."""
 

@@ -127,6 +127,19 @@ class EmployeeEditForm(forms.Form):
     position_start_date = forms.DateField(
         label=gettext_lazy("Start date in the position"), required=False, widget=DateInput
     )
+    service_start_date = forms.DateField(
+        label=gettext_lazy("Service start (TMT)"),
+        required=False,
+        widget=DateInput,
+        help_text=gettext_lazy("TMT CPNS, or the start of the first PPPK contract."),
+    )
+    contract_months = forms.IntegerField(
+        label=gettext_lazy("Contract length in months (PPPK only)"),
+        required=False,
+        min_value=1,
+        max_value=org_services.CONTRACT_MONTHS_MAX,
+        help_text=gettext_lazy("The current contract's length. Empty for a PNS or CPNS."),
+    )
     supervisor_nip = forms.CharField(
         label=gettext_lazy("Supervisor's NIP"),
         required=False,
@@ -169,6 +182,8 @@ class EmployeeEditForm(forms.Form):
             "unit": employee.unit_id,
             "position": employee.position_id,
             "position_start_date": employee.position_start_date,
+            "service_start_date": employee.service_start_date,
+            "contract_months": employee.contract_months,
             "supervisor_nip": employee.supervisor.nip if employee.supervisor else "",
             "sanction_start": employee.sanction_start,
             "sanction_end": employee.sanction_end,
@@ -188,6 +203,9 @@ class EmployeeEditForm(forms.Form):
     def clean_position_start_date(self):
         return _in_range(self.cleaned_data.get("position_start_date"))
 
+    def clean_service_start_date(self):
+        return _in_range(self.cleaned_data.get("service_start_date"))
+
     def clean_sanction_start(self):
         return _in_range(self.cleaned_data.get("sanction_start"))
 
@@ -202,6 +220,9 @@ class EmployeeEditForm(forms.Form):
         start, end = data.get("sanction_start"), data.get("sanction_end")
         if start and end and end < start:
             self.add_error("sanction_end", ERR_SANCTION_ORDER)
+        employee_type = data.get("employee_type") or self.employee.employee_type
+        if data.get("contract_months") is not None and employee_type not in org_services.CONTRACT_TYPES:
+            self.add_error("contract_months", org_services.ERR_CONTRACT_NOT_PPPK)
         if self.employee.is_active and "is_active" in data and not data["is_active"]:
             if not (data.get("reason") or "").strip():
                 self.add_error("reason", ERR_REASON_DEACTIVATE)
@@ -219,6 +240,8 @@ class EmployeeEditForm(forms.Form):
             "unit": employee.unit,
             "position": employee.position,
             "position_start_date": employee.position_start_date,
+            "service_start_date": employee.service_start_date,
+            "contract_months": employee.contract_months,
             "supervisor": employee.supervisor,
             "sanction_start": employee.sanction_start,
             "sanction_end": employee.sanction_end,
@@ -246,6 +269,8 @@ FIELD_LABELS = {
     "unit": gettext_lazy("Unit"),
     "position": gettext_lazy("Position"),
     "position_start_date": gettext_lazy("Start date in the position"),
+    "service_start_date": gettext_lazy("Service start (TMT)"),
+    "contract_months": gettext_lazy("Contract length in months"),
     "supervisor": gettext_lazy("Supervisor"),
     "sanction_start": gettext_lazy("Disciplinary sanction from"),
     "sanction_end": gettext_lazy("Disciplinary sanction until"),

@@ -15,7 +15,10 @@ MICRO_DEGREE = Decimal("0.000001")
 
 
 class ImportUploadForm(forms.Form):
-    kind = forms.ChoiceField(label=_("The file holds"), choices=[("EMPLOYEES", _("Employees")), ("UNITS", _("Units"))])
+    kind = forms.ChoiceField(
+        label=_("The file holds"),
+        choices=[("EMPLOYEES", _("Employees")), ("UNITS", _("Units")), ("POSITIONS", _("Positions"))],
+    )
     file = forms.FileField(
         label=_("File (CSV or XLSX)"),
         help_text=_("The first row must hold the template's headers. CSV files must be UTF-8."),

@@ -35,6 +35,8 @@ COMPARED_HEADERS = {
         "supervisor_nip": "nip_atasan",
         "is_active": "status_aktif",
         "email": "email",
+        "service_start_date": "tmt",
+        "contract_months": "masa_kontrak_bulan",
     },
     ImportKind.UNITS: {
         "name": "nama",
@@ -44,6 +46,14 @@ COMPARED_HEADERS = {
         "latitude": "lat",
         "longitude": "lon",
         "radius_m": "radius_m",
+        "work_week": "hari_kerja",
+        "work_week_basis": "dasar_hari_kerja",
+    },
+    ImportKind.POSITIONS: {
+        "name": "nama",
+        "type": "jenis_jabatan",
+        "shift_eligible": "sif",
+        "shift_criterion": "kriteria_sif",
     },
 }
 
@@ -89,6 +99,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
         "batches": batches,
         "employee_columns": importing.EMPLOYEE_COLUMNS,
         "unit_columns": importing.UNIT_COLUMNS,
+        "position_columns": importing.POSITION_COLUMNS,
         "caps": import_caps_shown(),
     }
     return render(request, "org/import.html", context, status=status)

@@ -1,9 +1,9 @@
 """Reading and checking organisation import files (docs/rules.md §7). Pure functions plus a few
 set-based queries: no per-row query, so that 60,000 rows are checked in seconds.
 
-Each file kind is a column table (`EMPLOYEE_COLUMNS`, `UNIT_COLUMNS`: header, required, parser,
-label). A file is read by header name with the shared reader (flexwork.common.tabular) into text
-records {"row": n, header: text}; `employees_check` / `units_check` parse each record through the
+Each file kind is a column table (`EMPLOYEE_COLUMNS`, `UNIT_COLUMNS`, `POSITION_COLUMNS`: header, required,
+parser, label). A file is read by header name with the shared reader (flexwork.common.tabular) into text
+records {"row": n, header: text}; `employees_check` / `units_check` / `positions_check` parse each record through the
 table, compare the rows with the agency's data and return a `CheckResult`: the errors of every bad
 row (stored as {"row", "column", "code", "params"}) and the planned new / changed / unchanged rows."""
 
@@ -24,7 +24,8 @@ from django.utils.translation import gettext_lazy as _
 from flexwork.common import tabular
 from flexwork.common.tabular import CellError, Column, RowError
 from flexwork.org import validators as nip_validators
-from flexwork.org.models import Employee, EmployeeType, Position, Unit
+from flexwork.org.models import Employee, EmployeeType, Position, PositionType, Unit
+from flexwork.org.models.organisation import ShiftCriterion
 from flexwork.org.validators import validate_nip
 
 # The caps of an organisation import (docs/rules.md §7), also named on the import page. The size
@@ -73,7 +74,9 @@ ROW_MESSAGES: dict[str, Any] = {
     "bad_email": _("Enter a valid e-mail address."),
     "email_duplicate": _("This e-mail address already appears on row %(first_row)s."),
     "email_taken": _("This e-mail address belongs to another account."),
-    "bad_type": _("Unknown employee type: use PNS, PPPK or PPPK_PARUH_WAKTU."),
+    "bad_type": _("Unknown employee type: use PNS, CPNS, PPPK or PPPK_PARUH_WAKTU."),
+    "bad_months": _("The contract length is a whole number of months from 1 to %(max)s."),
+    "contract_not_pppk": _("Only a PPPK has a contract length: leave masa_kontrak_bulan empty for a PNS or CPNS."),
     "unknown_unit": _("Unknown unit code “%(code)s”."),
     "unknown_position": _("Unknown position code “%(code)s”."),
     "unknown_supervisor": _("No employee with NIP %(nip)s in this file or in the agency."),
@@ -90,9 +93,20 @@ ROW_MESSAGES: dict[str, Any] = {
     "coordinates_together": _("Give both lat and lon, or neither."),
     "bad_work_week": _("Working week: senin_jumat, tetap or sif (empty: senin_jumat)."),
     "work_week_basis": _(
-        "Hari kerja selain Senin–Jumat memerlukan keputusan PPK: give its number and date in dasar_hari_kerja."
+        "A working week other than Monday to Friday needs the PPK's decree: give its number and date in "
+        "dasar_hari_kerja."
     ),
     "bad_radius": _("The radius is a whole number of metres above 0."),
+    "position_duplicate": _("This position code already appears on row %(first_row)s."),
+    "bad_position_type": _("Unknown position type: use JPT, ADMINISTRATOR, PENGAWAS, PELAKSANA or FUNGSIONAL."),
+    "bad_shift_criterion": _(
+        "Unknown reason for shifts: use harian (over 8 h 30 min of service a day) or mingguan "
+        "(over 5 days and 37.5 h a week)."
+    ),
+    "shift_criterion_missing": _(
+        "A position that works shifts (sif = 1) names why in kriteria_sif: harian or mingguan."
+    ),
+    "shift_criterion_without_shifts": _("kriteria_sif is only for a position that works shifts: set sif to 1."),
 }
 
 
@@ -106,6 +120,18 @@ def row_error_message(error: dict) -> str:
 
 
 # ---------------------------------------------------------------------------- value parsers
+
+
+def contract_months_parse(value: str) -> int:
+    from flexwork.org.services import CONTRACT_MONTHS_MAX
+
+    try:
+        months = int(value.strip())
+    except ValueError:
+        months = 0
+    if not 1 <= months <= CONTRACT_MONTHS_MAX:
+        raise CellError("bad_months", ROW_MESSAGES["bad_months"], max=CONTRACT_MONTHS_MAX)
+    return months
 
 
 def employee_type_parse(value: str) -> str:
@@ -162,6 +188,31 @@ def radius_parse(value: str) -> int:
     return radius
 
 
+def position_type_parse(value: str) -> str:
+    text = re.sub(r"[\s-]+", "_", value.strip().upper())
+    if text not in PositionType.values:
+        raise CellError("bad_position_type", ROW_MESSAGES["bad_position_type"])
+    return text
+
+
+SHIFT_CRITERION_WORDS = {
+    "HARIAN": ShiftCriterion.DAILY_OVER_8H30,
+    "DAILY": ShiftCriterion.DAILY_OVER_8H30,
+    "DAILY_OVER_8H30": ShiftCriterion.DAILY_OVER_8H30,
+    "MINGGUAN": ShiftCriterion.WEEK_OVER_5D,
+    "WEEKLY": ShiftCriterion.WEEK_OVER_5D,
+    "WEEK_OVER_5D": ShiftCriterion.WEEK_OVER_5D,
+}
+
+
+def shift_criterion_parse(value: str) -> str:
+    """docs/rules.md §8 "Work week of a unit": harian (over 8 h 30 min a day) or mingguan (over 5 days and 37.5 h)."""
+    text = re.sub(r"[\s-]+", "_", value.strip().upper())
+    if text not in SHIFT_CRITERION_WORDS:
+        raise CellError("bad_shift_criterion", ROW_MESSAGES["bad_shift_criterion"])
+    return str(SHIFT_CRITERION_WORDS[text])
+
+
 latitude_parse = tabular.decimal_parser(
     minimum=Decimal(-90), maximum=Decimal(90), code="bad_latitude", message=ROW_MESSAGES["bad_latitude"]
 )
@@ -177,12 +228,25 @@ EMPLOYEE_COLUMNS: tuple[Column, ...] = (
     Column("nip", _("NIP (18 digits, typed as text)"), blank=False, text_only=True),
     Column("nama", _("Full name"), blank=False, parser=tabular.text_parser(max_length=200)),
     Column("email", _("E-mail address (optional)"), parser=email_parse),
-    Column("jenis", _("Employee type: PNS, PPPK or PPPK_PARUH_WAKTU"), blank=False, parser=employee_type_parse),
+    Column("jenis", _("Employee type: PNS, CPNS, PPPK or PPPK_PARUH_WAKTU"), blank=False, parser=employee_type_parse),
     Column("kode_unit", _("Unit code"), blank=False),
     Column("kode_jabatan", _("Position code (optional)")),
     Column("nip_atasan", _("Supervisor's NIP (optional)"), text_only=True),
     Column("tmt_jabatan", _("Start date in the position, YYYY-MM-DD (optional)"), parser=tabular.date_parser),
     Column("status_aktif", _("Active: 1 or 0 (empty: 1)"), parser=tabular.bool_parser, default=True),
+    # docs/rules.md §7 (import): both may be left out of the file; a file without them leaves the values alone.
+    Column(
+        "tmt",
+        _("Service start, YYYY-MM-DD: TMT CPNS, or the first PPPK contract (optional)"),
+        required=False,
+        parser=tabular.date_parser,
+    ),
+    Column(
+        "masa_kontrak_bulan",
+        _("PPPK only: the current contract's length in months (optional)"),
+        required=False,
+        parser=contract_months_parse,
+    ),
 )
 UNIT_COLUMNS: tuple[Column, ...] = (
     Column("kode_unit", _("Unit code"), blank=False, parser=tabular.text_parser(max_length=32)),
@@ -205,9 +269,27 @@ UNIT_COLUMNS: tuple[Column, ...] = (
         parser=tabular.text_parser(max_length=300),
     ),
 )
-COLUMNS = {"EMPLOYEES": EMPLOYEE_COLUMNS, "UNITS": UNIT_COLUMNS}
+POSITION_COLUMNS: tuple[Column, ...] = (
+    Column("kode_jabatan", _("Position code"), blank=False, parser=tabular.text_parser(max_length=32)),
+    Column("nama", _("Position name"), blank=False, parser=tabular.text_parser(max_length=200)),
+    Column(
+        "jenis_jabatan",
+        _("Position type: JPT, ADMINISTRATOR, PENGAWAS, PELAKSANA or FUNGSIONAL"),
+        blank=False,
+        parser=position_type_parse,
+    ),
+    Column("sif", _("Works shifts: 1 or 0 (empty: 0)"), parser=tabular.bool_parser, default=False),
+    Column(
+        "kriteria_sif",
+        _("Why it works shifts (with sif = 1): harian (over 8 h 30 min a day) or mingguan (over 5 days and 37.5 h)"),
+        parser=shift_criterion_parse,
+        default="",
+    ),
+)
+COLUMNS = {"EMPLOYEES": EMPLOYEE_COLUMNS, "UNITS": UNIT_COLUMNS, "POSITIONS": POSITION_COLUMNS}
 EMPLOYEE_HEADERS = tabular.headers(EMPLOYEE_COLUMNS)
 UNIT_HEADERS = tabular.headers(UNIT_COLUMNS)
+POSITION_HEADERS = tabular.headers(POSITION_COLUMNS)
 HEADERS = {kind: tabular.headers(columns) for kind, columns in COLUMNS.items()}
 
 
@@ -308,6 +390,8 @@ EMPLOYEE_COMPARED = (
     "supervisor_nip",
     "is_active",
     "email",
+    "service_start_date",
+    "contract_months",
 )
 
 
@@ -316,7 +400,7 @@ def existing_employees(agency_id: int) -> dict[str, dict]:
     rows = _lookup(
         """
         SELECT e.id, e.nip, e.name, e.employee_type, e.unit_id, e.position_id, e.position_start_date,
-               s.nip, e.is_active, e.user_id, u.email
+               s.nip, e.is_active, e.user_id, u.email, e.service_start_date, e.contract_months
         FROM org_employee e
         JOIN accounts_user u ON u.id = e.user_id
         LEFT JOIN org_employee s ON s.id = e.supervisor_id
@@ -328,12 +412,23 @@ def existing_employees(agency_id: int) -> dict[str, dict]:
     out = {}
     for row in rows:
         record = dict(zip(keys, row[:7], strict=True))
-        record.update(supervisor_nip=row[7], is_active=row[8], user_id=row[9], email=row[10])
+        record.update(
+            supervisor_nip=row[7],
+            is_active=row[8],
+            user_id=row[9],
+            email=row[10],
+            service_start_date=row[11],
+            contract_months=row[12],
+        )
         out[record["nip"]] = record
     return out
 
 
 Progress = Callable[[int], None] | None
+# The value of a column that may be left out of the file, when it is: the employee's current value.
+KEEP = "__keep__"
+KEPT_WHEN_LEFT_OUT = ("service_start_date", "contract_months")
+CONTRACT_TYPES = frozenset({EmployeeType.PPPK, EmployeeType.PPPK_PARUH_WAKTU})
 
 
 def employees_check(
@@ -418,6 +513,9 @@ def employees_check(
             position_id = positions.get(position_code)
             if position_id is None:
                 add("kode_jabatan", "unknown_position", code=position_code)
+        contract_months = values.get("masa_kontrak_bulan")
+        if contract_months is not None and employee_type and employee_type not in CONTRACT_TYPES:
+            add("masa_kontrak_bulan", "contract_not_pppk")
         supervisor_nip = values.get("nip_atasan")
         if supervisor_nip and number not in bad_rows:
             if supervisor_nip == nip:
@@ -441,6 +539,13 @@ def employees_check(
                 "supervisor_nip": supervisor_nip or None,
                 "is_active": values["status_aktif"],
                 "email": email,
+                # A column left out of the file keeps the current value (KEEP); a PNS or CPNS has no contract.
+                "service_start_date": values["tmt"] if "tmt" in record else KEEP,
+                "contract_months": (
+                    None
+                    if employee_type not in CONTRACT_TYPES
+                    else (contract_months if "masa_kontrak_bulan" in record else KEEP)
+                ),
             }
         )
 
@@ -466,6 +571,9 @@ def employees_check(
 
     for record in kept:
         current = existing.get(record["nip"])
+        for key in KEPT_WHEN_LEFT_OUT:
+            if record[key] == KEEP:
+                record[key] = current[key] if current is not None else None
         if current is None:
             result.new.append(record)
             continue
@@ -617,3 +725,68 @@ def units_check(
 
 def existing_employee_ids(agency_id: int) -> dict[str, int]:
     return dict(Employee.objects.filter(agency_id=agency_id).values_list("nip", "id"))
+
+
+# ---------------------------------------------------------------------------- positions
+
+POSITION_COMPARED = ("name", "type", "shift_eligible", "shift_criterion")
+
+
+def existing_positions(agency_id: int) -> dict[str, dict]:
+    rows = Position.objects.filter(agency_id=agency_id).values("id", "code", *POSITION_COMPARED)
+    return {row["code"]: row for row in rows}
+
+
+def positions_check(
+    *, agency_id: int, records: list[dict], pre_errors: list[dict] | None = None, on_progress: Progress = None
+) -> CheckResult:
+    """docs/rules.md §7 (import): positions by code (name, type, works shifts and why). Eligibility for flexible
+    work and its five task criteria stay on the positions page: the import leaves them alone."""
+    records = _records(records, POSITION_HEADERS)
+    result = CheckResult(errors=list(pre_errors or []), rows=len(records))
+    errors = result.errors
+    existing = existing_positions(agency_id)
+    seen: dict[str, int] = {}
+    for checked, record in enumerate(records, start=1):
+        if on_progress is not None and checked % PROGRESS_EVERY == 0:
+            on_progress(checked)
+        number = record["row"]
+        values, cell_errors = tabular.row_parse(POSITION_COLUMNS, record)
+        row_errors: list[dict] = [error.stored() for error in cell_errors]
+
+        def add(column: str, error_code: str, /, _errs=row_errors, _n=number, **params) -> None:
+            _errs.append({"row": _n, "column": column, "code": error_code, "params": params})
+
+        code = values.get("kode_jabatan")
+        if code:
+            if code in seen:
+                add("kode_jabatan", "position_duplicate", first_row=seen[code])
+            seen.setdefault(code, number)
+        shifts, criterion = values.get("sif"), values.get("kriteria_sif")
+        if "sif" in values and "kriteria_sif" in values:
+            if shifts and not criterion:
+                add("kriteria_sif", "shift_criterion_missing")
+            elif criterion and not shifts:
+                add("kriteria_sif", "shift_criterion_without_shifts")
+        errors.extend(row_errors)
+        if row_errors:
+            continue
+        planned = {
+            "row": number,
+            "code": code,
+            "name": values["nama"],
+            "type": values["jenis_jabatan"],
+            "shift_eligible": bool(shifts),
+            "shift_criterion": criterion or "",
+        }
+        current = existing.get(code)
+        if current is None:
+            result.new.append(planned)
+        elif any(planned[key] != current[key] for key in POSITION_COMPARED):
+            planned["id"] = current["id"]
+            planned["before"] = {key: current[key] for key in POSITION_COMPARED}
+            result.changed.append(planned)
+        else:
+            result.unchanged += 1
+    errors.sort(key=lambda error: error["row"])
+    return result

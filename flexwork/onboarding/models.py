@@ -17,6 +17,7 @@ from flexwork.org.validators import validate_latitude, validate_longitude
 class ImportKind(models.TextChoices):
     EMPLOYEES = "EMPLOYEES", _("Employees")
     UNITS = "UNITS", _("Units")
+    POSITIONS = "POSITIONS", _("Positions")
 
 
 class ImportStatus(models.TextChoices):

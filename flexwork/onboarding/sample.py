@@ -102,7 +102,19 @@ def _employee_row(n, nip, unit_code, supervisor_nip, rng, position_codes, email_
     name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
     email = f"pegawai{n}@{domain}" if rng.random() < email_share else ""
     start = datetime.date(2015, 1, 1) + datetime.timedelta(days=rng.randrange(3000))
-    return [nip, name, email, "PNS", unit_code, rng.choice(position_codes), supervisor_nip, start.isoformat(), "1"]
+    return [
+        nip,
+        name,
+        email,
+        "PNS",
+        unit_code,
+        rng.choice(position_codes),
+        supervisor_nip,
+        start.isoformat(),
+        "1",
+        "",
+        "",
+    ]
 
 
 __all__ = [

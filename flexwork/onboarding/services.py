@@ -66,7 +66,7 @@ IMPORT_HAS_ERRORS = gettext_lazy("The file has rows with errors. Fix them and up
 IMPORT_STALE = gettext_lazy(
     "The organisation data changed since the preview, and the file no longer fits it. Upload the file again."
 )
-IMPORT_KIND_MISSING = gettext_lazy("Choose what the file holds: employees or units.")
+IMPORT_KIND_MISSING = gettext_lazy("Choose what the file holds: employees, units or positions.")
 # Why a background job failed, stored in English and shown translated (gettext_noop: the msgids are
 # also the lazy messages above and in flexwork.common.tabular).
 IMPORT_JOB_BROKEN = gettext_noop(
@@ -80,6 +80,10 @@ def _check(
 ) -> importing.CheckResult:
     if kind == ImportKind.EMPLOYEES:
         return importing.employees_check(
+            agency_id=agency_id, records=records, pre_errors=pre_errors, on_progress=on_progress
+        )
+    if kind == ImportKind.POSITIONS:
+        return importing.positions_check(
             agency_id=agency_id, records=records, pre_errors=pre_errors, on_progress=on_progress
         )
     return importing.units_check(agency_id=agency_id, records=records, pre_errors=pre_errors, on_progress=on_progress)
@@ -107,7 +111,10 @@ def _preview_fields(check: importing.CheckResult, *, kind: str, records: list) -
 
 def _changed_summary(check: importing.CheckResult, kind: str) -> list[dict]:
     key = "nip" if kind == ImportKind.EMPLOYEES else "code"
-    compared = importing.EMPLOYEE_COMPARED if kind == ImportKind.EMPLOYEES else importing.UNIT_COMPARED
+    compared = {
+        ImportKind.EMPLOYEES: importing.EMPLOYEE_COMPARED,
+        ImportKind.POSITIONS: importing.POSITION_COMPARED,
+    }.get(kind, importing.UNIT_COMPARED)
     out = []
     for record in check.changed:
         before = record.get("before") or {}
@@ -149,10 +156,7 @@ def import_confirm(*, batch: ImportBatch, actor) -> ImportBatch:
     check = _check(kind=batch.kind, agency_id=batch.agency_id, records=batch.rows)
     if check.errors:
         raise ConflictError(str(IMPORT_STALE), code="import_stale")
-    if batch.kind == ImportKind.EMPLOYEES:
-        _employees_apply(agency=batch.agency, check=check, actor=actor)
-    else:
-        _units_apply(agency=batch.agency, check=check)
+    _apply(batch=batch, check=check, actor=actor)
     batch.status = ImportStatus.CONFIRMED
     batch.confirmed_at = timezone.now()
     batch.new_count = len(check.new)
@@ -369,10 +373,7 @@ def import_confirm_execute(*, batch_id: int, final_attempt: bool = True) -> bool
                 batch.lease_expires_at = None
                 batch.save(update_fields=["status", "failure", "lease_expires_at", "updated_at"])
                 return True
-            if batch.kind == ImportKind.EMPLOYEES:
-                _employees_apply(agency=batch.agency, check=check, actor=batch.confirmed_by)
-            else:
-                _units_apply(agency=batch.agency, check=check)
+            _apply(batch=batch, check=check, actor=batch.confirmed_by)
             batch.status = ImportStatus.CONFIRMED
             batch.confirmed_at = timezone.now()
             batch.new_count = len(check.new)
@@ -474,6 +475,8 @@ def _employees_apply(*, agency: Agency, check: importing.CheckResult, actor) -> 
             unit_id=record["unit_id"],
             position_id=record["position_id"],
             position_start_date=record["position_start_date"],
+            service_start_date=record["service_start_date"],
+            contract_months=record["contract_months"],
             supervisor_id=id_of.get(record["supervisor_nip"]) if with_supervisor else None,
             is_active=record["is_active"],
         )
@@ -555,6 +558,8 @@ def _employees_update(*, agency, check, actor, id_of, now, today) -> None:
                 unit_id=record["unit_id"],
                 position_id=record["position_id"],
                 position_start_date=record["position_start_date"],
+                service_start_date=record["service_start_date"],
+                contract_months=record["contract_months"],
                 supervisor_id=supervisor_id,
                 is_active=record["is_active"],
                 updated_at=now,
@@ -602,6 +607,8 @@ def _employees_update(*, agency, check, actor, id_of, now, today) -> None:
             "unit_id",
             "position_id",
             "position_start_date",
+            "service_start_date",
+            "contract_months",
             "supervisor_id",
             "is_active",
             "updated_at",
@@ -682,6 +689,37 @@ def _employees_changed_announce(*, agency, moves, deactivated, notices, today, a
                 "effective_date": today.isoformat(),
                 "fields": [str(kind).lower() for kind, _o, _n in moved],
             },
+        )
+
+
+def _apply(*, batch: ImportBatch, check: importing.CheckResult, actor) -> None:
+    if batch.kind == ImportKind.EMPLOYEES:
+        _employees_apply(agency=batch.agency, check=check, actor=actor)
+    elif batch.kind == ImportKind.POSITIONS:
+        _positions_apply(agency=batch.agency, check=check)
+    else:
+        _units_apply(agency=batch.agency, check=check)
+
+
+def _positions_apply(*, agency: Agency, check: importing.CheckResult) -> None:
+    """Positions are few (hundreds): each goes through the organisation services and their checks. Only the
+    import's columns are written; eligibility for flexible work stays as HR set it on the positions page."""
+    for record in check.new:
+        org_services.position_create(
+            agency=agency,
+            code=record["code"],
+            name=record["name"],
+            type=record["type"],
+            shift_eligible=record["shift_eligible"],
+            shift_criterion=record["shift_criterion"],
+        )
+    if not check.changed:
+        return
+    positions = Position.objects.filter(agency=agency).in_bulk([record["id"] for record in check.changed])
+    for record in check.changed:
+        org_services.position_update(
+            position=positions[record["id"]],
+            data={key: record[key] for key in importing.POSITION_COMPARED},
         )
 
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("hr/", views.hr_index, name="hr-index"),
     path("hr/units/", views.unit_tree, name="hr-units"),
     path("hr/units/<int:unit_id>/work-week/", unit_views.unit_work_week, name="hr-unit-work-week"),
+    path("hr/units/<int:unit_id>/work-week/file/", unit_views.unit_work_week_file, name="hr-unit-work-week-file"),
     path("hr/employees/", views.employee_list, name="hr-employees"),
     path("hr/employees/<int:employee_id>/", views.employee_detail, name="hr-employee-detail"),
     path("hr/employees/<int:employee_id>/edit/", employee_views.employee_edit, name="hr-employee-edit"),

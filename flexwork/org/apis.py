@@ -154,6 +154,14 @@ class MeApi(BaseApi):
 # ---------------------------------------------------------------------------- units
 
 
+@extend_schema_serializer(component_name="UnitDecreeFile")
+class UnitDecreeFileSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="An evidence file: GET /api/v1/evidence/{id}/download/ (HR admins).")
+    name = serializers.CharField(source="original_name")
+    size = serializers.IntegerField(help_text="In bytes.")
+    content_type = serializers.CharField(source="media_type")
+
+
 @extend_schema_serializer(component_name="Unit")
 class UnitOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
@@ -172,6 +180,7 @@ class UnitOutputSerializer(serializers.Serializer):
     fwa_start_date = serializers.DateField(allow_null=True)
     work_week = serializers.CharField(help_text="MON_FRI, FIXED_WEEK or ROSTER (docs/rules.md §8).")
     work_week_basis = serializers.CharField(help_text="The PPK's decree a week other than MON_FRI rests on.")
+    work_week_basis_file = UnitDecreeFileSerializer(allow_null=True, help_text="The decree's file, if HR keeps it.")
     updated_at = serializers.DateTimeField()
 
 
@@ -209,7 +218,11 @@ class UnitDetailApi(BaseApi):
         unit = selectors.unit_get_for(user=scope, unit_id=unit_id)
         body = UnitOutputSerializer(unit).data
         if filters.validated_data.get("include") == "subtree":
-            subtree = selectors.unit_subtree(unit=unit).filter(org_scope.unit_q(scope)).select_related("head")
+            subtree = (
+                selectors.unit_subtree(unit=unit)
+                .filter(org_scope.unit_q(scope))
+                .select_related("head", "work_week_basis_file")
+            )
             body["subtree"] = UnitOutputSerializer(subtree, many=True).data
         return Response(body)
 
@@ -217,6 +230,13 @@ class UnitDetailApi(BaseApi):
     class InputSerializer(serializers.Serializer):
         work_week = serializers.ChoiceField(choices=["MON_FRI", "FIXED_WEEK", "ROSTER"], required=False)
         work_week_basis = serializers.CharField(max_length=300, allow_blank=True, required=False)
+        work_week_basis_file = serializers.IntegerField(
+            required=False,
+            allow_null=True,
+            min_value=1,
+            help_text="The decree's file: the id of an evidence file you uploaded (POST /api/v1/evidence/) and have "
+            "not attached yet; null removes it.",
+        )
         version = serializers.DateTimeField(
             required=False, help_text="The `updated_at` read before editing: when the unit changed since, 409 `stale`."
         )
@@ -226,12 +246,12 @@ class UnitDetailApi(BaseApi):
         request=InputSerializer,
         responses={200: UnitOutputSerializer},
         tags=["organisation"],
-        description="HR sets a unit's working week; anything but MON_FRI without a basis is 400 `WORKWEEK_BASIS`.",
+        description="HR sets a unit's working week, its decree and the decree's file (docs/rules.md §8). Anything "
+        "but MON_FRI without the decree's number and date is 400 `WORKWEEK_BASIS`, a file alone too; a file that is "
+        "not the caller's unattached upload is 400 on `work_week_basis_file`; a stale `version` 409 `stale`.",
     )
     def patch(self, request, unit_id: int):
-        from django.db import transaction
-
-        from flexwork.common.exceptions import ConflictError
+        from flexwork.common.models import EvidenceFile
 
         scope = org_scope.scope_for(request.user)
         unit = selectors.unit_get_for(user=scope, unit_id=unit_id)
@@ -240,12 +260,12 @@ class UnitDetailApi(BaseApi):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         version = data.pop("version", None)
-        with transaction.atomic():
-            locked = Unit.objects.select_for_update().get(id=unit.id)
-            if version is not None and locked.updated_at != version:
-                raise ConflictError(_("The unit changed meanwhile: nothing was saved."), code="stale")
-            if data:
-                services.unit_update(unit=locked, data=data)
+        if data.get("work_week_basis_file") is not None:
+            evidence_id = data["work_week_basis_file"]
+            data["work_week_basis_file"] = EvidenceFile.objects.filter(id=evidence_id).first() or EvidenceFile(
+                id=evidence_id
+            )
+        services.unit_work_week_set(unit=unit, actor=request.user, data=data, expected_updated_at=version)
         unit = selectors.unit_get_for(user=scope, unit_id=unit_id)
         return Response(UnitOutputSerializer(unit).data)
 
@@ -276,6 +296,8 @@ class EmployeeOutputSerializer(serializers.Serializer):
     unit = UnitRefSerializer()
     position = PositionRefSerializer(allow_null=True)
     position_start_date = serializers.DateField(allow_null=True)
+    service_start_date = serializers.DateField(allow_null=True, help_text="TMT CPNS, or the first PPPK contract.")
+    contract_months = serializers.IntegerField(allow_null=True, help_text="PPPK only: the contract's length.")
     supervisor = EmployeeRefSerializer(allow_null=True)
     sanction_start = serializers.DateField(allow_null=True)
     sanction_end = serializers.DateField(allow_null=True)
@@ -303,6 +325,8 @@ class EmployeeListApi(BaseApi):
         unit = serializers.IntegerField()
         position = serializers.IntegerField(required=False, allow_null=True)
         position_start_date = ApiDateField(required=False, allow_null=True)
+        service_start_date = ApiDateField(required=False, allow_null=True)
+        contract_months = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=120)
         supervisor = serializers.IntegerField(required=False, allow_null=True)
         email = serializers.EmailField(required=False, allow_blank=True, default="")
         language = serializers.ChoiceField(choices=[code for code, _name in settings.LANGUAGES], required=False)
@@ -344,6 +368,8 @@ class EmployeeListApi(BaseApi):
             unit=_resolve(Unit, agency_id=agency.id, pk=data["unit"], field="unit"),
             position=_resolve(Position, agency_id=agency.id, pk=data.get("position"), field="position"),
             position_start_date=data.get("position_start_date"),
+            service_start_date=data.get("service_start_date"),
+            contract_months=data.get("contract_months"),
             supervisor=_resolve(EmployeeModel, agency_id=agency.id, pk=data.get("supervisor"), field="supervisor"),
             email=data.get("email", ""),
             language=data.get("language"),
@@ -364,6 +390,10 @@ class EmployeeDetailApi(BaseApi):
         unit = serializers.IntegerField(required=False)
         position = serializers.IntegerField(required=False, allow_null=True)
         position_start_date = ApiDateField(required=False, allow_null=True)
+        service_start_date = ApiDateField(required=False, allow_null=True)
+        contract_months = serializers.IntegerField(
+            required=False, allow_null=True, min_value=1, max_value=120, help_text="PPPK only."
+        )
         supervisor = serializers.IntegerField(required=False, allow_null=True)
         sanction_start = ApiDateField(required=False, allow_null=True)
         sanction_end = ApiDateField(required=False, allow_null=True)

@@ -124,11 +124,11 @@ def employee_for_user(user) -> Employee | None:
 
 
 def unit_list_for(*, user) -> QuerySet[Unit]:
-    return org_scope.visible_units(user).select_related("head").order_by("path")
+    return org_scope.visible_units(user).select_related("head", "work_week_basis_file").order_by("path")
 
 
 def unit_get_for(*, user, unit_id: int) -> Unit:
-    return get_object_or_404(org_scope.visible_units(user).select_related("head"), id=unit_id)
+    return get_object_or_404(org_scope.visible_units(user).select_related("head", "work_week_basis_file"), id=unit_id)
 
 
 def unit_subtree(*, unit: Unit) -> QuerySet[Unit]:

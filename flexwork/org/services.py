@@ -33,6 +33,7 @@ from flexwork.org.models import (
     Employee,
     EmployeeChange,
     EmployeeChangeKind,
+    EmployeeType,
     Holiday,
     HolidayKind,
     Position,
@@ -150,17 +151,99 @@ UNIT_FIELDS = [
     "fwa_start_date",
     "work_week",
     "work_week_basis",
+    "work_week_basis_file",
 ]
 
+ERR_WORKWEEK_BASIS = gettext_lazy(
+    "A working week other than Monday to Friday rests on the PPK's decree, made after the consideration of the "
+    "Minister for PANRB: record its number and date."
+)
+ERR_WORKWEEK_FILE_ONLY = gettext_lazy(
+    "The decree's file is kept with its number and date: write them too (e.g. “Keputusan Kepala Dinas "
+    "No. 800/12/2026”), so that pages and reports can cite the decree."
+)
+ERR_WORKWEEK_FILE_UNKNOWN = gettext_lazy(
+    "This file is not yours to attach, or is attached to something else: upload the decree again."
+)
 
-def work_week_check(*, work_week: str, basis: str) -> None:
-    """docs/rules.md §8: a working week other than Monday to Friday rests on the PPK's decree (hard WORKWEEK_BASIS)."""
+
+def work_week_check(*, work_week: str, basis: str, has_file: bool = False) -> None:
+    """docs/rules.md §8 "Work week of a unit": a working week other than Monday to Friday rests on the PPK's decree
+    (hard WORKWEEK_BASIS): its number and date, with its file where HR has it. A file alone is not a basis: the
+    number and date are what the pages, the reports and the database check read."""
     if work_week and work_week != "MON_FRI" and not (basis or "").strip():
-        message = _(
-            "Hari kerja selain Senin–Jumat memerlukan keputusan PPK setelah pertimbangan Menteri PANRB: "
-            "catat nomor dan tanggal keputusannya."
-        )
+        message = str(ERR_WORKWEEK_FILE_ONLY if has_file else ERR_WORKWEEK_BASIS)
         raise ApplicationError(message, code="WORKWEEK_BASIS", fields={"work_week_basis": [message]})
+
+
+@transaction.atomic
+def unit_work_week_set(
+    *,
+    unit: Unit,
+    actor,
+    data: dict[str, Any],
+    upload=None,
+    expected_updated_at: datetime.datetime | None = None,
+) -> tuple[Unit, bool]:
+    """HR sets a unit's working week, its decree and the decree's file (docs/rules.md §8 "Work week of a unit").
+    `data` holds any of work_week, work_week_basis and work_week_basis_file (an EvidenceFile the actor uploaded
+    and has not attached yet, or None to remove the file); `upload` is a file to store through the evidence
+    checks first (size, type, quota: 400/413/415 on `work_week_basis_file`). The unit row is locked; with
+    `expected_updated_at` a unit changed since is a 409 and nothing is written. Returns the unit and whether
+    anything changed."""
+    from flexwork.common.models import EvidenceFile
+    from flexwork.common.services import evidence_attach, evidence_upload
+
+    locked = Unit.objects.select_for_update().get(id=unit.id)
+    if expected_updated_at is not None and locked.updated_at != expected_updated_at:
+        raise ConflictError(
+            _("Someone changed this unit while you were editing: nothing was saved. Check and save again."),
+            code="stale",
+        )
+    data = {key: data[key] for key in ("work_week", "work_week_basis", "work_week_basis_file") if key in data}
+    if "work_week_basis" in data:
+        data["work_week_basis"] = (data["work_week_basis"] or "").strip()
+    if upload is not None:
+        try:
+            data["work_week_basis_file"] = evidence_upload(user=actor, uploaded_file=upload)
+        except ApplicationError as error:
+            messages = (error.fields or {}).get("file") or [error.message]
+            raise ApplicationError(
+                error.message,
+                code=error.code,
+                status_code=error.status_code,
+                fields={"work_week_basis_file": messages},
+            ) from error
+    evidence = data.get("work_week_basis_file")
+    if evidence is not None and evidence.id != locked.work_week_basis_file_id:
+        mine = EvidenceFile.objects.filter(id=evidence.id, uploaded_by_id=actor.pk, owner_type__isnull=True)
+        if not mine.exists():
+            message = str(ERR_WORKWEEK_FILE_UNKNOWN)
+            raise ApplicationError(message, code="invalid", fields={"work_week_basis_file": [message]})
+    has_file = (evidence if "work_week_basis_file" in data else locked.work_week_basis_file_id) is not None
+    work_week_check(
+        work_week=data.get("work_week", locked.work_week),
+        basis=data.get("work_week_basis", locked.work_week_basis),
+        has_file=has_file,
+    )
+    before = {
+        "work_week": locked.work_week,
+        "work_week_basis": locked.work_week_basis,
+        "work_week_basis_file": locked.work_week_basis_file_id,
+    }
+    after = {
+        **before,
+        **{
+            key: (value.id if key == "work_week_basis_file" and value is not None else value)
+            for key, value in data.items()
+        },
+    }
+    if before == after:
+        return locked, False
+    updated = unit_update(unit=locked, data=data)
+    if evidence is not None:
+        evidence_attach(evidence=evidence, owner=updated)
+    return updated, True
 
 
 @transaction.atomic
@@ -206,7 +289,9 @@ def unit_update(*, unit: Unit, data: dict[str, Any]) -> Unit:
     _same_agency(agency_id=unit.agency_id, field="head", obj=data.get("head"))
     if "work_week" in data or "work_week_basis" in data:
         work_week_check(
-            work_week=data.get("work_week", unit.work_week), basis=data.get("work_week_basis", unit.work_week_basis)
+            work_week=data.get("work_week", unit.work_week),
+            basis=data.get("work_week_basis", unit.work_week_basis),
+            has_file=data.get("work_week_basis_file", unit.work_week_basis_file) is not None,
         )
     old_path = list(unit.path)
     unit, _changed = _update(unit, data, UNIT_FIELDS)
@@ -314,10 +399,13 @@ def employee_create(
     sanction_end: datetime.date | None = None,
     sanction_in_process: bool = False,
     is_active: bool = True,
+    service_start_date: datetime.date | None = None,
+    contract_months: int | None = None,
 ) -> Employee:
     """An employee and their login (username = NIP). Without `password` the login is unusable
     until first activation."""
     _nip_check(nip=nip, employee_type=employee_type)
+    contract_months_check(employee_type=employee_type, contract_months=contract_months)
     _same_agency(agency_id=agency.id, field="unit", obj=unit)
     _same_agency(agency_id=agency.id, field="position", obj=position)
     _check_supervisor(employee_id=None, agency_id=agency.id, supervisor=supervisor)
@@ -344,6 +432,8 @@ def employee_create(
         unit=unit,
         position=position,
         position_start_date=position_start_date,
+        service_start_date=service_start_date,
+        contract_months=contract_months,
         supervisor=supervisor,
         sanction_start=sanction_start,
         sanction_end=sanction_end,
@@ -354,12 +444,32 @@ def employee_create(
     return employee
 
 
+# docs/rules.md §7 (employee types): only a PPPK (full or part time) works on a contract of a length.
+CONTRACT_TYPES = frozenset({EmployeeType.PPPK, EmployeeType.PPPK_PARUH_WAKTU})
+CONTRACT_MONTHS_MAX = 120
+ERR_CONTRACT_NOT_PPPK = gettext_lazy("Only a PPPK has a contract length; leave it empty for a PNS or CPNS.")
+ERR_CONTRACT_RANGE = gettext_lazy("The contract length is a whole number of months from 1 to %(max)s.")
+
+
+def contract_months_check(*, employee_type: str, contract_months: int | None) -> None:
+    if contract_months is None:
+        return
+    if employee_type not in CONTRACT_TYPES:
+        message = str(ERR_CONTRACT_NOT_PPPK)
+        raise ApplicationError(message, code="contract_not_pppk", fields={"contract_months": [message]})
+    if not 1 <= contract_months <= CONTRACT_MONTHS_MAX:
+        message = ERR_CONTRACT_RANGE % {"max": CONTRACT_MONTHS_MAX}
+        raise ApplicationError(message, code="invalid", fields={"contract_months": [message]})
+
+
 EMPLOYEE_FIELDS = [
     "name",
     "employee_type",
     "unit",
     "position",
     "position_start_date",
+    "service_start_date",
+    "contract_months",
     "supervisor",
     "sanction_start",
     "sanction_end",
@@ -432,6 +542,10 @@ def employee_update(
         _check_supervisor(employee_id=employee.id, agency_id=employee.agency_id, supervisor=data["supervisor"])
     if "employee_type" in data and data["employee_type"] != employee.employee_type:
         _nip_check(nip=employee.nip, employee_type=data["employee_type"])
+    new_type = data.get("employee_type", employee.employee_type)
+    if new_type not in CONTRACT_TYPES and "contract_months" not in data:
+        data["contract_months"] = None  # a PNS or CPNS has no contract: a type change clears its length
+    contract_months_check(employee_type=new_type, contract_months=data.get("contract_months", employee.contract_months))
     before = {"unit": employee.unit, "supervisor": employee.supervisor, "position": employee.position}
     was_active = employee.is_active
 

@@ -16,12 +16,13 @@ NIP_FIRST_YEAR = 1960
 NIP_NOT_DIGITS = _("The NIP must be exactly 18 digits (no spaces or dots).")
 NIP_BAD_BIRTH_DATE = _("Digits 1–8 of the NIP must be a real birth date (YYYYMMDD).")
 NIP_BAD_START_YEAR = _("Digits 9–12 of the NIP must be a year between %(first)s and %(last)s.")
-NIP_BAD_START_MONTH = _("Digits 13–14 of the NIP must be a month from 01 to 12 for a PNS.")
+NIP_BAD_START_MONTH = _("Digits 13–14 of the NIP must be a month from 01 to 12 for a PNS or CPNS.")
 NIP_BAD_SEX_DIGIT = _("Digit 15 of the NIP must be 1 or 2.")
 NIP_BAD_SEQUENCE = _("Digits 16–18 of the NIP must be a sequence number from 001.")
 
-# Employee types whose digits 13–14 are a month (PPPK NIPs carry other digits there).
-TYPES_WITH_START_MONTH = {"PNS"}
+# Employee types whose digits 13–14 are a month (a CPNS already has the NIP it keeps as a PNS; PPPK NIPs
+# carry other digits there).
+TYPES_WITH_START_MONTH = {"PNS", "CPNS"}
 
 
 def validate_nip(value: str, *, employee_type: str | None = "PNS", today: datetime.date | None = None) -> None:

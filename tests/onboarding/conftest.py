@@ -21,6 +21,8 @@ def employee_row(n: int, *, unit="A-SEC", position="A-ANALIS", supervisor="", em
         supervisor,
         "2021-03-01",
         active,
+        "",  # tmt
+        "",  # masa_kontrak_bulan
     ]
 
 

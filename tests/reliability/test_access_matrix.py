@@ -252,6 +252,7 @@ allow("api-dashboard-supervisor", get={SUP, HEAD})
 allow("api-dashboard-me", get=ALL)
 # Shifts (docs/rules.md §8). The world's roster unit is headed by unit head A; its two operators are not personas.
 allow("hr-unit-work-week", get={HR})  # an empty POST is refused (400)
+allow("hr-unit-work-week-file")  # HR only (others 403, another agency 404); the world keeps no decree file (404)
 allow("hr_shifts hr_shift_type hr_patterns hr_pattern hr_shift_units hr_shift_unit", get={HR})  # empty POSTs: 400
 allow("rosters", get={HEAD})  # the units one heads
 allow("roster_create roster_generate roster_publish roster_cell")  # empty POSTs are refused (400/404/409)

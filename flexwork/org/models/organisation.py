@@ -143,6 +143,13 @@ class Unit(AgencyOwnedModel):
     def depth(self) -> int:
         return len(self.path)
 
+    def evidence_visible_to(self, user) -> bool:
+        """The decree file of the working week (docs/rules.md §8 "Work week of a unit"): the agency's HR admins."""
+        from flexwork.org import scope as org_scope
+
+        scope = org_scope.scope_for(user)
+        return scope.agency_id == self.agency_id and org_scope.HR_ADMIN in scope.roles
+
 
 class ShiftCriterion(models.TextChoices):
     """docs/rules.md §8: why a position works shifts (PermenPANRB 4/2025, fleksibilitas kerja sif)."""

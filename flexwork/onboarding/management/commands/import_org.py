@@ -17,12 +17,12 @@ from flexwork.org.models import Agency
 
 
 class Command(BaseCommand):
-    help = "Import employees or units of an agency from a CSV or XLSX file (preview, or --confirm)."
+    help = "Import employees, units or positions of an agency from a CSV or XLSX file (preview, or --confirm)."
 
     def add_arguments(self, parser):
         parser.add_argument("file")
         parser.add_argument("--agency", required=True, help="the agency code")
-        parser.add_argument("--kind", choices=["employees", "units"], default="employees")
+        parser.add_argument("--kind", choices=["employees", "units", "positions"], default="employees")
         parser.add_argument("--confirm", action="store_true", help="write the rows (only when there are no errors)")
 
     def handle(self, *args, **options):

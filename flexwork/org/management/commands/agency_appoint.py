@@ -16,7 +16,12 @@ from flexwork.org.management.commands.agency_create import command_actor, error_
 from flexwork.org.models import Agency, Employee, EmployeeType, Role
 
 ROLES = {"hr_admin": Role.HR_ADMIN, "agency_head": Role.AGENCY_HEAD}
-TYPES = {"pns": EmployeeType.PNS, "pppk": EmployeeType.PPPK, "pppk_paruh_waktu": EmployeeType.PPPK_PARUH_WAKTU}
+TYPES = {
+    "pns": EmployeeType.PNS,
+    "cpns": EmployeeType.CPNS,
+    "pppk": EmployeeType.PPPK,
+    "pppk_paruh_waktu": EmployeeType.PPPK_PARUH_WAKTU,
+}
 
 
 class Command(BaseCommand):

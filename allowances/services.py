@@ -18,10 +18,13 @@ from flexwork.reports.models import ReportKind, ReportRun, RunStatus
 
 
 def _computed_until(agency_id: int) -> datetime.date | None:
-    """The last day of the latest month with a finished or running deduction report."""
+    """The last day of the latest month with a finished or running deduction report of a month that was over."""
     return (
         ReportRun.objects.filter(
-            agency_id=agency_id, kind=ReportKind.ALLOWANCE, status__in=(RunStatus.DONE, RunStatus.RUNNING)
+            agency_id=agency_id,
+            kind=ReportKind.ALLOWANCE,
+            status__in=(RunStatus.DONE, RunStatus.RUNNING),
+            provisional=False,  # a preview of a month still running does not fix its scheme
         )
         .order_by("-period_end")
         .values_list("period_end", flat=True)

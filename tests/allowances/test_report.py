@@ -116,3 +116,18 @@ def test_an_approved_correction_replaces_the_record_before_any_cut(
     assert DayStatus.objects.get(employee=employee_a.employee, local_date=day).arrival == "H"
     after = month_lines(employee=employee_a.employee, year=day.year, month=day.month)
     assert [line for line in after.lines if line.local_date == day] == []
+
+
+def test_hr_downloads_the_export_and_nobody_else_does(client_for, employee_a, hr_admin_a, hr_admin_b):
+    month_write(employee_a.employee, {D(2025, 6, 9): {"absence": "TK"}})
+    run = run_allowance(hr_admin_a)
+    for fmt in ("csv", "excel", "xlsx", "pdf"):
+        answer = client_for(hr_admin_a).get(f"/reports/{run.id}/download/{fmt}/")
+        assert answer.status_code == 200, fmt
+        body = b"".join(answer.streaming_content)
+        if fmt == "csv":
+            assert body.startswith(b"unit_code,unit_name,nip,name,line,local_date,cause,rule")
+        if fmt == "xlsx":
+            assert body.startswith(b"PK")
+    assert client_for(employee_a).get(f"/reports/{run.id}/download/csv/").status_code in (403, 404)
+    assert client_for(hr_admin_b).get(f"/reports/{run.id}/download/csv/").status_code == 404

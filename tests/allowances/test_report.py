@@ -131,3 +131,14 @@ def test_hr_downloads_the_export_and_nobody_else_does(client_for, employee_a, hr
             assert body.startswith(b"PK")
     assert client_for(employee_a).get(f"/reports/{run.id}/download/csv/").status_code in (403, 404)
     assert client_for(hr_admin_b).get(f"/reports/{run.id}/download/csv/").status_code == 404
+
+
+def test_a_changed_scheme_or_leave_marks_the_report_as_changed_since(employee_a, hr_admin_a, scheme_for):
+    from flexwork.reports.selectors import source_changed_at
+    from tests.allowances.conftest import approved_leave
+
+    run = run_allowance(hr_admin_a)
+    assert source_changed_at(run=run) is None
+    approved_leave(employee_a.employee, "CS", D(2025, 6, 10), D(2025, 6, 12))
+    scheme_for("PERMENTAN_68_2012", effective_from=D(2025, 8, 1))
+    assert source_changed_at(run=run) is not None

@@ -62,7 +62,13 @@ def test_the_employee_reads_her_cuts_and_hr_edits_the_scheme(live_server, browse
     look(page, "allowance-mine", language)
     page.context.close()
 
+    from flexwork.reports import services
+
+    run, _created = services.report_run_request(user=org_world.hr_admin_a, kind="ALLOWANCE", period="2025-06")
+    services.report_run_execute(run_id=run.id)
     hr = as_(browser, live_server, org_world.hr_admin_a, language)
+    hr.goto(live_server.url + f"/reports/{run.id}/")
+    look(hr, "allowance-report", language)
     hr.goto(live_server.url + "/allowances/schemes/")
     look(hr, "allowance-schemes", language)
     hr.select_option("#id_template", "TPP_60_40")

@@ -109,10 +109,6 @@ def pages() -> tuple[Page, ...]:
         Page("shifts:my_duties", gettext_lazy("My duties"), SCHEDULES, frozenset({ROSTER_STAFF}), more=MINE),
         Page("shifts:swaps", gettext_lazy("Duty swaps"), SCHEDULES, ROSTER_ROLES, more=MINE),
         Page("shifts:rosters", gettext_lazy("Rosters"), SCHEDULES, frozenset({ROSTER_MANAGER}), more=TEAM_GROUP),
-        Page("shifts:hr_shifts", gettext_lazy("Shifts"), HR, hr),
-        # The shift catalogue's own tabs (templates/shifts/hr_tabs.html).
-        Page("shifts:hr_patterns", gettext_lazy("Shift patterns"), HR, hr, tab=False),
-        Page("shifts:hr_shift_units", gettext_lazy("Units on shifts"), HR, hr, tab=False),
         # Performance
         Page("performance-my-targets", gettext_lazy("My targets"), PERFORMANCE, STAFF, more=MINE),
         Page(
@@ -151,6 +147,11 @@ def pages() -> tuple[Page, ...]:
         Page("hr-policy", gettext_lazy("Policy"), HR, hr),
         Page("hr-holidays", gettext_lazy("Holidays"), HR, hr),
         Page("hr-locations", gettext_lazy("Locations"), HR, hr),
+        # Shifts (docs/rules.md §8): after the agency's own set-up, which every agency has.
+        Page("shifts:hr_shifts", gettext_lazy("Shifts"), HR, hr),
+        # The shift catalogue's own tabs (templates/shifts/hr_tabs.html).
+        Page("shifts:hr_patterns", gettext_lazy("Shift patterns"), HR, hr, tab=False),
+        Page("shifts:hr_shift_units", gettext_lazy("Units on shifts"), HR, hr, tab=False),
         Page("hr-audit", gettext_lazy("Audit log"), HR, hr),
         Page(
             "home-location-queue",

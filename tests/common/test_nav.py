@@ -49,9 +49,21 @@ class MenuLinks(HTMLParser):
 
 
 def menu_links(html: str) -> set[str]:
+    """The links to pages (not to one object: a page's own list of its objects may be a <nav> too)."""
+    from django.urls import Resolver404, resolve
+
     parser = MenuLinks()
     parser.feed(html)
-    return parser.links
+    found = set()
+    for link in parser.links:
+        try:
+            match = resolve(link.split("?", 1)[0].split("#", 1)[0])
+        except Resolver404:
+            found.add(link)
+            continue
+        if not match.kwargs:
+            found.add(link)
+    return found
 
 
 @pytest.fixture
@@ -315,3 +327,21 @@ def test_the_desktop_menu_marks_one_item(org_world, supervisor_a):
     top = html.split('<nav class="topnav"', 1)[1].split("</nav>", 1)[0]
     assert top.count("aria-current") == 1
     assert f'href="{reverse("schedules-queue")}" aria-current="page"' in top
+
+
+def test_a_shift_page_is_marked_in_the_bar_and_its_tabs(org_world, operator_a):
+    """The shift pages are named with their namespace ("shifts:my_duties"), as the registry names them."""
+    html = _client(operator_a).get(reverse("shifts:my_duties")).content.decode()
+    bar = html.split('<nav class="tabbar"', 1)[1].split('<div class="more-panel">', 1)[0]
+    assert f'href="{reverse("schedules-my-requests")}" aria-current="true"' in bar
+    tabs = html.split('<nav class="tabs"', 1)[1].split("</nav>", 1)[0]
+    assert f'href="{reverse("shifts:my_duties")}" aria-current="page"' in tabs
+
+
+def test_the_hr_shift_pages_belong_to_hr_after_its_own_set_up(org_world, roster_hr_a):
+    client = _client(roster_hr_a)
+    html = client.get(reverse("shifts:hr_shifts")).content.decode()
+    bar = html.split('<nav class="tabbar"', 1)[1].split('<div class="more-panel">', 1)[0]
+    assert 'summary class="current"' in bar and "aria-current" not in bar
+    index = client.get(reverse("hr-index")).content.decode()
+    assert index.index(f'href="{reverse("hr-employees")}"') < index.index(f'href="{reverse("shifts:hr_shifts")}"')

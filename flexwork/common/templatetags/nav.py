@@ -8,8 +8,11 @@ register = template.Library()
 
 
 def _here(request) -> str | None:
+    """The current page as the registry names it: with its namespace ("shifts:my_duties")."""
     match = getattr(request, "resolver_match", None)
-    return match.url_name if match is not None else None
+    if match is None or not match.url_name:
+        return None
+    return match.view_name
 
 
 @register.simple_tag(takes_context=True)

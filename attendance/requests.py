@@ -230,11 +230,14 @@ def _after_end_leave(move: Move) -> None:
     from leave import services as leave_services
 
     obj = move.obj
+    today = office_today(obj.employee)
     if move.action == ApprovalAction.CANCEL:
         leave_services.give_back(leave_request=obj, actor=move.actor, reason=move.note)
     elif move.action == ApprovalAction.REVOKE:
-        leave_services.recall(leave_request=obj, on=office_today(obj.employee), actor=move.actor, reason=move.note)
+        leave_services.recall(leave_request=obj, on=today, actor=move.actor, reason=move.note)
         _refresh_after_commit(move.obj.employee_id, move.obj.date_from, move.obj.date_to)
+    if obj.kind == LeaveKind.CB and today < obj.date_from:
+        leave_services.long_leave_undone(leave_request=obj, actor=move.actor, reason=move.note)
 
 
 def _after_close_leave(move: Move) -> None:
@@ -262,6 +265,8 @@ def _close_approved_leave(*, employee: Employee, actor=None, start: datetime.dat
         from leave import services as leave_services
 
         leave_services.give_back(leave_request=leave, actor=actor, reason=note)
+        if leave.kind == LeaveKind.CB:
+            leave_services.long_leave_undone(leave_request=leave, actor=actor, reason=note)
         closed += 1
     return closed
 

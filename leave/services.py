@@ -505,6 +505,24 @@ def long_leave_starts(*, leave_request, actor=None) -> int:
     return free
 
 
+def long_leave_undone(*, leave_request, actor=None, reason: str = "") -> int:
+    """A cuti besar cancelled before it began gives N back what its start cleared."""
+    cleared = -sum(
+        LeaveBalanceEntry.objects.filter(leave_request_id=leave_request.id, kind=EntryKind.LONG_LEAVE).values_list(
+            "days", flat=True
+        )
+    )
+    if cleared <= 0:
+        return 0
+    employee = leave_request.employee
+    _lock_employee(employee.id)
+    row = _row(employee, leave_request.date_from.year, Bucket.N)
+    row.granted += cleared
+    row.save(update_fields=["granted", "updated_at"])
+    _entry(row, EntryKind.LONG_LEAVE, cleared, leave_request=leave_request, actor=actor, reason=reason)
+    return cleared
+
+
 def is_pppk(employee: Employee) -> bool:
     return employee.employee_type in (EmployeeType.PPPK, EmployeeType.PPPK_PARUH_WAKTU)
 

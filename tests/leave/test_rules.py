@@ -92,6 +92,10 @@ def test_long_leave_sets_that_years_n_to_zero(employee_a, supervisor_a, unit_hea
     assert n(employee_a, 2027) == (0, 0, 0)
     assert request.balance_entries.get().kind == EntryKind.LONG_LEAVE
 
+    act(request, "cancel", employee_a)  # before it began: N comes back
+
+    assert n(employee_a, 2027) == (12, 0, 0)
+
 
 def test_a_fourth_birth_is_offered_as_long_leave_to_a_pns_and_refused_to_a_pppk(employee_a):
     from attendance.models import LeaveRequest

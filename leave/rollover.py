@@ -83,8 +83,16 @@ def rollover(*, year: int, zone: str | None = None, agency_id: int | None = None
     employees = Employee.objects.filter(is_active=True).select_related("unit", "agency").order_by("id")
     if agency_id is not None:
         employees = employees.filter(agency_id=agency_id)
+    # Those who carried something into `year` already (one query, so a rerun costs little).
+    rolled = set(
+        LeaveBalanceEntry.objects.filter(kind=EntryKind.CARRY, balance__year=year).values_list(
+            "balance__employee_id", flat=True
+        )
+    )
     done = 0
     for employee in employees.iterator(chunk_size=500):
+        if employee.id in rolled:
+            continue
         if zone is not None and (employee.unit.time_zone or employee.agency.time_zone) != zone:
             continue
         done += rollover_employee(employee=employee, year=year)

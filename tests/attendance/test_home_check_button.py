@@ -1,6 +1,6 @@
-"""The home page's check button says what the next tap does, like the check page's own button:
-check in → check out → the day is complete (docs/rules.md §4). The day's cache is forgotten on each
-check, so the label changes at once."""
+"""The home page: its check button says what the next tap does, like the check page's own button:
+check in → check out → the day is complete (docs/rules.md §4); the day's cache is forgotten on each
+check, so the label changes at once. The head of the agency sees the agency's day first."""
 
 import re
 
@@ -8,7 +8,18 @@ import pytest
 from django.conf import settings
 
 from tests.attendance.conftest import MONDAY, at
-from tests.attendance.test_check_page import clock, post  # noqa: F401  (the fixture is used by name)
+from tests.attendance.test_check_page import post
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """clock(moment): timezone.now() returns it from then on."""
+    from django.utils import timezone
+
+    state = {}
+    real = timezone.now
+    monkeypatch.setattr(timezone, "now", lambda: state.get("now") or real())
+    return lambda moment: state.__setitem__("now", moment)
 
 
 @pytest.fixture
@@ -38,7 +49,7 @@ def test_the_home_button_follows_the_day(
     language,
     before,
     after_in,
-    done,  # noqa: F811
+    done,
 ):
     clock(at(MONDAY, 7, 12))
     assert home_check(home_client, language) == before
@@ -49,3 +60,11 @@ def test_the_home_button_follows_the_day(
     with django_capture_on_commit_callbacks(execute=True):
         post(home_client, "OUT")
     assert home_check(home_client, language) == done
+
+
+def test_the_agency_head_starts_from_the_agencys_day(client, agency_head_a):
+    client.force_login(agency_head_a)
+    html = client.get("/").content.decode()
+    assert 'id="first-steps"' in html
+    assert html.index('aria-labelledby="home-agency"') < html.index('id="first-steps"')
+    assert html.index('aria-labelledby="home-agency"') < html.index('aria-labelledby="home-today"')

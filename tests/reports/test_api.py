@@ -147,13 +147,14 @@ def test_monthly_runs_start_at_one_in_the_morning_local_time(march, org_world):
     now = datetime.datetime(2025, 3, 31, 17, 30, tzinfo=datetime.UTC)
     created = services.monthly_runs_create(now=now)
     assert sorted((r.agency_id, r.kind, r.period_start.isoformat()) for r in created) == [
+        (org_world.agency_a.id, "ALLOWANCE", "2025-03-01"),
         (org_world.agency_a.id, "COMPLIANCE", "2025-03-01"),
         (org_world.agency_a.id, "PAYROLL", "2025-03-01"),
     ]
     assert services.monthly_runs_create(now=now) == []
     # An hour later it is 01:30 WIB in agency B: its turn, and only its.
     later = services.monthly_runs_create(now=now + datetime.timedelta(hours=1))
-    assert {r.agency_id for r in later} == {org_world.agency_b.id} and len(later) == 2
+    assert {r.agency_id for r in later} == {org_world.agency_b.id} and len(later) == 3
 
 
 def test_one_digest_per_person_a_day(march):

@@ -96,8 +96,10 @@ def _colour(value: str) -> str:
 
 def roster_calendar_for(*, user, unit_id: int, date_from: datetime.date, date_to: datetime.date) -> RosterCalendar:
     """The unit's duties over [date_from, date_to] (out of scope → 404). Weekly hours count the whole
-    ISO weeks the range touches. Ten queries, whatever the number of people or days."""
-    from shifts.models import Duty, DutyKind, ShiftType
+    ISO weeks the range touches. Eleven queries, whatever the number of people or days."""
+    from django.db.models import Q
+
+    from shifts.models import Duty, DutyKind, RosterAssignment, ShiftType
 
     unit = get_object_or_404(org_scope.visible_units(user).select_related("agency"), id=unit_id)
     zone_name = unit_zone_name(unit)
@@ -184,6 +186,14 @@ def roster_calendar_for(*, user, unit_id: int, date_from: datetime.date, date_to
         )
         for day in dates
     ]
+    # Rows for who is on the roster: a published duty shown or an assignment covering a date of the range. The
+    # unit's other people (a head on office hours without a pattern) get no row of empty cells.
+    assigned = set(
+        RosterAssignment.objects.filter(employee_id__in=ids, date_from__lte=date_to)
+        .filter(Q(date_to__isnull=True) | Q(date_to__gte=date_from))
+        .values_list("employee_id", flat=True)
+    )
+    people = [p for p in people if p[0] in assigned or any(cell.duty_id for cell in cells[p[0]])]
     rows = [
         RosterRow(employee=CalendarPerson(*person), cells=cells[person[0]], week_minutes=minutes[person[0]])
         for person in people

@@ -19,6 +19,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from flexwork.common.calendar import today_in, unit_zone_name
@@ -112,10 +113,11 @@ def _cell_label(cell: str) -> str:
 
 
 def _cell_short(cell: str) -> str:
+    """The marks the roster and the team calendar use for the same cells."""
     if cell == catalogue.CELL_OFF:
-        return _("Off")
+        return pgettext("roster cell: day off", "Off")
     if cell == catalogue.CELL_POST_NIGHT:
-        return _("PN")
+        return pgettext("roster cell: rest after night duties", "RN")
     return cell
 
 

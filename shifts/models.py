@@ -29,6 +29,35 @@ MAX_PATTERN_CELLS = 56
 MAX_SPAN = datetime.timedelta(hours=24)
 
 
+TEXT_ON_DARK, TEXT_ON_LIGHT = "#ffffff", "#000000"
+
+
+def _relative_luminance(colour: str) -> float:
+    """WCAG 2.x relative luminance of a #RRGGBB colour (sRGB)."""
+    channels = []
+    for index in (1, 3, 5):
+        value = int(colour[index : index + 2], 16) / 255
+        channels.append(value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4)
+    red, green, blue = channels
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+def contrast_ratio(first: str, second: str) -> float:
+    lighter, darker = sorted((_relative_luminance(first), _relative_luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def text_colour_on(colour: str) -> str:
+    """White or black text on a cell filled with `colour`, whichever contrasts more. One of the two always
+    reaches 4.58:1 (WCAG AA asks 4.5:1), so a yellow cell gets black text and a dark blue one white."""
+    try:
+        on_dark = contrast_ratio(colour, TEXT_ON_DARK)
+        on_light = contrast_ratio(colour, TEXT_ON_LIGHT)
+    except (TypeError, ValueError, IndexError):
+        return TEXT_ON_LIGHT
+    return TEXT_ON_DARK if on_dark >= on_light else TEXT_ON_LIGHT
+
+
 class TsTzRange(Func):
     function = "TSTZRANGE"
     output_field = DateTimeRangeField()
@@ -74,6 +103,11 @@ class ShiftType(AgencyOwnedModel):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    @property
+    def text_colour(self) -> str:
+        """The text colour on a cell filled with this type's colour (contrast at least 4.5:1)."""
+        return text_colour_on(self.colour)
 
 
 @pghistory.track(

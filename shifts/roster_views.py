@@ -13,6 +13,7 @@ from collections import defaultdict
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -28,7 +29,7 @@ from flexwork.org.models import Employee, Unit
 from flexwork.org.selectors import holiday_dates
 from schedules.policy import SOURCES
 from shifts import rosters, selectors
-from shifts.models import DutyKind, DutyLocation, Roster, RosterStatus, ShiftCoverage, ShiftType
+from shifts.models import DutyKind, DutyLocation, Roster, RosterAssignment, RosterStatus, ShiftCoverage, ShiftType
 from shifts.roster_forms import CellForm, CreateForm, GenerateForm, PublishForm
 from shifts.warnings import day_kind, leave_days
 
@@ -110,12 +111,19 @@ def roster_grid(*, roster: Roster, user, can_manage: bool) -> dict:
     show_duties = roster.is_published or can_manage
     duties = list(selectors.duty_list_for(user=user, filters={"roster": roster.id})) if show_duties else []
     people_ids = {d.employee_id for d in duties}
+    # The grid shows who is on the roster: a duty in the period or an assignment covering a date of it. The
+    # unit's other people (a head on office hours without a pattern) get no row of empty cells; they stay in
+    # the "not rostered" list with every date of the period, and the head can still give them a duty there.
+    assigned_ids = set(
+        RosterAssignment.objects.filter(
+            agency_id=roster.agency_id, employee__unit_id=unit.id, date_from__lte=roster.period_end
+        )
+        .filter(Q(date_to__isnull=True) | Q(date_to__gte=roster.period_start))
+        .values_list("employee_id", flat=True)
+    )
     people = list(
         Employee.objects.filter(agency_id=roster.agency_id)
-        .filter(
-            id__in=people_ids
-            | set(Employee.objects.filter(unit_id=unit.id, is_active=True).values_list("id", flat=True))
-        )
+        .filter(Q(id__in=people_ids) | Q(unit_id=unit.id, is_active=True))
         .order_by("name", "id")
         .only("id", "name", "position_id")
     )
@@ -162,8 +170,11 @@ def roster_grid(*, roster: Roster, user, can_manage: bool) -> dict:
                 # docs/rules.md §8: dates of a roster employee without a duty show as unrostered to the unit head.
                 "unrostered": sum(1 for cell in cells if cell["duty"] is None),
                 "weeks": [{"label": w, "hours": _hours(week_minutes.get(w["key"], 0))} for w in weeks],
+                "on_roster": person.id in people_ids or person.id in assigned_ids,
+                "edit_first": cells[0].get("edit", ""),
             }
         )
+    all_rows, rows = rows, [row for row in rows if row["on_roster"]]
     count_rows = []
     for shift in shift_types:
         entries = []
@@ -192,7 +203,8 @@ def roster_grid(*, roster: Roster, user, can_manage: bool) -> dict:
     return {
         "days": [{"date": d, "holiday": d in holidays, "weekend": d.isoweekday() > 5} for d in days],
         "rows": rows,
-        "unrostered": [row for row in rows if row["unrostered"]] if duties else [],
+        "all_rows": all_rows,
+        "unrostered": [row for row in all_rows if row["unrostered"]] if duties else [],
         "count_rows": count_rows,
         "day_cards": day_cards,
         "shift_types": shift_types,
@@ -222,7 +234,7 @@ def _edit_context(request, roster, grid, *, form=None) -> dict | None:
         day = datetime.date.fromisoformat(day)
     except ValueError:
         return None
-    row = next((r for r in grid["rows"] if r["employee"].id == int(employee_id)), None)
+    row = next((r for r in grid["all_rows"] if r["employee"].id == int(employee_id)), None)
     if row is None or not (roster.period_start <= day <= roster.period_end):
         return None
     cell = row["cells"][(day - roster.period_start).days]

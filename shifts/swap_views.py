@@ -119,7 +119,9 @@ def my_duties(request):
                 "open_swap_id": open_swaps.get(duty.id) if duty else None,
             }
         )
-    return render(request, "shifts/my_duties.html", {"days": days, "zone": zone, "works_roster": roster, "me": me})
+    shift_types = list({d.shift_type_id: d.shift_type for d in duties if d.shift_type_id}.values())
+    context = {"days": days, "zone": zone, "works_roster": roster, "me": me, "shift_types": shift_types}
+    return render(request, "shifts/my_duties.html", context)
 
 
 # ---------------------------------------------------------------------------- asking

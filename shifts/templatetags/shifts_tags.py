@@ -33,3 +33,11 @@ def duty_name(duty) -> str:
     if duty.kind == DutyKind.SHIFT:
         return duty.shift_type.name if duty.shift_type_id else _("Duty")
     return str(DutyKind(duty.kind).label)
+
+
+@register.filter
+def text_on(colour: str) -> str:
+    """White or black: the text colour with the most contrast on a cell filled with `colour` (at least 4.5:1)."""
+    from shifts.models import text_colour_on
+
+    return text_colour_on(str(colour or ""))

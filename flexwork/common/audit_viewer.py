@@ -271,6 +271,14 @@ SOURCES: tuple[Source, ...] = (
         detail="t.status",
         detail_family="status",
     ),
+    # Leave entitlements (docs/rules.md §9): the buckets and every change to them.
+    Source("leave.LeaveBalanceEvent", gettext_lazy("Leave balance"), employee="t.employee_id"),
+    Source(
+        "leave.LeaveBalanceEntryEvent",
+        gettext_lazy("Leave balance entry"),
+        employee="b.employee_id",
+        joins="JOIN leave_leavebalance b ON b.id = t.balance_id",
+    ),
     # Allowance deductions (docs/rules.md §10).
     Source("allowances.AllowanceSchemeEvent", gettext_lazy("Allowance scheme"), name="t.template"),
 )

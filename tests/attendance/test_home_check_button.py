@@ -68,3 +68,9 @@ def test_the_agency_head_starts_from_the_agencys_day(client, agency_head_a):
     assert 'id="first-steps"' in html
     assert html.index('aria-labelledby="home-agency"') < html.index('id="first-steps"')
     assert html.index('aria-labelledby="home-agency"') < html.index('aria-labelledby="home-today"')
+
+
+def test_the_day_at_hand_comes_before_the_first_steps(home_client):
+    html = home_client.get("/").content.decode()
+    assert 'id="first-steps"' in html
+    assert html.index('aria-labelledby="home-today"') < html.index('id="first-steps"')

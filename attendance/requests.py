@@ -117,6 +117,7 @@ VIOLATION_FIELDS = {
     "LEAVE_BALANCE": "date_to",
 }
 ERR_OVERRIDE_REQUIRED = _("Give a reason to approve despite the warnings.")
+ERR_NO_WORKING_DAY = _("Annual leave counts working days, and these dates have none.")
 
 
 def leave_policy_error(violations: list[dict], *, code: str = "policy_violation") -> ApplicationError:
@@ -165,6 +166,8 @@ def _check_leave(move: Move) -> None:
         result = leave_check(obj)
         if result.hard:
             raise leave_policy_error(result.violations)
+        if result.preview.counts and not result.preview.days:
+            raise ApplicationError(str(ERR_NO_WORKING_DAY), fields={"date_to": [str(ERR_NO_WORKING_DAY)]})
         leave_services.hold(leave_request=obj, actor=move.actor)
         move.data["violations"] = result.violations
         obj.leave_violations = result.violations  # the soft warnings, for the caller's answer

@@ -92,3 +92,16 @@ def test_the_preview_reads_a_fixed_number_of_queries(employee_a, django_assert_m
             employee=employee, kind="CT", date_from=datetime.date(2027, 12, 1), date_to=datetime.date(2028, 1, 31)
         )
     assert [year.year for year in result.years] == [2027, 2028]
+
+
+def test_annual_leave_over_a_weekend_only_is_refused(employee_a):
+    from django.utils import translation
+
+    from flexwork.common.exceptions import ApplicationError
+
+    saturday = MONDAY - D(days=2)
+    with translation.override("en"), pytest.raises(ApplicationError) as refused:
+        leave(employee_a, saturday, saturday + D(days=1))
+
+    assert refused.value.fields["date_to"] == ["Annual leave counts working days, and these dates have none."]
+    assert not LeaveRequest.objects.filter(employee=emp(employee_a)).exists()

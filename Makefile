@@ -56,7 +56,7 @@ run: system-run migrate messages static seed
 	@$(VENV)/bin/honcho start -f Procfile
 
 # Each demo role's main screen on a phone (390×844, Indonesian) into docs/screenshots/: its own database
-# (flexwork_screens) with seed_demo, a runserver on a free loopback port, stopped afterwards; ≤ 3 minutes.
+# (flexwork_screens) with seed_demo, a runserver on a free loopback port, stopped afterwards; about 3 minutes.
 screenshots: install system-run messages
 	@$(PY) scripts/screenshots.py
 

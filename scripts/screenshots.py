@@ -4,7 +4,7 @@ docs/screenshots/.
 It uses a database of its own (SCREENSHOTS_DATABASE, default flexwork_screens, created if missing),
 migrates it, runs seed_demo, starts runserver on a free loopback port, logs in as one account of each
 role through the login page, saves the PNGs and stops the server. Nothing listens beyond 127.0.0.1;
-the whole run is bounded by TIME_LIMIT_SECONDS."""
+the whole run is bounded by TIME_LIMIT_SECONDS (SCREENSHOTS_TIME_LIMIT, default 300)."""
 
 from __future__ import annotations
 
@@ -23,18 +23,25 @@ PY = str(ROOT / ".venv" / "bin" / "python")
 OUT = ROOT / "docs" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
 PHONE = {"width": 390, "height": 844}
-TIME_LIMIT_SECONDS = 180
+TIME_LIMIT_SECONDS = int(os.environ.get("SCREENSHOTS_TIME_LIMIT", "300"))  # a busy machine needs more
 DATABASE = os.environ.get("SCREENSHOTS_DATABASE", "flexwork_screens")
 
-# Role (as seed_demo --json names it) → (file name, the role's main screen).
+# Role (as seed_demo --json names it) → (file name, the role's main screen). A role may name one demo
+# person instead of the first account of the role: the call centre's operator and head (seed_demo's
+# UPT-112, docs/rules.md §8), whose main screens are their duties and their unit's roster.
+OPERATOR = "Andi Nurul Fadhilah"
+ROSTER_HEAD = "Hasnawati Rauf"
 SCREENS = [
     ("employee", "employee-home.png", "/"),
     ("employee", "employee-check.png", "/attendance/"),
     ("supervisor", "supervisor-queue.png", "/arrangements/queue/"),
     ("supervisor", "supervisor-verify.png", "/attendance/verify/"),
     ("unit_head", "unit-head-team-calendar.png", "/schedule/team/"),
+    ("agency_head", "agency-head-home.png", "/"),
     ("agency_head", "agency-head-dashboard.png", "/dashboard/"),
-    ("hr_admin", "hr-admin-dashboard.png", "/dashboard/"),
+    ("hr_admin", "hr-admin-administration.png", "/hr/"),
+    (f"employee:{OPERATOR}", "roster-operator-duties.png", "/shifts/my/"),
+    (f"unit_head:{ROSTER_HEAD}", "roster-head-rosters.png", "/shifts/rosters/"),
 ]
 
 
@@ -83,6 +90,7 @@ def main() -> None:
     by_role: dict[str, dict] = {}
     for account in accounts if isinstance(accounts, list) else accounts["accounts"]:
         by_role.setdefault(account["role"], account)
+        by_role.setdefault(f"{account['role']}:{account['name']}", account)
 
     port = _free_port()
     base = f"http://127.0.0.1:{port}"

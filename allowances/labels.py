@@ -23,6 +23,7 @@ CAUSES = {
     **{str(code): label for code, label in Absence.choices if code not in ("TK", "LIBUR")},
     "TK_CONSECUTIVE": _("Consecutive days absent without reason"),
     "TK_WHOLE_MONTH": _("Absent without reason the whole month"),
+    "KINERJA_SCORE": _("Work achievement (SKP) below 100 %"),
 }
 
 # The rule a line applies: a band (a missing record counted as a band), or one of these.
@@ -32,6 +33,7 @@ RULES = {
     "HKP": _("Missing check-out"),
     "TK": _("Per day absent without reason"),
     "LEAVE": _("Per working day of leave beyond its free days"),
+    "SCORE": _("The difference between 100 and the month's SKP achievement"),
     "THRESHOLD": _("Threshold: the whole allowance"),
     "TOTAL": pgettext_lazy("allowance ledger", "Month's deduction"),
 }

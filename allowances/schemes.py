@@ -245,7 +245,10 @@ def scheme_resolve(data: dict) -> dict:
         elif rule["pct"]:
             leave[absence] = {"kind": kind, "free": rule["free_days"], "pct": rule["pct"], "none": False}
     component = next(c for c in data["components"] if c["cuts"])
+    score = next((c for c in data["components"] if c["code"] == "KINERJA"), None)
     return {
+        "score_component": score["code"] if score else None,
+        "score_weight": score["weight"] if score else None,
         "cuts": cuts,
         "leave": leave,
         "component": component["code"],

@@ -35,6 +35,8 @@ def _rule_words(line) -> str:
     """What the line applies, in words: the band a missing record counts as, or the rule's kind."""
     if line.line == "THRESHOLD":
         return str(labels.RULES["THRESHOLD"])
+    if line.rule == "SCORE":
+        return str(labels.RULES["SCORE"])
     if line.rule == "LEAVE":
         return _("Working day %(day)s of the leave, beyond its free days") % {"day": line.leave_day}
     if line.rule != line.cause and line.rule in labels.CAUSES:

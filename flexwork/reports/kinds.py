@@ -550,13 +550,15 @@ ORDER BY w.code, w.date_from
 # resolved to compact rules by allowances.schemes.scheme_resolve, is the JSON parameter %(rules)s. One ledger
 # line per cut on a closed working day (no cut on days not closed yet): an arrival or departure band, a missing
 # check-in or check-out counted as its band or at its own %, a TK day, a leave day past its free days
-# (counted from the approved request's first day, across months); THRESHOLD lines (consecutive TK days, a whole
+# (counted from the approved request's first day, across months); with a KINERJA component, one undated line of
+# 100 − the month's SKP achievement (the average achievement of the period plans overlapping the month with a
+# realisation, capped at 100; docs/rules.md §5) when below 100; THRESHOLD lines (consecutive TK days, a whole
 # month TK, a leave kind without allowance) set the month to 100 %; then one TOTAL line per employee: the
-# component's cuts clamped to 100, times its weight, at most the monthly cap, rounded. %(employee)s (NULL for
+# component's cuts clamped to 100, times its weight, plus the KINERJA cut, at most the monthly cap, rounded. %(employee)s (NULL for
 # reports) limits the statement to one employee for their own page.
 ALLOWANCE_SQL = f"""
 WITH {SCOPE_UNITS},
-r AS (SELECT %(rules)s::jsonb AS j),
+sch AS (SELECT %(rules)s::jsonb AS j),
 days AS (
     SELECT d.employee_id, d.unit_id, d.local_date, d.arrival, d.departure, d.absence
     FROM attendance_daystatus d
@@ -581,22 +583,22 @@ leave_days AS (
                WHERE p.employee_id = d.employee_id AND p.local_date >= lr.date_from AND p.local_date < %(start)s
                  AND p.absence = d.absence AND p.is_working_day) ELSE 0 END)::int AS leave_day
     FROM days d
-    CROSS JOIN r
+    CROSS JOIN sch
     LEFT JOIN attendance_leaverequest lr
-           ON lr.employee_id = d.employee_id AND lr.status = 'approved' AND lr.kind = r.j->'leave'->d.absence->>'kind'
+           ON lr.employee_id = d.employee_id AND lr.status = 'approved' AND lr.kind = sch.j->'leave'->d.absence->>'kind'
           AND d.local_date BETWEEN lr.date_from AND lr.date_to
-    WHERE r.j->'leave' ? d.absence
+    WHERE sch.j->'leave' ? d.absence
 ),
 cuts AS (
-    SELECT e.employee_id, e.unit_id, e.local_date, e.cause, r.j->'cuts'->e.cause->>'rule' AS rule,
-        NULL::int AS leave_day, (r.j->'cuts'->e.cause->>'pct')::numeric AS pct
-    FROM events e CROSS JOIN r
-    WHERE r.j->'cuts' ? e.cause
+    SELECT e.employee_id, e.unit_id, e.local_date, e.cause, sch.j->'cuts'->e.cause->>'rule' AS rule,
+        NULL::int AS leave_day, (sch.j->'cuts'->e.cause->>'pct')::numeric AS pct
+    FROM events e CROSS JOIN sch
+    WHERE sch.j->'cuts' ? e.cause
     UNION ALL
     SELECT l.employee_id, l.unit_id, l.local_date, l.cause, 'LEAVE', l.leave_day,
-        (r.j->'leave'->l.cause->>'pct')::numeric
-    FROM leave_days l CROSS JOIN r
-    WHERE NOT (r.j->'leave'->l.cause->>'none')::boolean AND l.leave_day > (r.j->'leave'->l.cause->>'free')::int
+        (sch.j->'leave'->l.cause->>'pct')::numeric
+    FROM leave_days l CROSS JOIN sch
+    WHERE NOT (sch.j->'leave'->l.cause->>'none')::boolean AND l.leave_day > (sch.j->'leave'->l.cause->>'free')::int
 ),
 islands AS (
     SELECT employee_id, min(local_date) AS first_date, count(*) AS n
@@ -611,19 +613,19 @@ islands AS (
 ),
 thresholds AS (
     SELECT i.employee_id, 'TK_CONSECUTIVE' AS cause, min(i.first_date) AS local_date
-    FROM islands i CROSS JOIN r
-    WHERE i.n >= (r.j->>'consecutive')::int
+    FROM islands i CROSS JOIN sch
+    WHERE i.n >= (sch.j->>'consecutive')::int
     GROUP BY i.employee_id
     UNION ALL
     SELECT d.employee_id, 'TK_WHOLE_MONTH', min(d.local_date)
-    FROM days d CROSS JOIN r
-    WHERE (r.j->>'whole_month')::boolean AND %(end)s::date < %(today)s::date
+    FROM days d CROSS JOIN sch
+    WHERE (sch.j->>'whole_month')::boolean AND %(end)s::date < %(today)s::date
     GROUP BY d.employee_id
     HAVING bool_and(d.absence IS NOT DISTINCT FROM 'TK')
     UNION ALL
     SELECT l.employee_id, l.cause, min(l.local_date)
-    FROM leave_days l CROSS JOIN r
-    WHERE (r.j->'leave'->l.cause->>'none')::boolean
+    FROM leave_days l CROSS JOIN sch
+    WHERE (sch.j->'leave'->l.cause->>'none')::boolean
     GROUP BY l.employee_id, l.cause
 ),
 people AS (
@@ -636,22 +638,44 @@ people AS (
       AND (%(employee)s::bigint IS NULL OR e.id = %(employee)s::bigint)
       AND NOT EXISTS (SELECT 1 FROM days d WHERE d.employee_id = e.id)
 ),
+scores AS (
+    SELECT s.employee_id, round(least(100, avg({ACHIEVEMENT})), 2) AS score
+    FROM sch
+    JOIN performance_periodplan pp ON (sch.j->>'score_weight') IS NOT NULL
+    JOIN performance_indicator i ON i.id = pp.indicator_id
+    JOIN performance_rhk rh ON rh.id = i.rhk_id
+    JOIN performance_skp s ON s.id = rh.skp_id
+    JOIN performance_realisation r ON r.period_plan_id = pp.id
+    WHERE pp.agency_id = %(agency)s AND s.status <> 'DRAFT'
+      AND pp.period_start <= %(end)s AND pp.period_end >= %(start)s
+      AND (%(employee)s::bigint IS NULL OR s.employee_id = %(employee)s::bigint)
+      AND s.employee_id IN (SELECT employee_id FROM people)
+    GROUP BY s.employee_id
+),
 sums AS (SELECT employee_id, sum(pct) AS pct FROM cuts GROUP BY employee_id),
 lines AS (
     SELECT c.employee_id, c.unit_id, 1 AS part, c.local_date, c.cause, c.rule, c.leave_day,
-        r.j->>'component' AS component, c.pct, c.pct * (r.j->>'weight')::numeric / 100 AS allowance_pct
-    FROM cuts c CROSS JOIN r
+        sch.j->>'component' AS component, c.pct, c.pct * (sch.j->>'weight')::numeric / 100 AS allowance_pct
+    FROM cuts c CROSS JOIN sch
+    UNION ALL
+    SELECT sc.employee_id, p.unit_id, 1, NULL, 'KINERJA_SCORE', 'SCORE', NULL, sch.j->>'score_component',
+        100 - sc.score, (100 - sc.score) * (sch.j->>'score_weight')::numeric / 100
+    FROM scores sc JOIN people p ON p.employee_id = sc.employee_id CROSS JOIN sch
+    WHERE sc.score < 100
     UNION ALL
     SELECT t.employee_id, p.unit_id, 2, t.local_date, t.cause, 'THRESHOLD', NULL, '', 100, 100
     FROM thresholds t JOIN people p ON p.employee_id = t.employee_id
     UNION ALL
-    SELECT p.employee_id, p.unit_id, 3, NULL, '', 'TOTAL', NULL, r.j->>'component', coalesce(s.pct, 0),
+    SELECT p.employee_id, p.unit_id, 3, NULL, '', 'TOTAL', NULL, sch.j->>'component', coalesce(s.pct, 0),
         CASE WHEN EXISTS (SELECT 1 FROM thresholds t WHERE t.employee_id = p.employee_id) THEN 100
-        ELSE round(least((r.j->>'cap')::numeric,
-                         (r.j->>'weight')::numeric * least(coalesce(s.pct, 0), 100) / 100), (r.j->>'rounding')::int)
+        ELSE round(least((sch.j->>'cap')::numeric,
+                         (sch.j->>'weight')::numeric * least(coalesce(s.pct, 0), 100) / 100
+                         + coalesce((100 - sc.score) * (sch.j->>'score_weight')::numeric / 100, 0)),
+                   (sch.j->>'rounding')::int)
         END
-    FROM people p CROSS JOIN r
+    FROM people p CROSS JOIN sch
     LEFT JOIN sums s ON s.employee_id = p.employee_id
+    LEFT JOIN scores sc ON sc.employee_id = p.employee_id
 )
 SELECT {person_sql()},
     CASE l.part WHEN 1 THEN 'CUT' WHEN 2 THEN 'THRESHOLD' ELSE 'TOTAL' END AS line,
@@ -1006,7 +1030,12 @@ KINDS: dict[str, KindSpec] = {
         kind=ReportKind.ALLOWANCE,
         sql=ALLOWANCE_SQL,
         roles=AGENCY_READERS,
-        sources=(ATTENDANCE, ("attendance_leaverequest", None), ("allowances_allowancescheme", None)),
+        sources=(
+            ATTENDANCE,
+            ("attendance_leaverequest", None),
+            ("allowances_allowancescheme", None),
+            ("performance_realisation", None),
+        ),
         monthly=True,
         columns=_columns(
             *PERSON,

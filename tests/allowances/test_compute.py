@@ -215,3 +215,45 @@ def test_days_not_closed_yet_are_not_cut(employee_a, june_lines):
     employee = employee_a.employee
     month_write(employee, {D(2025, 6, 10): {"absence": "TK"}, D(2025, 6, 11): {"absence": "TK"}})
     assert june_lines(employee, today=D(2025, 6, 11)).total.allowance_pct == 4  # the 11th is today
+
+
+def test_regional_tpp_cuts_kinerja_by_the_months_skp_achievement(employee_a, supervisor_a, scheme_for, june_lines):
+    """KINERJA (60 %) is paid on the month's SKP achievement capped at 100: indicators at 80 % and 120 % average
+    100, no cut; at 80 % and 100 % they average 90: 10 % of KINERJA = 6 % of the allowance, with TL2 (1 % of
+    DISIPLIN = 0.4 %) 6.4 % in all."""
+    from django.utils import timezone
+
+    from performance.models import Indicator, PeriodPlan, Realisation, Rhk, Skp
+
+    scheme_for("TPP_60_40")
+    employee = employee_a.employee
+    month_write(employee, {D(2025, 6, 2): {"arrival": "TL2"}})
+    skp = Skp.objects.create(
+        agency=employee.agency, employee=employee, year=2025, period_start=D(2025, 1, 1), period_end=D(2025, 12, 31),
+        status="APPROVED", assessor=supervisor_a.employee, approved_at=timezone.now(), created_by=supervisor_a,
+        position=employee.position,
+    )  # fmt: skip
+    rhk = Rhk.objects.create(agency=employee.agency, skp=skp, description="Laporan")
+    for description, value in (("Laporan", 8), ("Rapat", 12)):  # 80 % and 120 %
+        indicator = Indicator.objects.create(
+            agency=employee.agency, rhk=rhk, aspect="QUANTITY", description=description, target_min=10,
+            target_max=10, unit="dokumen", direction="HIGHER",
+        )  # fmt: skip
+        plan = PeriodPlan.objects.create(
+            agency=employee.agency, indicator=indicator, number=6, period_start=D(2025, 6, 1),
+            period_end=D(2025, 6, 30), target_min=10, target_max=10,
+        )  # fmt: skip
+        Realisation.objects.create(
+            agency=employee.agency, period_plan=plan, indicator=indicator, value=value, entered_by=employee_a
+        )
+    month = june_lines(employee)
+    kinerja = [line for line in month.lines if line.component == "KINERJA"]
+    # achievements 80 and 120: their average 100 is not below 100 → no KINERJA cut
+    assert kinerja == [] and month.total.allowance_pct == pct("0.4")
+    Realisation.objects.filter(value=12).update(value=10)  # 80 and 100 → 90
+    month = june_lines(employee)
+    kinerja = [line for line in month.lines if line.component == "KINERJA"]
+    assert [(k.local_date, k.cause, k.rule, k.pct, k.allowance_pct) for k in kinerja] == [
+        (None, "KINERJA_SCORE", "SCORE", 10, 6)
+    ]
+    assert month.total.allowance_pct == pct("6.4")

@@ -144,3 +144,13 @@ def test_the_page_and_the_api_upload_a_positions_file(client, api_client, org_wo
         "/hr/imports/", {"kind": "POSITIONS", "file": SimpleUploadedFile("jabatan.csv", data, content_type="text/csv")}
     )
     assert page.status_code == 302
+    detail = client.get(page["Location"])
+    assert detail.status_code == 200 and "jabatan.csv" in detail.content.decode()
+    batch = services.import_preview(
+        agency=org_world.agency_a, kind="POSITIONS", data=data, name="jabatan.csv", uploaded_by=org_world.hr_admin_a
+    )
+    for language, kind in (("id", "Jabatan"), ("en", "Positions")):
+        client.cookies["django_language"] = language
+        shown = client.get(f"/hr/imports/{batch.id}/")
+        assert shown.status_code == 200
+        assert kind in shown.content.decode()

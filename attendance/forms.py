@@ -53,8 +53,11 @@ class LeaveForm(forms.Form):
         label=_("Letter or evidence (doctor's letter, the reason's evidence, the BKN letter)"), required=False
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, kinds=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if kinds is not None:
+            # Only the kinds the employee's type allows (docs/rules.md §9 "Kinds by employee type").
+            self.fields["kind"].choices = [(value, label) for value, label in LeaveKind.choices if value in kinds]
         evidence_limit_mark(self.fields["evidence"])
         self.fields["evidence"].show_for = " ".join(LEAVE_EVIDENCE_KINDS)
         self.balance_kinds = " ".join(LEAVE_BALANCE_KINDS)

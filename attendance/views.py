@@ -33,6 +33,7 @@ from flexwork.common.services import evidence_upload
 from flexwork.common.tabular import RowsInvalid
 from flexwork.org import scope as org_scope
 from flexwork.org.models import Employee
+from leave import rules as leave_rules
 
 PER_PAGE = 50
 VERIFIED_SHOWN_DAYS = 14  # the verify page keeps a fortnight of verdicts in view below the queue
@@ -278,7 +279,10 @@ def requests_page(request: HttpRequest) -> HttpResponse:
     employee = _me(request)
     is_leave = request.POST.get("form") == "leave"
     leave_form = forms.LeaveForm(
-        request.POST if is_leave else None, request.FILES if is_leave else None, prefix="leave"
+        request.POST if is_leave else None,
+        request.FILES if is_leave else None,
+        prefix="leave",
+        kinds=leave_rules.kinds_for(employee),
     )
     correction_form = forms.CorrectionForm(
         request.POST if request.POST.get("form") == "correction" else None,
@@ -359,7 +363,7 @@ def _requests_render(
         request,
         "attendance/requests.html",
         {
-            "leave_form": leave_form or forms.LeaveForm(prefix="leave"),
+            "leave_form": leave_form or forms.LeaveForm(prefix="leave", kinds=leave_rules.kinds_for(_me(request))),
             "correction_form": correction_form or forms.CorrectionForm(prefix="correction"),
             "my_leaves": selectors.leave_list_for(user=request.user, filters={"mine": True})[:50],
             "my_corrections": selectors.correction_list_for(user=request.user, filters={"mine": True})[:50],

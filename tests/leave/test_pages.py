@@ -32,6 +32,10 @@ def page(user, language="en") -> Client:
     return client
 
 
+def set_employee_type(employee, employee_type: str) -> None:
+    type(employee).objects.filter(id=employee.id).update(employee_type=employee_type, contract_months=None)
+
+
 def html(response) -> str:
     return response.content.decode()
 
@@ -162,6 +166,18 @@ def test_the_leave_form_marks_the_fields_only_some_kinds_need(employee_a):
     assert 'data-show-for="SAKIT CS CAP CLTN CM"' in body  # the evidence file
     assert 'id="leave-preview"' in body and 'data-show-for="CT"' in body
     assert 'enctype="multipart/form-data"' in body
+
+
+def test_the_leave_form_offers_only_the_kinds_of_the_employees_type(employee_a):
+    from attendance.models import LeaveKind
+
+    set_employee_type(employee_a.employee, "PPPK")
+    body = html(page(employee_a).get("/attendance/requests/"))
+    assert f'value="{LeaveKind.CT}"' in body and f'value="{LeaveKind.CM}"' in body
+    assert f'value="{LeaveKind.CB}"' not in body and f'value="{LeaveKind.CLTN}"' not in body
+    set_employee_type(employee_a.employee, "PNS")
+    body = html(page(employee_a).get("/attendance/requests/"))
+    assert f'value="{LeaveKind.CB}"' in body and f'value="{LeaveKind.CLTN}"' in body
 
 
 def test_a_request_over_the_balance_shows_the_refusal_and_the_numbers(employee_a):

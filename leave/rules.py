@@ -202,13 +202,37 @@ def rule_lead(employee: Employee, kind: str, date_from: datetime.date, today: da
     if not lead:
         return []
     holidays = holiday_dates(agency_id=employee.agency_id, date_from=min(today, date_from), date_to=date_from)
-    if working_days_between(today, date_from, holidays) >= lead:
+    if _lead_days(employee, today, date_from, holidays) >= lead:
         return []
     message = _("Ask for %(kind)s at least %(lead)d working days before the first day.") % {
         "kind": _kind_label(kind),
         "lead": lead,
     }
     return [violation(LEAD_TIME, message, (date_from,))]
+
+
+def _lead_days(employee: Employee, today: datetime.date, first: datetime.date, holidays) -> int:
+    """Working days d with today <= d < first. For a roster employee (docs/rules.md §8 "Flexibility on
+    duties") a date of a published roster counts when it holds a shift duty; a date no roster covers yet
+    counts as the office calendar says (Monday–Friday without holidays)."""
+    from shifts.models import DutyKind
+    from shifts.selectors import duties_between, works_roster
+
+    if first <= today or not works_roster(employee):
+        return working_days_between(today, first, holidays)
+    rostered = {
+        duty.duty_date: duty.kind == DutyKind.SHIFT
+        for duty in duties_between(employee_id=employee.id, date_from=today, date_to=first - datetime.timedelta(days=1))
+    }
+    count = 0
+    day = today
+    while day < first:
+        if day in rostered:
+            count += rostered[day]
+        else:
+            count += working_days_between(day, day + datetime.timedelta(days=1), holidays)
+        day += datetime.timedelta(days=1)
+    return count
 
 
 def rule_coverage(employee: Employee, date_from: datetime.date, date_to: datetime.date, policy) -> list[dict]:

@@ -439,9 +439,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Undecided requests of every approvable kind (arrangements, leave, corrections) expire at 00:00
     # office time of their expiry day (every zone), and escalate after the agency's working days.
+    # Every two minutes: a request over duties expires when its first duty starts (an instant).
     "approvals-expire": {
         "task": "flexwork.approvals.tasks.approvals_expire_due_task",
-        "schedule": crontab(minute="*/15"),
+        "schedule": 120.0,
+        "options": {"expires": 110},
     },
     "approvals-escalate": {
         "task": "flexwork.approvals.tasks.approvals_escalate_due_task",

@@ -245,8 +245,14 @@ def _window(employee: Employee, ar: ArrangementRequest | None) -> tuple[datetime
 
 def _calendar(employee: Employee, ar: ArrangementRequest | None, selected: set[datetime.date]):
     """The months of the picker: weeks of Monday–Friday cells, each with what the employee must know
-    (a holiday, an approved day, a day of another pending request). Three queries, whatever the span."""
+    (a holiday, an approved day, a day of another pending request). Three queries, whatever the span.
+    A roster employee's working days are their duty dates (docs/rules.md §8 "Flexibility on duties"):
+    their weeks have seven cells, a date with a published shift duty shows its code and can be chosen,
+    any other date cannot (a fourth query reads the duties)."""
     first, last = _window(employee, ar)
+    rostered = _rostered(employee)
+    columns = 7 if rostered else 5
+    duties = _shift_duties(employee, first, last) if rostered else {}
     holidays = dict(
         Holiday.objects.filter(agency_id=employee.agency_id, date__range=(first, last)).values_list("date", "name")
     )
@@ -270,10 +276,10 @@ def _calendar(employee: Employee, ar: ArrangementRequest | None, selected: set[d
         weeks: list[list[dict | None]] = []
         for number in range(1, days_in_month + 1):
             day = month_start.replace(day=number)
-            if day.weekday() >= 5:
+            if day.weekday() >= columns:
                 continue
             if not weeks or day.weekday() == 0 or number == 1:
-                weeks.append([None] * 5)
+                weeks.append([None] * columns)
             cell = {
                 "date": day,
                 "iso": day.isoformat(),
@@ -283,31 +289,55 @@ def _calendar(employee: Employee, ar: ArrangementRequest | None, selected: set[d
                 "approved": Location(approved[day]).label if day in approved else "",
                 "pending": day in pending,
                 "checked": day in selected,
+                "duty": duties.get(day, ""),
             }
             cell["selectable"] = cell["in_window"] and not cell["holiday"] and not cell["approved"]
+            if rostered:
+                # A duty on a holiday stands and may be worked from elsewhere; a date without one cannot.
+                cell["selectable"] = cell["in_window"] and bool(cell["duty"]) and not cell["approved"]
+                cell["no_duty"] = cell["in_window"] and not cell["duty"]
             if cell["selectable"]:
                 choices.append(day)
             weeks[-1][day.weekday()] = cell
         weekday_days = {
-            index: [c["iso"] for week in weeks if (c := week[index]) and c["selectable"]] for index in range(5)
+            index: [c["iso"] for week in weeks if (c := week[index]) and c["selectable"]] for index in range(columns)
         }
         months.append(
             {
                 "title": date_format(month_start, "F Y"),
                 "key": f"{month_start:%Y-%m}",
                 "weeks": weeks,
+                "columns": columns,
                 "weekdays": [
                     {
                         "short": date_format(datetime.date(2024, 1, 1 + index), "D"),
                         "long": date_format(datetime.date(2024, 1, 1 + index), "l"),
                         "days": " ".join(weekday_days[index]),
                     }
-                    for index in range(5)
+                    for index in range(columns)
                 ],
             }
         )
         month_start = (month_start + datetime.timedelta(days=32)).replace(day=1)
     return months, choices
+
+
+def _rostered(employee: Employee) -> bool:
+    from shifts.selectors import works_roster
+
+    return works_roster(employee)
+
+
+def _shift_duties(employee: Employee, first: datetime.date, last: datetime.date) -> dict[datetime.date, dict]:
+    """The employee's published shift duties dated first..last: date → the shift's code and name."""
+    from shifts.models import DutyKind
+    from shifts.selectors import duties_between
+
+    return {
+        duty.duty_date: {"code": duty.shift_type.code, "name": duty.shift_type.name}
+        for duty in duties_between(employee_id=employee.id, date_from=first, date_to=last)
+        if duty.kind == DutyKind.SHIFT and duty.shift_type_id
+    }
 
 
 def _days_page(request, employee, ar, form, where_form, selected, *, error_items=None, status=200):
@@ -320,6 +350,7 @@ def _days_page(request, employee, ar, form, where_form, selected, *, error_items
             "form": form,
             "where_form": where_form,
             "months": months,
+            "rostered": _rostered(employee),
             "error_items": error_items if error_items is not None else _error_items(form),
         },
         status=status,

@@ -1,6 +1,7 @@
 """Every page of FlexWork on a 390×844 phone, in Indonesian and in English: the frame above the page
-title (header, sub-menu, anything else) ends within 120 px and nothing scrolls sideways; the pages
-of an operator of a roster unit (which no other persona opens) also show no raw code and pass axe.
+title (header, sub-menu, anything else) ends within 120 px, nothing scrolls sideways, every button is
+at least 44 px tall and every other control 24 px; the pages of an operator of a roster unit (which
+no other persona opens) also show no raw code and pass axe.
 
 The pages are the GET pages of the URL resolver that the access matrix lets a persona of agency A
 open (tests/common/test_visible_words.py walks the same list for raw codes), each opened by the
@@ -73,6 +74,23 @@ def operator_paths(world) -> list[str]:
     return paths
 
 
+# Buttons (and links styled as buttons) are the page's actions: 44 px for the thumb. Other controls
+# (links in their own line, summaries, fields) at least 24 px; a link inside running text is exempt.
+SMALL_TARGETS = """() => {
+  const small = [];
+  const visible = el => { const r = el.getBoundingClientRect(); return r.width > 0 && r.height > 0
+      && getComputedStyle(el).visibility !== 'hidden'; };
+  const name = el => (el.innerText || el.value || el.getAttribute('aria-label') || el.id || el.tagName).trim().slice(0, 40);
+  for (const el of document.querySelectorAll('main button, main .button, main input[type=submit]')) {
+    if (visible(el) && el.getBoundingClientRect().height < 44) small.push(`button “${name(el)}” ${Math.round(el.getBoundingClientRect().height)} px`);
+  }
+  for (const el of document.querySelectorAll('main summary, main select, main input:not([type=hidden]):not([type=checkbox]):not([type=radio]), main textarea')) {
+    if (visible(el) && el.getBoundingClientRect().height < 24) small.push(`${el.tagName.toLowerCase()} “${name(el)}” ${Math.round(el.getBoundingClientRect().height)} px`);
+  }
+  return small;
+}"""
+
+
 def axe_problems(page) -> list[str]:
     from axe_playwright_python.sync_playwright import Axe
 
@@ -103,6 +121,7 @@ def sweep(page, live_server, paths: list[str], who: str, language: str, *, close
             problems.append(f"{where}: no page title (main h1)")
         elif top > TITLE_TOP_MAX:
             problems.append(f"{where}: the title starts at {top:.0f} px")
+        problems += [f"{where}: {target}" for target in page.evaluate(SMALL_TARGETS)]
         width = page.evaluate("document.documentElement.scrollWidth")
         if width > PHONE["width"]:
             problems.append(f"{where}: {width} px wide")

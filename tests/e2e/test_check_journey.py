@@ -73,6 +73,9 @@ def test_check_in_then_an_early_check_out_in_indonesian(live_server, browser, or
     page = login(browser, live_server, employee, geolocation=NEAR_OFFICE, permissions=["geolocation"])
     visit(page, live_server.url + "/", "home-before")
     assert "belum" in page.locator("section[aria-labelledby=home-today]").inner_text()
+    # The home page's button says what the next tap does, on the first screen of the phone.
+    assert page.locator("#home-check a").inner_text() == "Presensi masuk sekarang"
+    assert in_viewport(page, "#home-check a", whole=True)
 
     visit(page, live_server.url + "/attendance/", "check-id-before")
     assert page.locator("#check-button").inner_text() == "Presensi masuk sekarang"
@@ -95,6 +98,7 @@ def test_check_in_then_an_early_check_out_in_indonesian(live_server, browser, or
     visit(page, live_server.url + "/", "home-after")
     today_panel = page.locator("section[aria-labelledby=home-today]").inner_text()
     assert "07.1" in today_panel and today_panel.count("belum") == 1  # check-out only
+    assert page.locator("#home-check a").inner_text() == "Presensi pulang sekarang"
 
     # A tap on "check out" at 07:1x asks first: the minutes, the band, confirm or cancel.
     page.goto(live_server.url + "/attendance/")

@@ -74,3 +74,15 @@ def test_the_day_at_hand_comes_before_the_first_steps(home_client):
     html = home_client.get("/").content.decode()
     assert 'id="first-steps"' in html
     assert html.index('aria-labelledby="home-today"') < html.index('id="first-steps"')
+
+
+def test_staff_on_a_roster_check_in_from_the_duty_card_only(client, org_world):
+    """One check button on the page: the duty card's, which says whether today has a duty."""
+    from tests.reliability.world import _roster_world
+
+    operator = _roster_world(org_world).assignment.employee.user
+    client.force_login(operator)
+    html = client.get("/").content.decode()
+    assert 'aria-labelledby="home-today"' in html and 'id="home-check"' not in html
+    card = html.split('id="duty-today"', 1)[1].split("</section>", 1)[0]
+    assert 'class="button" href="/attendance/"' in card

@@ -1,7 +1,8 @@
 """The frame around every page, as each role sees it: on a 390×844 phone a bottom bar of at most five
 items and a header that leaves the page title within the first 120 px; every link of the role's
 menus opens (no 403), in Indonesian and in English, with axe on each page (the head and an operator
-of a unit on a roster included); on 1366×768 the top menu. And the installable app: with the network gone, the service worker shows the offline page."""
+of a unit on a roster included); on 1366×768 the top menu. And the installable app: with the network
+gone, the service worker shows the offline page."""
 
 import pytest
 

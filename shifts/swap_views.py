@@ -246,6 +246,8 @@ def swap_list(request):
             "zone": zone,
             "me": me,
             "answer_actions": ["accept", "decline"],
+            # A head who is not on the roster asks and answers no swaps: only the decisions show.
+            "on_roster": works_roster(me),
         },
     )
 

@@ -91,6 +91,15 @@ def pages() -> tuple[Page, ...]:
         Page("attendance-log", gettext_lazy("My daily log"), WORKLOG, STAFF),
         Page("attendance-month", gettext_lazy("My month"), ATTENDANCE, STAFF, more=MINE),
         Page("attendance-requests", gettext_lazy("Leave and corrections"), ATTENDANCE, STAFF, more=MINE),
+        Page("leave-balance", gettext_lazy("My leave balance"), ATTENDANCE, STAFF, more=MINE, tab=False),
+        Page(
+            "allowances:allowance_mine",
+            gettext_lazy("My allowance deductions"),
+            ATTENDANCE,
+            STAFF,
+            more=MINE,
+            tab=False,
+        ),
         Page("attendance-team", gettext_lazy("Team today"), ATTENDANCE, team_watchers, more=TEAM_GROUP),
         Page("attendance-verify", gettext_lazy("Logs to verify"), ATTENDANCE, frozenset({s.SUPERVISOR}), TEAM_GROUP),
         Page("attendance-exceptions", gettext_lazy("Exceptions"), ATTENDANCE, team_watchers, more=TEAM_GROUP),
@@ -161,6 +170,8 @@ def pages() -> tuple[Page, ...]:
             more=TEAM_GROUP,
         ),
         Page("attendance-leave-import", gettext_lazy("Import leave"), HR, hr),
+        Page("hr-leave-balances", gettext_lazy("Leave balances"), HR, hr),
+        Page("allowances:allowance_schemes", gettext_lazy("Allowance schemes"), HR, hr),
         # The installation: a platform operator's console (superusers; flexwork/org/operator_views.py)
         Page(
             "operator-agencies",

@@ -95,3 +95,14 @@ def test_the_swaps_page_reads_a_fixed_number_of_queries(client, world, django_as
         swaps.swap_request(duty=mine, colleague=w.b.employee, reason="x", actor=w.a)
     with django_assert_max_num_queries(len(first.captured_queries)):
         client.get(reverse("shifts:swaps"))
+
+
+def test_a_head_who_is_not_on_the_roster_sees_only_the_decisions(client, roster_unit, org_world):
+    from flexwork.org import services
+
+    services.unit_update(unit=roster_unit, data={"head": org_world.unit_head_a.employee})
+    client.cookies["django_language"] = "en"
+    client.force_login(org_world.unit_head_a)
+    html = client.get("/shifts/swaps/").content.decode()
+    assert "No swap is waiting for your decision." in html
+    assert "Asked of me" not in html and "My duties" not in html.split("<main", 1)[-1].split("</main>")[0]

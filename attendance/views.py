@@ -36,6 +36,7 @@ from flexwork.org.models import Employee
 from leave import rules as leave_rules
 
 PER_PAGE = 50
+QUEUE_CHECKED = 20  # waiting leaves whose rule check the queue runs at render (docs/rules.md §9)
 VERIFIED_SHOWN_DAYS = 14  # the verify page keeps a fortnight of verdicts in view below the queue
 
 
@@ -310,6 +311,8 @@ def requests_page(request: HttpRequest) -> HttpResponse:
                         date_from=data["date_from"],
                         date_to=data["date_to"],
                         reason=data["reason"],
+                        sub_reason=data.get("sub_reason", ""),
+                        abroad=data.get("abroad", False),
                         evidence_ids=evidence_ids,
                     )
                 else:
@@ -349,16 +352,22 @@ def _requests_render(
     leave_preview=None,
     preview_asked=False,
 ):
-    """The requests page; `kept` is (kind, id, note, message) of a refused decision, shown again on its row."""
+    """The requests page; `kept` is (kind, id, note, message, override reason) of a refused decision,
+    shown again on its row. Each waiting leave shows its soft warnings as they stand now."""
     queue = {
-        "leave": list(selectors.leave_list_for(user=request.user, filters={"queue": True})[:100]),
+        "leave": list(
+            selectors.leave_list_for(user=request.user, filters={"queue": True}).select_related(
+                "employee__unit", "employee__agency"
+            )[:100]
+        ),
         "correction": list(selectors.correction_list_for(user=request.user, filters={"queue": True})[:100]),
     }
+    _leave_warnings_attach(queue["leave"])
     if kept is not None:
-        kind, obj_id, note, message = kept
+        kind, obj_id, note, message, reason = kept
         for item in queue.get(kind, []):
             if item.id == obj_id:
-                item.kept_note, item.refusal = note, message
+                item.kept_note, item.refusal, item.kept_reason = note, message, reason
     return render(
         request,
         "attendance/requests.html",
@@ -376,6 +385,36 @@ def _requests_render(
     )
 
 
+def _leave_warnings(leave: LeaveRequest, *, policies: dict | None = None) -> list[dict]:
+    """docs/rules.md §9 "Coverage": the soft warnings of a waiting leave as they stand now (a colleague
+    approved away since the submission counts), the ones the decider approves over with a reason.
+    These are the soft part of `requests.leave_check(leave, lead_time=False)` (the decision itself runs
+    the whole check under its lock); the queue asks only the coverage rule, with the unit's policy read
+    once per unit, so a row costs the coverage of its days and not the balance and the other rules."""
+    from flexwork.org.selectors import policy_for
+
+    if leave.kind == LeaveKind.IZIN:
+        return []
+    employee = leave.employee
+    key = (employee.agency_id, employee.unit_id)
+    if policies is None:
+        policies = {}
+    if key not in policies:
+        policies[key] = policy_for(agency=employee.agency_id, unit=employee.unit)
+    found = leave_rules.rule_coverage(employee, leave.date_from, leave.date_to, policies[key])
+    return [v for v in found if v["severity"] == leave_rules.SOFT]
+
+
+def _leave_warnings_attach(leaves: list[LeaveRequest]) -> None:
+    """Each waiting leave with `warnings`. The coverage check costs a few queries per leave (the
+    unit's coverage on its days), so the queue checks at most QUEUE_CHECKED leaves; the rows beyond
+    say that the rules are checked when the decision is made."""
+    policies: dict = {}
+    for index, leave in enumerate(leaves):
+        leave.checked = index < QUEUE_CHECKED
+        leave.warnings = _leave_warnings(leave, policies=policies) if leave.checked else []
+
+
 @login_required
 @require_POST
 def request_decide(request: HttpRequest, kind: str, request_id: int) -> HttpResponse:
@@ -387,16 +426,28 @@ def request_decide(request: HttpRequest, kind: str, request_id: int) -> HttpResp
     if not form.is_valid():
         messages.error(request, _("Choose an action."))
         return redirect("attendance-requests")
+    action, note = form.cleaned_data["action"], form.cleaned_data["note"]
+    reason = request.POST.get("override_reason", "").strip()[:2000]
     try:
-        requests.request_act(
-            obj=obj, action=form.cleaned_data["action"], actor=request.user, note=form.cleaned_data["note"]
-        )
+        if (
+            kind == "leave"
+            and action == "approve"
+            and not reason
+            and action in requests.allowed_actions(obj=obj, user=request.user)
+        ):
+            # docs/rules.md §9 "Coverage": on the page the reason has its own field, so a warning
+            # present now is not approved over on the strength of the note alone.
+            if _leave_warnings(obj):
+                raise ApplicationError(
+                    str(requests.ERR_OVERRIDE_REQUIRED), code="override_reason_required", status_code=400
+                )
+        requests.request_act(obj=obj, action=action, actor=request.user, note=note, override_reason=reason)
     except ApplicationError as error:
         # 409 `stale_transition` (a double click, another approver first) and 400 refusals: the page
-        # again with the message and, on the row still waiting, the note typed; nothing was written.
-        # Not an actor of the request stays a 403, as in the API.
+        # again with the message and, on the row still waiting, the note and the reason typed;
+        # nothing was written. Not an actor of the request stays a 403, as in the API.
         messages.error(request, error.message)
-        kept = (kind, obj.id, form.cleaned_data["note"], str(error.message))
+        kept = (kind, obj.id, note, str(error.message), reason)
         return _requests_render(request, kept=kept, status=error.status_code)
     messages.success(request, _("Done."))
     return redirect("attendance-requests")

@@ -1,0 +1,82 @@
+"""Browser check of deciding leave over a coverage warning (docs/rules.md §9 "Coverage") on a 390×844
+phone, in Indonesian and in English, with axe: employee_a's leave was recommended while nobody else was
+away; the supervisor, the section's other member, was approved away on the same day since. The unit
+head's queue shows the warning in words with its regulation and a field for the reason; approving
+without it is refused with the note kept; with it the leave is approved and the reason stored.
+
+With E2E_SCREENSHOTS=<dir> every page is also kept at 1366×768."""
+
+from __future__ import annotations
+
+import datetime
+import os
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import assert_fits_phone, axe, login, screenshot
+
+pytestmark = pytest.mark.e2e
+
+DESKTOP = {"width": 1366, "height": 768}
+PHONE = {"width": 390, "height": 844}
+MONDAY = datetime.date(2027, 3, 1)
+TEXT = {
+    "id": {"meaning": "Terlalu banyak pegawai unit yang tidak di kantor", "source": "kebijakan instansi",
+           "refused": "Isi alasan untuk menyetujui meskipun ada peringatan.", "done": "Selesai"},
+    "en": {"meaning": "Too many of the unit away", "source": "kebijakan instansi",
+           "refused": "Give a reason to approve despite the warnings.", "done": "Done"},
+}  # fmt: skip
+
+
+def look(page, name: str, language: str) -> None:
+    assert page.get_attribute("html", "lang") == language
+    assert_fits_phone(page)
+    axe(page)
+    screenshot(page, f"{name}-{language}-phone")
+    if os.environ.get("E2E_SCREENSHOTS"):
+        page.set_viewport_size(DESKTOP)
+        screenshot(page, f"{name}-{language}-desktop")
+        page.set_viewport_size(PHONE)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_the_unit_head_approves_leave_over_a_coverage_warning(live_server, browser, org_world, language):
+    from attendance import requests as request_services
+    from attendance.models import LeaveRequest
+    from flexwork.org.models import AgencyPolicy
+
+    text = TEXT[language]
+    employee_a, supervisor_a, unit_head_a = org_world.employee_a, org_world.supervisor_a, org_world.unit_head_a
+    AgencyPolicy.objects.filter(agency_id=employee_a.employee.agency_id).update(coverage_share_percent=10)
+    leave = request_services.leave_request_create(user=employee_a, kind="CT", date_from=MONDAY, date_to=MONDAY)
+    request_services.request_act(obj=leave, action="recommend", actor=supervisor_a)
+    other = request_services.leave_request_create(user=supervisor_a, kind="CT", date_from=MONDAY, date_to=MONDAY)
+    request_services.request_act(obj=other, action="approve", actor=unit_head_a)
+
+    page = login(browser, live_server, unit_head_a)
+    page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    page.goto(live_server.url + "/attendance/requests/")
+    row = page.locator(f"#override-leave-{leave.id}").locator("xpath=ancestor::tr")
+    warning = row.locator('[data-code="COVERAGE_UNIT_SHARE"]')
+    expect(warning).to_contain_text(text["meaning"])
+    expect(warning).to_contain_text(text["source"])
+    look(page, "queue-warning", language)
+
+    row.locator(f"#note-leave-{leave.id}").fill("Sudah dibicarakan")
+    row.locator("button[name=action][value=approve]").click()
+    page.wait_for_load_state()
+    expect(page.locator(f"#refusal-leave-{leave.id}")).to_have_text(text["refused"])
+    expect(page.locator(f"#note-leave-{leave.id}")).to_have_value("Sudah dibicarakan")
+    look(page, "queue-refused", language)
+
+    page.locator(f"#override-leave-{leave.id}").fill("Tugas sudah dialihkan ke staf lain")
+    page.locator(f"#override-leave-{leave.id}").locator("xpath=ancestor::form").locator(
+        "button[name=action][value=approve]"
+    ).click()
+    page.wait_for_load_state()
+    expect(page.locator("main")).to_contain_text(text["done"])
+    leave = LeaveRequest.objects.get(id=leave.id)
+    assert (leave.status, leave.override_reason) == ("approved", "Tugas sudah dialihkan ke staf lain")
+    page.context.close()

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from attendance.models import CheckKind, LeaveKind, Verification
+from attendance.models import SUB_REASONS_BY_KIND, CheckKind, LeaveKind, LeaveSubReason, Verification
 from flexwork.common.dates import FormDateField
 from flexwork.common.forms import DecimalCommaField, evidence_limit_mark
 
@@ -42,13 +42,17 @@ class CheckForm(forms.Form):
 # without the script every field is shown).
 LEAVE_EVIDENCE_KINDS = (LeaveKind.SAKIT, LeaveKind.CS, LeaveKind.CAP, LeaveKind.CLTN, LeaveKind.CM)
 LEAVE_BALANCE_KINDS = (LeaveKind.CT,)
+# Kinds that may be spent abroad (the PPK decides those, with 20 working days of notice).
+LEAVE_ABROAD_KINDS = (LeaveKind.CT, LeaveKind.CB, LeaveKind.CS, LeaveKind.CM, LeaveKind.CAP, LeaveKind.CLTN)
 
 
 class LeaveForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=LeaveKind.choices)
     date_from = FormDateField(label=_("From"), widget=DateInput())
     date_to = FormDateField(label=_("Until"), widget=DateInput())
+    sub_reason = forms.ChoiceField(label=_("What for"), required=False)
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    abroad = forms.BooleanField(label=_("Spent abroad"), required=False)
     evidence = forms.FileField(
         label=_("Letter or evidence (doctor's letter, the reason's evidence, the BKN letter)"), required=False
     )
@@ -60,7 +64,30 @@ class LeaveForm(forms.Form):
             self.fields["kind"].choices = [(value, label) for value, label in LeaveKind.choices if value in kinds]
         evidence_limit_mark(self.fields["evidence"])
         self.fields["evidence"].show_for = " ".join(LEAVE_EVIDENCE_KINDS)
+        # The reasons grouped by their kind (docs/rules.md §9 "Kinds and their reasons").
+        self.fields["sub_reason"].choices = [
+            ("", "—"),
+            *[
+                (LeaveKind(kind).label, [(value, LeaveSubReason(value).label) for value in values])
+                for kind, values in SUB_REASONS_BY_KIND.items()
+            ],
+        ]
+        self.fields["sub_reason"].show_for = " ".join(SUB_REASONS_BY_KIND)
+        self.fields["abroad"].show_for = " ".join(LEAVE_ABROAD_KINDS)
         self.balance_kinds = " ".join(LEAVE_BALANCE_KINDS)
+
+    def clean(self):
+        data = super().clean()
+        kind, sub_reason = data.get("kind"), data.get("sub_reason") or ""
+        if kind not in SUB_REASONS_BY_KIND:
+            data["sub_reason"] = ""  # a hidden choice left over from another kind
+        elif sub_reason and sub_reason not in SUB_REASONS_BY_KIND[kind]:
+            self.add_error(
+                "sub_reason", _("Choose one of the reasons listed for %(kind)s.") % {"kind": LeaveKind(kind).label}
+            )
+        if kind not in LEAVE_ABROAD_KINDS:
+            data["abroad"] = False
+        return data
 
 
 class CorrectionForm(forms.Form):

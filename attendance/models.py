@@ -73,6 +73,37 @@ class LeaveKind(models.TextChoices):
     DINAS_LUAR = "DINAS_LUAR", _("Official duty")
 
 
+class LeaveSubReason(models.TextChoices):
+    """What a sick leave or a leave for important reasons is for (docs/rules.md §9 "Kinds and their
+    reasons"); blank for the other kinds."""
+
+    INPATIENT = "INPATIENT", _("Inpatient care")
+    ACCIDENT_ON_DUTY = "ACCIDENT_ON_DUTY", _("Accident on duty")
+    MISCARRIAGE = "MISCARRIAGE", _("Miscarriage")
+    FAMILY_ILL = "FAMILY_ILL", _("A family member seriously ill")
+    FAMILY_DEATH = "FAMILY_DEATH", _("A family member died")
+    DECEASED_AFFAIRS = "DECEASED_AFFAIRS", _("Settling a deceased family member's affairs")
+    MARRIAGE = "MARRIAGE", _("Marriage")
+    WIFE_BIRTH = "WIFE_BIRTH", _("Wife giving birth")
+    DISASTER = "DISASTER", _("Fire or natural disaster")
+    RECOVERY_ABROAD = "RECOVERY_ABROAD", _("Recovery after a dangerous posting abroad")
+
+
+# The sub-reasons each kind accepts (the database check `att_leave_sub_reason_fits`).
+SUB_REASONS_BY_KIND = {
+    "CS": (LeaveSubReason.INPATIENT, LeaveSubReason.ACCIDENT_ON_DUTY, LeaveSubReason.MISCARRIAGE),
+    "CAP": (
+        LeaveSubReason.FAMILY_ILL,
+        LeaveSubReason.FAMILY_DEATH,
+        LeaveSubReason.DECEASED_AFFAIRS,
+        LeaveSubReason.MARRIAGE,
+        LeaveSubReason.WIFE_BIRTH,
+        LeaveSubReason.DISASTER,
+        LeaveSubReason.RECOVERY_ABROAD,
+    ),
+}
+
+
 class Absence(models.TextChoices):
     TK = "TK", _("Absent without reason")
     C_CT = "C-CT", _("Annual leave")
@@ -255,6 +286,10 @@ class LeaveRequest(ApprovableModel):
     date_from = models.DateField(_("from"))
     date_to = models.DateField(_("until"))
     reason = models.TextField(_("reason"), blank=True)
+    sub_reason = models.CharField(
+        _("what for"), max_length=20, choices=LeaveSubReason.choices, blank=True, default="", db_default=""
+    )
+    abroad = models.BooleanField(_("abroad"), default=False, db_default=False)
     source = models.CharField(max_length=8, choices=LeaveSource.choices, default=LeaveSource.REQUEST)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -271,6 +306,12 @@ class LeaveRequest(ApprovableModel):
             models.CheckConstraint(condition=Q(date_to__gte=F("date_from")), name="att_leave_dates_ordered"),
             models.CheckConstraint(condition=Q(kind__in=LeaveKind.values), name="att_leave_kind_valid"),
             models.CheckConstraint(condition=Q(source__in=LeaveSource.values), name="att_leave_source_valid"),
+            models.CheckConstraint(
+                condition=Q(sub_reason="")
+                | Q(kind="CS", sub_reason__in=[str(v) for v in SUB_REASONS_BY_KIND["CS"]])
+                | Q(kind="CAP", sub_reason__in=[str(v) for v in SUB_REASONS_BY_KIND["CAP"]]),
+                name="att_leave_sub_reason_fits",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -15,7 +15,15 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from attendance.models import AttendanceCorrection, CheckEvent, CheckKind, LeaveKind, LeaveRequest, LeaveSource
+from attendance.models import (
+    SUB_REASONS_BY_KIND,
+    AttendanceCorrection,
+    CheckEvent,
+    CheckKind,
+    LeaveKind,
+    LeaveRequest,
+    LeaveSource,
+)
 from flexwork.approvals import engine as approval_engine
 from flexwork.approvals import services as engine
 from flexwork.approvals.models import (
@@ -43,6 +51,7 @@ LEAVE_MAX_DAYS = 366
 
 ERR_DATES = _("The end date is before the start date.")
 ERR_TOO_LONG = _("A leave request covers at most a year.")
+ERR_SUB_REASON = _("Choose one of the reasons listed for %(kind)s.")
 ERR_LEAVE_OVERLAP = _("Another leave or official duty already covers some of these days.")
 ERR_CORRECTION_FUTURE = _("You cannot correct a day that has not come yet.")
 ERR_CORRECTION_WINDOW = _("Corrections reach back at most %(days)s days.")
@@ -115,6 +124,10 @@ VIOLATION_FIELDS = {
     "LEAD_TIME": "date_from",
     "LEAVE_TOO_LONG": "date_to",
     "LEAVE_BALANCE": "date_to",
+    "LEAVE_REASON_REQUIRED": "sub_reason",
+    "LEAVE_EVIDENCE_REQUIRED": "evidence",
+    "LEAVE_BACKDATE": "date_from",
+    "LEAVE_PPK_ONLY": "kind",
 }
 ERR_OVERRIDE_REQUIRED = _("Give a reason to approve despite the warnings.")
 ERR_NO_WORKING_DAY = _("Annual leave counts working days, and these dates have none.")
@@ -155,6 +168,58 @@ def leave_check(leave: LeaveRequest, *, lead_time: bool = True):
     )
 
 
+ERR_NO_PPK = _(
+    "Nobody can decide this request: unpaid leave and leave abroad are decided by the head of %(unit)s, "
+    "and that post is vacant or it is your own. HR sets the head on the organisation page."
+)
+
+
+def _agency_head(employee: Employee) -> Employee | None:
+    """The PPK of `employee`: the active head of the agency's root unit, unless that is the employee."""
+    found = org_scope.find_decider(employee)
+    head = found.root.head if found.root is not None else None
+    if head is None or not head.is_active or head.id == employee.id:
+        return None
+    return head
+
+
+def _leave_chain(leave: LeaveRequest) -> engine.Chain:
+    """docs/rules.md §9 "Decided by the PPK": CLTN and any leave abroad go to the agency head, with
+    the usual decider (or the supervisor) giving the opinion first; other leave has the employee's chain."""
+    from leave.rules import decided_by_ppk
+
+    chain = engine.approval_chain(employee=leave.employee)
+    if not decided_by_ppk(kind=leave.kind, abroad=leave.abroad):
+        return chain
+    head = _agency_head(leave.employee)
+    if head is None:
+        return engine.Chain(recommender=None, decider=None)
+    opinion = chain.recommender or chain.decider
+    if opinion is not None and opinion.id == head.id:
+        opinion = None
+    return engine.Chain(recommender=opinion, decider=head)
+
+
+def _no_decider_message(leave: LeaveRequest) -> str:
+    from leave.rules import decided_by_ppk
+
+    if decided_by_ppk(kind=leave.kind, abroad=leave.abroad):
+        root = org_scope.find_decider(leave.employee).root
+        return str(ERR_NO_PPK % {"unit": root.name if root else "–"})
+    return engine.no_approver_message(employee=leave.employee) or str(engine.ERR_NO_APPROVER_TOP)
+
+
+def _refuse_delegate(move: Move) -> None:
+    """A CLTN or leave abroad is decided by the PPK in person: a delegate (Plt./Plh.) may not approve it."""
+    from leave import rules as leave_rules
+
+    obj = move.obj
+    if move.on_behalf_of_id is None or not leave_rules.decided_by_ppk(kind=obj.kind, abroad=obj.abroad):
+        return
+    message = _("Unpaid leave and leave abroad are decided by the head of the agency in person, not by a delegate.")
+    raise leave_policy_error([leave_rules.violation(leave_rules.LEAVE_PPK_ONLY, message, ())])
+
+
 def _check_leave(move: Move) -> None:
     """docs/rules.md §9 under the engine's lock on the employee: at submit the kind's rules (hard ones
     refuse) and the days held from the balance; at the decision overlapping leave is refused, soft
@@ -172,6 +237,7 @@ def _check_leave(move: Move) -> None:
         move.data["violations"] = result.violations
         obj.leave_violations = result.violations  # the soft warnings, for the caller's answer
     elif move.action == ApprovalAction.APPROVE:
+        _refuse_delegate(move)
         _refuse_overlap(employee_id=obj.employee_id, date_from=obj.date_from, date_to=obj.date_to, exclude_id=obj.id)
         result = leave_check(obj, lead_time=False)
         if result.hard:
@@ -294,6 +360,8 @@ def register_approval_specs() -> None:
             ),
             escalates=True,
             close_approved=_close_approved_leave,
+            chain=_leave_chain,
+            no_approver=_no_decider_message,
         )
     )
     spec_register(
@@ -368,10 +436,16 @@ def leave_request_create(
     date_from: datetime.date,
     date_to: datetime.date,
     reason: str = "",
+    sub_reason: str = "",
+    abroad: bool = False,
     evidence_ids: list[int] | None = None,
     submit: bool = True,
 ) -> LeaveRequest:
     employee = _caller(user)
+    sub_reason = sub_reason or ""
+    if sub_reason and sub_reason not in SUB_REASONS_BY_KIND.get(kind, ()):
+        message = str(ERR_SUB_REASON % {"kind": LeaveKind(kind).label})
+        raise ApplicationError(message, fields={"sub_reason": [message]})
     if date_to < date_from:
         raise ApplicationError(str(ERR_DATES), fields={"date_to": [str(ERR_DATES)]})
     if (date_to - date_from).days >= LEAVE_MAX_DAYS:
@@ -384,6 +458,8 @@ def leave_request_create(
         date_from=date_from,
         date_to=date_to,
         reason=reason or "",
+        sub_reason=sub_reason,
+        abroad=bool(abroad),
         created_by=user,
     )
     leave.full_clean()

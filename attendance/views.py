@@ -311,6 +311,8 @@ def requests_page(request: HttpRequest) -> HttpResponse:
                         date_from=data["date_from"],
                         date_to=data["date_to"],
                         reason=data["reason"],
+                        sub_reason=data.get("sub_reason", ""),
+                        abroad=data.get("abroad", False),
                         evidence_ids=evidence_ids,
                     )
                 else:

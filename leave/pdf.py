@@ -22,7 +22,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from attendance.models import LeaveKind
+from attendance.models import LeaveKind, LeaveSubReason
 from flexwork.approvals.models import ApprovalAction
 from flexwork.approvals.services import transitions_for
 from flexwork.reports.pdf import FONT, FONT_BOLD, GREY, HEADER_FILL, RULE, _fonts, _style
@@ -153,6 +153,19 @@ ACTION_OUTCOME = {
 }
 
 
+def _reason_text(leave) -> str:
+    """Under "Alasan cuti": what the leave is for in words (the sub-reason), "abroad" when it is
+    spent abroad, then the employee's own words."""
+    parts = []
+    if leave.sub_reason:
+        parts.append(str(LeaveSubReason(leave.sub_reason).label))
+    if leave.abroad:
+        parts.append(str(_("Spent abroad")))
+    if (leave.reason or "").strip():
+        parts.append(leave.reason.strip())
+    return "\n".join(parts) or "—"
+
+
 def _decisions(leave) -> tuple[object | None, object | None]:
     """The supervisor's opinion and the official's decision (the last transition of each step)."""
     opinion = decision = None
@@ -241,7 +254,7 @@ def leave_form_pdf(*, leave, viewer=None) -> bytes:
         )  # fmt: skip
     )
     story.append(Spacer(1, 2 * mm))
-    story.append(_section(_("III. Reason for leave"), [[_p(leave.reason or "—")]], [width]))
+    story.append(_section(_("III. Reason for leave"), [[_p(_reason_text(leave))]], [width]))
     story.append(Spacer(1, 2 * mm))
     story.append(
         _section(

@@ -27,6 +27,17 @@ LEAVE_TOO_LONG = "LEAVE_TOO_LONG"
 CM_BIRTH_LIMIT = "CM_BIRTH_LIMIT"
 LEAVE_BALANCE = "LEAVE_BALANCE"
 LEAD_TIME = "LEAD_TIME"
+LEAVE_REASON_REQUIRED = "LEAVE_REASON_REQUIRED"
+LEAVE_EVIDENCE_REQUIRED = "LEAVE_EVIDENCE_REQUIRED"
+LEAVE_BACKDATE = "LEAVE_BACKDATE"
+LEAVE_PPK_ONLY = "LEAVE_PPK_ONLY"
+
+# Policy data that the agency policy has no setting for yet (docs/rules.md §9 "Kinds and their reasons":
+# settings to add to the Leave group with the next org migration), with the regulation's values.
+CS_BACKDATE_WORKING_DAYS = 3  # cs_backdate_working_days: a CS may be submitted up to 3 working days late
+CS_MISCARRIAGE_DAYS = 45  # calendar days of a sick leave for a miscarriage (1.5 months)
+PPPK_CS_MONTHS = 1  # a PPPK's sick leave lasts at most a month
+LEAVE_ABROAD_LEAD_DAYS = 20  # leave_abroad_lead_days: working days of notice of any leave abroad
 
 # docs/rules.md §9 "Kinds by employee type". SAKIT (a one-day sick leave), IZIN and DINAS_LUAR are open
 # to everyone and have no balance.
@@ -171,6 +182,73 @@ def rule_length(kind: str, date_from: datetime.date, date_to: datetime.date, pol
     return [violation(LEAVE_TOO_LONG, message, (date_to,))]
 
 
+def rule_reason(kind: str, sub_reason: str) -> list[dict]:
+    """CAP is for one of the listed reasons (docs/rules.md §9 "Kinds and their reasons")."""
+    if kind != "CAP" or sub_reason:
+        return []
+    message = _("Leave for important reasons needs one of the listed reasons.")
+    return [violation(LEAVE_REASON_REQUIRED, message, ())]
+
+
+def rule_sick_length(
+    employee: Employee, kind: str, sub_reason: str, date_from: datetime.date, date_to: datetime.date
+) -> list[dict]:
+    """A sick leave for a miscarriage lasts at most 45 days; a PPPK's sick leave at most a month."""
+    if kind != "CS":
+        return []
+    if sub_reason == "MISCARRIAGE":
+        last = date_from + datetime.timedelta(days=CS_MISCARRIAGE_DAYS - 1)
+        if date_to > last:
+            message = _("Sick leave after a miscarriage lasts at most %(days)d days: until %(date)s at the latest.")
+            return [violation(LEAVE_TOO_LONG, message % {"days": CS_MISCARRIAGE_DAYS, "date": _date(last)}, (date_to,))]
+        return []
+    if employee.employee_type in (EmployeeType.PPPK, EmployeeType.PPPK_PARUH_WAKTU):
+        last = _months_after(date_from, PPPK_CS_MONTHS)
+        if date_to > last:
+            message = _("%(type)s has sick leave of at most %(months)d month(s): until %(date)s at the latest.") % {
+                "type": _type_label(employee),
+                "months": PPPK_CS_MONTHS,
+                "date": _date(last),
+            }
+            return [violation(LEAVE_TOO_LONG, message, (date_to,))]
+    return []
+
+
+def rule_evidence(
+    employee: Employee, kind: str, date_from: datetime.date, date_to: datetime.date, has_evidence: bool | None
+) -> list[dict]:
+    """A (C)PNS's sick leave of more than one day needs the doctor's letter, a CLTN the BKN approval
+    letter, attached before it is submitted. `has_evidence` None (the check page, before any upload)
+    refuses nothing."""
+    if has_evidence is None or has_evidence:
+        return []
+    if kind == "CS" and employee.employee_type in (EmployeeType.PNS, EmployeeType.CPNS) and date_to > date_from:
+        message = _("Sick leave of more than one day needs the doctor's letter attached.")
+        return [violation(LEAVE_EVIDENCE_REQUIRED, message, ())]
+    if kind == "CLTN":
+        message = _("Unpaid leave needs the approval letter of the BKN attached.")
+        return [violation(LEAVE_EVIDENCE_REQUIRED, message, ())]
+    return []
+
+
+def rule_backdate(employee: Employee, kind: str, date_from: datetime.date, today: datetime.date) -> list[dict]:
+    """A CS may be submitted up to CS_BACKDATE_WORKING_DAYS working days after its first day."""
+    if kind != "CS" or date_from >= today:
+        return []
+    holidays = holiday_dates(agency_id=employee.agency_id, date_from=date_from, date_to=today)
+    if working_days_between(date_from, today, holidays) <= CS_BACKDATE_WORKING_DAYS:
+        return []
+    message = _("Sick leave may be asked for at most %(days)d working days after its first day.") % {
+        "days": CS_BACKDATE_WORKING_DAYS
+    }
+    return [violation(LEAVE_BACKDATE, message, (date_from,))]
+
+
+def decided_by_ppk(*, kind: str, abroad: bool) -> bool:
+    """CLTN and any leave abroad are decided by the PPK, the agency head, in person (no delegate)."""
+    return kind == "CLTN" or bool(abroad)
+
+
 def rule_births(employee: Employee, kind: str, policy, leave_request=None) -> list[dict]:
     """CM for the 1st to 3rd birth since the TMT (a multiple birth is one): approved maternity leave
     since the TMT counts the births. A PNS's next birth is offered as cuti besar; others are refused."""
@@ -194,20 +272,23 @@ def rule_births(employee: Employee, kind: str, policy, leave_request=None) -> li
     return [violation(CM_BIRTH_LIMIT, message % {"births": policy.cm_max_births, "type": _type_label(employee)}, ())]
 
 
-def rule_lead(employee: Employee, kind: str, date_from: datetime.date, today: datetime.date, policy) -> list[dict]:
+def rule_lead(
+    employee: Employee, kind: str, date_from: datetime.date, today: datetime.date, policy, abroad: bool = False
+) -> list[dict]:
     name = LEAD_SETTINGS.get(kind)
-    if name is None:
-        return []
-    lead = getattr(policy, name)
+    lead = getattr(policy, name) if name else 0
+    if abroad and lead < LEAVE_ABROAD_LEAD_DAYS:
+        lead = LEAVE_ABROAD_LEAD_DAYS
     if not lead:
         return []
     holidays = holiday_dates(agency_id=employee.agency_id, date_from=min(today, date_from), date_to=date_from)
     if _lead_days(employee, today, date_from, holidays) >= lead:
         return []
-    message = _("Ask for %(kind)s at least %(lead)d working days before the first day.") % {
-        "kind": _kind_label(kind),
-        "lead": lead,
-    }
+    if abroad:
+        message = _("Ask for %(kind)s abroad at least %(lead)d working days before the first day.")
+    else:
+        message = _("Ask for %(kind)s at least %(lead)d working days before the first day.")
+    message = message % {"kind": _kind_label(kind), "lead": lead}
     return [violation(LEAD_TIME, message, (date_from,))]
 
 
@@ -276,6 +357,15 @@ def _limit(day) -> int:
     return allowed_away(day.headcount, day.share_percent)
 
 
+def _has_evidence(leave_request) -> bool:
+    from django.contrib.contenttypes.models import ContentType
+
+    from flexwork.common.models import EvidenceFile
+
+    owner_type = ContentType.objects.get_for_model(type(leave_request))
+    return EvidenceFile.objects.filter(owner_type=owner_type, owner_id=leave_request.id).exists()
+
+
 def check(
     *,
     employee: Employee,
@@ -285,19 +375,31 @@ def check(
     today: datetime.date | None = None,
     leave_request=None,
     lead_time: bool = True,
+    sub_reason: str = "",
+    abroad: bool = False,
+    has_evidence: bool | None = None,
 ) -> LeaveCheck:
-    """Every violation of a leave request at once, and the balance before and after."""
+    """Every violation of a leave request at once, and the balance before and after. For a stored
+    request its sub-reason, `abroad` and attached evidence are read from it; `lead_time` False (the
+    decision) skips what is judged at submit only (the lead time and a sick leave's backdating)."""
     from flexwork.common.calendar import office_today
 
+    if leave_request is not None:
+        sub_reason, abroad = leave_request.sub_reason, leave_request.abroad
+        has_evidence = _has_evidence(leave_request) if leave_request.id else False
     policy = policy_for(agency=employee.agency_id, unit=employee.unit)
     today = today or office_today(employee)
     found = rule_kind(employee, kind)
     if not found:
+        found += rule_reason(kind, sub_reason)
         found += rule_service(employee, kind, date_from, policy, leave_request)
         found += rule_length(kind, date_from, date_to, policy)
+        found += rule_sick_length(employee, kind, sub_reason, date_from, date_to)
         found += rule_births(employee, kind, policy, leave_request)
+        found += rule_evidence(employee, kind, date_from, date_to, has_evidence)
         if lead_time:
-            found += rule_lead(employee, kind, date_from, today, policy)
+            found += rule_lead(employee, kind, date_from, today, policy, abroad)
+            found += rule_backdate(employee, kind, date_from, today)
     result = services.preview(
         employee=employee, kind=kind, date_from=date_from, date_to=date_to, leave_request=leave_request
     )

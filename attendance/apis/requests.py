@@ -99,6 +99,8 @@ class LeaveListApi(BaseApi):
             date_from=data["date_from"],
             date_to=data["date_to"],
             reason=data["reason"],
+            sub_reason=data["sub_reason"],
+            abroad=data["abroad"],
             evidence_ids=data["evidence"],
             submit=data["submit"],
         )

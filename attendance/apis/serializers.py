@@ -9,7 +9,17 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
-from attendance.models import Absence, Arrival, CheckFlag, CheckKind, DayLocation, Departure, LeaveKind, Verification
+from attendance.models import (
+    Absence,
+    Arrival,
+    CheckFlag,
+    CheckKind,
+    DayLocation,
+    Departure,
+    LeaveKind,
+    LeaveSubReason,
+    Verification,
+)
 from flexwork.approvals.models import ApprovalAction, ApprovalStatus, ApprovalStep
 from flexwork.common.dates import ApiDateField
 
@@ -178,6 +188,15 @@ class LeaveInputSerializer(serializers.Serializer):
     date_from = ApiDateField()
     date_to = ApiDateField()
     reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    sub_reason = serializers.ChoiceField(
+        choices=LeaveSubReason.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="What a CS or CAP is for (CS: INPATIENT, ACCIDENT_ON_DUTY, MISCARRIAGE; CAP: FAMILY_ILL, "
+        "FAMILY_DEATH, DECEASED_AFFAIRS, MARRIAGE, WIFE_BIRTH, DISASTER, RECOVERY_ABROAD); blank for other kinds.",
+    )
+    abroad = serializers.BooleanField(required=False, default=False, help_text="The leave is spent abroad.")
     evidence = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, default=list)
     submit = serializers.BooleanField(required=False, default=True)
 
@@ -190,6 +209,8 @@ class LeaveSerializer(serializers.Serializer):
     date_from = serializers.DateField()
     date_to = serializers.DateField()
     reason = serializers.CharField()
+    sub_reason = serializers.CharField()
+    abroad = serializers.BooleanField()
     source = serializers.CharField()
     status = serializers.ChoiceField(choices=ApprovalStatus.choices)
     step = serializers.ChoiceField(choices=ApprovalStep.choices, allow_null=True)

@@ -69,6 +69,10 @@ RULE_MEANINGS = {
     "LEAVE_TOO_LONG": _("Longer than this leave allows"),
     "CM_BIRTH_LIMIT": _("Maternity leave only for the first three births"),
     "LEAVE_BALANCE": _("Not enough annual leave"),
+    "LEAVE_REASON_REQUIRED": _("Choose what the leave is for"),
+    "LEAVE_EVIDENCE_REQUIRED": _("Letter required"),
+    "LEAVE_BACKDATE": _("Asked for too late"),
+    "LEAVE_PPK_ONLY": _("Decided by the agency head in person"),
 }
 
 SNAKE = re.compile(r"^[A-Za-z]+(?:_[A-Za-z0-9]+)+$")

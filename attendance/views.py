@@ -472,8 +472,13 @@ def requests_bulk_decide(request: HttpRequest) -> HttpResponse:
     )
     done, left = 0, []
     stale = len(wanted["leave"]) + len(wanted["correction"]) - len(waiting)
+    policies: dict = {}
     for obj in waiting:
         action = "recommend" if obj.step == "RECOMMEND" else "approve"
+        if action == "approve" and isinstance(obj, LeaveRequest) and _leave_warnings(obj, policies=policies):
+            # docs/rules.md §9 "Coverage": the one note of a bulk approval is no reason to approve over a warning.
+            left.append(f"{obj.employee.name}: {_('Decide this one on its own: it has a warning.')}")
+            continue
         try:
             requests.request_act(obj=obj, action=action, actor=request.user, note=note)
         except ApplicationError as error:

@@ -188,3 +188,16 @@ def test_the_queue_check_costs_a_bounded_number_of_queries_per_leave(employee_a,
 
 
 PER_LEAVE = 6  # the unit's coverage on the leave's days (schedules.coverage.coverage_for)
+
+
+def test_a_bulk_approval_leaves_a_warned_leave_waiting(warned, unit_head_a, employee_a):
+    """A page opened before the warning arose still offers the tick: the bulk approval's note is no
+    reason to approve over a warning, so the leave waits, and the page says why."""
+    response = page_client(unit_head_a).post(
+        reverse("attendance-requests-bulk-decide"), {"ids": [f"leave-{warned.id}"], "note": "Setuju"}, follow=True
+    )
+
+    assert "Decide this one on its own: it has a warning." in response.content.decode()
+    warned.refresh_from_db()
+    assert warned.status == "recommended"
+    assert n(employee_a, 2027) == (12, 1, 0)

@@ -210,11 +210,15 @@ def _no_decider_message(leave: LeaveRequest) -> str:
 
 
 def _refuse_delegate(move: Move) -> None:
-    """A CLTN or leave abroad is decided by the PPK in person: a delegate (Plt./Plh.) may not approve it."""
+    """A CLTN or leave abroad is decided by the PPK in person: neither a delegate (Plt./Plh.) nor
+    whoever an escalation reached may approve it."""
     from leave import rules as leave_rules
 
     obj = move.obj
-    if move.on_behalf_of_id is None or not leave_rules.decided_by_ppk(kind=obj.kind, abroad=obj.abroad):
+    if not leave_rules.decided_by_ppk(kind=obj.kind, abroad=obj.abroad):
+        return
+    me = Employee.objects.filter(user_id=move.actor.id).values_list("id", flat=True).first()
+    if move.on_behalf_of_id is None and me == obj.decider_id:
         return
     message = _("Unpaid leave and leave abroad are decided by the head of the agency in person, not by a delegate.")
     raise leave_policy_error([leave_rules.violation(leave_rules.LEAVE_PPK_ONLY, message, ())])

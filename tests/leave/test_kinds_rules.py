@@ -237,3 +237,31 @@ def test_the_api_takes_and_returns_the_reason_and_abroad(client_for, employee_a)
     assert missing.json()["violations"][0]["code"] == "LEAVE_REASON_REQUIRED"
     wrong = client_for(employee_a).post("/api/v1/leaves/", {**body, "sub_reason": "NOPE"}, format="json")
     assert wrong.status_code == 400
+
+
+def test_the_printable_form_says_what_the_leave_is_for_and_that_it_is_abroad(client, employee_a):
+    from tests.reports.test_documents import pdf_text
+
+    leave = ask(employee_a, "CAP", MONDAY, MONDAY + D(days=2), sub_reason="FAMILY_DEATH", abroad=True)
+    LeaveRequest.objects.filter(id=leave.id).update(reason="Ayah wafat di Kuala Lumpur")
+    client.force_login(employee_a)
+
+    with translation.override("id"):
+        response = client.get(f"/leave/requests/{leave.id}/form.pdf", HTTP_ACCEPT_LANGUAGE="id")
+
+    text = pdf_text(response.content, "leave-abroad")
+    assert "Anggota keluarga meninggal dunia" in text
+    assert "Cuti di luar negeri" in text
+    assert "Ayah wafat di Kuala Lumpur" in text
+    assert "FAMILY_DEATH" not in text
+
+
+def test_the_head_whom_an_escalation_reached_may_not_approve_leave_abroad(employee_a, agency_head_a, unit_head_a):
+    leave = ask(employee_a, "CT", MONDAY, sub_reason="", abroad=True)
+    act(leave, "recommend", LeaveRequest.objects.get(id=leave.id).recommender.user)
+    LeaveRequest.objects.filter(id=leave.id).update(escalated_to_id=emp(unit_head_a).id)
+
+    with pytest.raises((ApplicationError, PermissionDenied)):
+        act(LeaveRequest.objects.get(id=leave.id), "approve", unit_head_a)
+
+    assert LeaveRequest.objects.get(id=leave.id).status != "approved"

@@ -28,6 +28,7 @@ WITA = "Asia/Makassar"  # agency A
 
 def leave(user, *, start_in_days: int = 14, kind: str = "CT", submit: bool = True) -> LeaveRequest:
     start = office_today(emp(user)) + datetime.timedelta(days=start_in_days)
+    start += datetime.timedelta(days=(7 - start.weekday()) % 7)  # a Monday: annual leave counts working days
     return request_services.leave_request_create(
         user=user, kind=kind, date_from=start, date_to=start + datetime.timedelta(days=1), submit=submit
     )
@@ -71,7 +72,8 @@ def test_leave_expires_at_midnight_office_time_of_its_first_day(employee_a):
 
 def test_sick_leave_does_not_expire_at_its_first_day(employee_a):
     """Sick leave is often asked for on the day itself or after it (a kind switched off as data)."""
-    request = leave(employee_a, kind="CS")
+    start = office_today(emp(employee_a)) + datetime.timedelta(days=14)  # one day: no doctor's letter asked
+    request = request_services.leave_request_create(user=employee_a, kind="CS", date_from=start, date_to=start)
 
     assert engine.expire_due(now=start_of_day(request.date_from + datetime.timedelta(days=3), WITA)) == 0
     assert fresh(request).status == S.SUBMITTED

@@ -18,7 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from attendance.models import LeaveKind
 from flexwork.common.calendar import office_today
@@ -111,6 +111,7 @@ def preview_fragment(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def balance_page(request: HttpRequest) -> HttpResponse:
     """My annual leave of a year, bucket by bucket, and every change to it ("Riwayat saldo")."""
     employee = _me(request)
@@ -197,6 +198,7 @@ def _hr_context(request: HttpRequest, scope: org_scope.UserScope, *, query=None,
 
 
 @login_required
+@require_GET
 def hr_balances_page(request: HttpRequest) -> HttpResponse:
     scope = _hr(request)
     return render(request, "leave/hr_balances.html", _hr_context(request, scope))
@@ -314,6 +316,7 @@ def hr_balance_import_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def leave_form_pdf(request: HttpRequest, leave_id: int) -> HttpResponse:
     """The official leave form of one request (whoever may see the request may print it)."""
     from attendance.selectors import leave_get_for

@@ -64,13 +64,15 @@ class _Forms(HTMLParser):
         a = dict(attrs)
         if tag == "form":
             if (a.get("method") or "get").lower() == "post":
-                self._form = {"action": a.get("action") or "", "fields": {}, "files": set()}
+                self._form = {"action": a.get("action") or "", "fields": {}, "files": set(), "boxes": set()}
                 self.forms.append(self._form)
             return
         if self._form is None:
             return
         name = a.get("name")
         if tag == "button" and name:
+            if "data-preview-button" in a:
+                return  # "show my balance": a preview that writes nothing, not the form's own send
             self._form["fields"].setdefault(name, a.get("value") or "")
             return
         if tag == "input" and name:
@@ -82,7 +84,12 @@ class _Forms(HTMLParser):
             if kind == "file":
                 self._form["files"].add(name)
                 return
-            if kind in ("checkbox", "radio"):
+            if kind == "checkbox":
+                self._form["boxes"].add(name)
+                if "checked" in a:  # as a browser sends it: an unticked box is not sent
+                    self._form["fields"][name] = a.get("value", "on")
+                return
+            if kind == "radio":
                 if "checked" in a or name not in self._form["fields"]:
                     self._form["fields"][name] = a.get("value", "on")
                 return
@@ -164,7 +171,7 @@ def _hammer(
     assert forms, f"no POST form found on {url}"
     for form in forms:
         fields = {k: v for k, v in form["fields"].items() if k != "csrfmiddlewaretoken" and "__prefix__" not in k}
-        fields.update({k: v for k, v in (valid or {}).items() if k in fields})
+        fields.update({k: v for k, v in (valid or {}).items() if k in fields or k in form["boxes"]})
         if expect_valid:  # else a nasty value would only hide behind another field's error
             baseline, _after = _post_and_undo(client, form["action"], fields)
             assert baseline.status_code in (302, 303), f"the valid filling of {form['action']} was refused"

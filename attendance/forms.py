@@ -60,8 +60,12 @@ class LeaveForm(forms.Form):
     def __init__(self, *args, kinds=None, **kwargs):
         super().__init__(*args, **kwargs)
         if kinds is not None:
-            # Only the kinds the employee's type allows (docs/rules.md §9 "Kinds by employee type").
-            self.fields["kind"].choices = [(value, label) for value, label in LeaveKind.choices if value in kinds]
+            # Only the kinds the employee's type allows are offered (docs/rules.md §9 "Kinds by employee
+            # type"); any kind is still accepted, so a form opened before a change of type is refused by the
+            # rule, which says why and names the regulation.
+            self.fields["kind"].widget.choices = [
+                (value, label) for value, label in LeaveKind.choices if value in kinds
+            ]
         evidence_limit_mark(self.fields["evidence"])
         self.fields["evidence"].show_for = " ".join(LEAVE_EVIDENCE_KINDS)
         # The reasons grouped by their kind (docs/rules.md §9 "Kinds and their reasons").

@@ -37,8 +37,9 @@ def look(page, name: str, language: str) -> None:
         page.set_viewport_size(PHONE)
 
 
-def ask(page, live_server, kind: str, date_from: datetime.date, date_to: datetime.date) -> None:
-    page.goto(live_server.url + "/attendance/requests/")
+def ask(page, live_server, kind: str, date_from: datetime.date, date_to: datetime.date, *, reload=True) -> None:
+    if reload:
+        page.goto(live_server.url + "/attendance/requests/")
     page.select_option("#id_leave-kind", kind)
     page.fill("#id_leave-date_from", str(date_from))
     page.fill("#id_leave-date_to", str(date_to))
@@ -72,11 +73,16 @@ def test_a_refused_leave_says_why(live_server, browser, org_world, language):
     expect(page.locator("main")).to_contain_text(TEXT[language]["balance"])
     look(page, "leave-refused-balance", language)
 
+    # The form was opened while she was a PNS; HR records her as a PPPK before she sends it.
+    page.goto(live_server.url + "/attendance/requests/")
     employee.employee_type = "PPPK"
     employee.save(update_fields=["employee_type"])
-    ask(page, live_server, "CB", MONDAY, MONDAY + datetime.timedelta(days=30))
+    ask(page, live_server, "CB", MONDAY, MONDAY + datetime.timedelta(days=30), reload=False)
     expect(page.locator("main")).to_contain_text(TEXT[language]["kind"])
     look(page, "leave-refused-kind", language)
+    # Opened again, the form no longer offers long leave to a PPPK.
+    page.goto(live_server.url + "/attendance/requests/")
+    expect(page.locator("#id_leave-kind option[value=CB]")).to_have_count(0)
 
     assert LeaveRequest.objects.count() == leave_before
     page.context.close()

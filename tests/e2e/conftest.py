@@ -101,3 +101,23 @@ def login(browser, live_server, user, **context_options):
     page.wait_for_load_state()
     page.csp_errors = csp_errors
     return page
+
+
+def look(page, name: str, language: str) -> None:
+    """The page speaks `language`, fits a phone and passes axe; with E2E_SCREENSHOTS it is kept at
+    390×844 and 1366×768."""
+    assert page.get_attribute("html", "lang") == language
+    assert_fits_phone(page)
+    axe(page)
+    screenshot(page, f"{name}-{language}-phone")
+    if os.environ.get("E2E_SCREENSHOTS"):
+        page.set_viewport_size(DESKTOP)
+        screenshot(page, f"{name}-{language}-desktop")
+        page.set_viewport_size(PHONE)
+
+
+def login_in(browser, live_server, user, language: str):
+    """A logged-in page whose language cookie is `language`."""
+    page = login(browser, live_server, user)
+    page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    return page

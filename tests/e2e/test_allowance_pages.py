@@ -5,13 +5,11 @@ With E2E_SCREENSHOTS=<dir> every page is also kept at 1366×768."""
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from playwright.sync_api import expect
 
 from tests.allowances.conftest import D, approved_leave, month_write
-from tests.e2e.conftest import assert_fits_phone, axe, login, screenshot
+from tests.e2e.conftest import login_in, look
 
 pytestmark = pytest.mark.e2e
 
@@ -21,23 +19,6 @@ TEXT = {
     "id": {"total": "Tunjangan dipotong 11 %", "cause": "Tidak presensi masuk", "saved": "Skema telah disimpan."},
     "en": {"total": "11 % of the allowance cut", "cause": "No check-in", "saved": "The scheme was saved."},
 }
-
-
-def look(page, name: str, language: str) -> None:
-    assert page.get_attribute("html", "lang") == language
-    assert_fits_phone(page)
-    axe(page)
-    screenshot(page, f"{name}-{language}-phone")
-    if os.environ.get("E2E_SCREENSHOTS"):
-        page.set_viewport_size(DESKTOP)
-        screenshot(page, f"{name}-{language}-desktop")
-        page.set_viewport_size(PHONE)
-
-
-def as_(browser, live_server, user, language):
-    page = login(browser, live_server, user)
-    page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
-    return page
 
 
 @pytest.mark.django_db(transaction=True)
@@ -55,7 +36,7 @@ def test_the_employee_reads_her_cuts_and_hr_edits_the_scheme(live_server, browse
         },
     )
     approved_leave(employee, "CS", D(2025, 6, 16), D(2025, 6, 20))
-    page = as_(browser, live_server, org_world.employee_a, language)
+    page = login_in(browser, live_server, org_world.employee_a, language)
     page.goto(live_server.url + "/allowances/mine/?month=2025-06")
     expect(page.locator("h2#total-title")).to_have_text(TEXT[language]["total"])  # 1 + 1.5 + 0.5 + 4 + 2 × 2
     expect(page.locator(".allowance-lines")).to_contain_text(TEXT[language]["cause"])
@@ -66,7 +47,7 @@ def test_the_employee_reads_her_cuts_and_hr_edits_the_scheme(live_server, browse
 
     run, _created = services.report_run_request(user=org_world.hr_admin_a, kind="ALLOWANCE", period="2025-06")
     services.report_run_execute(run_id=run.id)
-    hr = as_(browser, live_server, org_world.hr_admin_a, language)
+    hr = login_in(browser, live_server, org_world.hr_admin_a, language)
     hr.goto(live_server.url + f"/reports/{run.id}/")
     look(hr, "allowance-report", language)
     hr.goto(live_server.url + "/allowances/schemes/")

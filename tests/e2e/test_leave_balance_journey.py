@@ -8,12 +8,11 @@ With E2E_SCREENSHOTS=<dir> every page is also kept at 1366×768."""
 from __future__ import annotations
 
 import datetime
-import os
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import assert_fits_phone, axe, login, screenshot
+from tests.e2e.conftest import login_in, look
 
 pytestmark = pytest.mark.e2e
 
@@ -28,23 +27,6 @@ TEXT = {
 }  # fmt: skip
 
 
-def look(page, name: str, language: str) -> None:
-    assert page.get_attribute("html", "lang") == language
-    assert_fits_phone(page)
-    axe(page)
-    screenshot(page, f"{name}-{language}-phone")
-    if os.environ.get("E2E_SCREENSHOTS"):
-        page.set_viewport_size(DESKTOP)
-        screenshot(page, f"{name}-{language}-desktop")
-        page.set_viewport_size(PHONE)
-
-
-def as_(browser, live_server, user, language):
-    page = login(browser, live_server, user)
-    page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
-    return page
-
-
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("language", ["id", "en"])
 def test_annual_leave_from_the_balance_to_the_debit(live_server, browser, org_world, language):
@@ -56,7 +38,7 @@ def test_annual_leave_from_the_balance_to_the_debit(live_server, browser, org_wo
         services.ensure_year(employee=employee, year=year)
     text = TEXT[language]
 
-    page = as_(browser, live_server, org_world.employee_a, language)
+    page = login_in(browser, live_server, org_world.employee_a, language)
     page.goto(live_server.url + "/")
     look(page, "home-balance", language)
 
@@ -76,19 +58,19 @@ def test_annual_leave_from_the_balance_to_the_debit(live_server, browser, org_wo
     look(page, "my-balance-held", language)
     page.context.close()
 
-    supervisor = as_(browser, live_server, org_world.supervisor_a, language)
+    supervisor = login_in(browser, live_server, org_world.supervisor_a, language)
     supervisor.goto(live_server.url + "/attendance/requests/")
     supervisor.locator("button[name=action][value=recommend]").first.click()
     supervisor.wait_for_load_state()
     supervisor.context.close()
-    head = as_(browser, live_server, org_world.unit_head_a, language)
+    head = login_in(browser, live_server, org_world.unit_head_a, language)
     head.goto(live_server.url + "/attendance/requests/")
     head.locator("button[name=action][value=approve]").first.click()
     head.wait_for_load_state()
     head.context.close()
     assert balance_for(employee_id=employee.id, year=MONDAY.year).used == 3
 
-    hr = as_(browser, live_server, org_world.hr_admin_a, language)
+    hr = login_in(browser, live_server, org_world.hr_admin_a, language)
     hr.goto(live_server.url + f"/hr/leave-balances/?unit={org_world.sec_a.id}&year={MONDAY.year}")
     expect(hr.locator(f"#employee-{employee.id}")).to_contain_text("3")
     look(hr, "hr-balances", language)

@@ -9,12 +9,11 @@ With E2E_SCREENSHOTS=<dir> every page is also kept at 1366×768."""
 from __future__ import annotations
 
 import datetime
-import os
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import assert_fits_phone, axe, login, screenshot
+from tests.e2e.conftest import login, look
 
 pytestmark = pytest.mark.e2e
 
@@ -27,17 +26,6 @@ TEXT = {
     "en": {"meaning": "Too many of the unit away", "source": "kebijakan instansi",
            "refused": "Give a reason to approve despite the warnings.", "done": "Done"},
 }  # fmt: skip
-
-
-def look(page, name: str, language: str) -> None:
-    assert page.get_attribute("html", "lang") == language
-    assert_fits_phone(page)
-    axe(page)
-    screenshot(page, f"{name}-{language}-phone")
-    if os.environ.get("E2E_SCREENSHOTS"):
-        page.set_viewport_size(DESKTOP)
-        screenshot(page, f"{name}-{language}-desktop")
-        page.set_viewport_size(PHONE)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -6,12 +6,11 @@ sent. With E2E_SCREENSHOTS=<dir> every page is also kept at 1366×768."""
 from __future__ import annotations
 
 import datetime
-import os
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import assert_fits_phone, axe, login, screenshot
+from tests.e2e.conftest import login, look
 
 pytestmark = pytest.mark.e2e
 
@@ -22,17 +21,6 @@ TEXT = {
     "id": {"refused": "Pilih keperluan cuti", "reason": "Anggota keluarga meninggal dunia", "sent": "dikirim"},
     "en": {"refused": "Choose what the leave is for", "reason": "A family member died", "sent": "sent"},
 }
-
-
-def look(page, name: str, language: str) -> None:
-    assert page.get_attribute("html", "lang") == language
-    assert_fits_phone(page)
-    axe(page)
-    screenshot(page, f"{name}-{language}-phone")
-    if os.environ.get("E2E_SCREENSHOTS"):
-        page.set_viewport_size(DESKTOP)
-        screenshot(page, f"{name}-{language}-desktop")
-        page.set_viewport_size(PHONE)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -8,12 +8,11 @@ With E2E_SCREENSHOTS=<dir> every page is also kept at 1366×768."""
 from __future__ import annotations
 
 import datetime
-import os
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import assert_fits_phone, axe, login, screenshot
+from tests.e2e.conftest import login, look
 
 pytestmark = pytest.mark.e2e
 
@@ -24,17 +23,6 @@ TEXT = {
     "id": {"kind": "PPPK tidak berhak atas Cuti besar", "balance": "10 hari diajukan, sisa 7 hari"},
     "en": {"kind": "PPPK is not entitled to Long leave", "balance": "10 days asked, 7 left"},
 }
-
-
-def look(page, name: str, language: str) -> None:
-    assert page.get_attribute("html", "lang") == language
-    assert_fits_phone(page)
-    axe(page)
-    screenshot(page, f"{name}-{language}-phone")
-    if os.environ.get("E2E_SCREENSHOTS"):
-        page.set_viewport_size(DESKTOP)
-        screenshot(page, f"{name}-{language}-desktop")
-        page.set_viewport_size(PHONE)
 
 
 def ask(page, live_server, kind: str, date_from: datetime.date, date_to: datetime.date, *, reload=True) -> None:

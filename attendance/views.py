@@ -36,7 +36,6 @@ from flexwork.org.models import Employee
 from leave import rules as leave_rules
 
 PER_PAGE = 50
-QUEUE_CHECKED = 20  # waiting leaves whose rule check the queue runs at render (docs/rules.md §9)
 VERIFIED_SHOWN_DAYS = 14  # the verify page keeps a fortnight of verdicts in view below the queue
 
 
@@ -132,15 +131,20 @@ def check_page(request: HttpRequest) -> HttpResponse:
         return done  # the same tap is still being written, or the token served another check: nothing new
     if isinstance(claimed, services.StoredResponse):
         return done  # a double tap: the first one is the record
-    outcome = services.attendance_check(
-        user=request.user,
-        kind=kind,
-        latitude=data["latitude"],
-        longitude=data["longitude"],
-        accuracy_m=data["accuracy"],
-        ip=request.META.get("REMOTE_ADDR"),
-        now=now,
-    )
+    try:
+        outcome = services.attendance_check(
+            user=request.user,
+            kind=kind,
+            latitude=data["latitude"],
+            longitude=data["longitude"],
+            accuracy_m=data["accuracy"],
+            ip=request.META.get("REMOTE_ADDR"),
+            now=now,
+        )
+    except ApplicationError as error:  # unpaid leave: nothing to check (docs/rules.md §9 "CLTN")
+        context = _check_context(request, employee, now=now)
+        context["check_error"] = error.message
+        return render(request, "attendance/check.html", context, status=400)
     services.idempotency_store(key_id=claimed, status_code=302, body={"id": outcome.id, "kind": str(kind)})
     return done
 
@@ -385,34 +389,32 @@ def _requests_render(
     )
 
 
-def _leave_warnings(leave: LeaveRequest, *, policies: dict | None = None) -> list[dict]:
+def _leave_warnings(leave: LeaveRequest) -> list[dict]:
     """docs/rules.md §9 "Coverage": the soft warnings of a waiting leave as they stand now (a colleague
     approved away since the submission counts), the ones the decider approves over with a reason.
     These are the soft part of `requests.leave_check(leave, lead_time=False)` (the decision itself runs
-    the whole check under its lock); the queue asks only the coverage rule, with the unit's policy read
-    once per unit, so a row costs the coverage of its days and not the balance and the other rules."""
-    from flexwork.org.selectors import policy_for
+    the whole check under its lock)."""
+    return _leave_warnings_many([leave])[0]
 
-    if leave.kind == LeaveKind.IZIN:
-        return []
-    employee = leave.employee
-    key = (employee.agency_id, employee.unit_id)
-    if policies is None:
-        policies = {}
-    if key not in policies:
-        policies[key] = policy_for(agency=employee.agency_id, unit=employee.unit)
-    found = leave_rules.rule_coverage(employee, leave.date_from, leave.date_to, policies[key])
-    return [v for v in found if v["severity"] == leave_rules.SOFT]
+
+def _leave_warnings_many(leaves: list[LeaveRequest]) -> list[list[dict]]:
+    """The coverage warnings of many waiting leaves in one pass (leave.rules.coverage_warnings_many):
+    the queue's number of queries does not grow with its rows."""
+    asked = [leave for leave in leaves if leave.kind != LeaveKind.IZIN]
+    found = iter(
+        leave_rules.coverage_warnings_many([(leave.employee, leave.date_from, leave.date_to) for leave in asked])
+    )
+    return [
+        [] if leave.kind == LeaveKind.IZIN else [v for v in next(found) if v["severity"] == leave_rules.SOFT]
+        for leave in leaves
+    ]
 
 
 def _leave_warnings_attach(leaves: list[LeaveRequest]) -> None:
-    """Each waiting leave with `warnings`. The coverage check costs a few queries per leave (the
-    unit's coverage on its days), so the queue checks at most QUEUE_CHECKED leaves; the rows beyond
-    say that the rules are checked when the decision is made."""
-    policies: dict = {}
-    for index, leave in enumerate(leaves):
-        leave.checked = index < QUEUE_CHECKED
-        leave.warnings = _leave_warnings(leave, policies=policies) if leave.checked else []
+    """Each waiting leave with `warnings`, the whole page checked in one pass."""
+    for leave, warnings in zip(leaves, _leave_warnings_many(leaves), strict=True):
+        leave.checked = True
+        leave.warnings = warnings
 
 
 @login_required
@@ -472,10 +474,10 @@ def requests_bulk_decide(request: HttpRequest) -> HttpResponse:
     )
     done, left = 0, []
     stale = len(wanted["leave"]) + len(wanted["correction"]) - len(waiting)
-    policies: dict = {}
     for obj in waiting:
         action = "recommend" if obj.step == "RECOMMEND" else "approve"
-        if action == "approve" and isinstance(obj, LeaveRequest) and _leave_warnings(obj, policies=policies):
+        if action == "approve" and isinstance(obj, LeaveRequest) and _leave_warnings(obj):
+            # Each leave is checked after the ones approved before it in this submit (they count now).
             # docs/rules.md §9 "Coverage": the one note of a bulk approval is no reason to approve over a warning.
             left.append(f"{obj.employee.name}: {_('Decide this one on its own: it has a warning.')}")
             continue

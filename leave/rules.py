@@ -316,37 +316,130 @@ def _lead_days(employee: Employee, today: datetime.date, first: datetime.date, h
     return count
 
 
-def rule_coverage(employee: Employee, date_from: datetime.date, date_to: datetime.date, policy) -> list[dict]:
+def rule_coverage(employee: Employee, date_from: datetime.date, date_to: datetime.date, policy=None) -> list[dict]:
     """docs/rules.md §9 "Coverage": people on leave count as away, so a leave that takes the unit over
     its share away is a soft COVERAGE_UNIT_SHARE; in a unit that works shifts, a soft COVERAGE_SHIFT_MIN
     for each shift left under its minimum (schedules.policy.shift_coverage_warnings_for)."""
-    from flexwork.org.models.organisation import WorkWeek
-    from schedules.coverage import coverage_for
-    from schedules.policy import shift_coverage_warnings_for
+    return coverage_warnings_many([(employee, date_from, date_to)])[0]
 
-    if employee.unit.work_week == WorkWeek.ROSTER:
-        return [
-            v.as_dict() for v in shift_coverage_warnings_for(employee=employee, date_from=date_from, date_to=date_to)
-        ]
-    days = coverage_for(
-        agency_id=employee.agency_id,
-        unit_ids=[employee.unit_id],
-        date_from=date_from,
-        date_to=date_to,
-        exclude_employee_id=employee.id,
-    ).by_date(employee.unit_id)
-    over = [
-        day for day in days.values() if day.working and day.share_percent and day.away + day.on_leave + 1 > _limit(day)
-    ]
-    if not over:
-        return []
-    first = over[0]
-    message = _("At most %(limit)d of %(headcount)d people of your unit may be away on one day (%(share)d%%).") % {
-        "limit": _limit(first),
-        "headcount": first.headcount,
-        "share": first.share_percent,
+
+def coverage_warnings_many(asked: list[tuple[Employee, datetime.date, datetime.date]]) -> list[list[dict]]:
+    """The coverage rule of `rule_coverage` for many leaves at once (the leave queue, docs/rules.md §9
+    "Coverage"), one list of warnings per (employee, first day, last day) in order. One pass: the units'
+    coverage of every asked day is read once per agency (schedules.coverage.coverage_for over the span
+    of all the asked days), the askers' own days away in one query, and for units that work shifts the
+    duties of all askers in one query and each such unit's shift coverage once; so the number of
+    queries does not grow with the number of leaves. The asker is left out of the unit's days away
+    (they are the "+1")."""
+    from flexwork.org.models.organisation import WorkWeek
+
+    results: list[list[dict]] = [[] for _ in asked]
+    office = [i for i, (employee, _first, _last) in enumerate(asked) if employee.unit.work_week != WorkWeek.ROSTER]
+    roster = [i for i, (employee, _first, _last) in enumerate(asked) if employee.unit.work_week == WorkWeek.ROSTER]
+    if office:
+        _office_coverage(asked, office, results)
+    if roster:
+        _shift_coverage(asked, roster, results)
+    return results
+
+
+def _office_coverage(asked, indexes: list[int], results: list[list[dict]]) -> None:
+    from django.db.models import Exists, OuterRef
+
+    from schedules.coverage import approved_leave, coverage_for
+    from schedules.models import Location, ScheduleDay
+
+    by_agency: dict[int, list[int]] = {}
+    for i in indexes:
+        by_agency.setdefault(asked[i][0].agency_id, []).append(i)
+    first = min(asked[i][1] for i in indexes)
+    last = max(asked[i][2] for i in indexes)
+    leave_that_day = approved_leave().filter(
+        employee_id=OuterRef("employee_id"), date_from__lte=OuterRef("local_date"), date_to__gte=OuterRef("local_date")
+    )
+    own_away = set(
+        ScheduleDay.objects.filter(
+            employee_id__in={asked[i][0].id for i in indexes},
+            employee__is_active=True,
+            local_date__range=(first, last),
+            cancelled_at__isnull=True,
+        )
+        .exclude(location=Location.OFFICE)
+        .exclude(Exists(leave_that_day))
+        .values_list("employee_id", "local_date")
+    )
+    for agency_id, mine in by_agency.items():
+        coverage = coverage_for(
+            agency_id=agency_id,
+            unit_ids={asked[i][0].unit_id for i in mine},
+            date_from=min(asked[i][1] for i in mine),
+            date_to=max(asked[i][2] for i in mine),
+        )
+        for i in mine:
+            employee, date_from, date_to = asked[i]
+            if employee.unit_id not in coverage.units:
+                continue
+            over = []
+            for day in coverage.by_date(employee.unit_id).values():
+                if not date_from <= day.date <= date_to or not day.working or not day.share_percent:
+                    continue
+                away = day.away - ((employee.id, day.date) in own_away)
+                if away + day.on_leave + 1 > _limit(day):
+                    over.append(day)
+            if not over:
+                continue
+            message = _("At most %(limit)d of %(headcount)d people of your unit may be away on one day (%(share)d%%).")
+            message = message % {
+                "limit": _limit(over[0]),
+                "headcount": over[0].headcount,
+                "share": over[0].share_percent,
+            }
+            results[i] = [violation("COVERAGE_UNIT_SHARE", message, tuple(day.date for day in over), SOFT)]
+
+
+def _shift_coverage(asked, indexes: list[int], results: list[list[dict]]) -> None:
+    from schedules.coverage import shift_coverage_for
+    from schedules.policy import _is_shift, shift_coverage_violations
+    from shifts.models import Duty
+
+    first = min(asked[i][1] for i in indexes)
+    last = max(asked[i][2] for i in indexes)
+    duties: dict[int, dict[datetime.date, Duty]] = {}
+    for duty in (
+        Duty.objects.filter(
+            employee_id__in={asked[i][0].id for i in indexes},
+            duty_date__range=(first, last),
+            is_active=True,
+            is_published=True,
+        )
+        .select_related("shift_type")
+        .order_by("duty_date")
+    ):
+        duties.setdefault(duty.employee_id, {})[duty.duty_date] = duty
+    dates: dict[int, list[datetime.date]] = {}
+    units: dict[int, tuple] = {}
+    for i in indexes:
+        employee, date_from, date_to = asked[i]
+        own = duties.get(employee.id, {})
+        dates[i] = sorted(day for day, duty in own.items() if date_from <= day <= date_to and _is_shift(duty))
+        if dates[i]:
+            unit, low, high = units.get(employee.unit_id, (employee.unit, dates[i][0], dates[i][-1]))
+            units[employee.unit_id] = (unit, min(low, dates[i][0]), max(high, dates[i][-1]))
+    coverage = {
+        unit_id: shift_coverage_for(unit=unit, date_from=low, date_to=high)
+        for unit_id, (unit, low, high) in units.items()
     }
-    return [violation("COVERAGE_UNIT_SHARE", message, tuple(day.date for day in over), SOFT)]
+    for i in indexes:
+        if not dates[i]:
+            continue
+        employee = asked[i][0]
+        found = shift_coverage_violations(
+            employee_id=employee.id,
+            dates=dates[i],
+            duties=duties.get(employee.id, {}),
+            coverage=coverage[employee.unit_id],
+        )
+        results[i] = [v.as_dict() for v in found]
 
 
 def _limit(day) -> int:

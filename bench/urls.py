@@ -8,5 +8,6 @@ from flexwork.urls import urlpatterns as app_urlpatterns
 
 urlpatterns = [
     path("bench/bare-check-in/", views.bare_check_in, name="bench-bare-check-in"),
+    path("bench/write-floor-check-in/", views.write_floor_check_in, name="bench-write-floor-check-in"),
     *app_urlpatterns,
 ]

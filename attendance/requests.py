@@ -550,17 +550,36 @@ def leave_import_csv(*, user, content: bytes, name: str = "") -> int:
     """HR imports approved leave / official duty from CSV (UTF-8, BOM allowed, `,` or `;`) or XLSX
     with the headers nip, jenis (a LeaveKind code), tanggal_mulai, tanggal_selesai, alasan, in any
     order. All or nothing: any row error stores nothing and raises RowsInvalid (row, column,
-    message). Returns how many records were created."""
+    message). Returns how many records were created.
+
+    docs/rules.md §9 "Imported leave": an imported annual leave takes its days from the balance as an
+    approved request does (leave.services hold then debit, the ledger entries naming the request); a
+    row the buckets cannot cover is refused with LEAVE_BALANCE's numbers under its row. A row that is
+    already imported (same employee, kind and dates, still approved) is skipped, so a file imported
+    twice debits once."""
+    from leave import services as leave_services
+
     scope = org_scope.require_role(user, org_scope.HR_ADMIN)
     table = tabular.table_read(
         data=content, name=name, columns=IMPORT_COLUMNS, max_bytes=IMPORT_MAX_BYTES, unknown_headers=True
     )
     employees = {
-        e.nip: e for e in Employee.objects.filter(agency_id=scope.agency_id, nip__in=[r["nip"] for r in table.records])
+        e.nip: e
+        for e in Employee.objects.select_related("unit", "agency").filter(
+            agency_id=scope.agency_id, nip__in=[r["nip"] for r in table.records]
+        )
     }
+    imported = set(
+        LeaveRequest.objects.filter(
+            agency_id=scope.agency_id,
+            employee_id__in=[e.id for e in employees.values()],
+            source=LeaveSource.IMPORT,
+            status=S.APPROVED,
+        ).values_list("employee_id", "kind", "date_from", "date_to")
+    )
     errors: list[tabular.RowError] = list(table.errors)
     not_text = {error.row for error in table.errors}
-    created = []
+    created: list[tuple[int, LeaveRequest]] = []
     for record in table.records:
         number = record["row"]
         values, problems = tabular.row_parse(IMPORT_COLUMNS, record)
@@ -573,23 +592,30 @@ def leave_import_csv(*, user, content: bytes, name: str = "") -> int:
         if problems or number in not_text:
             errors.extend(problems)
             continue
+        key = (employee.id, values["jenis"], date_from, date_to)
+        if key in imported:
+            continue  # imported before (or twice in this file): once is enough
+        imported.add(key)
         created.append(
-            LeaveRequest(
-                agency_id=scope.agency_id,
-                employee=employee,
-                kind=values["jenis"],
-                date_from=date_from,
-                date_to=date_to,
-                reason=values["alasan"],
-                source=LeaveSource.IMPORT,
-                status=S.APPROVED,
-                decided_at=timezone.now(),
-                created_by=user,
+            (
+                number,
+                LeaveRequest(
+                    agency_id=scope.agency_id,
+                    employee=employee,
+                    kind=values["jenis"],
+                    date_from=date_from,
+                    date_to=date_to,
+                    reason=values["alasan"],
+                    source=LeaveSource.IMPORT,
+                    status=S.APPROVED,
+                    decided_at=timezone.now(),
+                    created_by=user,
+                ),
             )
         )
     if errors:
         raise tabular.RowsInvalid(errors)
-    for leave in created:
+    for number, leave in created:
         leave.save()
         Transition.objects.create(
             agency_id=leave.agency_id,
@@ -601,7 +627,17 @@ def leave_import_csv(*, user, content: bytes, name: str = "") -> int:
             actor=user,
             note=str(_("Imported by HR")),
         )
+        if leave.kind in leave_services.BALANCE_KINDS:
+            try:
+                with transaction.atomic():
+                    leave_services.hold(leave_request=leave, actor=user)
+                    leave_services.debit(leave_request=leave, actor=user)
+            except ApplicationError as error:
+                errors.append(tabular.RowError(number, "tanggal_selesai", "LEAVE_BALANCE", error.message))
+                continue
         _refresh_after_commit(leave.employee_id, leave.date_from, leave.date_to)
+    if errors:
+        raise tabular.RowsInvalid(errors)  # the whole import is undone (the atomic block)
     return len(created)
 
 

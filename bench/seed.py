@@ -13,6 +13,10 @@ order, and PostgreSQL's `hashint8extended` of (seed, employee, day, draw) for th
   official duty, check-ins and check-outs (late, early, missing, outside the fence, poor accuracy), the derived
   daily statuses (the same rules as attendance.status), daily output logs with verification, and SKPs with
   cascaded RHKs, indicators, the month's period plans and realisations;
+- with `--months N` (default 1), the N − 1 months before it as history, through the same set-based paths:
+  each month's approved arrangements (the same place and hours, that month's own dates) with their schedule
+  days, that month's leave, check events, daily statuses and output logs (the SKPs and period plans are the
+  benchmark month's only; output logs of a month in an earlier year link to no indicator);
 - one personal API token per employee (hashed with flexwork.accounts.tokens.hash_key); the keys go to
   var/bench/tokens-<seed>.txt (one a line, employee order) and the personas to var/bench/agency-<seed>.json.
   Token keys are random (never derived from the seed): they are the only non-deterministic part.
@@ -265,12 +269,12 @@ def _session(cursor, *, checked: bool) -> None:
 PARAMS_DDL = """
 DROP TABLE IF EXISTS pg_temp.seed_emp, pg_temp.seed_day;
 CREATE TEMP TABLE seed_emp (
-    i int, k int, id bigint, user_id bigint, unit_id bigint, unit_code text, pos_id bigint, sup_id bigint,
+    m int, i int, k int, id bigint, user_id bigint, unit_id bigint, unit_code text, pos_id bigint, sup_id bigint,
     sup_user_id bigint, sup_k int, zshift interval, off text, of_lat int, of_lon int, pf_lat int, pf_lon int,
     pf_rad int, plan_loc text, plan_mask bigint, place_id bigint, other_id bigint, h0 int, h1 int, arr_id bigint,
     lv_abs text, lv_dl boolean, lv_from int, lv_to int
 );
-CREATE TEMP TABLE seed_day (j int, d date, mid timestamptz, st int, en int, bs int, bl int)
+CREATE TEMP TABLE seed_day (m int, j int, g int, d date, mid timestamptz, st int, en int, bs int, bl int)
 """
 
 
@@ -310,12 +314,12 @@ class Bulk:
         "w": {"k", "emp", "unit_id", "sup_id", "sup_user_id", "skp_k", "d", "mid", "loc", "en", "logs"},
     }  # fmt: skip
 
-    def ed(self, needed: set[str]) -> str:
+    def ed(self, needed: set[str], month: int | None = None) -> str:
         """Employee × working day, in employee then day order: the day's place, hours, fence, leave, the check
         times (seconds after local midnight, NULL when missing) with their accuracy and distance, and the number
         of output logs (NULL when none is due); only the `needed` columns are kept."""
         u = self.u
-        key = "(e.i::bigint * 64 + d.j)"
+        key = "((e.m * 1000003 + e.i)::bigint * 64 + d.j)"  # month 0 (the benchmark's month): e.i × 64 + j
 
         def accuracy(draw: int, value: int) -> str:
             return (f"((CASE WHEN {u(draw, key)} < 0.01 THEN 1500 + floor({u(value, key)} * 2501)"
@@ -326,7 +330,7 @@ class Bulk:
                     f" ELSE floor({u(value, key)} * (p.rad * 4 / 5 + 1)) END)::int")  # fmt: skip
 
         columns = {
-            "k": key, "slot": f"e.i * {self.ndays} + d.j", "emp": "e.id", "unit_id": "e.unit_id", "sup_id": "e.sup_id",
+            "k": key, "slot": f"e.i * {self.ndays} + d.g", "emp": "e.id", "unit_id": "e.unit_id", "sup_id": "e.sup_id",
             "sup_user_id": "e.sup_user_id", "off": "e.off", "skp_k": "e.k", "d": "d.d", "mid": "d.mid - e.zshift",
             "bs": "d.bs", "bl": "d.bl", "loc": "p.loc", "dyn": "p.dyn", "st": "p.st", "en": "p.en", "leave": "p.leave",
             "lv_abs": "e.lv_abs", "lv_dl": "e.lv_dl", "flat": "p.flat", "lon": "(p.flon * 0.000001)::numeric(9, 6)",
@@ -339,7 +343,7 @@ class Bulk:
         select = ",\n           ".join(f"{expr} AS {name}" for name, expr in columns.items() if name in needed)
         return f"""ed AS MATERIALIZED (
     SELECT {select}
-    FROM seed_emp e CROSS JOIN seed_day d
+    FROM seed_emp e JOIN seed_day d ON d.m = e.m{"" if month is None else f" AND e.m = {month}"}
     CROSS JOIN LATERAL (SELECT (e.plan_mask >> d.j) & 1 = 1 AS sch) s
     CROSS JOIN LATERAL (SELECT
         CASE WHEN s.sch THEN e.plan_loc ELSE 'OFFICE' END AS loc,
@@ -439,7 +443,7 @@ class Bulk:
         verified_by_id, verified_at, unit_id, supervisor_id)
     SELECT x.written, x.written, {self.aid}, ed.emp, ed.d, ed.loc, 'Menyusun laporan bagian ' || (n.n + 1),
            1 + floor({u(20, key)} * 5), 'dokumen', 60 + floor({u(21, key)} * 181), '',
-           CASE WHEN ed.skp_k IS NOT NULL AND {u(22, key)} < 0.5 THEN {self.ids["indicator"]} + 2 * ed.skp_k + n.n % 2 END,
+           CASE WHEN ed.skp_k IS NOT NULL AND ed.d >= '{self.year}-01-01' AND {u(22, key)} < 0.5 THEN {self.ids["indicator"]} + 2 * ed.skp_k + n.n % 2 END,
            x.verdict, '', CASE WHEN x.verdict IS NOT NULL THEN ed.sup_user_id END,
            CASE WHEN x.verdict IS NOT NULL THEN ed.mid + interval '20 hours' END, ed.unit_id, ed.sup_id
     FROM ed CROSS JOIN LATERAL generate_series(0, ed.logs - 1) n(n)
@@ -449,7 +453,9 @@ class Bulk:
 
     TABLES = {"c": "attendance_checkevent", "s": "attendance_daystatus", "w": "attendance_worklog"}
 
-    def statement(self, main: str, others: tuple[str, ...] = (), *, check_ids: int | None = None) -> str:
+    def statement(
+        self, main: str, others: tuple[str, ...] = (), *, check_ids: int | None = None, month: int | None = None
+    ) -> str:
         """One statement: the employee × day rows once, then the insert into `main` ("c" check events, "s" daily
         statuses, "w" output logs; its count is the statement's row count) and into each of `others`."""
         builders = {
@@ -458,7 +464,7 @@ class Bulk:
             "w": self.worklog,
         }
         needed = set().union(*(self.NEEDS[p] for p in (main, *others)))
-        ctes = [self.ed(needed), *(f"{p} AS (\n{builders[p]()}\n)" for p in others)]
+        ctes = [self.ed(needed, month), *(f"{p} AS (\n{builders[p]()}\n)" for p in others)]
         return "WITH " + ",\n".join(ctes) + "\n" + builders[main]()
 
     def scheduleday(self, decided: str) -> str:
@@ -468,8 +474,8 @@ class Bulk:
     SELECT '{decided}', '{decided}', {self.aid}, e.id, d.d, e.plan_loc, e.other_id, e.place_id,
            time '00:00' + e.h0 * interval '1 minute', time '00:00' + e.h1 * interval '1 minute', 'INDIVIDUAL',
            e.arr_id, e.unit_id, e.sup_id
-    FROM seed_emp e JOIN seed_day d ON (e.plan_mask >> d.j) & 1 = 1
-    ORDER BY e.i, d.j"""
+    FROM seed_emp e JOIN seed_day d ON d.m = e.m AND (e.plan_mask >> d.j) & 1 = 1
+    ORDER BY e.m, e.i, d.j"""
 
     def skp(self, at: str, realised: str) -> list[tuple[str, str]]:
         """(table, INSERT) for the SKPs of every employee with a supervisor (slot k): two RHKs each (the first
@@ -479,7 +485,7 @@ class Bulk:
         m0 = f"{self.year}-{self.mon:02d}-01"
         m1 = f"{self.year}-{self.mon:02d}-{calendar.monthrange(self.year, self.mon)[1]}"
         key = "(e.i::bigint * 64 + 63)"
-        slots = "FROM seed_emp e CROSS JOIN generate_series(0, 1) r WHERE e.k IS NOT NULL ORDER BY e.k, r"
+        slots = "FROM seed_emp e CROSS JOIN generate_series(0, 1) r WHERE e.k IS NOT NULL AND e.m = 0 ORDER BY e.k, r"
         lo = f"(4 + floor({u(100, key + ' * 2 + r')} * 16))::int"
         return [
             (
@@ -489,7 +495,7 @@ class Bulk:
                 created_by_id)
             SELECT {ids["skp"]} + e.k, '{at}', '{at}', {aid}, e.id, e.pos_id, {self.year}, '{y0}', '{y1}',
                    'QUANTITATIVE', 'APPROVED', '', e.sup_id, '{at}', e.user_id
-            FROM seed_emp e WHERE e.k IS NOT NULL ORDER BY e.k""",
+            FROM seed_emp e WHERE e.k IS NOT NULL AND e.m = 0 ORDER BY e.k""",
             ),
             (
                 "performance_rhk",
@@ -523,7 +529,7 @@ class Bulk:
             SELECT '{realised}', '{realised}', {aid}, {ids["plan"]} + 2 * e.k + r, {ids["indicator"]} + 2 * e.k + r,
                    round(({u(102, key + " * 2 + r")} * 3)::numeric, 2), '', e.user_id
             FROM seed_emp e CROSS JOIN generate_series(0, 1) r
-            WHERE e.k IS NOT NULL AND {u(101, key + " * 2 + r")} < 0.75 ORDER BY e.k, r""",
+            WHERE e.k IS NOT NULL AND e.m = 0 AND {u(101, key + " * 2 + r")} < 0.75 ORDER BY e.k, r""",
             ),
         ]
 
@@ -532,12 +538,15 @@ class SideLoad(threading.Thread):
     """The check events on a second connection, in its own transaction, while the main one loads the rest:
     `finish` waits for it (re-raising its error), `commit` makes it visible, `abort` rolls it back."""
 
-    def __init__(self, *, checked: bool, emp_text: str, day_text: str, bulk: Bulk, slots: int, t0: float):
+    def __init__(
+        self, *, checked: bool, emp_text: str, day_text: str, bulk: Bulk, slots: int, t0: float, months: int = 1
+    ):
         import psycopg2
 
         super().__init__(daemon=True)
         self.conn = psycopg2.connect(**connection.get_connection_params())
         self.checked, self.emp_text, self.day_text, self.bulk, self.slots = checked, emp_text, day_text, bulk, slots
+        self.months = months
         self.t0 = t0  # the seed's start (perf_counter): the timings are since then
         self.count = 0
         self.error: BaseException | None = None
@@ -551,8 +560,9 @@ class SideLoad(threading.Thread):
                 _load_params(cursor, self.emp_text, self.day_text)
                 first = _reserve(cursor, "attendance_checkevent", 2 * self.slots).start
                 rebuild = _drop_secondary_indexes(cursor, ["attendance_checkevent"])
-                cursor.execute(self.bulk.statement("c", check_ids=first))
-                self.count = cursor.rowcount
+                for m in range(self.months):
+                    cursor.execute(self.bulk.statement("c", check_ids=first, month=m))
+                    self.count += cursor.rowcount
                 self.seconds["generated"] = time.perf_counter() - self.t0
                 for definition in rebuild:
                     cursor.execute(definition)
@@ -626,6 +636,7 @@ def seed(
     parallel: bool | None = None,
     out_dir: Path | None = None,
     log=print,
+    months: int = 1,
 ) -> SeedResult:
     """`parallel` (default: not `checked`) writes the check events from a second connection (see above)."""
     if employees < 100:
@@ -642,6 +653,17 @@ def seed(
     rng = random.Random(seed)
     year, mon = month or previous_month(datetime.date.today())  # noqa: DTZ011, TID251 (a calendar month, any zone)
     month_days = working_days(year, mon, days)
+    if months < 1:
+        raise ValueError("at least one month")
+    # History (`months` > 1): the months before the benchmark's month, newest first, their first `days` working
+    # days each; month index 0 is the benchmark's month, 1 the month before it, and so on.
+    history: list[list[datetime.date]] = []
+    hy, hm = year, mon
+    for _ in range(months - 1):
+        hy, hm = (hy - 1, 12) if hm == 1 else (hy, hm - 1)
+        history.append(working_days(hy, hm, days))
+    all_months = [month_days, *history]
+    total_days = sum(len(m) for m in all_months)
     next_year, next_mon = (year + 1, 1) if mon == 12 else (year, mon + 1)
     next_days = working_days(next_year, next_mon, 10)
     code = f"BENCH{seed}"
@@ -817,11 +839,42 @@ def seed(
                 length = rng.choice((1, 1, 2, 3, 5))
                 leaves_by_emp[e.i] = (kind, month_days[first], month_days[min(len(month_days) - 1, first + length - 1)])
 
+        # The history months: the same arrangements (place, hours) with each month's own dates, and each
+        # month's own leave, drawn from a generator of their own (the benchmark's month stays as without them).
+        hist_plans: list[dict[int, list[datetime.date]]] = []
+        hist_leaves: list[dict[int, tuple]] = []
+        for mdays in history:
+            hrng = random.Random(f"{seed}:{mdays[0]:%Y-%m}")
+            mweeks: dict[tuple[int, int], list[datetime.date]] = {}
+            for day in mdays:
+                mweeks.setdefault(day.isocalendar()[:2], []).append(day)
+            chosen_by: dict[int, list[datetime.date]] = {}
+            for i, (_loc, _place, _other, hours, _dates) in plans.items():
+                if hours:
+                    chosen_by[i] = list(mdays)
+                    continue
+                chosen = []
+                for wdays in mweeks.values():
+                    chosen += sorted(hrng.sample(wdays, min(cap, hrng.choice((1, 2, 2)), len(wdays))))
+                chosen_by[i] = chosen
+            hist_plans.append(chosen_by)
+            mleaves: dict[int, tuple] = {}
+            for e in emps:
+                if hrng.random() < 0.04:
+                    kind = hrng.choices([k for k, _w in LEAVE_KINDS], weights=[w for _k, w in LEAVE_KINDS])[0]
+                    first = hrng.randrange(len(mdays))
+                    length = hrng.choice((1, 1, 2, 3, 5))
+                    mleaves[e.i] = (kind, mdays[first], mdays[min(len(mdays) - 1, first + length - 1)])
+            hist_leaves.append(mleaves)
+
         # ------------------------------------------------------------------ ids and the parameters of the daily rows
         mark("structure decided")
-        arr_ids = iter(_reserve(cursor, "schedules_arrangementrequest", len(plans) + len(pending)))
+        arr_ids = iter(_reserve(cursor, "schedules_arrangementrequest",
+                                len(plans) + len(pending) + sum(len(p) for p in hist_plans)))  # fmt: skip
         arrangement_of = {i: next(arr_ids) for i in plans}
-        leave_ids = iter(_reserve(cursor, "attendance_leaverequest", len(leaves_by_emp)))
+        hist_arrangement_of = [{i: next(arr_ids) for i in p} for p in hist_plans]
+        leave_ids = iter(_reserve(cursor, "attendance_leaverequest",
+                                  len(leaves_by_emp) + sum(len(p) for p in hist_leaves)))  # fmt: skip
         skp_owners = [e for e in emps if e.supervisor is not None]
         slot = {e.i: k for k, e in enumerate(skp_owners)}
         ids = {
@@ -829,34 +882,39 @@ def seed(
             "rhk": _reserve(cursor, "performance_rhk", 2 * len(skp_owners)).start,
             "indicator": _reserve(cursor, "performance_indicator", 2 * len(skp_owners)).start,
             "plan": _reserve(cursor, "performance_periodplan", 2 * len(skp_owners)).start,
-            "daystatus": _reserve(cursor, "attendance_daystatus", len(emps) * len(month_days)).start,
+            "daystatus": _reserve(cursor, "attendance_daystatus", len(emps) * total_days).start,
         }
         if not parallel:  # (else the second connection takes its block: it owns the table)
-            ids["checkevent"] = _reserve(cursor, "attendance_checkevent", 2 * len(emps) * len(month_days)).start
+            ids["checkevent"] = _reserve(cursor, "attendance_checkevent", 2 * len(emps) * total_days).start
 
         pos_ids = [p.id for p in positions]
 
         def micro(value) -> str:
             return str(round(float(value) * 1_000_000))
 
-        day_index = {day: j for j, day in enumerate(month_days)}
+        day_index = {day: j for mdays in all_months for j, day in enumerate(mdays)}  # the index in its month
         day_lines = []
-        for j, day in enumerate(month_days):
-            friday = day.isoweekday() == 5
-            start = policy.fri_start if friday else policy.mon_thu_start
-            end = policy.fri_end if friday else policy.mon_thu_end
-            brk = policy.fri_break_minutes if friday else policy.mon_thu_break_minutes
-            day_lines.append(f"{j}\t{day}\t{day} 00:00:00+07\t{start.hour * 60 + start.minute}\t"
-                             f"{end.hour * 60 + end.minute}\t{690 if friday else 720}\t{brk}\n")  # fmt: skip
+        g = 0
+        for m, mdays in enumerate(all_months):
+            for j, day in enumerate(mdays):
+                friday = day.isoweekday() == 5
+                start = policy.fri_start if friday else policy.mon_thu_start
+                end = policy.fri_end if friday else policy.mon_thu_end
+                brk = policy.fri_break_minutes if friday else policy.mon_thu_break_minutes
+                day_lines.append(f"{m}\t{j}\t{g}\t{day}\t{day} 00:00:00+07\t{start.hour * 60 + start.minute}\t"
+                                 f"{end.hour * 60 + end.minute}\t{690 if friday else 720}\t{brk}\n")  # fmt: skip
+                g += 1
         emp_lines = []
-        for e in emps:
+        for m, e in ((m, e) for m in range(len(all_months)) for e in emps):
             plan = plans.get(e.i)
             loc = mask = place_id = other_id = h0 = h1 = arr = N
             fence = (N, N, N)
             if plan:
                 loc, place, other, hours, dates = plan
+                if m:
+                    dates = hist_plans[m - 1][e.i]
                 mask = str(sum(1 << day_index[d] for d in dates))
-                arr = str(arrangement_of[e.i])
+                arr = str(arrangement_of[e.i] if m == 0 else hist_arrangement_of[m - 1][e.i])
                 if loc == "HOME":
                     fence = (micro(e.home[0]), micro(e.home[1]), "100")
                 elif loc == "DESIGNATED":
@@ -867,24 +925,25 @@ def seed(
                     other_id = str(other.id)
                 if hours:
                     h0, h1 = str(hours[0]), str(hours[1])
-            leave = leaves_by_emp.get(e.i)
+            leave = leaves_by_emp.get(e.i) if m == 0 else hist_leaves[m - 1].get(e.i)
             lv = (LEAVE_ABSENCE[leave[0]], "t" if leave[0] == "DINAS_LUAR" else "f", str(day_index[leave[1]]),
                   str(day_index[leave[2]])) if leave else (N, N, N, N)  # fmt: skip
             sup = emps[e.supervisor] if e.supervisor is not None else None
             k, sup_k = slot.get(e.i), slot.get(e.supervisor) if sup else None
             offset = ZONES[e.unit.zone][0]
             emp_lines.append("\t".join((
-                str(e.i), str(k) if k is not None else N, str(e.id), str(e.user_id), str(e.unit.id), e.unit.code,
+                str(m), str(e.i), str(k) if k is not None else N, str(e.id), str(e.user_id), str(e.unit.id), e.unit.code,
                 str(pos_ids[e.position]), str(sup.id) if sup else N, str(sup.user_id) if sup else N,
                 str(sup_k) if sup_k is not None else N, "01:00:00" if offset == "+08" else "00:00:00", offset,
                 micro(e.unit.lat), micro(e.unit.lon), *fence, loc, mask, place_id, other_id, h0, h1, arr, *lv,
             )) + "\n")  # fmt: skip
         emp_text, day_text = "".join(emp_lines), "".join(day_lines)
-        bulk = Bulk(seed=seed, agency_id=agency.id, policy=policy, ids=ids, year=year, mon=mon, days=len(month_days))
+        bulk = Bulk(seed=seed, agency_id=agency.id, policy=policy, ids=ids, year=year, mon=mon, days=total_days)
         side = None
         if parallel:  # the check events start now, on their own connection, while this one loads the rest
             side = sides.start(SideLoad(checked=checked, emp_text=emp_text, day_text=day_text, bulk=bulk,
-                                        slots=len(emps) * len(month_days), t0=started))  # fmt: skip
+                                        slots=len(emps) * total_days, months=len(all_months),
+                                        t0=started))  # fmt: skip
 
         # ------------------------------------------------------------------ the structure through COPY
         load = Loader(raw)
@@ -970,7 +1029,20 @@ def seed(
                 "{" + ",".join(d.isoformat() for d in dates) + "}", dates[0].isoformat(), dates[-1].isoformat(),
                 N, N, "Rencana kerja bulan depan", "[]", N, N, eid(rec), eid(dec),
             ))  # fmt: skip
-        for i, (kind, d0, d1) in leaves_by_emp.items():
+        for m, mdays in enumerate(history):
+            h_submitted = _ts(mdays[0].replace(day=1) - datetime.timedelta(days=7), 9 * 3600, "+07")
+            h_decided = _ts(mdays[0].replace(day=1) - datetime.timedelta(days=5), 10 * 3600, "+07")
+            for i, dates in hist_plans[m].items():
+                loc, place, other, hours, _dates = plans[i]
+                rec, dec = approvers(emps[i])
+                load.row("schedules_arrangementrequest", (
+                    str(hist_arrangement_of[m][i]), h_submitted, h_decided, aid, eid(i), "approved", N, h_submitted,
+                    h_submitted, h_decided, "", loc, "{" + ",".join(d.isoformat() for d in dates) + "}",
+                    dates[0].isoformat(), dates[-1].isoformat(), _t(hours[0]) if hours else N,
+                    _t(hours[1]) if hours else N, "Rencana kerja bulanan", "[]",
+                    str(places[place].id) if place is not None else N, str(other.id) if other else N, eid(rec), eid(dec),
+                ))  # fmt: skip
+        for i, (kind, d0, d1) in [*leaves_by_emp.items(), *((i, lv) for ml in hist_leaves for i, lv in ml.items())]:
             rec, dec = approvers(emps[i])
             at = _ts(d0 - datetime.timedelta(days=3), 8 * 3600, "+07")
             load.row("attendance_leaverequest", (
@@ -993,8 +1065,10 @@ def seed(
         cursor.execute(bulk.scheduleday(decided))
         counts["schedules_scheduleday"] = cursor.rowcount
         main, others = ("s", ("w",)) if side else ("c", ("s", "w"))
-        cursor.execute(bulk.statement(main, others))
-        counts[Bulk.TABLES[main]] = cursor.rowcount
+        counts[Bulk.TABLES[main]] = 0
+        for m in range(len(all_months)):  # a month per statement: each month's employee × day rows fit in memory
+            cursor.execute(bulk.statement(main, others, month=m))
+            counts[Bulk.TABLES[main]] += cursor.rowcount
         for part in others:
             cursor.execute(f"SELECT count(*) FROM {Bulk.TABLES[part]} WHERE agency_id = %s", [agency.id])
             counts[Bulk.TABLES[part]] = cursor.fetchone()[0]
@@ -1033,6 +1107,8 @@ def seed(
         "employees": employees,
         "month": f"{year:04d}-{mon:02d}",
         "month_days": [d.isoformat() for d in month_days],
+        "history_months": months,
+        "history_first_day": all_months[-1][0].isoformat(),
         "root_unit_id": root.id,
         "big_unit_id": big.id,
         "big_unit_size": big.staff,

@@ -13,6 +13,7 @@ class Command(BaseCommand):
         parser.add_argument("--employees", type=int, default=60_000)
         parser.add_argument("--days", type=int, default=22, help="working days of history (the month's first N)")
         parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--months", type=int, default=1, help="months of history: the month and those before it")
         parser.add_argument("--month", default=None, help="YYYY-MM (default: the previous month)")
         parser.add_argument(
             "--checked", action="store_true", help="keep audit triggers and check every foreign key (slower)"
@@ -23,7 +24,7 @@ class Command(BaseCommand):
             help="where the tokens and personas files go (default: var/bench, as make bench reads)",
         )
 
-    def handle(self, *args, employees, days, seed, month, checked, out_dir, **options):
+    def handle(self, *args, employees, days, seed, month, checked, out_dir, months=1, **options):
         from bench.seed import seed as run_seed
 
         when = None
@@ -40,6 +41,7 @@ class Command(BaseCommand):
                 seed=seed,
                 month=when,
                 checked=checked,
+                months=months,
                 out_dir=Path(out_dir) if out_dir else None,
                 log=lambda line: self.stdout.write(line),
             )

@@ -224,6 +224,10 @@ def scheme_validate(data) -> dict:
 # ---------------------------------------------------------------------------- for the SQL
 
 
+# Sub-reason keys of schemes stored before the leave request recorded its sub-reason.
+REASON_ALIASES = {"WIFE_GIVING_BIRTH": "WIFE_BIRTH"}
+
+
 def scheme_resolve(data: dict) -> dict:
     """The compact rules of ALLOWANCE_SQL: the cut per cause (% of the cuts component, and the rule
     it applies: HKD counted as TL4 is cause HKD, rule TL4), the leave rules per absence code, the
@@ -243,7 +247,20 @@ def scheme_resolve(data: dict) -> dict:
         if rule.get("no_allowance"):
             leave[absence] = {"kind": kind, "free": 0, "pct": 0, "none": True}
         elif rule["pct"]:
-            leave[absence] = {"kind": kind, "free": rule["free_days"], "pct": rule["pct"], "none": False}
+            # docs/rules.md §10 "Leave rules": free days by the request's sub-reason where the template's
+            # source gives them (sick leave with a hospital stay, a wife giving birth), else the kind's.
+            by_reason = {
+                REASON_ALIASES.get(reason, reason): days
+                for reason, days in (rule.get("free_days_by_reason") or {}).items()
+                if days is not None
+            }
+            leave[absence] = {
+                "kind": kind,
+                "free": rule["free_days"],
+                "pct": rule["pct"],
+                "none": False,
+                "by_reason": by_reason,
+            }
     component = next(c for c in data["components"] if c["cuts"])
     score = next((c for c in data["components"] if c["code"] == "KINERJA"), None)
     return {

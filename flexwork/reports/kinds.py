@@ -550,7 +550,8 @@ ORDER BY w.code, w.date_from
 # resolved to compact rules by allowances.schemes.scheme_resolve, is the JSON parameter %(rules)s. One ledger
 # line per cut on a closed working day (no cut on days not closed yet): an arrival or departure band, a missing
 # check-in or check-out counted as its band or at its own %, a TK day, a leave day past its free days
-# (counted from the approved request's first day, across months); with a KINERJA component, one undated line of
+# (counted from the approved request's first day, across months; the free days of the request's sub-reason
+# when the scheme gives them, e.g. sick leave with a hospital stay); with a KINERJA component, one undated line of
 # 100 − the month's SKP achievement (the average achievement of the period plans overlapping the month with a
 # realisation, capped at 100; docs/rules.md §5) when below 100; THRESHOLD lines (consecutive TK days, a whole
 # month TK, a leave kind without allowance) set the month to 100 %; then one TOTAL line per employee: the
@@ -576,7 +577,7 @@ events AS (
     WHERE v.cause IS NOT NULL
 ),
 leave_days AS (
-    SELECT d.employee_id, d.unit_id, d.local_date, d.absence AS cause,
+    SELECT d.employee_id, d.unit_id, d.local_date, d.absence AS cause, lr.sub_reason,
         (row_number() OVER (PARTITION BY d.employee_id, d.absence, lr.id ORDER BY d.local_date)
          + CASE WHEN lr.date_from < %(start)s THEN (
                SELECT count(*) FROM attendance_daystatus p
@@ -598,7 +599,9 @@ cuts AS (
     SELECT l.employee_id, l.unit_id, l.local_date, l.cause, 'LEAVE', l.leave_day,
         (sch.j->'leave'->l.cause->>'pct')::numeric
     FROM leave_days l CROSS JOIN sch
-    WHERE NOT (sch.j->'leave'->l.cause->>'none')::boolean AND l.leave_day > (sch.j->'leave'->l.cause->>'free')::int
+    WHERE NOT (sch.j->'leave'->l.cause->>'none')::boolean
+      AND l.leave_day > coalesce((sch.j->'leave'->l.cause->'by_reason'->>l.sub_reason)::int,
+                                 (sch.j->'leave'->l.cause->>'free')::int)
 ),
 islands AS (
     SELECT employee_id, min(local_date) AS first_date, count(*) AS n

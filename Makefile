@@ -14,7 +14,7 @@ PYTEST_ARGS ?= --create-db
 # pip says "WARNING: Location … is ignored" for each local index that lacks a package: noise, not an error.
 PIP_QUIET := grep -v '^WARNING: Location' || true
 
-.PHONY: run test system system-run install db migrate messages catalogues static seed lint format migrations-check schema translations pytest e2e fuzz faults clean bench lock screenshots
+.PHONY: run test system system-run install db migrate messages catalogues static seed lint format migrations-check schema translations pytest e2e fuzz faults clean bench bench-history bench-cost lock screenshots
 
 system:
 	@scripts/ensure_system.sh test
@@ -110,6 +110,16 @@ faults: install messages db
 # Benchmarks at agency scale (docs/performance.md): ≤ 15 minutes, loopback only, its own database flexwork_bench.
 bench: install messages static
 	@bench/run.sh $(BENCH_ARGS)
+
+# The same on a year of history (seed_bench --months 12): history_months in the JSON, the same keys.
+bench-history: install messages static
+	@bench/run.sh --history 12 $(BENCH_ARGS)
+
+# The cost curve: the monthly report and the import at 6,000, 60,000 and 300,000 employees (one month),
+# report_s_per_1000 and import_s_per_1000 in bench/results/<sha>-e<employees>.json.
+bench-cost: install messages static
+	@for n in 6000 60000 300000; do \
+	  bench/run.sh --employees $$n --skip checkin,reads,pages,peak,allowance $(BENCH_ARGS) || exit 1; done
 
 # Refresh both locks from requirements/base.in and requirements/dev.in (pip-tools in a throw-away venv).
 # Newest releases that fit the .in files; PACKAGES="django-allauth holidays" moves only those.

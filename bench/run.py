@@ -909,6 +909,11 @@ def main() -> None:
     out = ROOT / "bench" / "results" / f"{results['git_sha']}.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(results, indent=2, default=str))
+    # a variant (history, another size: the cost curve) also keeps a file of its own, not overwritten by the next
+    variant = "".join((f"-h{args.history}" if args.history != 1 else "",
+                       f"-e{args.employees}" if args.employees != 60_000 else ""))  # fmt: skip
+    if variant:
+        (out.parent / f"{results['git_sha']}{variant}.json").write_text(json.dumps(results, indent=2, default=str))
     (VAR / "last.json").write_text(json.dumps(results, indent=2, default=str))
     print()
     print(table(results))

@@ -53,6 +53,10 @@ HOME_FENCE_RADIUS_M = 100
 IDEMPOTENCY_KEEP = datetime.timedelta(hours=24)
 
 ERR_NO_EMPLOYEE = _("Only active staff of an agency can check in or out.")
+ERR_UNPAID_LEAVE = _(
+    "You are on unpaid leave today, so there is nothing to check in or out: the days of the leave "
+    "are not working days for you."
+)
 ERR_KEY_REUSED = _("This Idempotency-Key was already used for another operation.")
 ERR_KEY_IN_FLIGHT = _("A request with this Idempotency-Key is still being processed. Try again.")
 ERR_LOG_FUTURE = _("You cannot write a log for a day that has not come yet.")
@@ -244,7 +248,12 @@ SELECT e.id, e.agency_id, e.unit_id, e.supervisor_id, e.home_latitude, e.home_lo
   ) AS on_duty,
   s.location, s.dl_id, s.dl_name, s.dl_latitude, s.dl_longitude, s.dl_radius_m,
   s.ou_id, s.ou_name, s.ou_latitude, s.ou_longitude, s.ou_radius_m,
-  r.early_attach_hours, r.duties
+  r.early_attach_hours, r.duties,
+  EXISTS (
+    SELECT 1 FROM attendance_leaverequest l
+    WHERE l.employee_id = e.id AND l.status = %(approved)s AND l.kind = 'CLTN'
+      AND l.date_from <= d.local_date AND l.date_to >= d.local_date
+  ) AS unpaid_leave
 FROM org_employee e
 JOIN org_unit u ON u.id = e.unit_id
 JOIN org_agency a ON a.id = e.agency_id
@@ -501,7 +510,7 @@ def _check_context(*, user, now: datetime.datetime, kind: str = CheckKind.IN) ->
         raise PermissionDenied(str(ERR_NO_EMPLOYEE))
     (employee_id, agency_id, unit_id, supervisor_id, home_lat, home_lon, unit_name, office_lat, office_lon,
      office_radius, zone, local_date, max_accuracy_m, on_duty, location, dl_id, dl_name, dl_lat, dl_lon,
-     dl_radius, ou_id, ou_name, ou_lat, ou_lon, ou_radius, early_attach_hours, raw_duties) = row  # fmt: skip
+     dl_radius, ou_id, ou_name, ou_lat, ou_lon, ou_radius, early_attach_hours, raw_duties, unpaid) = row  # fmt: skip
     roster = early_attach_hours is not None
     duty = shift_flag = None
     if office_date_of(now, zone) != local_date:
@@ -515,11 +524,21 @@ def _check_context(*, user, now: datetime.datetime, kind: str = CheckKind.IN) ->
             date_from__lte=local_date,
             date_to__gte=local_date,
         ).exists()
+        unpaid = LeaveRequest.objects.filter(
+            employee_id=employee_id,
+            status=ApprovalStatus.APPROVED,
+            kind=LeaveKind.CLTN,
+            date_from__lte=local_date,
+            date_to__gte=local_date,
+        ).exists()
         location = None  # the schedule day is read by fence_for below
         fallback = True
     else:
         duties = _duty_windows(raw_duties) if roster else []
         fallback = False
+    if unpaid:
+        # docs/rules.md §9 "CLTN": during unpaid leave the employee is inactive and has no working day.
+        raise ApplicationError(str(ERR_UNPAID_LEAVE), code="unpaid_leave")
     if roster:
         duty, shift_flag = duty_match(duties, kind=kind, at=now.timestamp(), early_attach_hours=early_attach_hours)
     if duty is not None:

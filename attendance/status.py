@@ -177,6 +177,8 @@ def status_values(inputs: DayInputs, day: datetime.date) -> dict | None:
         "supervisor_id": employee.supervisor_id,
         "computed_at": timezone.now(),
     }
+    if inputs.leave is not None and inputs.leave.kind == LeaveKind.CLTN:
+        return _inactive(values)
     if not working:
         values.update(absence=Absence.LIBUR, credited_minutes=schedule.required_minutes)
         return values
@@ -206,6 +208,23 @@ def status_values(inputs: DayInputs, day: datetime.date) -> dict | None:
         worked = schedule.worked_minutes(_local_minutes(check_in, zone, day), _local_minutes(check_out, zone, day))
         values["worked_minutes"] = worked
         values["credited_minutes"] = worked
+    return values
+
+
+def _inactive(values: dict) -> dict:
+    """docs/rules.md §9 "CLTN": during unpaid leave the employee is inactive. The day is the leave
+    (C-CLTN, also on a holiday or over a shift), nothing is required or credited, so the hours of
+    reports and dashboards leave the person out; checks stored anyway do not make it a worked day."""
+    values.update(
+        absence=Absence.C_CLTN,
+        required_minutes=0,
+        credited_minutes=0,
+        worked_minutes=0,
+        arrival=None,
+        departure=None,
+        lateness_minutes=0,
+        early_minutes=0,
+    )
     return values
 
 
@@ -290,6 +309,8 @@ def duty_status_values(
         "duty_id": duty.id if duty is not None else None,
         "holiday_worked": shift and (duty.holiday_worked or day in inputs.holidays),
     }
+    if inputs.leave is not None and inputs.leave.kind == LeaveKind.CLTN:
+        return _inactive(values)
     if not shift:
         return values
     if inputs.leave is not None:

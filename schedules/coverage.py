@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
-from attendance.models import LeaveRequest
+from attendance.models import LeaveKind, LeaveRequest
 from flexwork.approvals.models import ApprovalStatus
 from flexwork.common.calendar import days_between, is_working_day
 from flexwork.org.models import AgencyPolicy, Holiday, Unit
@@ -192,11 +192,13 @@ def coverage_for(
         .order_by("date_from", "id")
         .values_list("employee_id", "employee__unit_id", "kind", "date_from", "date_to")
     )
+    # docs/rules.md §9 "CLTN": someone on unpaid leave is inactive, out of the headcount, not "on leave".
+    inactive: dict[int, Counter] = defaultdict(Counter)
     for employee_id, unit_id, kind, first, last in rows:
         for day in days_between(max(first, date_from), min(last, date_to)):
             if (employee_id, day) not in leave:
                 leave[(employee_id, day)] = kind
-                on_leave[unit_id][day] += 1
+                (inactive if kind == LeaveKind.CLTN else on_leave)[unit_id][day] += 1
 
     # Approved days away from the office, of people not on leave that day (one query).
     leave_that_day = approved_leave().filter(
@@ -226,7 +228,8 @@ def coverage_for(
         unit_directives = [d for d in directives if directive_reaches(d, unit)]
         entries = []
         for day in dates:
-            active = unit.active_members - on_leave[unit.id][day]
+            headcount = unit.active_members - inactive[unit.id][day]
+            active = headcount - on_leave[unit.id][day]
             covering = [d for d in unit_directives if d.date_from <= day <= d.date_to]
             if covering:
                 limits = [
@@ -240,7 +243,7 @@ def coverage_for(
                     date=day,
                     working=is_working_day(day, names),
                     holiday=names.get(day),
-                    headcount=unit.active_members,
+                    headcount=headcount,
                     on_leave=on_leave[unit.id][day],
                     away=away[unit.id][day],
                     share_percent=share,

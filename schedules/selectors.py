@@ -382,7 +382,8 @@ def team_calendar_for(
     for i, day in enumerate(dates):
         units = [coverage.days[unit_id][i] for unit_id in sorted(coverage.days)]
         counts = {location: located[i][location] for location in Location.values}
-        counts[Location.OFFICE] += headcount - located[i].total()
+        # The day's headcount leaves out people on unpaid leave (docs/rules.md §9 "CLTN": inactive).
+        counts[Location.OFFICE] = sum(entry.headcount for entry in units) - on_leave - located[i].total()
         over_share = any(entry.over_share for entry in units)
         under_minimum = any(entry.under_minimum for entry in units)
         days.append(

@@ -74,6 +74,7 @@ SUBTREE = "SELECT id FROM org_unit WHERE agency_id = %(agency)s AND path @> ARRA
 
 # Today by location; approved leave or official duty takes precedence over a schedule day (docs/rules.md §3):
 # those people count as LEAVE, as in the team calendar and in the coverage by unit (schedules.coverage).
+# Someone on unpaid leave (CLTN) is inactive that day and not counted at all (docs/rules.md §9 "CLTN").
 HR_TODAY_SQL = f"""
 SELECT u.id AS unit_id, u.code, u.name,
        CASE WHEN lv.on_leave THEN 'LEAVE' ELSE coalesce(sd.location, 'OFFICE') END AS location,
@@ -84,12 +85,11 @@ LEFT JOIN schedules_scheduleday sd
        ON sd.employee_id = e.id AND sd.local_date = %(today)s AND sd.cancelled_at IS NULL
 LEFT JOIN attendance_checkevent ce ON ce.employee_id = e.id AND ce.local_date = %(today)s AND ce.kind = 'IN'
 CROSS JOIN LATERAL (
-    SELECT EXISTS (
-        SELECT 1 FROM attendance_leaverequest l
-        WHERE l.employee_id = e.id AND l.status = %(approved)s AND %(today)s BETWEEN l.date_from AND l.date_to
-    ) AS on_leave
+    SELECT count(*) > 0 AS on_leave, coalesce(bool_or(l.kind = 'CLTN'), false) AS inactive
+    FROM attendance_leaverequest l
+    WHERE l.employee_id = e.id AND l.status = %(approved)s AND %(today)s BETWEEN l.date_from AND l.date_to
 ) lv
-WHERE e.agency_id = %(agency)s AND e.is_active AND e.unit_id IN ({SUBTREE})
+WHERE e.agency_id = %(agency)s AND e.is_active AND NOT lv.inactive AND e.unit_id IN ({SUBTREE})
 GROUP BY 1, 2, 3, 4, 5
 ORDER BY u.code
 """
@@ -641,6 +641,7 @@ def supervisor_dashboard(*, user) -> dict:
                     "checked_in": m["check_in_at"] is not None,
                 }
                 for m in team
+                if m["leave_kind"] != "CLTN"  # inactive on unpaid leave: not counted (docs/rules.md §9 "CLTN")
             ],
             pending=sum(p["n"] for p in pending),
             logs_waiting=logs[0]["total"] if logs else 0,

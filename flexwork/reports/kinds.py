@@ -144,6 +144,7 @@ office_weeks AS (
 # The duties of the period, each with its day status; a holiday duty is one the roster marked, the status
 # marked, or on a date of the agency's calendar (a holiday declared after publishing keeps the duty).
 # A duty is still open (not decided) without a status, or without an absence while a check is missing.
+# A duty under unpaid leave (C-CLTN) is not counted as rostered (docs/rules.md §9 "CLTN": inactive).
 DUTIES = f"""holidays AS (
     SELECT h.date, bool_or(h.kind = '{HolidayKind.LIBUR_NASIONAL}') AS national
     FROM org_holiday h
@@ -167,12 +168,13 @@ duty_days AS (
 duty_totals AS (
     SELECT employee_id, unit_id,
         count(DISTINCT duty_date) AS dated,
-        count(*) FILTER (WHERE shift) AS rostered,
+        count(*) FILTER (WHERE shift AND absence IS DISTINCT FROM 'C-CLTN') AS rostered,
         count(*) FILTER (WHERE shift AND present) AS worked,
         count(*) FILTER (WHERE shift AND absence = 'TK') AS tk,
         count(*) FILTER (WHERE shift AND is_night) AS nights,
-        count(*) FILTER (WHERE shift AND location = '{DutyLocation.OFFICE}') AS office,
-        count(*) FILTER (WHERE shift AND location <> '{DutyLocation.OFFICE}') AS flexible,
+        count(*) FILTER (WHERE shift AND absence IS DISTINCT FROM 'C-CLTN' AND location = '{DutyLocation.OFFICE}') AS office,
+        count(*) FILTER (WHERE shift AND absence IS DISTINCT FROM 'C-CLTN' AND location <> '{DutyLocation.OFFICE}')
+            AS flexible,
         coalesce(sum(credited_minutes) FILTER (WHERE shift), 0) AS credited,
         count(*) FILTER (WHERE shift AND present AND on_holiday) AS holidays,
         count(*) FILTER (WHERE shift AND present AND national) AS national,
@@ -207,20 +209,27 @@ def roster_or(roster: str, otherwise: str) -> str:
     return f"CASE WHEN {ROSTER} THEN {roster} ELSE {otherwise} END"
 
 
+# docs/rules.md §9 "CLTN": a day of unpaid leave is not one of the person's working days (inactive; the day
+# status requires and credits nothing on it, so the hours leave it out as well).
+ACTIVE_DAY = "d.absence IS DISTINCT FROM 'C-CLTN'"
 PLANNED_OFFICE_DAYS = (
     roster_or(
         "coalesce(dt.office, 0)",
-        "count(*) FILTER (WHERE d.is_working_day AND coalesce(d.planned_location, 'OFFICE') = 'OFFICE')",
+        f"count(*) FILTER (WHERE d.is_working_day AND {ACTIVE_DAY} AND coalesce(d.planned_location, 'OFFICE') = 'OFFICE')",
     )
     + " AS planned_office_days"
 )
 PLANNED_FLEXIBLE_DAYS = (
     roster_or(
-        "coalesce(dt.flexible, 0)", f"count(*) FILTER (WHERE d.is_working_day AND d.planned_location IN {FLEXIBLE})"
+        "coalesce(dt.flexible, 0)",
+        f"count(*) FILTER (WHERE d.is_working_day AND {ACTIVE_DAY} AND d.planned_location IN {FLEXIBLE})",
     )
     + " AS planned_flexible_days"
 )
-WORKING_DAYS = roster_or("coalesce(dt.rostered, 0)", "count(*) FILTER (WHERE d.is_working_day)") + " AS working_days"
+WORKING_DAYS = (
+    roster_or("coalesce(dt.rostered, 0)", f"count(*) FILTER (WHERE d.is_working_day AND {ACTIVE_DAY})")
+    + " AS working_days"
+)
 OPEN_DUTY_DAYS = roster_or("coalesce(dt.open, 0)", OPEN_DAYS.removesuffix(" AS open_days")) + " AS open_days"
 
 # The duty columns (empty for Monday–Friday employees). Hours are credited hours (leave and official

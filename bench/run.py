@@ -129,7 +129,7 @@ def database(fresh: bool) -> None:
             cloned = True
         else:
             cursor.execute(f'CREATE DATABASE "{DB}"')
-    result = run([PY, "manage.py", "migrate", "--noinput"], 300)
+    result = run([PY, "manage.py", "migrate", "--noinput"], 900)  # from nothing: minutes on a busy machine
     if result.returncode:
         sys.exit(f"migrate failed:\n{result.stdout}\n{result.stderr}")
     if fresh and (not cloned or "Applying" in result.stdout):

@@ -167,9 +167,9 @@ def my_events(*, user, date_from: datetime.date, date_to: datetime.date) -> Quer
     ).order_by("-local_date", "kind")
 
 
-def team_today_for(*, user, local_date: datetime.date) -> list[dict]:
-    """The supervisor's team today: each report (or each person of a headed subtree; HR: the whole
-    agency) with the day's location, check-in/out and flags. Four queries whatever the team size."""
+def team_members_for(*, user) -> QuerySet[Employee]:
+    """The people of the team page: the reports (and the people of a headed subtree; HR: the whole agency),
+    active, by name."""
     scope = org_scope.require_agency(user)
     if scope.agency_wide:
         members = Employee.objects.filter(agency_id=scope.agency_id)
@@ -178,7 +178,15 @@ def team_today_for(*, user, local_date: datetime.date) -> list[dict]:
         if scope.headed_unit_ids:
             reach |= Q(unit__path__overlap=list(scope.headed_unit_ids))
         members = Employee.objects.filter(agency_id=scope.agency_id).filter(reach).exclude(id=scope.employee_id)
-    members = list(members.filter(is_active=True).select_related("unit").order_by("name", "id")[:500])
+    return members.filter(is_active=True).order_by("name", "id")
+
+
+def team_today_for(*, user, local_date: datetime.date, offset: int = 0, limit: int = 500) -> list[dict]:
+    """A page of the team today (team_members_for, from `offset`, at most `limit`) with the day's location,
+    check-in/out and flags. Four queries whatever the team size; count the team with
+    `team_members_for(...).count()`."""
+    offset = max(0, offset)
+    members = list(team_members_for(user=user).select_related("unit")[offset : offset + limit])
     ids = [m.id for m in members]
     days = {
         sd.employee_id: sd

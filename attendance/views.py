@@ -517,8 +517,14 @@ def team_page(request: HttpRequest) -> HttpResponse:
     scope = nav.require_page(request.user, "attendance-team")
     employee = _me(request)
     today = office_today(employee)
-    rows = selectors.team_today_for(user=scope, local_date=today)
-    return render(request, "attendance/team.html", {"rows": rows, "today": today})
+    # A page of the team (schedules/windows.py): a unit head of a large unit sees 50 people at a time.
+    from schedules import windows
+
+    count = selectors.team_members_for(user=scope).count()
+    number = min(windows.page_number(request), windows.last_page(count))
+    window = windows.window_for(request, count=count, number=number)
+    rows = selectors.team_today_for(user=scope, local_date=today, offset=window.offset, limit=window.size)
+    return render(request, "attendance/team.html", {"rows": rows, "today": today, "window": window})
 
 
 @login_required

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from flexwork.approvals import services as engine
@@ -23,7 +23,7 @@ from flexwork.common.calendar import days_between, is_working_day, today_in
 from flexwork.org import scope as org_scope
 from flexwork.org.models import Employee, Unit
 from flexwork.org.selectors import policy_for
-from schedules.coverage import coverage_for
+from schedules.coverage import approved_leave, coverage_for
 from schedules.models import ArrangementRequest, Directive, Location, Recall, ScheduleDay
 
 ARRANGEMENT_RELATED = (
@@ -302,24 +302,44 @@ class TeamCalendar:
     share_percent: int
     days: list[CalendarDay]
     rows: list[CalendarRow]
+    # The window of people the rows are (docs/rules.md §3 "Team calendar"): `count` people match the name
+    # search (the headcount without one), the rows are those from `offset` on, at most `limit` (None: all).
+    count: int = 0
+    offset: int = 0
+    limit: int | None = None
 
 
 def team_calendar_for(
-    *, user, unit_id: int, date_from: datetime.date, date_to: datetime.date, subtree: bool = False
+    *,
+    user,
+    unit_id: int,
+    date_from: datetime.date,
+    date_to: datetime.date,
+    subtree: bool = False,
+    offset: int = 0,
+    limit: int | None = None,
+    q: str = "",
 ) -> TeamCalendar:
     """The unit × days grid: each active person's day, leave and pending requests, counts per location
     per day, and the unit's coverage (schedules.coverage, the same reading as the rule check). Out of
     scope → 404. A fixed number of queries whatever the unit size and the range; people and days come
-    as tuples, not model instances (a month of a 500-person unit is 15,500 cells)."""
+    as tuples, not model instances (a month of a 500-person unit is 15,500 cells).
+
+    Units of any size: the rows are a window of the people (`offset`, `limit`; `q` keeps those whose name
+    holds it), while the headcount, the counts per location and the coverage are of the whole unit,
+    counted by SQL aggregates: a 30,000-person unit costs the same as a page of 50 people."""
     unit = get_object_or_404(org_scope.visible_units(user), id=unit_id)
     people = Employee.objects.filter(agency_id=unit.agency_id, is_active=True)
     people = people.filter(unit__path__contains=[unit.id]) if subtree else people.filter(unit_id=unit.id)
     dates = list(days_between(date_from, date_to))
     index = {day: i for i, day in enumerate(dates)}
-    person_rows = list(people.order_by("name", "id").values_list(*CalendarPerson._fields, "unit_id"))
+    shown = people.filter(name__icontains=q) if q else people
+    window = shown.order_by("name", "id").values_list(*CalendarPerson._fields)
+    offset = max(0, offset)
+    person_rows = list(window[offset : offset + limit] if limit is not None else window[offset:])
     grid_rows = [
         CalendarRow(
-            employee=CalendarPerson(*person[:-1]),
+            employee=CalendarPerson(*person),
             cells=[None] * len(dates),
             leave=[None] * len(dates),
             pending=[()] * len(dates),
@@ -327,24 +347,21 @@ def team_calendar_for(
         for person in person_rows
     ]
     row_of = {row.employee.id: row for row in grid_rows}
-    schedule_days = (
-        ScheduleDay.objects.filter(
-            employee_id__in=people.values("id"), local_date__range=(date_from, date_to), cancelled_at__isnull=True
+    page_ids = list(row_of)
+    if page_ids:
+        schedule_days = (
+            ScheduleDay.objects.filter(
+                employee_id__in=page_ids, local_date__range=(date_from, date_to), cancelled_at__isnull=True
+            )
+            .order_by()
+            .values_list(*CALENDAR_CELL_FIELDS)
         )
-        .order_by()
-        .values_list(*CALENDAR_CELL_FIELDS)
-    )
-    # Per day: the schedule days by location (a day without a row is an ordinary OFFICE day).
-    located: list[Counter] = [Counter() for _ in dates]
-    for employee_id, local_date, *values in schedule_days:
-        row = row_of.get(employee_id)
-        if row is not None:  # None: joined the unit after the people were read
-            cell = CalendarCell(*values)
-            row.cells[index[local_date]] = cell
-            located[index[local_date]][cell.location] += 1
+        for employee_id, local_date, *values in schedule_days:
+            row_of[employee_id].cells[index[local_date]] = CalendarCell(*values)
 
     policy = policy_for(agency=unit.agency_id, unit=unit)
-    unit_ids = {person[-1] for person in person_rows}  # the units with people
+    # The units with people (the subtree's, or the unit itself), in one query.
+    unit_ids = set(people.order_by().values_list("unit_id", flat=True).distinct())
     coverage = coverage_for(
         agency_id=unit.agency_id,
         unit_ids=unit_ids,
@@ -354,33 +371,52 @@ def team_calendar_for(
     )
     for (employee_id, day), kind in coverage.leave.items():
         row = row_of.get(employee_id)
-        if row is not None:  # leave takes precedence over the schedule day: in no location's count
-            i = index[day]
-            row.leave[i] = kind
-            located[i]["LEAVE"] += 1
-            if row.cells[i] is not None:
-                located[i][row.cells[i].location] -= 1
+        if row is not None:  # leave takes precedence over the schedule day
+            row.leave[index[day]] = kind
 
-    pending = (
-        ArrangementRequest.objects.filter(
-            employee_id__in=people.values("id"),
-            status__in=PENDING_STATUSES,
-            first_date__lte=date_to,
-            last_date__gte=date_from,
-        )
-        .order_by("id")
-        .values_list("employee_id", "id", "location", "dates")
+    # Per day and location, the whole unit's approved days away from the office of people not on leave
+    # that day (an aggregate, one query); the rest of the active headcount is in the office.
+    leave_that_day = approved_leave().filter(
+        employee_id=OuterRef("employee_id"),
+        date_from__lte=OuterRef("local_date"),
+        date_to__gte=OuterRef("local_date"),
     )
-    for employee_id, arrangement_id, location, requested in pending:
-        row = row_of.get(employee_id)
-        for day in requested if row is not None else ():
-            if day in index:
-                row.pending[index[day]] += (PendingDay(arrangement_id, location),)
+    located: list[Counter] = [Counter() for _ in dates]
+    away_counts = (
+        ScheduleDay.objects.filter(
+            employee_id__in=people.values("id"), local_date__range=(date_from, date_to), cancelled_at__isnull=True
+        )
+        .exclude(location=Location.OFFICE)
+        .exclude(Exists(leave_that_day))
+        .order_by()
+        .values_list("local_date", "location")
+        .annotate(n=Count("id"))
+    )
+    for local_date, location, n in away_counts:
+        located[index[local_date]][location] = n
 
-    headcount = len(grid_rows)
+    if page_ids:
+        pending = (
+            ArrangementRequest.objects.filter(
+                employee_id__in=page_ids,
+                status__in=PENDING_STATUSES,
+                first_date__lte=date_to,
+                last_date__gte=date_from,
+            )
+            .order_by("id")
+            .values_list("employee_id", "id", "location", "dates")
+        )
+        for employee_id, arrangement_id, location, requested in pending:
+            row = row_of[employee_id]
+            for day in requested:
+                if day in index:
+                    row.pending[index[day]] += (PendingDay(arrangement_id, location),)
+
+    headcount = sum(coverage.units[unit_id].active_members for unit_id in coverage.units)
     days: list[CalendarDay] = []
     for i, day in enumerate(dates):
         units = [coverage.days[unit_id][i] for unit_id in sorted(coverage.days)]
+        on_leave = sum(entry.on_leave for entry in units)
         counts = {location: located[i][location] for location in Location.values}
         # The day's headcount leaves out people on unpaid leave (docs/rules.md §9 "CLTN": inactive).
         counts[Location.OFFICE] = sum(entry.headcount for entry in units) - on_leave - located[i].total()
@@ -396,13 +432,14 @@ def team_calendar_for(
                 allowed_away=sum(entry.allowed_away for entry in units),
                 coverage_warning=over_share or under_minimum,
                 active_headcount=sum(entry.active_headcount for entry in units),
-                on_leave=sum(entry.on_leave for entry in units),
+                on_leave=on_leave,
                 min_onsite=sum(entry.min_onsite for entry in units),
                 over_share=over_share,
                 under_minimum=under_minimum,
                 directive=any(entry.directive for entry in units),
             )
         )
+    count = shown.count() if q else headcount
     return TeamCalendar(
         unit=unit,
         date_from=date_from,
@@ -411,6 +448,9 @@ def team_calendar_for(
         share_percent=policy.coverage_share_percent,
         days=days,
         rows=grid_rows,
+        count=count,
+        offset=offset,
+        limit=limit,
     )
 
 

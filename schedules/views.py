@@ -33,7 +33,7 @@ from flexwork.common.i18n import user_language
 from flexwork.org import scope as org_scope
 from flexwork.org.models import Employee, Holiday
 from flexwork.org.models.organisation import WorkWeek
-from schedules import forms, ical, recheck, roster_calendar, selectors, services
+from schedules import forms, ical, recheck, roster_calendar, selectors, services, windows
 from schedules.models import ArrangementRequest, Location
 from schedules.nav import APPROVER_ROLES, may_approve
 
@@ -600,7 +600,27 @@ def team_calendar(request):
         return _roster_team_calendar(
             request, scope, units=units, unit_id=unit_id, view=view, date_from=date_from, date_to=date_to, anchor=anchor
         )
-    grid = selectors.team_calendar_for(user=scope, unit_id=unit_id, date_from=date_from, date_to=date_to)
+    # A page of the people (docs/rules.md §3 "Team calendar"); the counts and coverage are the whole unit's.
+    search = request.GET.get("q", "").strip()[:100]
+    number = windows.page_number(request)
+    size = windows.PEOPLE_PAGE_SIZE
+
+    def read(number):
+        return selectors.team_calendar_for(
+            user=scope,
+            unit_id=unit_id,
+            date_from=date_from,
+            date_to=date_to,
+            offset=(number - 1) * size,
+            limit=size,
+            q=search,
+        )
+
+    grid = read(number)
+    if not grid.rows and number > 1 and grid.count:  # past the last page: show the last one
+        number = windows.last_page(grid.count, size)
+        grid = read(number)
+    window = windows.window_for(request, count=grid.count, number=number, size=size)
     keep = [i for i, day in enumerate(grid.days) if day.date.weekday() < 5]
     days = [grid.days[i] for i in keep]
     may_recall = bool(scope.roles & APPROVER_ROLES)
@@ -634,6 +654,8 @@ def team_calendar(request):
             "may_recall": may_recall,
             "day_cards": day_cards,
             "here": here,
+            "window": window,
+            "search": search,
         },
     )
 

@@ -49,6 +49,7 @@ from flexwork.org.models import (
     Unit,
 )
 from flexwork.reports.exports import spreadsheet_safe
+from schedules import windows
 
 EMPLOYEES_PER_PAGE = 50
 
@@ -243,7 +244,9 @@ def employee_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(qs, EMPLOYEES_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode(), "agency": agency}
+    # The pager of the people lists (schedules/windows.py): "1–50 of 30,000", big targets on phones.
+    window = windows.window_for(request, count=page.paginator.count, number=page.number, size=EMPLOYEES_PER_PAGE)
+    context = {"form": form, "page": page, "query": query.urlencode(), "agency": agency, "window": window}
     return render(request, "org/employee_list.html", context)
 
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from attendance.models import LeaveKind
 from flexwork.api.pagination import get_paginated_response
@@ -20,6 +21,9 @@ from schedules.models import DaySource, Location
 
 TAGS = ["schedule"]
 MAX_CALENDAR_DAYS = 62
+# The rows are a window of the people, as every list of the API (docs/api.md "Pagination").
+CALENDAR_PAGE_SIZE = 50
+CALENDAR_MAX_PAGE_SIZE = 500
 
 
 def _range_errors(attrs, *, max_days: int | None = None):
@@ -213,6 +217,17 @@ class TeamCalendarApi(BaseApi):
         date_from = ApiDateField()
         date_to = ApiDateField()
         subtree = serializers.BooleanField(required=False, default=False, help_text="Include the sub-units.")
+        q = serializers.CharField(
+            required=False, default="", max_length=100, help_text="Only the people whose name holds this text."
+        )
+        limit = serializers.IntegerField(
+            required=False,
+            default=CALENDAR_PAGE_SIZE,
+            min_value=1,
+            max_value=CALENDAR_MAX_PAGE_SIZE,
+            help_text="People per page (rows); the counts and coverage are always of the whole unit.",
+        )
+        offset = serializers.IntegerField(required=False, default=0, min_value=0, max_value=10_000_000)
 
         def validate(self, attrs):
             return _range_errors(attrs, max_days=MAX_CALENDAR_DAYS)
@@ -224,8 +239,11 @@ class TeamCalendarApi(BaseApi):
         date_to = serializers.DateField()
         headcount = serializers.IntegerField()
         share_percent = serializers.IntegerField()
+        count = serializers.IntegerField(help_text="The people that match `q` (the headcount without it).")
+        next = serializers.URLField(allow_null=True, help_text="The next page of rows; null on the last.")
+        previous = serializers.URLField(allow_null=True, help_text="The previous page of rows; null on the first.")
         days = DaySerializer(many=True)
-        rows = RowSerializer(many=True)
+        rows = RowSerializer(many=True, help_text="A page of the people (`limit`, `offset`), by name.")
 
     @extend_schema(
         operation_id="team_calendar_retrieve",
@@ -266,8 +284,30 @@ class TeamCalendarApi(BaseApi):
             date_from=data["date_from"],
             date_to=data["date_to"],
             subtree=data["subtree"],
+            offset=data["offset"],
+            limit=data["limit"],
+            q=data["q"].strip(),
         )
-        return Response(team_calendar_data(calendar))
+        body = team_calendar_data(calendar)
+        body["next"], body["previous"] = _page_links(request, calendar)
+        return Response(body)
+
+
+def _page_links(request, calendar: selectors.TeamCalendar) -> tuple[str | None, str | None]:
+    """The next and previous pages of rows, as LimitOffsetPagination links them."""
+    limit, offset = calendar.limit, calendar.offset
+    url = request.build_absolute_uri()
+    following = None
+    if limit is not None and offset + limit < calendar.count:
+        following = replace_query_param(replace_query_param(url, "offset", offset + limit), "limit", limit)
+    previous = None
+    if limit is not None and offset > 0:
+        previous = replace_query_param(url, "limit", limit)
+        back = offset - limit
+        previous = (
+            remove_query_param(previous, "offset") if back <= 0 else replace_query_param(previous, "offset", back)
+        )
+    return following, previous
 
 
 def _hours(value):
@@ -327,6 +367,9 @@ def team_calendar_data(calendar: selectors.TeamCalendar) -> dict:
         "date_to": calendar.date_to.isoformat(),
         "headcount": calendar.headcount,
         "share_percent": calendar.share_percent,
+        "count": calendar.count,
+        "next": None,
+        "previous": None,
         "days": [
             {
                 "date": date,

@@ -16,6 +16,8 @@ urlpatterns = [
     ),
     path("leaves/", requests.LeaveListApi.as_view(), name="api-leaves"),
     path("leaves/<int:leave_id>/", requests.LeaveDetailApi.as_view(), name="api-leave"),
+    path("leaves/<int:leave_id>/change-dates/", requests.LeaveChangeDatesApi.as_view(), name="api-leave-change-dates"),
+    path("leaves/<int:leave_id>/defer/", requests.LeaveDeferApi.as_view(), name="api-leave-defer"),
     path("worklogs/", worklogs.WorkLogListApi.as_view(), name="api-worklogs"),
     path("worklogs/<int:worklog_id>/", worklogs.WorkLogDetailApi.as_view(), name="api-worklog"),
     path("worklogs/<int:worklog_id>/verify/", worklogs.WorkLogVerifyApi.as_view(), name="api-worklog-verify"),

@@ -27,6 +27,16 @@ class AttendanceConfig(AppConfig):
             body=_("Your request (%(request_label)s) was rejected or revoked on %(when)s. %(note)s"),
         )
         kind_register(
+            "attendance_request_changed",
+            title=_("Your %(request_label)s request was approved with other dates"),
+            body=_("Your request (%(request_label)s) was approved on %(when)s for %(dates)s. %(note)s"),
+        )
+        kind_register(
+            "attendance_request_deferred",
+            title=_("Your %(request_label)s request was deferred"),
+            body=_("Your request (%(request_label)s) was deferred for service needs on %(when)s. %(note)s"),
+        )
+        kind_register(
             "attendance_request_returned",
             title=_("Your %(request_label)s request was returned"),
             body=_("Your request (%(request_label)s) was returned for revision on %(when)s. %(note)s"),
@@ -50,6 +60,15 @@ class AttendanceConfig(AppConfig):
             body=_(
                 "The request (%(request_label)s) of %(employee_name)s has waited %(days)s working days. It was "
                 "escalated to %(target_name)s, who may act on it as well."
+            ),
+        )
+
+        kind_register(
+            "attendance_request_reminder_ppk",
+            title=_("Reminder: %(request_label)s of %(employee_name)s waits for you"),
+            body=_(
+                "The request (%(request_label)s) of %(employee_name)s has waited %(days)s working days. It is "
+                "decided by the head of the agency in person, so it is not escalated to anyone else."
             ),
         )
 

@@ -87,6 +87,9 @@ class LeaveSubReason(models.TextChoices):
     WIFE_BIRTH = "WIFE_BIRTH", _("Wife giving birth")
     DISASTER = "DISASTER", _("Fire or natural disaster")
     RECOVERY_ABROAD = "RECOVERY_ABROAD", _("Recovery after a dangerous posting abroad")
+    # Long leave for these cannot be deferred by the official (docs/rules.md §9 "Approval").
+    HAJJ = "HAJJ", _("A first hajj")
+    BIRTH = "BIRTH", _("A fourth or later birth")
 
 
 # The sub-reasons each kind accepts (the database check `att_leave_sub_reason_fits`).
@@ -101,6 +104,7 @@ SUB_REASONS_BY_KIND = {
         LeaveSubReason.DISASTER,
         LeaveSubReason.RECOVERY_ABROAD,
     ),
+    "CB": (LeaveSubReason.HAJJ, LeaveSubReason.BIRTH),
 }
 
 
@@ -309,7 +313,8 @@ class LeaveRequest(ApprovableModel):
             models.CheckConstraint(
                 condition=Q(sub_reason="")
                 | Q(kind="CS", sub_reason__in=[str(v) for v in SUB_REASONS_BY_KIND["CS"]])
-                | Q(kind="CAP", sub_reason__in=[str(v) for v in SUB_REASONS_BY_KIND["CAP"]]),
+                | Q(kind="CAP", sub_reason__in=[str(v) for v in SUB_REASONS_BY_KIND["CAP"]])
+                | Q(kind="CB", sub_reason__in=[str(v) for v in SUB_REASONS_BY_KIND["CB"]]),
                 name="att_leave_sub_reason_fits",
             ),
         ]

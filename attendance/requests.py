@@ -33,9 +33,18 @@ from flexwork.approvals.models import (
     ApprovalAction,
     ApprovalKind,
     ApprovalStatus,
+    ApprovalStep,
     Transition,
 )
-from flexwork.approvals.registry import ALL_ACTIONS, ApprovalSpec, Expiry, Move, Notice, spec_register
+from flexwork.approvals.registry import (
+    ALL_ACTIONS,
+    DECISION_ACTIONS,
+    ApprovalSpec,
+    Expiry,
+    Move,
+    Notice,
+    spec_register,
+)
 from flexwork.common import tabular
 from flexwork.common.calendar import office_today, office_zone
 from flexwork.common.exceptions import ApplicationError, ConflictError
@@ -90,6 +99,8 @@ NOTICE_KINDS = {
     "recommended": "attendance_request_pending",
     "rerouted": "attendance_request_pending",
     "approved": "attendance_request_approved",
+    "changed": "attendance_request_changed",
+    "deferred": "attendance_request_deferred",
     "rejected": "attendance_request_rejected",
     "revoked": "attendance_request_rejected",
     "returned": "attendance_request_returned",
@@ -104,9 +115,20 @@ def _notify(notice: Notice) -> None:
     if kind is None:
         return
     obj, recipient = notice.obj, notice.recipient_user
+    if notice.event == "reminder" and isinstance(obj, LeaveRequest) and obj.step == ApprovalStep.DECIDE:
+        from leave.rules import decided_by_ppk
+
+        if decided_by_ppk(kind=obj.kind, abroad=obj.abroad):
+            kind = "attendance_request_reminder_ppk"  # escalated to nobody (docs/rules.md §9)
     with translation.override(user_language(recipient) or settings.LANGUAGE_CODE):
         label = str(obj.get_kind_display()) if isinstance(obj, LeaveRequest) else str(_("Attendance correction"))
     context = {key: value if isinstance(value, int) else str(value) for key, value in notice.context.items()}
+    if notice.event == "changed" and isinstance(obj, LeaveRequest):
+        from django.utils import formats
+
+        with translation.override(user_language(recipient) or settings.LANGUAGE_CODE):
+            first, last = formats.date_format(obj.date_from, "j F Y"), formats.date_format(obj.date_to, "j F Y")
+            context["dates"] = f"{first} – {last}"
     notification_send(
         recipient=recipient,
         kind=kind,
@@ -130,6 +152,13 @@ VIOLATION_FIELDS = {
     "LEAVE_PPK_ONLY": "kind",
 }
 ERR_OVERRIDE_REQUIRED = _("Give a reason to approve despite the warnings.")
+ERR_SAME_DATES = _("These are the dates asked for: approve the request instead.")
+ERR_DEFER_KIND = _("Only annual leave and long leave can be deferred.")
+# docs/rules.md §9 "Approval": a cuti besar for religion (a first hajj) or a birth cannot be deferred.
+CB_NOT_DEFERRABLE = ("HAJJ", "BIRTH")
+LEAVE_DEFER_NOT_ALLOWED = "LEAVE_DEFER_NOT_ALLOWED"
+LEAVE_DEFER_SOURCE = "PP 11/2017 Pasal 316–318"
+DEFERRABLE_KINDS = (LeaveKind.CT, LeaveKind.CB)
 ERR_NO_WORKING_DAY = _("Annual leave counts working days, and these dates have none.")
 
 
@@ -240,6 +269,10 @@ def _check_leave(move: Move) -> None:
         leave_services.hold(leave_request=obj, actor=move.actor)
         move.data["violations"] = result.violations
         obj.leave_violations = result.violations  # the soft warnings, for the caller's answer
+    elif move.action == ApprovalAction.CHANGE:
+        _check_new_dates(move)
+    elif move.action == ApprovalAction.DEFER:
+        _check_deferral(move)
     elif move.action == ApprovalAction.APPROVE:
         _refuse_delegate(move)
         _refuse_overlap(employee_id=obj.employee_id, date_from=obj.date_from, date_to=obj.date_to, exclude_id=obj.id)
@@ -262,6 +295,76 @@ def _check_leave(move: Move) -> None:
         obj.leave_violations = result.violations
 
 
+def _check_new_dates(move: Move) -> None:
+    """Approval with other dates (perubahan, docs/rules.md §9 "Approval"): the new days must not overlap
+    other leave and pass the kind's rules (lead time aside); the request takes the new dates and, for
+    annual leave, its held days are released and held again for them under the same locks (employee,
+    then the buckets), so a shortfall is LEAVE_BALANCE and nothing is written; the debit follows."""
+    from leave import services as leave_services
+
+    obj = move.obj
+    _refuse_delegate(move)
+    new_from, new_to = move.requested_dates
+    if (new_from, new_to) == (obj.date_from, obj.date_to):
+        raise ApplicationError(str(ERR_SAME_DATES), fields={"date_from": [str(ERR_SAME_DATES)]})
+    if (new_to - new_from).days >= LEAVE_MAX_DAYS:
+        raise ApplicationError(str(ERR_TOO_LONG), fields={"date_to": [str(ERR_TOO_LONG)]})
+    _refuse_overlap(employee_id=obj.employee_id, date_from=new_from, date_to=new_to, exclude_id=obj.id)
+    move.previous_dates = [obj.date_from, obj.date_to]
+    obj.date_from, obj.date_to = new_from, new_to
+    move.dates = [new_from, new_to]
+    move.updates.update(date_from=new_from, date_to=new_to)
+    result = leave_check(obj, lead_time=False)
+    if result.hard:
+        raise leave_policy_error(result.violations)
+    if result.preview.counts and not result.preview.days:
+        raise ApplicationError(str(ERR_NO_WORKING_DAY), fields={"date_to": [str(ERR_NO_WORKING_DAY)]})
+    # The reason of the change is the reason to approve over a soft warning (coverage) as well.
+    move.override_reason = (move.override_reason or move.note).strip() if result.soft else ""
+    move.updates["override_reason"] = move.override_reason
+    if obj.kind in leave_services.BALANCE_KINDS:
+        leave_services.hold(leave_request=obj, actor=move.actor)
+    move.data["violations"] = result.violations
+    obj.leave_violations = result.violations
+
+
+def _check_deferral(move: Move) -> None:
+    """Deferral (penangguhan, docs/rules.md §9): a CT or CB; a CB for a first hajj or a birth cannot be."""
+    obj = move.obj
+    _refuse_delegate(move)
+    if obj.kind == LeaveKind.CB and obj.sub_reason in CB_NOT_DEFERRABLE:
+        message = _("Long leave for a first hajj or for a birth cannot be deferred.")
+        violation = {
+            "code": LEAVE_DEFER_NOT_ALLOWED,
+            "severity": "hard",
+            "message": str(message),
+            "source": LEAVE_DEFER_SOURCE,
+            "dates": [],
+        }
+        error = leave_policy_error([violation])
+        error.fields = {"note": [str(message)]}
+        raise error
+
+
+def _leave_applies(obj, action: str) -> bool:
+    """Of the leave decisions, deferral applies only to annual and long leave."""
+    if action == ApprovalAction.DEFER:
+        return obj.kind in DEFERRABLE_KINDS
+    return True
+
+
+def _leave_escalation_target(obj, target_id: int | None) -> int | None:
+    """docs/rules.md §9 "Decided by the PPK": a CLTN or leave abroad waiting for the PPK's decision is
+    escalated to nobody (the PPK is reminded); one waiting for the opinion goes to the PPK."""
+    from leave.rules import decided_by_ppk
+
+    if not decided_by_ppk(kind=obj.kind, abroad=obj.abroad):
+        return target_id
+    if obj.step == ApprovalStep.RECOMMEND:
+        return obj.decider_id
+    return None
+
+
 def _after_approve(move: Move) -> None:
     obj = move.obj
     if isinstance(obj, LeaveRequest):
@@ -278,6 +381,8 @@ def _after_approve(move: Move) -> None:
         date_from = date_to = obj.local_date
     else:
         date_from, date_to = obj.date_from, obj.date_to
+        if move.previous_dates:
+            date_from, date_to = min(date_from, move.previous_dates[0]), max(date_to, move.previous_dates[1])
     _refresh_after_commit(obj.employee_id, date_from, date_to)
 
 
@@ -314,9 +419,13 @@ def _after_end_leave(move: Move) -> None:
 
 
 def _after_close_leave(move: Move) -> None:
-    """Reject, withdraw, expiry, deactivation: the held days go back (docs/rules.md §9 "Buckets")."""
+    """Reject, withdraw, expiry, deactivation: the held days go back (docs/rules.md §9 "Buckets"). A
+    deferred CT releases them and puts the same days in next year's DEFERRED ("Deferral")."""
     from leave import services as leave_services
 
+    if move.action == ApprovalAction.DEFER:
+        leave_services.defer(leave_request=move.obj, actor=move.actor, reason=move.note)
+        return
     leave_services.release(leave_request=move.obj, actor=move.actor, reason=move.note)
 
 
@@ -351,6 +460,9 @@ def register_approval_specs() -> None:
             kind=ApprovalKind.LEAVE,
             model=LeaveRequest,
             url=_url_of,
+            actions=ALL_ACTIONS | DECISION_ACTIONS,
+            applies=_leave_applies,
+            escalation_target=_leave_escalation_target,
             check=_check_leave,
             after_approve=_after_approve,
             end=_end_leave,
@@ -388,12 +500,21 @@ def register_approval_specs() -> None:
 
 @transaction.atomic
 def request_act(
-    *, obj: ApprovableModel, action: str, actor, note: str = "", override_reason: str = ""
+    *,
+    obj: ApprovableModel,
+    action: str,
+    actor,
+    note: str = "",
+    override_reason: str = "",
+    dates: list[datetime.date] | None = None,
 ) -> ApprovableModel:
     """Run one transition by name (the API's and the pages' single entry): the engine's guards
     (403 not an actor, 409 `stale_transition`), then the kind's hooks. Approving leave with soft
-    warnings (coverage) needs `override_reason`."""
-    approval_engine.transition(obj=obj, action=action, actor=actor, note=note, override_reason=override_reason)
+    warnings (coverage) needs `override_reason`; approving with other dates (`change`) takes `dates`
+    = [first day, last day] and a reason in `note`, as deferral (`defer`) does."""
+    approval_engine.transition(
+        obj=obj, action=action, actor=actor, note=note, override_reason=override_reason, dates=dates
+    )
     return obj
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from attendance import views
+from attendance import leave_decisions, views
 
 urlpatterns = [
     path("", views.check_page, name="attendance-check"),
@@ -9,6 +9,7 @@ urlpatterns = [
     path("log/", views.log_page, name="attendance-log"),
     path("requests/", views.requests_page, name="attendance-requests"),
     path("requests/<str:kind>/<int:request_id>/decide/", views.request_decide, name="attendance-request-decide"),
+    path("requests/leave/<int:leave_id>/decision/", leave_decisions.leave_decide, name="attendance-leave-decide"),
     path("requests/decide/", views.requests_bulk_decide, name="attendance-requests-bulk-decide"),
     path("team/", views.team_page, name="attendance-team"),
     path("verify/", views.verify_page, name="attendance-verify"),

@@ -185,6 +185,13 @@ def _decision_block(title: str, transition, signer_name: str, signer_nip: str, w
     marks = [_p(f"{TICK if key == chosen else BOX} {label()}") for key, label in OUTCOMES]
     when = timezone.localtime(transition.created_at) if transition is not None else None
     note = transition.note if transition is not None and transition.note else ""
+    if chosen == "changed" and len(transition.dates) == 2:
+        # Perubahan: the new dates the official approved, with the reason (docs/rules.md §9 "Approval").
+        dates = _("New dates: %(first)s – %(last)s") % {
+            "first": _date(transition.dates[0]),
+            "last": _date(transition.dates[1]),
+        }
+        note = f"{dates}. {note}" if note else dates
     sign = [
         _p(_("Date: %(date)s") % {"date": _date(when.date()) if when else "……………"}, "sign"),
         Spacer(1, 9 * mm),

@@ -159,7 +159,16 @@ def _locked_rows(employee: Employee, year: int) -> dict[str, LeaveBalance]:
 
 @transaction.atomic
 def balance_adjust(
-    *, actor, employee: Employee, year: int, bucket: str, days: int, kind: str, reason: str = "", duty=None
+    *,
+    actor,
+    employee: Employee,
+    year: int,
+    bucket: str,
+    days: int,
+    kind: str,
+    reason: str = "",
+    duty=None,
+    leave_request=None,
 ) -> LeaveBalance:
     """Add `days` (signed) to what a bucket grants: HR's correction or opening balance, a cuti bersama
     worked, a carry-over, a deferral, long leave's zeroing. Refuses a result below the days already
@@ -197,7 +206,7 @@ def balance_adjust(
         raise ApplicationError(message, fields={"days": [message]})
     row.granted = granted
     row.save(update_fields=["granted", "updated_at"])
-    _entry(row, kind, days, actor=actor, reason=reason, duty=duty)
+    _entry(row, kind, days, actor=actor, reason=reason, duty=duty, leave_request=leave_request)
     return row
 
 
@@ -392,6 +401,38 @@ def release(*, leave_request, actor=None, reason: str = "") -> int:
         _entry(row, EntryKind.RELEASE, -days, leave_request=leave_request, actor=actor, reason=reason)
         released += days
     return released
+
+
+def defer(*, leave_request, actor=None, reason: str = "") -> dict[int, int]:
+    """The official defers a pending CT (penangguhan, docs/rules.md §9 "Deferral"): what it holds is
+    released and the same days go, in full, to the next year's DEFERRED bucket (a DEFERRAL entry with
+    the reason), year by year for a request across 31 December. Lock order: the employee's row, the
+    request's rows (year, bucket), then next year's. Returns {next year: days}."""
+    if leave_request.kind not in BALANCE_KINDS:
+        return {}
+    employee = leave_request.employee
+    _lock_employee(employee.id)
+    rows = _request_rows(leave_request)
+    held, _used = _held_by(leave_request)
+    by_year: dict[int, int] = defaultdict(int)
+    for row in rows:
+        if held.get(row.id, 0) > 0:
+            by_year[row.year] += held[row.id]
+    release(leave_request=leave_request, actor=actor, reason=reason)
+    moved: dict[int, int] = {}
+    for year, days in sorted(by_year.items()):
+        balance_adjust(
+            actor=actor,
+            employee=employee,
+            year=year + 1,
+            bucket=Bucket.DEFERRED,
+            days=days,
+            kind=EntryKind.DEFERRAL,
+            reason=reason,
+            leave_request=leave_request,
+        )
+        moved[year + 1] = days
+    return moved
 
 
 def hold(*, leave_request, actor=None) -> Preview:

@@ -12,9 +12,11 @@ from rest_framework.response import Response
 from attendance import requests as request_services
 from attendance import selectors
 from attendance.apis.serializers import (
+    ChangeDatesInputSerializer,
     CorrectionDetailSerializer,
     CorrectionInputSerializer,
     CorrectionSerializer,
+    DeferInputSerializer,
     LeaveDetailSerializer,
     LeaveInputSerializer,
     LeaveSerializer,
@@ -201,6 +203,55 @@ class LeaveRevokeApi(_LeaveTransitionApi):
     @_leave_schema("revoke", "Revoke approved leave (the decider), with a reason in `note`.")
     def post(self, request, leave_id: int):
         return super().post(request, leave_id)
+
+
+class LeaveChangeDatesApi(BaseApi):
+    @extend_schema(
+        operation_id="leaves_change_dates",
+        tags=["leaves"],
+        request=ChangeDatesInputSerializer,
+        responses={200: LeaveDetailSerializer},
+        description="Approve with other dates (perubahan; the decider or a delegate, at the decision step), with "
+        "the reason in `note`: the request takes the new dates, annual leave's held days are held again for "
+        "them (400 `policy_violation` with LEAVE_BALANCE when they do not fit) and then taken. The transition "
+        "records `previous_dates` and `dates`." + TRANSITION_CODES,
+    )
+    def post(self, request, leave_id: int):
+        leave = selectors.leave_get_for(user=request.user, leave_id=leave_id)
+        serializer = ChangeDatesInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        request_services.request_act(
+            obj=leave,
+            action="change",
+            actor=request.user,
+            note=data["note"],
+            dates=[data["date_from"], data["date_to"]],
+        )
+        leave = selectors.leave_get_for(user=request.user, leave_id=leave_id)
+        return Response(_detail(leave, request.user, LeaveDetailSerializer))
+
+
+class LeaveDeferApi(BaseApi):
+    @extend_schema(
+        operation_id="leaves_defer",
+        tags=["leaves"],
+        request=DeferInputSerializer,
+        responses={200: LeaveDetailSerializer},
+        description="Defer (penangguhan; the decider or a delegate, at the decision step) annual or long leave "
+        "for service needs, with the reason in `note`. The request closes as `deferred`; annual leave's held "
+        "days go in full to next year's DEFERRED bucket. Another kind: 400 `invalid`; long leave for a first "
+        "hajj or a birth: 400 `policy_violation` (LEAVE_DEFER_NOT_ALLOWED)." + TRANSITION_CODES,
+    )
+    def post(self, request, leave_id: int):
+        leave = selectors.leave_get_for(user=request.user, leave_id=leave_id)
+        serializer = DeferInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        request_services.request_act(
+            obj=leave, action="defer", actor=request.user, note=serializer.validated_data["note"]
+        )
+        leave = selectors.leave_get_for(user=request.user, leave_id=leave_id)
+        return Response(_detail(leave, request.user, LeaveDetailSerializer))
 
 
 # ---------------------------------------------------------------------------- corrections

@@ -66,6 +66,12 @@ class TransitionSerializer(serializers.Serializer):
     when = serializers.DateTimeField(source="created_at")
     note = serializers.CharField()
     on_behalf_of = EmployeeRefSerializer(allow_null=True)
+    dates = serializers.ListField(
+        child=serializers.DateField(), help_text="An approval with other dates (`change`): the new first and last day."
+    )
+    previous_dates = serializers.ListField(
+        child=serializers.DateField(), help_text="An approval with other dates: the first and last day asked before."
+    )
 
 
 @extend_schema_serializer(component_name="AttendanceCheckInput")
@@ -180,6 +186,21 @@ class DayStatusSerializer(serializers.Serializer):
 @extend_schema_serializer(component_name="AttendanceNoteInput")
 class NoteInputSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+class DeferInputSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=2000, help_text="The service reason of the deferral (required).")
+
+
+class ChangeDatesInputSerializer(serializers.Serializer):
+    date_from = ApiDateField(help_text="The new first day.")
+    date_to = ApiDateField(help_text="The new last day.")
+    note = serializers.CharField(max_length=2000, help_text="Why the dates change (required).")
+
+    def validate(self, data):
+        if data["date_to"] < data["date_from"]:
+            raise serializers.ValidationError({"date_to": [_("The end date is before the start date.")]})
+        return data
 
 
 @extend_schema_serializer(component_name="LeaveInput")

@@ -66,6 +66,8 @@ ERR_NOT_ALLOWED = approval_services.ERR_NOT_ALLOWED
 ERR_NOT_APPLICABLE = gettext_lazy("This action does not apply here.")
 ERR_NOTE_REQUIRED = gettext_lazy("Give a reason.")
 ERR_DEACTIVATED = gettext_lazy("Employee deactivated.")
+ERR_DATES_REQUIRED = gettext_lazy("Give the new first and last day.")
+ERR_DATES_ORDER = gettext_lazy("The end date is before the start date.")
 
 TARGET = {
     A.SUBMIT: S.SUBMITTED,
@@ -76,14 +78,24 @@ TARGET = {
     A.WITHDRAW: S.WITHDRAWN,
     A.CANCEL: S.CANCELLED,
     A.REVOKE: S.REVOKED,
+    A.CHANGE: S.APPROVED,
+    A.DEFER: S.DEFERRED,
 }
 OWNER_ACTIONS = frozenset({A.SUBMIT, A.WITHDRAW, A.CANCEL})
 # The step an approver action belongs to (reject and return: the current one).
-STEP_OF = {A.RECOMMEND: ApprovalStep.RECOMMEND, A.APPROVE: ApprovalStep.DECIDE}
+STEP_OF = {
+    A.RECOMMEND: ApprovalStep.RECOMMEND,
+    A.APPROVE: ApprovalStep.DECIDE,
+    A.CHANGE: ApprovalStep.DECIDE,
+    A.DEFER: ApprovalStep.DECIDE,
+}
+DECIDED = (A.APPROVE, A.CHANGE, A.DEFER)
 # Who is an actor of the object for an approver action (before delegation) ...
 ROLES_FOR = {
     A.RECOMMEND: ("recommender", "escalation"),
     A.APPROVE: ("decider", "escalation"),
+    A.CHANGE: ("decider", "escalation"),
+    A.DEFER: ("decider", "escalation"),
     A.REJECT: ("recommender", "decider", "escalation"),
     A.RETURN: ("recommender", "decider", "escalation"),
     A.REVOKE: ("revoker",),
@@ -91,9 +103,11 @@ ROLES_FOR = {
 # ... and who acted on it already in that role (the step passed: 409, not 403).
 PAST_FOR = {
     A.RECOMMEND: (A.RECOMMEND,),
-    A.APPROVE: (A.APPROVE,),
-    A.REJECT: (A.RECOMMEND, A.APPROVE, A.REJECT, A.RETURN),
-    A.RETURN: (A.RECOMMEND, A.APPROVE, A.REJECT, A.RETURN),
+    A.APPROVE: DECIDED,
+    A.CHANGE: DECIDED,
+    A.DEFER: DECIDED,
+    A.REJECT: (A.RECOMMEND, *DECIDED, A.REJECT, A.RETURN),
+    A.RETURN: (A.RECOMMEND, *DECIDED, A.REJECT, A.RETURN),
     A.REVOKE: (A.APPROVE, A.REVOKE),
 }
 EXPIRABLE_STATUSES = (S.SUBMITTED, S.RECOMMENDED, S.RETURNED)
@@ -222,12 +236,16 @@ def allowed_actions(*, obj: ApprovableModel, user) -> list[str]:
             actions.append("cancel")
         return actions
     if obj.status in PENDING_STATUSES and approval_services.acting_as(user=scope, obj=obj) is not None:
-        actions += ["recommend"] if obj.step == ApprovalStep.RECOMMEND else ["approve"]
+        actions += ["recommend"] if obj.step == ApprovalStep.RECOMMEND else ["approve", "change", "defer"]
         actions += ["reject", "return"]
     if obj.status == S.APPROVED and A.REVOKE in spec.actions:
         if approval_services.acting_as(user=scope, obj=obj, principals=revokers(obj)) is not None:
             actions.append("revoke")
-    return [a for a in actions if a == "edit" or a in spec.actions]
+    return [
+        a
+        for a in actions
+        if a == "edit" or (a in spec.actions and (spec.applies is None or a in OWNER_ACTIONS or spec.applies(obj, a)))
+    ]
 
 
 # ---------------------------------------------------------------------------- locking
@@ -305,6 +323,7 @@ def _write(move: Move, *, to: str | None = None) -> Transition:
         override_reason=move.override_reason,
         dates=move.dates,
         updates=move.updates,
+        previous_dates=move.previous_dates,
     )
 
 
@@ -362,6 +381,43 @@ def _approve(move: Move) -> None:
     _tell(spec, Notice("approved", obj, obj.employee.user, actor=move.actor, note=move.note, move=move))
 
 
+def _decision_reason(move: Move) -> None:
+    if not (move.note or "").strip():
+        raise ApplicationError(str(ERR_NOTE_REQUIRED), fields={"note": [str(ERR_NOTE_REQUIRED)]})
+
+
+def _change(move: Move) -> None:
+    """Approve with other dates (perubahan): the decider gives the new first and last day and a
+    reason. The spec's `check` sees `requested_dates` and rewrites the object's dates (in `updates`);
+    the transition row keeps the dates before (`previous_dates`) and after (`dates`)."""
+    obj, spec = move.obj, move.spec
+    _decision_reason(move)
+    if not move.requested_dates or len(move.requested_dates) != 2:
+        raise ApplicationError(str(ERR_DATES_REQUIRED), fields={"date_from": [str(ERR_DATES_REQUIRED)]})
+    if move.requested_dates[1] < move.requested_dates[0]:
+        raise ApplicationError(str(ERR_DATES_ORDER), fields={"date_to": [str(ERR_DATES_ORDER)]})
+    if spec.check is not None:
+        spec.check(move)
+    move.updates.update(step=None, decided_at=timezone.now())
+    _write(move)
+    if spec.after_approve is not None:
+        spec.after_approve(move)
+    _tell(spec, Notice("changed", obj, obj.employee.user, actor=move.actor, note=move.note, move=move))
+
+
+def _defer(move: Move) -> None:
+    """Defer (penangguhan): the decider closes the request for service needs, with a reason; the
+    spec's `check` may refuse it and its `after_close` writes what deferral means (days released)."""
+    obj, spec = move.obj, move.spec
+    _decision_reason(move)
+    if spec.check is not None:
+        spec.check(move)
+    move.updates.update(step=None, decided_at=timezone.now())
+    _write(move)
+    _closed(move)
+    _tell(spec, Notice("deferred", obj, obj.employee.user, actor=move.actor, note=move.note, move=move))
+
+
 def _closed(move: Move) -> None:
     if move.spec.after_close is not None:
         move.spec.after_close(move)
@@ -414,6 +470,8 @@ MOVES = {
     A.WITHDRAW: _withdraw,
     A.CANCEL: _end,
     A.REVOKE: _end,
+    A.CHANGE: _change,
+    A.DEFER: _defer,
 }
 
 
@@ -434,6 +492,8 @@ def transition(
         raise ApplicationError(str(ERR_NOT_APPLICABLE), code="invalid")
     lock(obj)
     on_behalf_of_id = guard(obj=obj, action=action, actor=actor)
+    if spec.applies is not None and action not in OWNER_ACTIONS and not spec.applies(obj, action):
+        raise ApplicationError(str(ERR_NOT_APPLICABLE), code="invalid", fields={"action": [str(ERR_NOT_APPLICABLE)]})
     move = Move(
         spec=spec,
         obj=obj,
@@ -509,6 +569,8 @@ def _escalate_one(spec: ApprovalSpec, obj: ApprovableModel, *, now, waited: int)
         else:
             target = approval_services.escalation_target(approver=approver)
             target_id = target.id if target else None
+        if spec.escalation_target is not None:
+            target_id = spec.escalation_target(obj, target_id)
         if target_id in (obj.employee_id, current_id):
             target_id = None
         approval_services.approval_transition(

@@ -32,6 +32,8 @@ class ApprovalStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
     REVOKED = "revoked", _("Revoked")
     EXPIRED = "expired", _("Expired")
+    # Closed by the deciding official for service needs (penangguhan, docs/rules.md §9 "Approval").
+    DEFERRED = "deferred", _("Deferred")
 
 
 S = ApprovalStatus
@@ -40,8 +42,8 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
     # A draft expires only where its kind says so (a duty swap waiting for the colleague, docs/rules.md §8);
     # the engine's sweep leaves drafts alone.
     S.DRAFT: frozenset({S.SUBMITTED, S.WITHDRAWN, S.EXPIRED}),
-    S.SUBMITTED: frozenset({S.RECOMMENDED, S.APPROVED, S.REJECTED, S.RETURNED, S.WITHDRAWN, S.EXPIRED}),
-    S.RECOMMENDED: frozenset({S.APPROVED, S.REJECTED, S.RETURNED, S.WITHDRAWN, S.EXPIRED}),
+    S.SUBMITTED: frozenset({S.RECOMMENDED, S.APPROVED, S.REJECTED, S.RETURNED, S.WITHDRAWN, S.EXPIRED, S.DEFERRED}),
+    S.RECOMMENDED: frozenset({S.APPROVED, S.REJECTED, S.RETURNED, S.WITHDRAWN, S.EXPIRED, S.DEFERRED}),
     S.RETURNED: frozenset({S.SUBMITTED, S.WITHDRAWN, S.EXPIRED}),
     S.APPROVED: frozenset({S.CANCELLED, S.REVOKED}),
 }
@@ -78,6 +80,10 @@ class ApprovalAction(models.TextChoices):
     EXPIRE = "expire", _("expired")
     ESCALATE = "escalate", _("escalated")
     REROUTE = "reroute", _("re-routed")
+    # The decisions only some kinds offer (their spec's `actions`): approval with other dates
+    # (perubahan) and deferral (penangguhan), docs/rules.md §9 "Approval".
+    CHANGE = "change", _("approved with changed dates")
+    DEFER = "defer", _("deferred")
 
 
 class ApprovableModel(AgencyOwnedModel):
@@ -148,6 +154,8 @@ class Transition(AgencyOwnedModel):
     note = models.TextField(_("note"), blank=True)
     override_reason = models.TextField(_("override reason"), blank=True)
     dates = ArrayField(models.DateField(), default=list, blank=True)
+    # An approval with changed dates: the first and last day asked before it (`dates` holds the new ones).
+    previous_dates = ArrayField(models.DateField(), default=list, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -30,6 +30,9 @@ from flexwork.approvals.models import ApprovalAction
 
 A = ApprovalAction
 ALL_ACTIONS = frozenset({A.SUBMIT, A.RECOMMEND, A.APPROVE, A.REJECT, A.RETURN, A.WITHDRAW, A.CANCEL, A.REVOKE})
+# The decisions a kind may add to ALL_ACTIONS (leave, docs/rules.md §9 "Approval"): approve with other
+# dates (`requested_dates` = the new first and last day) and defer; both by the decider, with a reason.
+DECISION_ACTIONS = frozenset({A.CHANGE, A.DEFER})
 
 
 @dataclass(frozen=True)
@@ -65,14 +68,16 @@ class Move:
     override_reason: str = ""
     requested_dates: list[datetime.date] | None = None
     dates: list[datetime.date] = field(default_factory=list)
+    previous_dates: list[datetime.date] = field(default_factory=list)
     updates: dict[str, Any] = field(default_factory=dict)
     data: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
 class Notice:
-    """Something a person is told: `event` is one of submitted, recommended, approved, rejected,
-    returned, cancelled, revoked, expired, escalated, reminder, rerouted. `move` is None for the
+    """Something a person is told: `event` is one of submitted, recommended, approved, changed
+    (approved with other dates), deferred, rejected, returned, cancelled, revoked, expired, escalated,
+    reminder, rerouted. `move` is None for the
     sweeps (expiry, escalation, re-routing); `context` carries their figures (days, names)."""
 
     event: str
@@ -126,6 +131,12 @@ class ApprovalSpec:
     submitter: Callable[[Any], int | None] | None = None
     # The NO_APPROVER message when `chain(obj)` has no decider.
     no_approver: Callable[[Any], str] | None = None
+    # Of `actions`, the ones that apply to this object (e.g. only annual and long leave can be
+    # deferred); None: all of them. An action that does not apply is a 400 and is not offered.
+    applies: Callable[[Any, str], bool] | None = None
+    # Escalation: `escalation_target(obj, target_id)` may replace the person one level up the engine
+    # found (None: nobody; the approver is reminded only), e.g. leave the PPK decides in person.
+    escalation_target: Callable[[Any, int | None], int | None] | None = None
 
 
 _SPECS: dict[type, ApprovalSpec] = {}
@@ -149,4 +160,14 @@ def specs() -> list[ApprovalSpec]:
     return list(_SPECS.values())
 
 
-__all__ = ["ALL_ACTIONS", "ApprovalSpec", "Expiry", "Move", "Notice", "spec_for", "spec_register", "specs"]
+__all__ = [
+    "ALL_ACTIONS",
+    "DECISION_ACTIONS",
+    "ApprovalSpec",
+    "Expiry",
+    "Move",
+    "Notice",
+    "spec_for",
+    "spec_register",
+    "specs",
+]

@@ -188,6 +188,7 @@ def approval_transition(
     override_reason: str = "",
     dates: list[datetime.date] | tuple = (),
     updates: dict[str, Any] | None = None,
+    previous_dates: list[datetime.date] | tuple = (),
 ) -> Transition:
     """Move `obj` to `to` if nobody moved it meanwhile, and record the move: the lowest layer of
     the engine (flexwork/approvals/engine.py locks the rows and runs the guards first).
@@ -225,6 +226,7 @@ def approval_transition(
         note=note or "",
         override_reason=override_reason or "",
         dates=list(dates),
+        previous_dates=list(previous_dates),
     )
 
 

@@ -133,6 +133,27 @@ def arrangement_people_for(arrangements: Iterable[ArrangementRequest]) -> dict[i
     return {row[0]: PersonRef(*row) for row in rows}
 
 
+def arrangement_people_attach(arrangements: list[ArrangementRequest]) -> list[ArrangementRequest]:
+    """Loads the employees of a page of requests (with unit, agency and position, as the rule check needs)
+    and their recommenders, deciders and escalation targets in one query, and sets them on the requests:
+    the page's read then stays two small joins (see ARRANGEMENT_LIST_RELATED) instead of a ten-table join."""
+    ids = {
+        person_id
+        for ar in arrangements
+        for person_id in (ar.employee_id, ar.recommender_id, ar.decider_id, ar.escalated_to_id)
+        if person_id is not None
+    }
+    if not ids:
+        return arrangements
+    people = {e.id: e for e in Employee.objects.filter(id__in=ids).select_related("unit", "agency", "position")}
+    for ar in arrangements:
+        ar.employee = people[ar.employee_id]
+        for name in ("recommender", "decider", "escalated_to"):
+            person_id = getattr(ar, f"{name}_id")
+            setattr(ar, name, people.get(person_id) if person_id is not None else None)
+    return arrangements
+
+
 def approval_queue_q(user) -> Q:
     """Pending requests the user may act on now: as the step's approver, the escalation target or
     a delegate of one of them; never their own."""

@@ -247,7 +247,7 @@ def scheme_resolve(data: dict) -> dict:
         if rule.get("no_allowance"):
             leave[absence] = {"kind": kind, "free": 0, "pct": 0, "none": True}
         elif rule["pct"]:
-            # docs/rules.md §10 "Leave rules": free days by the request's sub-reason where the template's
+            # docs/rules.md §10 "Scheme": free days by the request's sub-reason where the template's
             # source gives them (sick leave with a hospital stay, a wife giving birth), else the kind's.
             by_reason = {
                 REASON_ALIASES.get(reason, reason): days

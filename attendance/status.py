@@ -527,7 +527,8 @@ class WeekSummary:
 
 def week_summary(*, employee: Employee, day: datetime.date) -> WeekSummary:
     """docs/rules.md §2: the week's requirement is the sum of its working days' requirements (holidays,
-    leave and official duty count as fulfilled); credited minutes come from the stored statuses."""
+    leave and official duty count as fulfilled; days of unpaid leave require nothing); credited minutes
+    come from the stored statuses."""
     monday = day - datetime.timedelta(days=day.isoweekday() - 1)
     friday = monday + datetime.timedelta(days=4)
     policy = policy_for(agency=employee.agency_id, unit=employee.unit)
@@ -538,9 +539,20 @@ def week_summary(*, employee: Employee, day: datetime.date) -> WeekSummary:
             employee_id=employee.id, local_date__range=(monday, friday), cancelled_at__isnull=True
         )
     }
+    unpaid = list(
+        LeaveRequest.objects.filter(
+            employee_id=employee.id,
+            kind=LeaveKind.CLTN,
+            status=ApprovalStatus.APPROVED,
+            date_from__lte=friday,
+            date_to__gte=monday,
+        ).values_list("date_from", "date_to")
+    )
     required = 0
     for offset in range(5):
         current = monday + datetime.timedelta(days=offset)
+        if any(first <= current <= last for first, last in unpaid):
+            continue  # inactive on unpaid leave: the day requires nothing (docs/rules.md §9 "CLTN")
         sd = planned.get(current)
         required += day_schedule(
             policy=policy,

@@ -1,4 +1,4 @@
-"""Leave rules by sub-reason in the monthly deduction (docs/rules.md §10 "Leave rules"), per template, on a
+"""Leave rules by sub-reason in the monthly deduction (docs/rules.md §10 "Scheme"), per template, on a
 hand-computed June 2025 (21 working days, no holidays). Each template's leave table gives sick leave 3
 free working days then 2 % a day, except for the reasons its source lists (inpatient care 30, accident
 on duty 90, miscarriage 45), and leave for important reasons 3 free days (10 for a wife giving birth),
@@ -32,7 +32,10 @@ def leave_with_reason(employee, kind, sub_reason, date_from, date_to):
     )  # fmt: skip
 
 
-def leave_month(employee, kind, sub_reason, date_from, date_to=D(2025, 6, 30)):
+JUNE_30 = D(2025, 6, 30)
+
+
+def leave_month(employee, kind, sub_reason, date_from, date_to=JUNE_30):
     """Status rows of the leave's working days (C-<kind>) from `date_from`, and of the rest of June."""
     absence = f"C-{kind}"
     before = weekdays(date_from, D(2025, 5, 31))
@@ -63,7 +66,9 @@ def test_sick_leave_with_a_hospital_stay_is_free_for_30_working_days(template, e
     in_force(template)
     leave_month(employee_a.employee, "CS", "INPATIENT", D(2025, 5, 12))
     month = june_lines(employee_a.employee)
-    assert leave_cuts(month) == [(D(2025, 6, d), n) for d, n in zip((23, 24, 25, 26, 27, 30), range(31, 37))]
+    assert leave_cuts(month) == [
+        (D(2025, 6, d), n) for d, n in zip((23, 24, 25, 26, 27, 30), range(31, 37), strict=True)
+    ]
     assert float(month.total.allowance_pct) == pytest.approx(12 * WEIGHT.get(template, 1))
 
 

@@ -10,7 +10,7 @@ import datetime
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from attendance.models import CheckEvent, DayStatus, LeaveRequest
 from attendance.status import day_status_refresh
@@ -55,7 +55,7 @@ def test_a_leave_still_waiting_changes_nothing(employee_a):
 
 def test_check_in_during_unpaid_leave_is_refused_with_a_clear_message(employee_a):
     unpaid_leave(employee_a, MONDAY, MONDAY)
-    with pytest.raises(ApplicationError) as refused:
+    with translation.override("en"), pytest.raises(ApplicationError) as refused:
         check(employee_a, at(MONDAY, 7, 15))
     assert refused.value.code == "unpaid_leave"
     assert "unpaid leave" in str(refused.value.message)
@@ -126,3 +126,38 @@ def test_the_team_calendar_counts_nobody_in_the_office_for_the_person(unit_head_
     after = team_calendar_for(user=unit_head_a, unit_id=unit, date_from=MONDAY, date_to=MONDAY).days[0]
     assert after.counts["OFFICE"] == before.counts["OFFICE"] - 1
     assert after.on_leave == before.on_leave
+
+
+def test_the_week_of_unpaid_leave_requires_nothing_on_its_days(employee_a):
+    from attendance.status import week_summary
+
+    full = week_summary(employee=employee_a.employee, day=MONDAY).required_minutes
+    unpaid_leave(employee_a, MONDAY, MONDAY + ONE * 4)
+    assert week_summary(employee=employee_a.employee, day=MONDAY).required_minutes == 0
+    assert full > 0
+
+
+def test_the_attendance_report_counts_no_working_day_of_unpaid_leave(employee_a):
+    from django.db import connection
+
+    from flexwork.reports import kinds
+    from flexwork.reports.models import ReportKind
+    from tests.reports.conftest import status_row
+
+    employee = employee_a.employee
+    DayStatus.objects.bulk_create(
+        [
+            status_row(employee, MONDAY),
+            status_row(employee, MONDAY + ONE, absence="C-CLTN", required_minutes=0, credited_minutes=0),
+        ]
+    )
+    params = kinds.sql_params(
+        kind=ReportKind.COMPLIANCE, agency_id=employee.agency_id, scope_unit_id=employee.unit_id, start=MONDAY,
+        end=MONDAY + ONE, parameters={},
+    )  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(kinds.COMPLIANCE_SQL, params)
+        names = [c.name for c in cursor.description]
+        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    [row] = [r for r in rows if r["nip"] == employee.nip]
+    assert (row["working_days"], row["leave_days"]) == (1, 1)

@@ -17,6 +17,8 @@ from attendance.status import day_status_refresh
 from flexwork.common.exceptions import ApplicationError
 from flexwork.org.models import Holiday, HolidayKind
 from tests.attendance.conftest import MONDAY, WITA, at, check
+from tests.attendance.test_duty_checks import nurse  # noqa: F401
+from tests.shifts.conftest import nurses, roster_unit, shift_position, shift_types  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 ONE = datetime.timedelta(days=1)
@@ -161,3 +163,19 @@ def test_the_attendance_report_counts_no_working_day_of_unpaid_leave(employee_a)
         rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
     [row] = [r for r in rows if r["nip"] == employee.nip]
     assert (row["working_days"], row["leave_days"]) == (1, 1)
+
+
+def test_a_published_shift_under_unpaid_leave_is_the_leave_and_counts_nothing(nurse, shift_types):  # noqa: F811
+    from attendance.models import Absence, LeaveKind
+    from flexwork.approvals.models import ApprovalStatus
+    from tests.attendance.test_duty_checks import make_duty
+    from tests.attendance.test_duty_status import refresh
+
+    employee = nurse.employee
+    make_duty(nurse, MONDAY, shift_types["P"])
+    LeaveRequest.objects.create(
+        agency_id=employee.agency_id, employee=employee, kind=LeaveKind.CLTN, date_from=MONDAY, date_to=MONDAY,
+        status=ApprovalStatus.APPROVED,
+    )  # fmt: skip
+    row = refresh(nurse, MONDAY, at(MONDAY + ONE, 12, 0))
+    assert (row.absence, row.required_minutes, row.credited_minutes) == (Absence.C_CLTN, 0, 0)

@@ -3,7 +3,8 @@ the dashboards.
 
 For each unit and each day of a range:
 
-- headcount: the unit's own active members (not the subtree);
+- headcount: the unit's own active members (not the subtree), less those on approved unpaid leave (CLTN)
+  that day, who are inactive (docs/rules.md §9 "CLTN");
 - on leave: those of them on approved leave or official duty that day (every leave kind, HR imports
   too); the *active headcount* leaves them out;
 - away: active schedule days away from the office (`location ≠ OFFICE`; cancelled rows are gone and

@@ -37,10 +37,10 @@ class CheckForm(forms.Form):
 
 
 # What each leave kind asks beyond its dates (docs/rules.md §9): the evidence file (a doctor's letter for
-# sick leave, the evidence of an important reason, the BKN letter of unpaid leave), and the balance before
-# and after for annual leave. The page shows a field only for the kinds listed (static/js/leave-form.js;
+# sick leave, the evidence of an important reason, of a first hajj or a birth for long leave, the BKN letter
+# of unpaid leave), and the balance before and after for annual leave. The page shows a field only for the kinds listed (static/js/leave-form.js;
 # without the script every field is shown).
-LEAVE_EVIDENCE_KINDS = (LeaveKind.SAKIT, LeaveKind.CS, LeaveKind.CAP, LeaveKind.CLTN, LeaveKind.CM)
+LEAVE_EVIDENCE_KINDS = (LeaveKind.SAKIT, LeaveKind.CS, LeaveKind.CB, LeaveKind.CAP, LeaveKind.CLTN, LeaveKind.CM)
 LEAVE_BALANCE_KINDS = (LeaveKind.CT,)
 # Kinds that may be spent abroad (the PPK decides those, with 20 working days of notice).
 LEAVE_ABROAD_KINDS = (LeaveKind.CT, LeaveKind.CB, LeaveKind.CS, LeaveKind.CM, LeaveKind.CAP, LeaveKind.CLTN)

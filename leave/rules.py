@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from flexwork.common.calendar import add_months, working_days_between
+from flexwork.common.calendar import add_months, is_working_day, working_days_between
 from flexwork.org.models import Employee
 from flexwork.org.models.organisation import EmployeeType
 from flexwork.org.selectors import holiday_dates, policy_for
@@ -31,13 +31,9 @@ LEAVE_REASON_REQUIRED = "LEAVE_REASON_REQUIRED"
 LEAVE_EVIDENCE_REQUIRED = "LEAVE_EVIDENCE_REQUIRED"
 LEAVE_BACKDATE = "LEAVE_BACKDATE"
 LEAVE_PPK_ONLY = "LEAVE_PPK_ONLY"
-
-# Policy data that the agency policy has no setting for yet (docs/rules.md §9 "Kinds and their reasons":
-# settings to add to the Leave group with the next org migration), with the regulation's values.
-CS_BACKDATE_WORKING_DAYS = 3  # cs_backdate_working_days: a CS may be submitted up to 3 working days late
-CS_MISCARRIAGE_DAYS = 45  # calendar days of a sick leave for a miscarriage (1.5 months)
-PPPK_CS_MONTHS = 1  # a PPPK's sick leave lasts at most a month
-LEAVE_ABROAD_LEAD_DAYS = 20  # leave_abroad_lead_days: working days of notice of any leave abroad
+CB_AFTER_CT = "CB_AFTER_CT"
+# docs/rules.md §9 "Eligibility": the reasons that skip the years of service (a first hajj, a 4th or later birth).
+CB_EXCEPTIONS = ("HAJJ", "BIRTH")
 
 # docs/rules.md §9 "Kinds by employee type". SAKIT (a one-day sick leave), IZIN and DINAS_LUAR are open
 # to everyone and have no balance.
@@ -134,10 +130,30 @@ def _after_last_long_leave(employee: Employee, years: int, leave_request=None) -
     return add_months(last + datetime.timedelta(days=1), 12 * years) if last else None
 
 
-def rule_service(employee: Employee, kind: str, date_from: datetime.date, policy, leave_request=None) -> list[dict]:
+def _cb_exception(employee: Employee, sub_reason: str, leave_request=None) -> bool:
+    """A CB for a 4th or later birth, or for a first hajj (no earlier approved CB for a hajj), skips the
+    years of service and the years since the last CB (PP 11/2017 Pasal 315, 325)."""
+    if sub_reason == "BIRTH":
+        return True
+    if sub_reason != "HAJJ":
+        return False
+    from attendance.models import LeaveRequest
+    from flexwork.approvals.models import ApprovalStatus
+
+    earlier = LeaveRequest.objects.filter(
+        employee_id=employee.id, kind="CB", sub_reason="HAJJ", status=ApprovalStatus.APPROVED
+    )
+    if leave_request is not None and leave_request.id:
+        earlier = earlier.exclude(id=leave_request.id)
+    return not earlier.exists()
+
+
+def rule_service(
+    employee: Employee, kind: str, date_from: datetime.date, policy, leave_request=None, sub_reason: str = ""
+) -> list[dict]:
     """CT after `ct_min_service_months`; CB and CLTN after their years of continuous service, counted
-    from the TMT, and a next CB as many years after the last one ended. An unknown TMT refuses nothing
-    (docs/rules.md §9 "Eligibility")."""
+    from the TMT, and a next CB as many years after the last one ended; a CB for a first hajj or a 4th
+    or later birth skips both. An unknown TMT refuses nothing (docs/rules.md §9 "Eligibility")."""
     start = employee.service_start_date
     if start is None:
         return []
@@ -152,6 +168,8 @@ def rule_service(employee: Employee, kind: str, date_from: datetime.date, policy
         return []
     years = {"CB": policy.cb_min_service_years, "CLTN": policy.cltn_min_service_years}.get(kind)
     if years is None:
+        return []
+    if kind == "CB" and _cb_exception(employee, sub_reason, leave_request):
         return []
     eligible = add_months(start, 12 * years)
     if kind == "CB":
@@ -182,6 +200,120 @@ def rule_length(kind: str, date_from: datetime.date, date_to: datetime.date, pol
     return [violation(LEAVE_TOO_LONG, message, (date_to,))]
 
 
+def _working_days_back(last: datetime.date, count: int, holidays) -> datetime.date:
+    """The day `count` working days before `last` is reached, walking back (the CB's shortened end)."""
+    day = last
+    while count > 0:
+        if is_working_day(day, holidays):
+            count -= 1
+        day -= datetime.timedelta(days=1)
+    return day
+
+
+def ct_taken_in(employee: Employee, year: int, before: datetime.date) -> int:
+    """Working days of approved CT of `employee` in `year` before `before` (office calendar)."""
+    from attendance.models import LeaveRequest
+    from flexwork.approvals.models import ApprovalStatus
+
+    first, last = datetime.date(year, 1, 1), min(datetime.date(year, 12, 31), before - datetime.timedelta(days=1))
+    if last < first:
+        return 0
+    spans = list(
+        LeaveRequest.objects.filter(
+            employee_id=employee.id, kind="CT", status=ApprovalStatus.APPROVED, date_from__lte=last, date_to__gte=first
+        ).values_list("date_from", "date_to")
+    )
+    if not spans:
+        return 0
+    holidays = holiday_dates(agency_id=employee.agency_id, date_from=first, date_to=last)
+    return sum(
+        working_days_between(max(a, first), min(b, last) + datetime.timedelta(days=1), holidays) for a, b in spans
+    )
+
+
+def rule_cb_after_ct(employee: Employee, kind: str, date_from: datetime.date, date_to: datetime.date, policy):
+    """docs/rules.md §9 "Long leave": CT already taken in the CB's year (the year it starts) shortens
+    the CB by as many working days: the CB ends that many working days before `cb_max_months` ends."""
+    if kind != "CB":
+        return []
+    taken = ct_taken_in(employee, date_from.year, date_from)
+    if not taken:
+        return []
+    full = _months_after(date_from, policy.cb_max_months)
+    holidays = holiday_dates(agency_id=employee.agency_id, date_from=date_from, date_to=full)
+    last = _working_days_back(full, taken, holidays)
+    if date_to <= last:
+        return []
+    message = _(
+        "Annual leave of %(days)d working day(s) already taken in %(year)d shortens long leave by as many "
+        "working days: until %(date)s at the latest."
+    ) % {"days": taken, "year": date_from.year, "date": _date(last)}
+    return [violation(CB_AFTER_CT, message, (date_to,))]
+
+
+def sick_episode_start(employee: Employee, date_from: datetime.date, leave_request=None) -> datetime.date:
+    """The first day of the run of sick leave (approved CS without a day between) that a CS from
+    `date_from` continues; `date_from` itself when none ends the day before."""
+    from attendance.models import LeaveRequest
+    from flexwork.approvals.models import ApprovalStatus
+
+    earlier = LeaveRequest.objects.filter(
+        employee_id=employee.id, kind__in=("CS", "SAKIT"), status=ApprovalStatus.APPROVED, date_from__lt=date_from
+    )
+    if leave_request is not None and leave_request.id:
+        earlier = earlier.exclude(id=leave_request.id)
+    start = date_from
+    for first, last in earlier.order_by("-date_to").values_list("date_from", "date_to"):
+        if last >= start - datetime.timedelta(days=1):
+            start = min(start, first)
+        else:
+            break
+    return start
+
+
+def cs_limits(employee: Employee, policy, start: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The last day of a PNS's sick leave without and with the health board's extension (docs/rules.md
+    §9 "Kinds and their reasons"): `cs_max_days` calendar days from the run's start, then `cs_extension_months`."""
+    plain = start + datetime.timedelta(days=policy.cs_max_days - 1)
+    return plain, _months_after(plain + datetime.timedelta(days=1), policy.cs_extension_months)
+
+
+def rule_sick_run(
+    employee: Employee,
+    kind: str,
+    sub_reason: str,
+    date_from: datetime.date,
+    date_to: datetime.date,
+    policy,
+    has_evidence: bool | None,
+    leave_request=None,
+) -> list[dict]:
+    """A (C)PNS's sick leave, with the run it continues, lasts at most `cs_max_days` (365) calendar days,
+    and at most `cs_extension_months` (6) longer with the health board's letter (tim penguji kesehatan)
+    attached to the request that goes past them; a sick leave after an accident on duty lasts until
+    recovery and a miscarriage has its own length (PP 11/2017 Pasal 321, 322)."""
+    if kind != "CS" or sub_reason in ("ACCIDENT_ON_DUTY", "MISCARRIAGE"):
+        return []
+    if employee.employee_type not in (EmployeeType.PNS, EmployeeType.CPNS):
+        return []
+    start = sick_episode_start(employee, date_from, leave_request)
+    plain, extended = cs_limits(employee, policy, start)
+    if date_to <= plain:
+        return []
+    if date_to > extended:
+        message = _(
+            "Sick leave lasts at most %(days)d days and %(months)d month(s) more with the health board's letter: "
+            "until %(date)s at the latest."
+        ) % {"days": policy.cs_max_days, "months": policy.cs_extension_months, "date": _date(extended)}
+        return [violation(LEAVE_TOO_LONG, message, (date_to,))]
+    if has_evidence is False:
+        message = _("Sick leave past %(days)d days needs the letter of the health board (tim penguji kesehatan).") % {
+            "days": policy.cs_max_days
+        }
+        return [violation(LEAVE_EVIDENCE_REQUIRED, message, (date_to,))]
+    return []
+
+
 def rule_reason(kind: str, sub_reason: str) -> list[dict]:
     """CAP is for one of the listed reasons (docs/rules.md §9 "Kinds and their reasons")."""
     if kind != "CAP" or sub_reason:
@@ -191,23 +323,25 @@ def rule_reason(kind: str, sub_reason: str) -> list[dict]:
 
 
 def rule_sick_length(
-    employee: Employee, kind: str, sub_reason: str, date_from: datetime.date, date_to: datetime.date
+    employee: Employee, kind: str, sub_reason: str, date_from: datetime.date, date_to: datetime.date, policy
 ) -> list[dict]:
-    """A sick leave for a miscarriage lasts at most 45 days; a PPPK's sick leave at most a month."""
+    """A sick leave for a miscarriage lasts at most `cs_miscarriage_days` (45) days; a PPPK's sick leave
+    at most `pppk_cs_months` (1) month."""
     if kind != "CS":
         return []
     if sub_reason == "MISCARRIAGE":
-        last = date_from + datetime.timedelta(days=CS_MISCARRIAGE_DAYS - 1)
+        last = date_from + datetime.timedelta(days=policy.cs_miscarriage_days - 1)
         if date_to > last:
             message = _("Sick leave after a miscarriage lasts at most %(days)d days: until %(date)s at the latest.")
-            return [violation(LEAVE_TOO_LONG, message % {"days": CS_MISCARRIAGE_DAYS, "date": _date(last)}, (date_to,))]
+            message = message % {"days": policy.cs_miscarriage_days, "date": _date(last)}
+            return [violation(LEAVE_TOO_LONG, message, (date_to,))]
         return []
     if employee.employee_type in (EmployeeType.PPPK, EmployeeType.PPPK_PARUH_WAKTU):
-        last = _months_after(date_from, PPPK_CS_MONTHS)
+        last = _months_after(date_from, policy.pppk_cs_months)
         if date_to > last:
             message = _("%(type)s has sick leave of at most %(months)d month(s): until %(date)s at the latest.") % {
                 "type": _type_label(employee),
-                "months": PPPK_CS_MONTHS,
+                "months": policy.pppk_cs_months,
                 "date": _date(last),
             }
             return [violation(LEAVE_TOO_LONG, message, (date_to,))]
@@ -215,31 +349,49 @@ def rule_sick_length(
 
 
 def rule_evidence(
-    employee: Employee, kind: str, date_from: datetime.date, date_to: datetime.date, has_evidence: bool | None
+    employee: Employee,
+    kind: str,
+    date_from: datetime.date,
+    date_to: datetime.date,
+    has_evidence: bool | None,
+    policy=None,
+    sub_reason: str = "",
 ) -> list[dict]:
-    """A (C)PNS's sick leave of more than one day needs the doctor's letter, a CLTN the BKN approval
-    letter, attached before it is submitted. `has_evidence` None (the check page, before any upload)
-    refuses nothing."""
+    """A (C)PNS's sick leave of more than one day needs the doctor's letter, a PPPK's of more than
+    `pppk_cs_gov_doctor_days` (14) a government doctor's, a CLTN the BKN approval letter, a CB for a
+    first hajj the statement that it is the first, a CB for a birth its evidence, attached before it is
+    submitted. `has_evidence` None (the check page, before any upload) refuses nothing."""
     if has_evidence is None or has_evidence:
         return []
     if kind == "CS" and employee.employee_type in (EmployeeType.PNS, EmployeeType.CPNS) and date_to > date_from:
         message = _("Sick leave of more than one day needs the doctor's letter attached.")
         return [violation(LEAVE_EVIDENCE_REQUIRED, message, ())]
+    if kind == "CS" and employee.employee_type in (EmployeeType.PPPK, EmployeeType.PPPK_PARUH_WAKTU):
+        days = (date_to - date_from).days + 1
+        if policy is not None and days > policy.pppk_cs_gov_doctor_days:
+            message = _("Sick leave of more than %(days)d days needs the letter of a government doctor attached.")
+            return [violation(LEAVE_EVIDENCE_REQUIRED, message % {"days": policy.pppk_cs_gov_doctor_days}, ())]
     if kind == "CLTN":
         message = _("Unpaid leave needs the approval letter of the BKN attached.")
+        return [violation(LEAVE_EVIDENCE_REQUIRED, message, ())]
+    if kind == "CB" and sub_reason == "HAJJ":
+        message = _("Long leave for a first hajj needs the statement that it is the first hajj attached.")
+        return [violation(LEAVE_EVIDENCE_REQUIRED, message, ())]
+    if kind == "CB" and sub_reason == "BIRTH":
+        message = _("Long leave for a birth needs the evidence of the birth (a doctor's or midwife's letter) attached.")
         return [violation(LEAVE_EVIDENCE_REQUIRED, message, ())]
     return []
 
 
-def rule_backdate(employee: Employee, kind: str, date_from: datetime.date, today: datetime.date) -> list[dict]:
-    """A CS may be submitted up to CS_BACKDATE_WORKING_DAYS working days after its first day."""
+def rule_backdate(employee: Employee, kind: str, date_from: datetime.date, today: datetime.date, policy) -> list[dict]:
+    """A CS may be submitted up to `cs_backdate_working_days` (3) working days after its first day."""
     if kind != "CS" or date_from >= today:
         return []
     holidays = holiday_dates(agency_id=employee.agency_id, date_from=date_from, date_to=today)
-    if working_days_between(date_from, today, holidays) <= CS_BACKDATE_WORKING_DAYS:
+    if working_days_between(date_from, today, holidays) <= policy.cs_backdate_working_days:
         return []
     message = _("Sick leave may be asked for at most %(days)d working days after its first day.") % {
-        "days": CS_BACKDATE_WORKING_DAYS
+        "days": policy.cs_backdate_working_days
     }
     return [violation(LEAVE_BACKDATE, message, (date_from,))]
 
@@ -277,8 +429,8 @@ def rule_lead(
 ) -> list[dict]:
     name = LEAD_SETTINGS.get(kind)
     lead = getattr(policy, name) if name else 0
-    if abroad and lead < LEAVE_ABROAD_LEAD_DAYS:
-        lead = LEAVE_ABROAD_LEAD_DAYS
+    if abroad and lead < policy.leave_abroad_lead_days:
+        lead = policy.leave_abroad_lead_days
     if not lead:
         return []
     holidays = holiday_dates(agency_id=employee.agency_id, date_from=min(today, date_from), date_to=date_from)
@@ -485,14 +637,16 @@ def check(
     found = rule_kind(employee, kind)
     if not found:
         found += rule_reason(kind, sub_reason)
-        found += rule_service(employee, kind, date_from, policy, leave_request)
+        found += rule_service(employee, kind, date_from, policy, leave_request, sub_reason)
         found += rule_length(kind, date_from, date_to, policy)
-        found += rule_sick_length(employee, kind, sub_reason, date_from, date_to)
+        found += rule_sick_length(employee, kind, sub_reason, date_from, date_to, policy)
         found += rule_births(employee, kind, policy, leave_request)
-        found += rule_evidence(employee, kind, date_from, date_to, has_evidence)
+        found += rule_evidence(employee, kind, date_from, date_to, has_evidence, policy, sub_reason)
+        found += rule_cb_after_ct(employee, kind, date_from, date_to, policy)
+        found += rule_sick_run(employee, kind, sub_reason, date_from, date_to, policy, has_evidence, leave_request)
         if lead_time:
             found += rule_lead(employee, kind, date_from, today, policy, abroad)
-            found += rule_backdate(employee, kind, date_from, today)
+            found += rule_backdate(employee, kind, date_from, today, policy)
     result = services.preview(
         employee=employee, kind=kind, date_from=date_from, date_to=date_to, leave_request=leave_request
     )

@@ -118,10 +118,10 @@ def test_sick_leave_after_a_miscarriage_lasts_at_most_45_days(employee_a):
 
 def test_a_pppk_has_sick_leave_of_at_most_a_month(employee_a):
     set_type(employee_a, "PPPK")
-    error = refused(employee_a, "CS", MONDAY, MONDAY + D(days=31))
+    error = refused(employee_a, "CS", MONDAY, MONDAY + D(days=31), letter=True)
     assert codes(error) == ["LEAVE_TOO_LONG"]
     assert "PPPK paling lama 1 bulan" in error.violations[0]["message"]
-    assert ask(employee_a, "CS", MONDAY, MONDAY + D(days=30)).status == "submitted"
+    assert ask(employee_a, "CS", MONDAY, MONDAY + D(days=30), letter=True).status == "submitted"
 
 
 def test_sick_leave_may_be_asked_for_up_to_three_working_days_after_its_first_day(employee_a):
@@ -206,7 +206,7 @@ def test_the_check_without_evidence_known_refuses_no_letter(employee_a):
 
 def test_the_form_asks_the_reason_only_for_sick_leave_and_important_reasons(employee_a):
     form = LeaveForm(prefix="leave")
-    assert form.fields["sub_reason"].show_for == "CS CAP"
+    assert form.fields["sub_reason"].show_for == "CS CAP CB"
     assert "CLTN" in form.fields["abroad"].show_for and "IZIN" not in form.fields["abroad"].show_for
     with translation.override("id"):
         html = str(LeaveForm(prefix="leave")["sub_reason"])

@@ -163,7 +163,7 @@ def test_without_the_script_the_form_shows_the_preview_and_writes_nothing(employ
 
 def test_the_leave_form_marks_the_fields_only_some_kinds_need(employee_a):
     body = html(page(employee_a).get("/attendance/requests/"))
-    assert 'data-show-for="SAKIT CS CAP CLTN CM"' in body  # the evidence file
+    assert 'data-show-for="SAKIT CS CB CAP CLTN CM"' in body  # the evidence file
     assert 'id="leave-preview"' in body and 'data-show-for="CT"' in body
     assert 'enctype="multipart/form-data"' in body
 

@@ -151,11 +151,62 @@ POLICY_SETTINGS: tuple[PolicySetting, ...] = (
     PolicySetting("ct_lead_working_days", "int", 3, _("working days of notice before annual leave"), 0, 60),
     PolicySetting("cb_lead_working_days", "int", 10, _("working days of notice before long leave"), 0, 60),
     PolicySetting("cltn_lead_working_days", "int", 30, _("working days of notice before unpaid leave"), 0, 120),
+    PolicySetting("leave_abroad_lead_days", "int", 20, _("working days of notice before any leave abroad"), 0, 120),
+    PolicySetting("cs_backdate_working_days", "int", 3, _("working days a sick leave may be asked for late"), 0, 20),
+    PolicySetting("cs_max_days", "int", 365, _("longest sick leave (days)"), 1, 730, "PP 11/2017 Pasal 321"),
+    PolicySetting(
+        "cs_extension_months",
+        "int",
+        6,
+        _("months a sick leave may be extended with a health board letter"),
+        0,
+        12,
+        "PP 11/2017 Pasal 321",
+    ),
+    PolicySetting(
+        "cs_miscarriage_days",
+        "int",
+        45,
+        _("longest sick leave after a miscarriage (days)"),
+        1,
+        90,
+        "PP 11/2017 Pasal 322",
+    ),
+    PolicySetting(
+        "pppk_cs_months",
+        "int",
+        1,
+        _("longest sick leave of a PPPK (months)"),
+        1,
+        12,
+        "PP 49/2018 Pasal 79; Perban BKN 7/2022",
+    ),
+    PolicySetting(
+        "pppk_cs_gov_doctor_days",
+        "int",
+        14,
+        _("days of a PPPK's sick leave after which a government doctor's letter is needed"),
+        1,
+        31,
+        "PP 49/2018 Pasal 79; Perban BKN 7/2022",
+    ),
+    PolicySetting(
+        "pppk_family_ct_days",
+        "int",
+        6,
+        _("annual leave days a PPPK may take early for family reasons"),
+        0,
+        12,
+        "PP 49/2018 Pasal 79; Perban BKN 7/2022",
+    ),
 )
 POLICY_SETTING_BY_NAME = {setting.name: setting for setting in POLICY_SETTINGS}
 # The policy page's "Leave" group (docs/rules.md §9), in this order.
 LEAVE_SETTINGS = tuple(
-    name for name in POLICY_SETTING_BY_NAME if name.startswith(("ct_", "cb_", "cm_", "cap_", "cltn_"))
+    name
+    for name in POLICY_SETTING_BY_NAME
+    if name.startswith(("ct_", "cb_", "cs_", "cm_", "cap_", "cltn_", "leave_"))
+    or name in ("pppk_cs_months", "pppk_cs_gov_doctor_days", "pppk_family_ct_days")
 )
 POLICY_FIELD_NAMES = tuple(setting.name for setting in POLICY_SETTINGS)
 # Pairs (start, end) that must be ordered in the effective policy.

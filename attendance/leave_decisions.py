@@ -1,4 +1,4 @@
-"""The decision on one waiting leave request from the requests page (docs/rules.md §9 "Approval"): the
+"""The decision on one waiting leave request from the requests page (docs/rules.md §9 "The decision"): the
 direct supervisor's opinion (recommend, return, reject) and the official's decision: approve, approve
 with other dates (perubahan), defer annual or long leave (ditangguhkan) or reject. A refusal shows the
 page again with the message on the row and what was typed (note, reason, new dates); a repeated

@@ -87,7 +87,7 @@ class LeaveSubReason(models.TextChoices):
     WIFE_BIRTH = "WIFE_BIRTH", _("Wife giving birth")
     DISASTER = "DISASTER", _("Fire or natural disaster")
     RECOVERY_ABROAD = "RECOVERY_ABROAD", _("Recovery after a dangerous posting abroad")
-    # Long leave for these cannot be deferred by the official (docs/rules.md §9 "Approval").
+    # Long leave for these cannot be deferred by the official (docs/rules.md §9 "The decision").
     HAJJ = "HAJJ", _("A first hajj")
     BIRTH = "BIRTH", _("A fourth or later birth")
 

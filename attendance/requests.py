@@ -153,8 +153,7 @@ VIOLATION_FIELDS = {
 }
 ERR_OVERRIDE_REQUIRED = _("Give a reason to approve despite the warnings.")
 ERR_SAME_DATES = _("These are the dates asked for: approve the request instead.")
-ERR_DEFER_KIND = _("Only annual leave and long leave can be deferred.")
-# docs/rules.md §9 "Approval": a cuti besar for religion (a first hajj) or a birth cannot be deferred.
+# docs/rules.md §9 "The decision": a cuti besar for religion (a first hajj) or a birth cannot be deferred.
 CB_NOT_DEFERRABLE = ("HAJJ", "BIRTH")
 LEAVE_DEFER_NOT_ALLOWED = "LEAVE_DEFER_NOT_ALLOWED"
 LEAVE_DEFER_SOURCE = "PP 11/2017 Pasal 316–318"
@@ -296,7 +295,7 @@ def _check_leave(move: Move) -> None:
 
 
 def _check_new_dates(move: Move) -> None:
-    """Approval with other dates (perubahan, docs/rules.md §9 "Approval"): the new days must not overlap
+    """Approval with other dates (perubahan, docs/rules.md §9 "The decision"): the new days must not overlap
     other leave and pass the kind's rules (lead time aside); the request takes the new dates and, for
     annual leave, its held days are released and held again for them under the same locks (employee,
     then the buckets), so a shortfall is LEAVE_BALANCE and nothing is written; the debit follows."""
@@ -420,7 +419,7 @@ def _after_end_leave(move: Move) -> None:
 
 def _after_close_leave(move: Move) -> None:
     """Reject, withdraw, expiry, deactivation: the held days go back (docs/rules.md §9 "Buckets"). A
-    deferred CT releases them and puts the same days in next year's DEFERRED ("Deferral")."""
+    deferred CT releases them and puts the same days in next year's DEFERRED (§9 "The decision")."""
     from leave import services as leave_services
 
     if move.action == ApprovalAction.DEFER:

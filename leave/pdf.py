@@ -186,7 +186,7 @@ def _decision_block(title: str, transition, signer_name: str, signer_nip: str, w
     when = timezone.localtime(transition.created_at) if transition is not None else None
     note = transition.note if transition is not None and transition.note else ""
     if chosen == "changed" and len(transition.dates) == 2:
-        # Perubahan: the new dates the official approved, with the reason (docs/rules.md §9 "Approval").
+        # Perubahan: the new dates the official approved, with the reason (docs/rules.md §9 "The decision").
         dates = _("New dates: %(first)s – %(last)s") % {
             "first": _date(transition.dates[0]),
             "last": _date(transition.dates[1]),

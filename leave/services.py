@@ -404,7 +404,7 @@ def release(*, leave_request, actor=None, reason: str = "") -> int:
 
 
 def defer(*, leave_request, actor=None, reason: str = "") -> dict[int, int]:
-    """The official defers a pending CT (penangguhan, docs/rules.md §9 "Deferral"): what it holds is
+    """The official defers a pending CT (penangguhan, docs/rules.md §9 "The decision"): what it holds is
     released and the same days go, in full, to the next year's DEFERRED bucket (a DEFERRAL entry with
     the reason), year by year for a request across 31 December. Lock order: the employee's row, the
     request's rows (year, bucket), then next year's. Returns {next year: days}."""

@@ -32,7 +32,7 @@ class ApprovalStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
     REVOKED = "revoked", _("Revoked")
     EXPIRED = "expired", _("Expired")
-    # Closed by the deciding official for service needs (penangguhan, docs/rules.md §9 "Approval").
+    # Closed by the deciding official for service needs (penangguhan, docs/rules.md §9 "The decision").
     DEFERRED = "deferred", _("Deferred")
 
 
@@ -81,7 +81,7 @@ class ApprovalAction(models.TextChoices):
     ESCALATE = "escalate", _("escalated")
     REROUTE = "reroute", _("re-routed")
     # The decisions only some kinds offer (their spec's `actions`): approval with other dates
-    # (perubahan) and deferral (penangguhan), docs/rules.md §9 "Approval".
+    # (perubahan) and deferral (penangguhan), docs/rules.md §9 "The decision".
     CHANGE = "change", _("approved with changed dates")
     DEFER = "defer", _("deferred")
 

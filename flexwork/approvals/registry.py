@@ -30,7 +30,7 @@ from flexwork.approvals.models import ApprovalAction
 
 A = ApprovalAction
 ALL_ACTIONS = frozenset({A.SUBMIT, A.RECOMMEND, A.APPROVE, A.REJECT, A.RETURN, A.WITHDRAW, A.CANCEL, A.REVOKE})
-# The decisions a kind may add to ALL_ACTIONS (leave, docs/rules.md §9 "Approval"): approve with other
+# The decisions a kind may add to ALL_ACTIONS (leave, docs/rules.md §9 "The decision"): approve with other
 # dates (`requested_dates` = the new first and last day) and defer; both by the decider, with a reason.
 DECISION_ACTIONS = frozenset({A.CHANGE, A.DEFER})
 

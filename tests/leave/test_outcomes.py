@@ -1,4 +1,4 @@
-"""The four decisions of the official leave form (docs/rules.md §9 "Approval"): approve, approve with
+"""The four decisions of the official leave form (docs/rules.md §9 "The decision"): approve, approve with
 other dates (perubahan), defer (ditangguhkan) and reject; who may take them (decider ok, supervisor
 and others in scope 403, out of scope 404, a repeat 409), what they write to the balance, and the
 PPK-only escalation. employee_a's chain: supervisor_a recommends, unit_head_a decides."""
@@ -352,3 +352,55 @@ def test_the_printable_form_ticks_the_officials_decision(client, employee_a, sup
     assert "Rapat kerja" in text
     if how == "change":
         assert "2 Mar 2027 – 5 Mar 2027" in text
+
+
+# ---------------------------------------------------------------------------- the requests page
+
+
+def test_the_page_offers_the_decisions_and_defers_once(client, employee_a, supervisor_a, unit_head_a):
+    obj = recommended(employee_a, supervisor_a)
+    client.force_login(unit_head_a)
+    page = client.get("/attendance/requests/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'value="defer"' in page and 'value="change"' in page and 'name="new_date_from"' in page
+    url = f"/attendance/requests/leave/{obj.id}/decision/"
+
+    refused = client.post(url, {"action": "defer", "note": ""})
+    assert refused.status_code == 400
+    assert LeaveRequest.objects.get(id=obj.id).status == "recommended"
+
+    assert client.post(url, {"action": "defer", "note": "Akhir tahun anggaran"}).status_code == 302
+    again = client.post(url, {"action": "defer", "note": "Akhir tahun anggaran"})
+    assert again.status_code == 409
+    assert Transition.objects.filter(object_id=obj.id, action="defer").count() == 1
+    assert LeaveRequest.objects.get(id=obj.id).status == "deferred"
+
+    client.force_login(employee_a)
+    with translation.override("id"):
+        mine = client.get("/attendance/requests/", HTTP_ACCEPT_LANGUAGE="id").content.decode()
+    assert "Ditangguhkan" in mine and ">deferred<" not in mine
+
+
+def test_a_refused_change_of_dates_keeps_the_dates_and_the_note_typed(client, employee_a, supervisor_a, unit_head_a):
+    obj = recommended(employee_a, supervisor_a)
+    client.force_login(unit_head_a)
+    url = f"/attendance/requests/leave/{obj.id}/decision/"
+    body = {"action": "change", "note": "Rapat kerja", "new_date_from": "2027-03-01", "new_date_to": "2027-03-31"}
+
+    response = client.post(url, body, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'value="2027-03-31"' in page and 'value="Rapat kerja"' in page and 'class="errors"' in page
+    missing = client.post(url, {**body, "new_date_to": ""}, HTTP_ACCEPT_LANGUAGE="en")
+    assert missing.status_code == 400 and 'class="errors"' in missing.content.decode()
+    ok = client.post(url, {**body, "new_date_from": "2027-03-02", "new_date_to": "2027-03-05"})
+    assert ok.status_code == 302
+    obj.refresh_from_db()
+    assert (obj.status, obj.date_from, obj.date_to) == ("approved", TUESDAY, FRIDAY)
+
+
+def test_the_supervisor_may_not_defer_on_the_page(client, employee_a, supervisor_a):
+    obj = recommended(employee_a, supervisor_a)
+    client.force_login(supervisor_a)
+    response = client.post(f"/attendance/requests/leave/{obj.id}/decision/", {"action": "defer", "note": "x"})
+    assert response.status_code == 403

@@ -136,6 +136,7 @@ allow("attendance-positions", get=ALL, post=ALL)
 allow("attendance-log", get=ALL, post=ALL)
 allow("attendance-requests", get=ALL, post=ALL)
 allow("attendance-request-decide", post=ALL)
+allow("attendance-leave-decide", post=ALL)  # a form without an action goes back to the requests page
 allow("attendance-requests-bulk-decide", post=ALL)  # acts only on the caller's own queue
 allow("attendance-team", get={SUP, HEAD, HR}, post={SUP, HEAD, HR})
 allow("attendance-verify", get={SUP, HEAD})
@@ -245,6 +246,8 @@ allow("api-leave-return")
 allow("api-leave-withdraw")
 allow("api-leave-cancel", post={EMP})
 allow("api-leave-revoke")
+allow("api-leave-change-dates")  # the new dates and the reason are required (400 for an empty body)
+allow("api-leave-defer")  # the reason is required
 allow("api-report-list", get=ALL)
 allow("api-report-detail", get={HR})
 allow("api-dashboard-hr", get={HEAD, HR})

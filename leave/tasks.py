@@ -33,3 +33,17 @@ def cuti_bersama_worked_task(days_back: int = 40) -> int:
         cuti_bersama_worked_credit(agency_id=agency_id, date_from=first, date_to=today)
         for agency_id in Agency.objects.values_list("id", flat=True)
     )
+
+
+@shared_task(ignore_result=True)
+def sick_leave_twelve_months_task() -> int:
+    """Daily: HR is told of each employee reaching 12 consecutive months of sick leave (docs/rules.md §9
+    "Kinds and their reasons"), once per employee and run (leave.sick). Idempotent."""
+    from flexwork.common.calendar import today_in
+    from flexwork.org.models import Agency
+    from leave.sick import sick_leave_warn_hr
+
+    total = 0
+    for agency_id, zone in Agency.objects.values_list("id", "time_zone"):
+        total += sick_leave_warn_hr(agency_id=agency_id, today=today_in(zone))
+    return total

@@ -517,6 +517,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "leave.tasks.cuti_bersama_worked_task",
         "schedule": crontab(minute=52, hour=2),
     },
+    # Leave: HR is told of anyone reaching 12 consecutive months of sick leave (docs/rules.md §9), daily, once per run.
+    "leave-sick-twelve-months": {
+        "task": "leave.tasks.sick_leave_twelve_months_task",
+        "schedule": crontab(minute=7, hour=1),
+    },
     "holidays-next-year": {
         "task": "flexwork.org.tasks.holidays_next_year_seed_task",
         "schedule": crontab(minute=30, hour=1, day_of_month=1, month_of_year=12),

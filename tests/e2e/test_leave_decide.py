@@ -13,7 +13,7 @@ import datetime
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import login, look
+from tests.e2e.conftest import login, login_in, look
 
 pytestmark = pytest.mark.e2e
 
@@ -68,3 +68,80 @@ def test_the_unit_head_approves_leave_over_a_coverage_warning(live_server, brows
     leave = LeaveRequest.objects.get(id=leave.id)
     assert (leave.status, leave.override_reason) == ("approved", "Tugas sudah dialihkan ke staf lain")
     page.context.close()
+
+
+OUTCOME_TEXT = {
+    "id": {"deferred": "Ditangguhkan", "approved": "Disetujui", "done": "Selesai"},
+    "en": {"deferred": "Deferred", "approved": "Approved", "done": "Done"},
+}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_official_defers_one_leave_and_changes_the_dates_of_another_on_a_phone(live_server, browser, org_world):
+    """docs/rules.md §9 "The decision": in Indonesian the unit head defers an annual leave with a service
+    reason (refused first without one, the page keeping the row); in English they approve another with
+    other dates; the employee then sees both outcomes in words."""
+    from attendance import requests as request_services
+    from attendance.models import LeaveRequest
+    from leave.models import Bucket, LeaveBalance
+
+    employee_a, supervisor_a, unit_head_a = org_world.employee_a, org_world.supervisor_a, org_world.unit_head_a
+    first = request_services.leave_request_create(
+        user=employee_a, kind="CT", date_from=MONDAY, date_to=MONDAY + datetime.timedelta(days=2)
+    )
+    second = request_services.leave_request_create(
+        user=employee_a,
+        kind="CT",
+        date_from=MONDAY + datetime.timedelta(days=14),
+        date_to=MONDAY + datetime.timedelta(days=15),
+    )
+    for obj in (first, second):
+        request_services.request_act(obj=obj, action="recommend", actor=supervisor_a)
+
+    page = login_in(browser, live_server, unit_head_a, "id")
+    page.goto(live_server.url + "/attendance/requests/")
+    look(page, "decide-queue", "id")
+    form = page.locator(f"#note-leave-{first.id}").locator("xpath=ancestor::form")
+    form.locator("button[name=action][value=defer]").click()
+    page.wait_for_load_state()
+    expect(page.locator(f"#refusal-leave-{first.id}")).to_be_visible()
+    look(page, "decide-defer-refused", "id")
+    page.locator(f"#note-leave-{first.id}").fill("Beban kerja akhir triwulan")
+    page.locator(f"#note-leave-{first.id}").locator("xpath=ancestor::form").locator(
+        "button[name=action][value=defer]"
+    ).click()
+    page.wait_for_load_state()
+    expect(page.locator("main")).to_contain_text(OUTCOME_TEXT["id"]["done"])
+    assert LeaveRequest.objects.get(id=first.id).status == "deferred"
+    deferred = LeaveBalance.objects.get(employee=employee_a.employee, year=2028, bucket=Bucket.DEFERRED)
+    assert deferred.granted == 3
+    page.context.close()
+
+    page = login_in(browser, live_server, unit_head_a, "en")
+    page.goto(live_server.url + "/attendance/requests/")
+    form = page.locator(f"#note-leave-{second.id}").locator("xpath=ancestor::form")
+    form.locator("summary").click()
+    form.locator(f"#new-from-{second.id}").fill("2027-03-16")
+    form.locator(f"#new-to-{second.id}").fill("2027-03-18")
+    form.locator(f"#note-leave-{second.id}").fill("Staff meeting on the 15th")
+    look(page, "decide-change-open", "en")
+    form.locator("button[name=action][value=change]").click()
+    page.wait_for_load_state()
+    expect(page.locator("main")).to_contain_text(OUTCOME_TEXT["en"]["done"])
+    second = LeaveRequest.objects.get(id=second.id)
+    assert (second.status, second.date_from, second.date_to) == (
+        "approved",
+        datetime.date(2027, 3, 16),
+        datetime.date(2027, 3, 18),
+    )
+    page.context.close()
+
+    for language in ("id", "en"):
+        page = login_in(browser, live_server, employee_a, language)
+        page.goto(live_server.url + "/attendance/requests/")
+        main = page.locator("main")
+        expect(main).to_contain_text(OUTCOME_TEXT[language]["deferred"])
+        expect(main).to_contain_text(OUTCOME_TEXT[language]["approved"])
+        assert "deferred<" not in page.content()
+        look(page, "decide-employee-sees", language)
+        page.context.close()

@@ -15,6 +15,7 @@ Files reach the storage API only when complete (local disk or S3-compatible stor
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime
 import decimal
@@ -28,7 +29,7 @@ from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
 from django.core.files import File
-from django.db import connections
+from django.db import DatabaseError, connections
 from django.utils.translation import gettext as _
 
 from flexwork.reports.kinds import KindSpec
@@ -485,8 +486,15 @@ def files_write(
     ):
         writer = _HashingWriter(csv_file)
         with connections[using].cursor() as cursor:
-            cursor.copy_expert(statement, writer)  # psycopg2, through Django's cursor wrapper
-            rows = max(cursor.rowcount, 0)
+            # No JIT for the report's statement: PostgreSQL compiles its ~280 expressions for seconds before it
+            # runs, more than it saves (docs/performance.md, "History and the hot queries"); reset afterwards.
+            cursor.execute("SET jit = off")
+            try:
+                cursor.copy_expert(statement, writer)  # psycopg2, through Django's cursor wrapper
+                rows = max(cursor.rowcount, 0)
+            finally:
+                with contextlib.suppress(DatabaseError):  # an aborted transaction undoes the SET itself
+                    cursor.execute("RESET jit")
         on_progress(40)
         csv_file.seek(0)
         reader = csv.reader(io.TextIOWrapper(csv_file, encoding="utf-8", newline=""))

@@ -72,6 +72,13 @@ def main() -> None:
 
     django.setup()
     ensure_database()
+    from django.conf import settings
+
+    from flexwork.onboarding.importing import import_max_rows
+
+    if args.rows > import_max_rows():  # the cost curve's 300,000: one file above the default limit of a file
+        settings.ONBOARDING_IMPORT_MAX_ROWS = args.rows
+        print(f"row limit of a file raised to {args.rows:,} for this run (ONBOARDING_IMPORT_MAX_ROWS)")
 
     from django.db import connection, transaction
 

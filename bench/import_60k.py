@@ -72,13 +72,6 @@ def main() -> None:
 
     django.setup()
     ensure_database()
-    from django.conf import settings
-
-    from flexwork.onboarding.importing import import_max_rows
-
-    if args.rows > import_max_rows():  # the cost curve's 300,000: one file above the default limit of a file
-        settings.ONBOARDING_IMPORT_MAX_ROWS = args.rows
-        print(f"row limit of a file raised to {args.rows:,} for this run (ONBOARDING_IMPORT_MAX_ROWS)")
 
     from django.db import connection, transaction
 
@@ -93,6 +86,15 @@ def main() -> None:
     rows = sample.sample_employees(count=args.rows, unit_rows=units, position_codes=positions, seed=args.seed)
     data = sample.to_csv(rows, headers=sample.EMPLOYEE_HEADERS)
     generated = time.perf_counter() - started
+    from django.conf import settings
+
+    from flexwork.onboarding.importing import import_max_bytes, import_max_rows
+
+    if args.rows > import_max_rows():  # the cost curve's 300,000: one file above the default limits of a file
+        settings.ONBOARDING_IMPORT_MAX_ROWS = args.rows
+        settings.ONBOARDING_IMPORT_MAX_BYTES = max(import_max_bytes(), 2 * len(data))  # the XLSX is smaller
+        print(f"limits of a file raised to {args.rows:,} rows, {settings.ONBOARDING_IMPORT_MAX_BYTES / 1e6:.0f} MB "
+              "for this run (ONBOARDING_IMPORT_MAX_ROWS, _MAX_BYTES)")  # fmt: skip
     print(f"generated {len(rows):,} rows, {len(data) / 1e6:.1f} MB CSV in {generated:.2f} s (seed {args.seed})")
 
     try:

@@ -54,7 +54,8 @@ class LeaveForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
     abroad = forms.BooleanField(label=_("Spent abroad"), required=False)
     evidence = forms.FileField(
-        label=_("Letter or evidence (doctor's letter, the reason's evidence, the BKN letter)"), required=False
+        label=_("Letter or evidence (doctor's letter, the reason's evidence, the hajj statement, the BKN letter)"),
+        required=False,
     )
 
     def __init__(self, *args, kinds=None, **kwargs):

@@ -441,7 +441,8 @@ def read_bench(personas: dict) -> dict:
             "floor": lambda c: floors.approval_queue(c, agency_id=agency, employee_id=decider["employee_id"]),
         },
         "team_calendar": {
-            "path": f"/api/v1/team-calendar/?unit={big}&date_from={d0}&date_to={d1}",
+            # The floor reads the whole unit (500 people): the API is asked for the same page size.
+            "path": f"/api/v1/team-calendar/?unit={big}&date_from={d0}&date_to={d1}&limit=500",
             "as": {"supervisor": head, "hr_admin": hr},
             "floor": lambda c: floors.team_calendar(c, agency_id=agency, unit_id=big, date_from=d0, date_to=d1),
         },

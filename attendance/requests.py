@@ -145,6 +145,7 @@ VIOLATION_FIELDS = {
     "LEAVE_SERVICE_SHORT": "date_from",
     "LEAD_TIME": "date_from",
     "LEAVE_TOO_LONG": "date_to",
+    "CB_AFTER_CT": "date_to",
     "LEAVE_BALANCE": "date_to",
     "LEAVE_REASON_REQUIRED": "sub_reason",
     "LEAVE_EVIDENCE_REQUIRED": "evidence",

@@ -153,6 +153,7 @@ def test_annual_leave_taken_that_year_shortens_long_leave_by_as_many_working_day
     with translation.override("id"):
         error = refused(employee_a, "CB", start, datetime.date(2027, 7, 4))
     assert codes(error) == ["CB_AFTER_CT"]
+    assert error.fields["date_to"]
     assert error.violations[0]["source"] == SOURCES["CB_AFTER_CT"] == "PP 11/2017 Pasal 316; Perka BKN 24/2017"
     # Back from 4 July: Friday 2, Thursday 1 and Wednesday 30 June are the three working days given up.
     assert "29 Juni 2027" in error.violations[0]["message"]

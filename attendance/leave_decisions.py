@@ -19,7 +19,10 @@ from attendance import requests, selectors
 from flexwork.common.dates import FormDateField
 from flexwork.common.exceptions import ApplicationError
 
-LEAVE_ACTIONS = ("recommend", "approve", "change", "defer", "reject", "return")
+LEAVE_ACTIONS = ("recommend", "recommend_change", "recommend_defer", "approve", "change", "defer", "reject", "return")
+# The supervisor's opinion other than "approve": a recommendation carrying it (docs/rules.md §9 "The decision").
+OPINION_OF = {"recommend_change": "change", "recommend_defer": "defer"}
+WITH_DATES = ("change", "recommend_change")
 ERR_NEW_DATES = gettext_lazy("Give the new first and last day.")
 
 
@@ -32,7 +35,7 @@ class LeaveDecisionForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("action") == "change" and not (data.get("new_date_from") and data.get("new_date_to")):
+        if data.get("action") in WITH_DATES and not (data.get("new_date_from") and data.get("new_date_to")):
             self.add_error("new_date_from", str(ERR_NEW_DATES))
         return data
 
@@ -59,12 +62,15 @@ def leave_decide(request: HttpRequest, leave_id: int) -> HttpResponse:
             return redirect("attendance-requests")
         message = _first_error(form)
         messages.error(request, message)
-        if request.POST.get("action") == "change":
+        if request.POST.get("action") in WITH_DATES:
             request.kept_dates = typed_dates
         return views._requests_render(request, kept=("leave", leave.id, note, message, reason), status=400)
     data = form.cleaned_data
     action = data["action"]
-    dates = [data["new_date_from"], data["new_date_to"]] if action == "change" else None
+    opinion = OPINION_OF.get(action, "")
+    dates = [data["new_date_from"], data["new_date_to"]] if action in WITH_DATES else None
+    if opinion:
+        action = "recommend"
     try:
         if (
             action == "approve"
@@ -78,11 +84,17 @@ def leave_decide(request: HttpRequest, leave_id: int) -> HttpResponse:
                 str(requests.ERR_OVERRIDE_REQUIRED), code="override_reason_required", status_code=400
             )
         requests.request_act(
-            obj=leave, action=action, actor=request.user, note=data["note"], override_reason=reason, dates=dates
+            obj=leave,
+            action=action,
+            actor=request.user,
+            note=data["note"],
+            override_reason=reason,
+            dates=dates,
+            opinion=opinion,
         )
     except ApplicationError as error:
         messages.error(request, error.message)
-        if action == "change":
+        if action == "change" or opinion == "change":
             request.kept_dates = typed_dates
         kept = ("leave", leave.id, note, str(error.message), reason)
         return views._requests_render(request, kept=kept, status=error.status_code)

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
 from attendance.models import AttendanceCorrection, CheckEvent, DayStatus, LeaveRequest, WorkLog
 from flexwork.approvals import services as engine
-from flexwork.approvals.models import ApprovalKind, ApprovalStep
+from flexwork.approvals.models import ApprovalAction, ApprovalKind, ApprovalStep, Transition
 from flexwork.org import scope as org_scope
 from flexwork.org.models import Employee
 from schedules.models import ScheduleDay
@@ -76,13 +76,47 @@ def leave_list_for(*, user, filters: dict | None = None) -> QuerySet[LeaveReques
     filters = filters or {}
     qs = leave_visible_qs(user=user)
     if filters.get("queue"):
-        qs = qs.filter(_queue_q(user, ApprovalKind.LEAVE))
+        qs = qs.filter(_queue_q(user, ApprovalKind.LEAVE)).annotate(**_last_opinion())
     if filters.get("mine"):
-        qs = qs.filter(employee_id=org_scope.scope_for(user).employee_id)
+        qs = qs.filter(employee_id=org_scope.scope_for(user).employee_id).annotate(**_last_decision())
     if filters.get("kind"):
         qs = qs.filter(kind=filters["kind"])
     qs = _filtered(qs, filters, date_field_from="date_from", date_field_to="date_to")
     return qs.select_related("employee").order_by("-date_from", "-id")
+
+
+DECISIONS = (ApprovalAction.APPROVE, ApprovalAction.CHANGE, ApprovalAction.DEFER, ApprovalAction.REJECT)
+
+
+def _last(actions) -> QuerySet[Transition]:
+    return Transition.objects.filter(
+        content_type__app_label="attendance",
+        content_type__model="leaverequest",
+        object_id=OuterRef("pk"),
+        action__in=actions,
+    ).order_by("-created_at", "-id")
+
+
+def _last_decision() -> dict:
+    """The last decision on each leave, its action and note, in the list's own statement: the employee's
+    rows say "approved with other dates" and why a leave was deferred or rejected (docs/rules.md §9)."""
+    last = _last(DECISIONS)
+    return {
+        "decision_action": Subquery(last.values("action")[:1]),
+        "decision_note": Subquery(last.values("note")[:1]),
+    }
+
+
+def _last_opinion() -> dict:
+    """The supervisor's opinion on each waiting leave (the last recommendation: approve, other dates or
+    defer, with its note), in the queue's own statement, for the deciding official (docs/rules.md §9)."""
+    last = _last((ApprovalAction.RECOMMEND,))
+    return {
+        "opinion_given": Subquery(last.values("action")[:1]),
+        "opinion": Subquery(last.values("opinion")[:1]),
+        "opinion_dates": Subquery(last.values("dates")[:1]),
+        "opinion_note": Subquery(last.values("note")[:1]),
+    }
 
 
 def leave_get_for(*, user, leave_id: int) -> LeaveRequest:

@@ -181,6 +181,9 @@ def _decisions(leave) -> tuple[object | None, object | None]:
 
 def _decision_block(title: str, transition, signer_name: str, signer_nip: str, width: float) -> Table:
     chosen = ACTION_OUTCOME.get(transition.action) if transition is not None else None
+    if transition is not None and transition.action == ApprovalAction.RECOMMEND and transition.opinion:
+        # The supervisor's opinion other than "approve": other dates or a deferral proposed.
+        chosen = {"change": "changed", "defer": "deferred"}[transition.opinion]
     quarter = width / 4
     marks = [_p(f"{TICK if key == chosen else BOX} {label()}") for key, label in OUTCOMES]
     when = timezone.localtime(transition.created_at) if transition is not None else None

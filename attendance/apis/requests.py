@@ -21,6 +21,7 @@ from attendance.apis.serializers import (
     LeaveInputSerializer,
     LeaveSerializer,
     NoteInputSerializer,
+    RecommendInputSerializer,
 )
 from attendance.models import LeaveKind
 from flexwork.api.pagination import get_paginated_response
@@ -119,16 +120,24 @@ class LeaveDetailApi(BaseApi):
 
 class _LeaveTransitionApi(BaseApi):
     action = ""
+    input_serializer = NoteInputSerializer
 
     def post(self, request, leave_id: int):
         leave = selectors.leave_get_for(user=request.user, leave_id=leave_id)
-        serializer = NoteInputSerializer(data=request.data)
+        serializer = self.input_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         request_services.request_act(
-            obj=leave, action=self.action, actor=request.user, note=serializer.validated_data["note"]
+            obj=leave,
+            action=self.action,
+            actor=request.user,
+            note=serializer.validated_data["note"],
+            **self.extra(serializer.validated_data),
         )
         leave = selectors.leave_get_for(user=request.user, leave_id=leave_id)
         return Response(_detail(leave, request.user, LeaveDetailSerializer))
+
+    def extra(self, data: dict) -> dict:
+        return {}
 
 
 def _leave_schema(action: str, description: str):
@@ -151,10 +160,24 @@ class LeaveSubmitApi(_LeaveTransitionApi):
 
 class LeaveRecommendApi(_LeaveTransitionApi):
     action = "recommend"
+    input_serializer = RecommendInputSerializer
 
-    @_leave_schema("recommend", "Recommend (the direct supervisor, the escalation target or a delegate).")
+    @extend_schema(
+        operation_id="leaves_recommend",
+        tags=["leaves"],
+        request=RecommendInputSerializer,
+        responses={200: LeaveDetailSerializer},
+        description="Recommend (the direct supervisor, the escalation target or a delegate), with the opinion of "
+        "the official form: approve (no `opinion`), other dates (`opinion` `change` with `date_from` and "
+        "`date_to`) or defer (`opinion` `defer`, annual and long leave only); the last two need a reason in "
+        "`note`. The request goes on to the deciding official, who sees the opinion." + TRANSITION_CODES,
+    )
     def post(self, request, leave_id: int):
         return super().post(request, leave_id)
+
+    def extra(self, data: dict) -> dict:
+        dates = [data["date_from"], data["date_to"]] if data.get("date_from") and data.get("date_to") else None
+        return {"opinion": data.get("opinion", ""), "dates": dates}
 
 
 class LeaveApproveApi(_LeaveTransitionApi):
@@ -232,7 +255,10 @@ class LeaveChangeDatesApi(BaseApi):
         return Response(_detail(leave, request.user, LeaveDetailSerializer))
 
 
-class LeaveDeferApi(BaseApi):
+class LeaveDeferApi(_LeaveTransitionApi):
+    action = "defer"
+    input_serializer = DeferInputSerializer
+
     @extend_schema(
         operation_id="leaves_defer",
         tags=["leaves"],
@@ -244,14 +270,7 @@ class LeaveDeferApi(BaseApi):
         "hajj or a birth: 400 `policy_violation` (LEAVE_DEFER_NOT_ALLOWED)." + TRANSITION_CODES,
     )
     def post(self, request, leave_id: int):
-        leave = selectors.leave_get_for(user=request.user, leave_id=leave_id)
-        serializer = DeferInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        request_services.request_act(
-            obj=leave, action="defer", actor=request.user, note=serializer.validated_data["note"]
-        )
-        leave = selectors.leave_get_for(user=request.user, leave_id=leave_id)
-        return Response(_detail(leave, request.user, LeaveDetailSerializer))
+        return super().post(request, leave_id)
 
 
 # ---------------------------------------------------------------------------- corrections

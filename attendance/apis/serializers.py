@@ -67,7 +67,12 @@ class TransitionSerializer(serializers.Serializer):
     note = serializers.CharField()
     on_behalf_of = EmployeeRefSerializer(allow_null=True)
     dates = serializers.ListField(
-        child=serializers.DateField(), help_text="An approval with other dates (`change`): the new first and last day."
+        child=serializers.DateField(),
+        help_text="An approval with other dates (`change`): the new first and last day; a recommendation with "
+        "`opinion` `change`: the proposed ones.",
+    )
+    opinion = serializers.CharField(
+        help_text="A recommendation's opinion: empty (approve), `change` (other dates proposed) or `defer`."
     )
     previous_dates = serializers.ListField(
         child=serializers.DateField(), help_text="An approval with other dates: the first and last day asked before."
@@ -186,6 +191,19 @@ class DayStatusSerializer(serializers.Serializer):
 @extend_schema_serializer(component_name="AttendanceNoteInput")
 class NoteInputSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+class RecommendInputSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    opinion = serializers.ChoiceField(
+        choices=[("", "approve"), ("change", "other dates"), ("defer", "defer")],
+        required=False,
+        default="",
+        help_text="The supervisor's opinion: empty (approve), `change` (other dates, with `date_from` and `date_to`) "
+        "or `defer` (annual and long leave); the last two need a reason in `note`.",
+    )
+    date_from = ApiDateField(required=False, help_text="With `change`: the proposed first day.")
+    date_to = ApiDateField(required=False, help_text="With `change`: the proposed last day.")
 
 
 class DeferInputSerializer(serializers.Serializer):

@@ -324,6 +324,7 @@ def _write(move: Move, *, to: str | None = None) -> Transition:
         dates=move.dates,
         updates=move.updates,
         previous_dates=move.previous_dates,
+        opinion=move.opinion,
     )
 
 
@@ -361,8 +362,29 @@ def _submit(move: Move) -> None:
     _tell(spec, Notice("submitted", obj, user_of(approver_id(obj)), actor=move.actor, note=move.note, move=move))
 
 
+def _opinion(move: Move) -> None:
+    """A recommendation other than "approve" (docs/rules.md §9 "The decision"): other dates proposed
+    (`change`, the first and last day) or a deferral proposed (`defer`, where the kind's `applies`
+    allows deferring), each with a reason. It moves the object on to the decider like any
+    recommendation; the decider sees the opinion and decides."""
+    if move.opinion not in ("change", "defer"):
+        raise ApplicationError(str(ERR_NOT_APPLICABLE), code="invalid", fields={"opinion": [str(ERR_NOT_APPLICABLE)]})
+    if move.spec.applies is None or not move.spec.applies(move.obj, move.opinion):
+        raise ApplicationError(str(ERR_NOT_APPLICABLE), code="invalid", fields={"opinion": [str(ERR_NOT_APPLICABLE)]})
+    _decision_reason(move)
+    if move.opinion == "change":
+        dates = move.requested_dates or []
+        if len(dates) != 2:
+            raise ApplicationError(str(ERR_DATES_REQUIRED), fields={"date_from": [str(ERR_DATES_REQUIRED)]})
+        if dates[1] < dates[0]:
+            raise ApplicationError(str(ERR_DATES_ORDER), fields={"date_to": [str(ERR_DATES_ORDER)]})
+        move.dates = list(dates)
+
+
 def _recommend(move: Move) -> None:
     obj, spec = move.obj, move.spec
+    if move.opinion:
+        _opinion(move)
     if spec.check is not None:
         spec.check(move)
     move.updates.update(step=ApprovalStep.DECIDE, step_since=timezone.now(), escalated_to_id=None, escalated_at=None)
@@ -484,6 +506,7 @@ def transition(
     note: str = "",
     override_reason: str = "",
     dates: list[datetime.date] | None = None,
+    opinion: str = "",
 ) -> Move:
     """Run one transition of any kind, exactly once (see the module docstring). `obj` is updated
     in place; the returned Move carries what the spec's hooks computed (e.g. a rule check)."""
@@ -504,6 +527,7 @@ def transition(
         note=note or "",
         override_reason=(override_reason or "").strip(),
         requested_dates=list(dates) if dates else None,
+        opinion=opinion if action == A.RECOMMEND else "",
     )
     MOVES[action](move)
     return move

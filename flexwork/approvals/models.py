@@ -136,6 +136,9 @@ class ApprovableModel(AgencyOwnedModel):
         return self.status in PENDING_STATUSES
 
 
+OPINIONS = [("change", _("other dates proposed")), ("defer", _("deferral proposed"))]
+
+
 @pghistory.track(pghistory.InsertEvent(), model_name="TransitionEvent")
 class Transition(AgencyOwnedModel):
     """One row per action on an approved object: who, when, from, to, why, on whose behalf. Also
@@ -156,6 +159,9 @@ class Transition(AgencyOwnedModel):
     dates = ArrayField(models.DateField(), default=list, blank=True)
     # An approval with changed dates: the first and last day asked before it (`dates` holds the new ones).
     previous_dates = ArrayField(models.DateField(), default=list, blank=True)
+    # A recommendation's opinion other than "approve" (the official leave form's four, docs/rules.md §9
+    # "The decision"): `change` proposes the dates in `dates`, `defer` proposes a deferral.
+    opinion = models.CharField(_("opinion"), max_length=16, blank=True, default="", choices=OPINIONS)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -167,6 +173,10 @@ class Transition(AgencyOwnedModel):
             ),
             models.CheckConstraint(
                 condition=Q(action__in=ApprovalAction.values), name="approvals_transition_action_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(opinion="") | Q(action="recommend", opinion__in=["change", "defer"]),
+                name="approvals_transition_opinion_valid",
             ),
         ]
 

@@ -69,6 +69,8 @@ class Move:
     requested_dates: list[datetime.date] | None = None
     dates: list[datetime.date] = field(default_factory=list)
     previous_dates: list[datetime.date] = field(default_factory=list)
+    # A recommendation's opinion: "" (approve), "change" (other dates, in `requested_dates`) or "defer".
+    opinion: str = ""
     updates: dict[str, Any] = field(default_factory=dict)
     data: dict[str, Any] = field(default_factory=dict)
 

@@ -189,6 +189,7 @@ def approval_transition(
     dates: list[datetime.date] | tuple = (),
     updates: dict[str, Any] | None = None,
     previous_dates: list[datetime.date] | tuple = (),
+    opinion: str = "",
 ) -> Transition:
     """Move `obj` to `to` if nobody moved it meanwhile, and record the move: the lowest layer of
     the engine (flexwork/approvals/engine.py locks the rows and runs the guards first).
@@ -227,6 +228,7 @@ def approval_transition(
         override_reason=override_reason or "",
         dates=list(dates),
         previous_dates=list(previous_dates),
+        opinion=opinion,
     )
 
 

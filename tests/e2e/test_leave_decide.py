@@ -71,9 +71,11 @@ def test_the_unit_head_approves_leave_over_a_coverage_warning(live_server, brows
 
 
 OUTCOME_TEXT = {
-    "id": {"deferred": "Ditangguhkan", "approved": "Disetujui", "done": "Selesai"},
-    "en": {"deferred": "Deferred", "approved": "Approved", "done": "Done"},
-}
+    "id": {"deferred": "Ditangguhkan", "approved": "Disetujui dengan perubahan tanggal", "done": "Selesai",
+           "why": "Alasan: Beban kerja akhir triwulan"},
+    "en": {"deferred": "Deferred", "approved": "Approved with other dates", "done": "Done",
+           "why": "Reason: Staff meeting on the 15th"},
+}  # fmt: skip
 
 
 @pytest.mark.django_db(transaction=True)
@@ -95,8 +97,21 @@ def test_the_official_defers_one_leave_and_changes_the_dates_of_another_on_a_pho
         date_from=MONDAY + datetime.timedelta(days=14),
         date_to=MONDAY + datetime.timedelta(days=15),
     )
-    for obj in (first, second):
-        request_services.request_act(obj=obj, action="recommend", actor=supervisor_a)
+    request_services.request_act(obj=first, action="recommend", actor=supervisor_a)
+    # The supervisor proposes other dates for the second on her phone (the official form's "perubahan").
+    page = login_in(browser, live_server, supervisor_a, "id")
+    page.goto(live_server.url + "/attendance/requests/")
+    form = page.locator(f"#note-leave-{second.id}").locator("xpath=ancestor::form")
+    form.locator("details.leave-change summary").click()
+    form.locator(f"#new-from-{second.id}").fill("2027-03-16")
+    form.locator(f"#new-to-{second.id}").fill("2027-03-18")
+    form.locator(f"#note-leave-{second.id}").fill("Staff meeting on the 15th")
+    look(page, "opinion-change-open", "id")
+    form.locator("button[name=action][value=recommend_change]").click()
+    page.wait_for_load_state()
+    expect(page.locator("main")).to_contain_text(OUTCOME_TEXT["id"]["done"])
+    assert LeaveRequest.objects.get(id=second.id).status == "recommended"
+    page.context.close()
 
     page = login_in(browser, live_server, unit_head_a, "id")
     page.goto(live_server.url + "/attendance/requests/")
@@ -120,9 +135,11 @@ def test_the_official_defers_one_leave_and_changes_the_dates_of_another_on_a_pho
     page = login_in(browser, live_server, unit_head_a, "en")
     page.goto(live_server.url + "/attendance/requests/")
     form = page.locator(f"#note-leave-{second.id}").locator("xpath=ancestor::form")
+    # The official sees the opinion, the proposed dates already in the fields.
+    expect(page.locator("main")).to_contain_text("Supervisor's opinion: other dates")
     form.locator("summary").click()
-    form.locator(f"#new-from-{second.id}").fill("2027-03-16")
-    form.locator(f"#new-to-{second.id}").fill("2027-03-18")
+    expect(form.locator(f"#new-from-{second.id}")).to_have_value("2027-03-16")
+    expect(form.locator(f"#new-to-{second.id}")).to_have_value("2027-03-18")
     form.locator(f"#note-leave-{second.id}").fill("Staff meeting on the 15th")
     look(page, "decide-change-open", "en")
     form.locator("button[name=action][value=change]").click()
@@ -142,6 +159,7 @@ def test_the_official_defers_one_leave_and_changes_the_dates_of_another_on_a_pho
         main = page.locator("main")
         expect(main).to_contain_text(OUTCOME_TEXT[language]["deferred"])
         expect(main).to_contain_text(OUTCOME_TEXT[language]["approved"])
+        expect(main).to_contain_text(OUTCOME_TEXT[language]["why"])
         assert "deferred<" not in page.content()
         look(page, "decide-employee-sees", language)
         page.context.close()

@@ -58,8 +58,12 @@ class LeaveForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, kinds=None, **kwargs):
+    def __init__(self, *args, kinds=None, family_ct=False, **kwargs):
         super().__init__(*args, **kwargs)
+        # Annual leave's family reasons only for a PPPK before annual leave (docs/rules.md §9 "Family days").
+        self.reasons_by_kind = {
+            kind: values for kind, values in SUB_REASONS_BY_KIND.items() if kind != LeaveKind.CT or family_ct
+        }
         if kinds is not None:
             # Only the kinds the employee's type allows are offered (docs/rules.md §9 "Kinds by employee
             # type"); any kind is still accepted, so a form opened before a change of type is refused by the
@@ -74,19 +78,19 @@ class LeaveForm(forms.Form):
             ("", "—"),
             *[
                 (LeaveKind(kind).label, [(value, LeaveSubReason(value).label) for value in values])
-                for kind, values in SUB_REASONS_BY_KIND.items()
+                for kind, values in self.reasons_by_kind.items()
             ],
         ]
-        self.fields["sub_reason"].show_for = " ".join(SUB_REASONS_BY_KIND)
+        self.fields["sub_reason"].show_for = " ".join(self.reasons_by_kind)
         self.fields["abroad"].show_for = " ".join(LEAVE_ABROAD_KINDS)
         self.balance_kinds = " ".join(LEAVE_BALANCE_KINDS)
 
     def clean(self):
         data = super().clean()
         kind, sub_reason = data.get("kind"), data.get("sub_reason") or ""
-        if kind not in SUB_REASONS_BY_KIND:
+        if kind not in self.reasons_by_kind:
             data["sub_reason"] = ""  # a hidden choice left over from another kind
-        elif sub_reason and sub_reason not in SUB_REASONS_BY_KIND[kind]:
+        elif sub_reason and sub_reason not in self.reasons_by_kind[kind]:
             self.add_error(
                 "sub_reason", _("Choose one of the reasons listed for %(kind)s.") % {"kind": LeaveKind(kind).label}
             )

@@ -105,6 +105,13 @@ SUB_REASONS_BY_KIND = {
         LeaveSubReason.RECOVERY_ABROAD,
     ),
     "CB": (LeaveSubReason.HAJJ, LeaveSubReason.BIRTH),
+    # A PPPK's annual leave for a family reason before annual leave (docs/rules.md §9 "Family days").
+    "CT": (
+        LeaveSubReason.FAMILY_ILL,
+        LeaveSubReason.FAMILY_DEATH,
+        LeaveSubReason.DECEASED_AFFAIRS,
+        LeaveSubReason.MARRIAGE,
+    ),
 }
 
 
@@ -314,7 +321,8 @@ class LeaveRequest(ApprovableModel):
                 condition=Q(sub_reason="")
                 | Q(kind="CS", sub_reason__in=[str(v) for v in SUB_REASONS_BY_KIND["CS"]])
                 | Q(kind="CAP", sub_reason__in=[str(v) for v in SUB_REASONS_BY_KIND["CAP"]])
-                | Q(kind="CB", sub_reason__in=[str(v) for v in SUB_REASONS_BY_KIND["CB"]]),
+                | Q(kind="CB", sub_reason__in=[str(v) for v in SUB_REASONS_BY_KIND["CB"]])
+                | Q(kind="CT", sub_reason__in=[str(v) for v in SUB_REASONS_BY_KIND["CT"]]),
                 name="att_leave_sub_reason_fits",
             ),
         ]

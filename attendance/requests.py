@@ -142,6 +142,7 @@ VIOLATION_FIELDS = {
     "LEAVE_KIND_NOT_ALLOWED": "kind",
     "CM_BIRTH_LIMIT": "kind",
     "CT_NOT_ELIGIBLE": "date_from",
+    "CT_FAMILY_DAYS": "date_to",
     "LEAVE_SERVICE_SHORT": "date_from",
     "LEAD_TIME": "date_from",
     "LEAVE_TOO_LONG": "date_to",
@@ -507,13 +508,21 @@ def request_act(
     note: str = "",
     override_reason: str = "",
     dates: list[datetime.date] | None = None,
+    opinion: str = "",
 ) -> ApprovableModel:
     """Run one transition by name (the API's and the pages' single entry): the engine's guards
     (403 not an actor, 409 `stale_transition`), then the kind's hooks. Approving leave with soft
     warnings (coverage) needs `override_reason`; approving with other dates (`change`) takes `dates`
-    = [first day, last day] and a reason in `note`, as deferral (`defer`) does."""
+    = [first day, last day] and a reason in `note`, as deferral (`defer`) does. A recommendation may
+    carry the supervisor's `opinion` (`change` with `dates`, or `defer`), with a reason."""
     approval_engine.transition(
-        obj=obj, action=action, actor=actor, note=note, override_reason=override_reason, dates=dates
+        obj=obj,
+        action=action,
+        actor=actor,
+        note=note,
+        override_reason=override_reason,
+        dates=dates,
+        opinion=opinion,
     )
     return obj
 
@@ -568,7 +577,11 @@ def leave_request_create(
 ) -> LeaveRequest:
     employee = _caller(user)
     sub_reason = sub_reason or ""
-    if sub_reason and sub_reason not in SUB_REASONS_BY_KIND.get(kind, ()):
+    from leave import family as leave_family
+
+    # Annual leave takes a family reason only as a PPPK's family days (docs/rules.md §9 "Family days").
+    family_only = kind == LeaveKind.CT and not leave_family.before_annual_leave(employee, date_from)
+    if sub_reason and (sub_reason not in SUB_REASONS_BY_KIND.get(kind, ()) or family_only):
         message = str(ERR_SUB_REASON % {"kind": LeaveKind(kind).label})
         raise ApplicationError(message, fields={"sub_reason": [message]})
     if date_to < date_from:

@@ -33,6 +33,7 @@ from flexwork.common.services import evidence_upload
 from flexwork.common.tabular import RowsInvalid
 from flexwork.org import scope as org_scope
 from flexwork.org.models import Employee
+from leave import family as leave_family
 from leave import rules as leave_rules
 
 PER_PAGE = 50
@@ -288,6 +289,7 @@ def requests_page(request: HttpRequest) -> HttpResponse:
         request.FILES if is_leave else None,
         prefix="leave",
         kinds=leave_rules.kinds_for(employee),
+        family_ct=leave_family.offered(employee),
     )
     correction_form = forms.CorrectionForm(
         request.POST if request.POST.get("form") == "correction" else None,
@@ -376,7 +378,10 @@ def _requests_render(
         request,
         "attendance/requests.html",
         {
-            "leave_form": leave_form or forms.LeaveForm(prefix="leave", kinds=leave_rules.kinds_for(_me(request))),
+            "leave_form": leave_form
+            or forms.LeaveForm(
+                prefix="leave", kinds=leave_rules.kinds_for(_me(request)), family_ct=leave_family.offered(_me(request))
+            ),
             "correction_form": correction_form or forms.CorrectionForm(prefix="correction"),
             "my_leaves": selectors.leave_list_for(user=request.user, filters={"mine": True})[:50],
             "my_corrections": selectors.correction_list_for(user=request.user, filters={"mine": True})[:50],

@@ -40,6 +40,8 @@ class EntryKind(models.TextChoices):
     RELEASE = "RELEASE", _("Released")
     DEBIT = "DEBIT", _("Taken")
     RETURN = "RETURN", _("Returned after a recall")
+    # docs/rules.md §9 "Family days": a PPPK's family days taken before annual leave, out of the first N.
+    FAMILY_DAYS = "FAMILY_DAYS", _("Family days taken before annual leave")
 
 
 @pghistory.track(
@@ -115,3 +117,24 @@ class LeaveBalanceEntry(AgencyOwnedModel):
 
     def __str__(self) -> str:
         return f"{self.balance_id} {self.kind} {self.days:+d}"
+
+
+class FamilyLeaveDays(AgencyOwnedModel):
+    """docs/rules.md §9 "Family days": the working days of an approved annual leave a PPPK took for a
+    family reason before `ct_min_service_months` of service. No balance existed then, so they are owed
+    and come off N of the first year the employee is entitled to annual leave (`settled_year`)."""
+
+    employee = models.ForeignKey("org.Employee", on_delete=models.PROTECT, related_name="family_leave_days")
+    leave_request = models.OneToOneField(
+        "attendance.LeaveRequest", on_delete=models.PROTECT, related_name="family_days"
+    )
+    days = models.PositiveSmallIntegerField(_("days"))
+    settled_year = models.PositiveSmallIntegerField(_("taken from the year"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["employee", "id"]
+        verbose_name = _("family days")
+        verbose_name_plural = _("family days")
+
+    def __str__(self) -> str:
+        return f"{self.employee_id} {self.days} ({self.settled_year or '-'})"

@@ -32,6 +32,9 @@ LEAVE_EVIDENCE_REQUIRED = "LEAVE_EVIDENCE_REQUIRED"
 LEAVE_BACKDATE = "LEAVE_BACKDATE"
 LEAVE_PPK_ONLY = "LEAVE_PPK_ONLY"
 CB_AFTER_CT = "CB_AFTER_CT"
+# docs/rules.md §9 "CLTN": unpaid leave lasts at most 3 years, extendable once by at most 1 year (PP 11/2017
+# Pasal 331); fixed by the regulation, not agency policy.
+CLTN_MAX_YEARS, CLTN_EXTENSION_YEARS = 3, 1
 # docs/rules.md §9 "Eligibility": the reasons that skip the years of service (a first hajj, a 4th or later birth).
 CB_EXCEPTIONS = ("HAJJ", "BIRTH")
 
@@ -158,6 +161,10 @@ def rule_service(
     if start is None:
         return []
     if kind == "CT":
+        from leave import family
+
+        if family.is_family_ct(employee, kind, sub_reason, date_from, policy):
+            return []  # a PPPK's family days (docs/rules.md §9 "Family days")
         eligible = services.ct_eligible_from(employee, policy)
         if eligible is not None and date_from < eligible:
             message = _("Annual leave starts after %(months)d months of service: from %(date)s.") % {
@@ -197,6 +204,41 @@ def rule_length(kind: str, date_from: datetime.date, date_to: datetime.date, pol
         "months": months,
         "date": _date(last),
     }
+    return [violation(LEAVE_TOO_LONG, message, (date_to,))]
+
+
+def cltn_run_start(employee: Employee, date_from: datetime.date, leave_request=None) -> datetime.date:
+    """The first day of the run of unpaid leave (approved CLTN without a day between) a CLTN from
+    `date_from` continues (an extension); `date_from` itself when none ends the day before."""
+    from attendance.models import LeaveRequest
+    from flexwork.approvals.models import ApprovalStatus
+
+    earlier = LeaveRequest.objects.filter(
+        employee_id=employee.id, kind="CLTN", status=ApprovalStatus.APPROVED, date_from__lt=date_from
+    )
+    if leave_request is not None and leave_request.id:
+        earlier = earlier.exclude(id=leave_request.id)
+    start = date_from
+    for first, last in earlier.order_by("-date_to").values_list("date_from", "date_to"):
+        if last >= start - datetime.timedelta(days=1):
+            start = min(start, first)
+        else:
+            break
+    return start
+
+
+def rule_cltn_length(employee: Employee, kind: str, date_from, date_to, leave_request=None) -> list[dict]:
+    """A run of unpaid leave, with the approved CLTN it continues, lasts at most `CLTN_MAX_YEARS` (3)
+    years and one extension of `CLTN_EXTENSION_YEARS` (1): until 4 years after its first day."""
+    if kind != "CLTN":
+        return []
+    start = cltn_run_start(employee, date_from, leave_request)
+    last = _months_after(start, 12 * (CLTN_MAX_YEARS + CLTN_EXTENSION_YEARS))
+    if date_to <= last:
+        return []
+    message = _(
+        "Unpaid leave lasts at most %(years)d years and %(more)d year more: until %(date)s at the latest."
+    ) % {"years": CLTN_MAX_YEARS, "more": CLTN_EXTENSION_YEARS, "date": _date(last)}
     return [violation(LEAVE_TOO_LONG, message, (date_to,))]
 
 
@@ -628,6 +670,7 @@ def check(
     request its sub-reason, `abroad` and attached evidence are read from it; `lead_time` False (the
     decision) skips what is judged at submit only (the lead time and a sick leave's backdating)."""
     from flexwork.common.calendar import office_today
+    from leave import family
 
     if leave_request is not None:
         sub_reason, abroad = leave_request.sub_reason, leave_request.abroad
@@ -644,12 +687,17 @@ def check(
         found += rule_evidence(employee, kind, date_from, date_to, has_evidence, policy, sub_reason)
         found += rule_cb_after_ct(employee, kind, date_from, date_to, policy)
         found += rule_sick_run(employee, kind, sub_reason, date_from, date_to, policy, has_evidence, leave_request)
+        found += rule_cltn_length(employee, kind, date_from, date_to, leave_request)
+        found += family.rule_family(employee, kind, sub_reason, date_from, date_to, policy, leave_request)
         if lead_time:
             found += rule_lead(employee, kind, date_from, today, policy, abroad)
             found += rule_backdate(employee, kind, date_from, today, policy)
-    result = services.preview(
-        employee=employee, kind=kind, date_from=date_from, date_to=date_to, leave_request=leave_request
-    )
+    if family.is_family_ct(employee, kind, sub_reason, date_from, policy):
+        result = services.family_preview(employee=employee, kind=kind, date_from=date_from, date_to=date_to)
+    else:
+        result = services.preview(
+            employee=employee, kind=kind, date_from=date_from, date_to=date_to, leave_request=leave_request
+        )
     refusal = services.balance_violation(result)
     if refusal is not None and not found:
         found.append(refusal)

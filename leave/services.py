@@ -150,6 +150,9 @@ def ensure_year(*, employee: Employee, year: int) -> None:
         row.granted = days
         row.save(update_fields=["granted", "updated_at"])
         _entry(row, EntryKind.GRANT, days)
+        from leave import family
+
+        family.settle(employee=employee, row=row)
 
 
 def _locked_rows(employee: Employee, year: int) -> dict[str, LeaveBalance]:
@@ -325,6 +328,17 @@ def preview(
     return Preview(kind=kind, days=len(dates), counts=True, years=tuple(years))
 
 
+def family_preview(*, leave_request=None, employee=None, kind="", date_from=None, date_to=None) -> Preview:
+    """A request that takes no balance: its days counted (working days for CT), nothing from a bucket."""
+    if leave_request is not None:
+        employee, kind = leave_request.employee, leave_request.kind
+        date_from, date_to = leave_request.date_from, leave_request.date_to
+    if kind not in BALANCE_KINDS:
+        return preview(employee=employee, kind=kind, date_from=date_from, date_to=date_to)
+    days = len(counted_dates(employee=employee, date_from=date_from, date_to=date_to)) if date_to >= date_from else 0
+    return Preview(kind=kind, days=days, counts=False, years=())
+
+
 # ---------------------------------------------------------------------------- hold, debit, release, return
 
 
@@ -438,11 +452,18 @@ def defer(*, leave_request, actor=None, reason: str = "") -> dict[int, int]:
 def hold(*, leave_request, actor=None) -> Preview:
     """Hold the days of a CT request in the debit order, per year (docs/rules.md §9 "Buckets"), under
     the employee's lock; raises LEAVE_BALANCE (400, the numbers per bucket) when they do not fit."""
+    from leave import family
+
     employee = leave_request.employee
     if leave_request.kind not in BALANCE_KINDS:
         return preview(
             employee=employee, kind=leave_request.kind, date_from=leave_request.date_from, date_to=leave_request.date_to
         )
+    if family.is_family_request(leave_request):
+        # A PPPK's family days before annual leave hold nothing (docs/rules.md §9 "Family days").
+        _lock_employee(employee.id)
+        release(leave_request=leave_request, actor=actor)
+        return family_preview(leave_request=leave_request)
     _lock_employee(employee.id)
     release(leave_request=leave_request, actor=actor)
     dates = counted_dates(employee=employee, date_from=leave_request.date_from, date_to=leave_request.date_to)
@@ -472,7 +493,11 @@ def hold(*, leave_request, actor=None) -> Preview:
 
 
 def debit(*, leave_request, actor=None) -> int:
-    """At approval the held days become taken (a DEBIT moves them from `held` to `used`)."""
+    """At approval the held days become taken (a DEBIT moves them from `held` to `used`); a PPPK's
+    family days are recorded as owed to the first N (docs/rules.md §9 "Family days")."""
+    from leave import family
+
+    family.record_owed(leave_request=leave_request)
     rows = _request_rows(leave_request)
     held, _used = _held_by(leave_request)
     taken = 0
@@ -491,7 +516,11 @@ def debit(*, leave_request, actor=None) -> int:
 def give_back(*, leave_request, days_by_year_: dict[int, int] | None = None, actor=None, reason: str = "") -> int:
     """Return taken days to their buckets (cancel, or a recall: Pasal 338): the last days taken came
     from the last bucket in the debit order, so they go back in the reverse order. `days_by_year_`
-    None returns everything the request took."""
+    None returns everything the request took. A cancelled family leave owes nothing."""
+    from leave import family
+
+    if days_by_year_ is None:
+        family.forgive(leave_request=leave_request)
     rows = _request_rows(leave_request)
     _held, used = _held_by(leave_request)
     by_year: dict[int, list[LeaveBalance]] = defaultdict(list)

@@ -96,8 +96,9 @@ SOURCES = {
     # Leave entitlements (docs/rules.md §9); LEAD_TIME and the coverage codes serve leave too.
     "LEAVE_KIND_NOT_ALLOWED": "PP 11/2017 Pasal 311, 340; Perban BKN 7/2022 Pasal 4",
     "CT_NOT_ELIGIBLE": "PP 11/2017 Pasal 310",
+    "CT_FAMILY_DAYS": "PP 49/2018 Pasal 79; Perban BKN 7/2022",
     "LEAVE_SERVICE_SHORT": "PP 11/2017 Pasal 315, 331",
-    "LEAVE_TOO_LONG": "PP 11/2017 Pasal 315, 321, 322, 325, 329; PP 49/2018 Pasal 79; Perban BKN 7/2022",
+    "LEAVE_TOO_LONG": "PP 11/2017 Pasal 315, 321, 322, 325, 329, 331; PP 49/2018 Pasal 79; Perban BKN 7/2022",
     "CM_BIRTH_LIMIT": "PP 11/2017 Pasal 325; PP 49/2018 Pasal 79",
     "LEAVE_BALANCE": "PP 11/2017 Pasal 310, 313",
     "LEAVE_REASON_REQUIRED": "PP 11/2017 Pasal 326; Perka BKN 24/2017",

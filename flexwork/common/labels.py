@@ -65,6 +65,7 @@ RULE_MEANINGS = {
     "SHIFT_NOT_DYNAMIC": _("No dynamic hours on a duty"),
     "LEAVE_KIND_NOT_ALLOWED": _("Leave kind not open to this employee type"),
     "CT_NOT_ELIGIBLE": _("Not yet entitled to annual leave"),
+    "CT_FAMILY_DAYS": _("Family days before annual leave"),
     "LEAVE_SERVICE_SHORT": _("Too few years of service for this leave"),
     "LEAVE_TOO_LONG": _("Longer than this leave allows"),
     "CM_BIRTH_LIMIT": _("Maternity leave only for the first three births"),

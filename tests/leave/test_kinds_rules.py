@@ -84,7 +84,7 @@ def test_a_reason_of_another_kind_is_refused_and_the_database_refuses_it_too(emp
 
     leave = ask(employee_a, "CT", MONDAY, submit=False)
     with pytest.raises(IntegrityError), transaction.atomic():
-        LeaveRequest.objects.filter(id=leave.id).update(sub_reason="MARRIAGE")
+        LeaveRequest.objects.filter(id=leave.id).update(sub_reason="INPATIENT")  # CT takes only the family reasons
 
 
 def test_leave_for_important_reasons_lasts_at_most_a_month(employee_a):

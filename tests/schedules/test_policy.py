@@ -66,7 +66,7 @@ def test_a_plain_request_breaks_no_rule_and_every_source_is_the_rules_md_text(em
     assert result.violations == []
     assert SOURCES["CAP_WEEKLY"] == "PermenPANRB 4/2025 Pasal 13(1)"
     assert SOURCES["WORK_PLAN_REQUIRED"] == "PermenPANRB 4/2025 Pasal 7; PermenPANRB 6/2022"
-    assert len(SOURCES) == 46  # §3, §8 and §9 of docs/rules.md
+    assert len(SOURCES) == 47  # §3, §8 and §9 of docs/rules.md
 
 
 def test_all_violations_come_at_once(employee_a, monday):

@@ -236,9 +236,11 @@ def rule_cltn_length(employee: Employee, kind: str, date_from, date_to, leave_re
     last = _months_after(start, 12 * (CLTN_MAX_YEARS + CLTN_EXTENSION_YEARS))
     if date_to <= last:
         return []
-    message = _(
-        "Unpaid leave lasts at most %(years)d years and %(more)d year more: until %(date)s at the latest."
-    ) % {"years": CLTN_MAX_YEARS, "more": CLTN_EXTENSION_YEARS, "date": _date(last)}
+    message = _("Unpaid leave lasts at most %(years)d years and %(more)d year more: until %(date)s at the latest.") % {
+        "years": CLTN_MAX_YEARS,
+        "more": CLTN_EXTENSION_YEARS,
+        "date": _date(last),
+    }
     return [violation(LEAVE_TOO_LONG, message, (date_to,))]
 
 

@@ -37,7 +37,7 @@ def test_a_run_of_unpaid_leave_stops_four_years_after_its_first_day(employee_a):
     assert codes(error) == ["LEAVE_TOO_LONG"]
     assert error.fields["date_to"]
     assert "9 Mei 2031" in error.violations[0]["message"]
-    assert "Pasal 331" in error.violations[0]["source"]
+    assert "329, 331;" in error.violations[0]["source"]
     assert ask(employee_a, "CLTN", day, last, letter=True).status == "submitted"
 
 

@@ -345,7 +345,13 @@ def _leave_preview(employee: Employee, data: dict) -> dict | None:
     """The balance before and after the chosen dates (docs/rules.md §9 "Counting"), for annual leave."""
     from leave.views import preview_rows
 
-    return preview_rows(employee=employee, kind=data["kind"], date_from=data["date_from"], date_to=data["date_to"])
+    return preview_rows(
+        employee=employee,
+        kind=data["kind"],
+        date_from=data["date_from"],
+        date_to=data["date_to"],
+        sub_reason=data.get("sub_reason") or "",
+    )
 
 
 def _requests_render(

@@ -58,16 +58,22 @@ def _year(value, default: int) -> int:
 # ---------------------------------------------------------------------------- the preview
 
 
-def preview_rows(*, employee: Employee, kind: str, date_from, date_to) -> dict | None:
+def preview_rows(*, employee: Employee, kind: str, date_from, date_to, sub_reason: str = "") -> dict | None:
     """The before/after of a request as the official form prints it, per year and bucket (N-2, N-1, N,
     then the days deferred to the year, when there are any): {"days", "short", "years": [{"year", "days",
     "short", "lines": [{"bucket", "label", "before", "taken", "after"}]}]}; None for a kind without a
-    balance or dates that do not make a request (`leave.services.preview`, which writes nothing)."""
+    balance or dates that do not make a request (`leave.services.preview`, which writes nothing). A
+    PPPK's family days (docs/rules.md §9 "Family days") take no balance: {"days", "family": True}."""
     if kind not in BALANCE_KINDS or not date_from or not date_to or date_to < date_from:
         return None
     if (date_to - date_from).days > 366:
         return None
+    from leave import family
     from leave import services as leave_services
+
+    if family.is_family_ct(employee, kind, sub_reason or "", date_from):
+        days = len(leave_services.counted_dates(employee=employee, date_from=date_from, date_to=date_to))
+        return {"days": days, "family": True, "short": 0, "years": []}
 
     preview = leave_services.preview(employee=employee, kind=kind, date_from=date_from, date_to=date_to)
     years = []
@@ -94,7 +100,7 @@ def preview_fragment(request: HttpRequest) -> HttpResponse:
     dates, as HTML. Writes nothing. Reads the leave form's own fields (prefix `leave-`)."""
     employee = _me(request)
     data = request.POST if request.method == "POST" else request.GET
-    kind = data.get("leave-kind", "")
+    kind, sub_reason = data.get("leave-kind", ""), data.get("leave-sub_reason", "")[:32]
     date_from, date_to = date_parse(data.get("leave-date_from")), date_parse(data.get("leave-date_to"))
     context = {"preview": None, "kind": kind, "empty": False, "error": ""}
     if kind in BALANCE_KINDS:
@@ -103,7 +109,9 @@ def preview_fragment(request: HttpRequest) -> HttpResponse:
         elif date_to < date_from:
             context["error"] = _("The end date is before the start date.")
         else:
-            context["preview"] = preview_rows(employee=employee, kind=kind, date_from=date_from, date_to=date_to)
+            context["preview"] = preview_rows(
+                employee=employee, kind=kind, date_from=date_from, date_to=date_to, sub_reason=sub_reason
+            )
     return render(request, "leave/_preview.html", context)
 
 

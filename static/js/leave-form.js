@@ -35,7 +35,7 @@
     if (!result || !kind || balanceKinds.indexOf(kind.value) === -1) return;
     var mine = ++sequence;
     var data = new FormData();
-    ["leave-kind", "leave-date_from", "leave-date_to"].forEach(function (name) {
+    ["leave-kind", "leave-date_from", "leave-date_to", "leave-sub_reason"].forEach(function (name) {
       var field = form.querySelector('[name="' + name + '"]');
       data.append(name, field ? field.value : "");
     });
@@ -57,7 +57,7 @@
 
   form.addEventListener("change", function (event) {
     if (event.target === kind) toggle();
-    if (/^leave-(kind|date_from|date_to)$/.test(event.target.name || "")) later();
+    if (/^leave-(kind|date_from|date_to|sub_reason)$/.test(event.target.name || "")) later();
   });
   toggle();
   check();

@@ -119,3 +119,16 @@ def test_the_form_offers_the_family_reasons_only_to_a_pppk_before_annual_leave(p
     assert not family.offered(emp(pppk), today=datetime.date(2027, 7, 1))
     set_type(employee_a, "PNS")
     assert not family.offered(emp(employee_a), today=MONDAY)
+
+
+def test_the_live_preview_says_family_days_take_no_balance(pppk):
+    from tests.leave.test_pages import form_data, html, page
+
+    client = page(pppk)
+    without = html(client.post("/leave/preview/", form_data()))
+    assert "leave-preview-table" in without and "take nothing from a balance" not in without
+
+    body = html(client.post("/leave/preview/", form_data(**{"leave-sub_reason": "FAMILY_DEATH"})))
+
+    assert "This request counts 3 working days." in body
+    assert "take nothing from a balance now" in body and "leave-preview-table" not in body

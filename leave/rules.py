@@ -207,14 +207,17 @@ def rule_length(kind: str, date_from: datetime.date, date_to: datetime.date, pol
     return [violation(LEAVE_TOO_LONG, message, (date_to,))]
 
 
-def cltn_run_start(employee: Employee, date_from: datetime.date, leave_request=None) -> datetime.date:
-    """The first day of the run of unpaid leave (approved CLTN without a day between) a CLTN from
-    `date_from` continues (an extension); `date_from` itself when none ends the day before."""
+def run_start(
+    employee: Employee, kinds: tuple[str, ...], date_from: datetime.date, leave_request=None
+) -> datetime.date:
+    """The first day of the run of approved leave of `kinds` without a day between that a leave from
+    `date_from` continues; `date_from` itself when none ends the day before (CLTN's 3 + 1 years, a
+    sick leave's 365 days + 6 months)."""
     from attendance.models import LeaveRequest
     from flexwork.approvals.models import ApprovalStatus
 
     earlier = LeaveRequest.objects.filter(
-        employee_id=employee.id, kind="CLTN", status=ApprovalStatus.APPROVED, date_from__lt=date_from
+        employee_id=employee.id, kind__in=kinds, status=ApprovalStatus.APPROVED, date_from__lt=date_from
     )
     if leave_request is not None and leave_request.id:
         earlier = earlier.exclude(id=leave_request.id)
@@ -225,6 +228,12 @@ def cltn_run_start(employee: Employee, date_from: datetime.date, leave_request=N
         else:
             break
     return start
+
+
+def cltn_run_start(employee: Employee, date_from: datetime.date, leave_request=None) -> datetime.date:
+    """The first day of the run of unpaid leave (approved CLTN without a day between) a CLTN from
+    `date_from` continues (an extension)."""
+    return run_start(employee, ("CLTN",), date_from, leave_request)
 
 
 def rule_cltn_length(employee: Employee, kind: str, date_from, date_to, leave_request=None) -> list[dict]:
@@ -297,22 +306,8 @@ def rule_cb_after_ct(employee: Employee, kind: str, date_from: datetime.date, da
 
 def sick_episode_start(employee: Employee, date_from: datetime.date, leave_request=None) -> datetime.date:
     """The first day of the run of sick leave (approved CS without a day between) that a CS from
-    `date_from` continues; `date_from` itself when none ends the day before."""
-    from attendance.models import LeaveRequest
-    from flexwork.approvals.models import ApprovalStatus
-
-    earlier = LeaveRequest.objects.filter(
-        employee_id=employee.id, kind__in=("CS", "SAKIT"), status=ApprovalStatus.APPROVED, date_from__lt=date_from
-    )
-    if leave_request is not None and leave_request.id:
-        earlier = earlier.exclude(id=leave_request.id)
-    start = date_from
-    for first, last in earlier.order_by("-date_to").values_list("date_from", "date_to"):
-        if last >= start - datetime.timedelta(days=1):
-            start = min(start, first)
-        else:
-            break
-    return start
+    `date_from` continues."""
+    return run_start(employee, ("CS", "SAKIT"), date_from, leave_request)
 
 
 def cs_limits(employee: Employee, policy, start: datetime.date) -> tuple[datetime.date, datetime.date]:

@@ -228,7 +228,10 @@ class LeaveRevokeApi(_LeaveTransitionApi):
         return super().post(request, leave_id)
 
 
-class LeaveChangeDatesApi(BaseApi):
+class LeaveChangeDatesApi(_LeaveTransitionApi):
+    action = "change"
+    input_serializer = ChangeDatesInputSerializer
+
     @extend_schema(
         operation_id="leaves_change_dates",
         tags=["leaves"],
@@ -240,19 +243,10 @@ class LeaveChangeDatesApi(BaseApi):
         "records `previous_dates` and `dates`." + TRANSITION_CODES,
     )
     def post(self, request, leave_id: int):
-        leave = selectors.leave_get_for(user=request.user, leave_id=leave_id)
-        serializer = ChangeDatesInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        request_services.request_act(
-            obj=leave,
-            action="change",
-            actor=request.user,
-            note=data["note"],
-            dates=[data["date_from"], data["date_to"]],
-        )
-        leave = selectors.leave_get_for(user=request.user, leave_id=leave_id)
-        return Response(_detail(leave, request.user, LeaveDetailSerializer))
+        return super().post(request, leave_id)
+
+    def extra(self, data: dict) -> dict:
+        return {"dates": [data["date_from"], data["date_to"]]}
 
 
 class LeaveDeferApi(_LeaveTransitionApi):

@@ -68,6 +68,7 @@ RULE_MEANINGS = {
     "CT_FAMILY_DAYS": _("Family days before annual leave"),
     "LEAVE_SERVICE_SHORT": _("Too few years of service for this leave"),
     "LEAVE_TOO_LONG": _("Longer than this leave allows"),
+    "CB_AFTER_CT": _("Long leave shortened by annual leave taken"),
     "CM_BIRTH_LIMIT": _("Maternity leave only for the first three births"),
     "LEAVE_BALANCE": _("Not enough annual leave"),
     "LEAVE_REASON_REQUIRED": _("Choose what the leave is for"),

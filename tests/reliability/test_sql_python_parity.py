@@ -277,7 +277,8 @@ def test_the_payroll_sql_counts_each_day_as_the_python_rules_band_it(org_world, 
         v, row, name = day.values, rows[nip], day.case["name"]
         late, early = v["lateness_minutes"], v["early_minutes"]
         expected = {
-            "working_days": _count(v["is_working_day"]),
+            # A day of unpaid leave is not one of the person's working days (docs/rules.md §9 "CLTN").
+            "working_days": _count(v["is_working_day"] and v["absence"] != LEAVE_ABSENCE[LeaveKind.CLTN]),
             "present_days": _count(v["check_in_at"] is not None or v["check_out_at"] is not None),
             "tl1": _count(0 < late <= width),
             "tl2": _count(width < late <= 2 * width),

@@ -19,6 +19,7 @@ import contextlib
 import csv
 import datetime
 import decimal
+import functools
 import hashlib
 import io
 import re
@@ -196,7 +197,10 @@ def column_letter(index: int) -> str:
     return letters
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _text(value: str) -> str:
+    """A cell's text for the sheet's XML. Cached: a report's text cells repeat (units, names, dates, causes),
+    and escaping them was most of the time the detail sheet took per row (docs/performance.md)."""
     return escape(CONTROL.sub("", value))
 
 

@@ -278,6 +278,33 @@ class DayStatus(AgencyOwnedModel):
         return f"{self.employee_id} {self.local_date} {self.arrival}/{self.departure}/{self.absence}"
 
 
+class UnitDayTotal(models.Model):
+    """The sums of one unit's daily statuses on one date, as the dashboards chart them (trends, compliance by
+    unit, the FWA windows): kept by statement triggers on attendance_daystatus (migration 0008), never
+    written by the application. A dashboard over a year of a large
+    agency then reads a few rows per unit and day instead of every employee's day (docs/performance.md)."""
+
+    agency = models.ForeignKey("org.Agency", on_delete=models.CASCADE, related_name="+", db_index=False)
+    unit = models.ForeignKey("org.Unit", on_delete=models.CASCADE, related_name="+", db_index=False)
+    local_date = models.DateField()
+    days = models.IntegerField(help_text="Daily statuses.")
+    due = models.IntegerField(help_text="Working days without an excused absence (TK counts).")
+    present = models.IntegerField(help_text="Days with a check-in or a check-out.")
+    tk = models.IntegerField()
+    flexible = models.IntegerField(help_text="Days at home, a designated place or another office.")
+    required_minutes = models.BigIntegerField()
+    credited_minutes = models.BigIntegerField()
+    missing_logs = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["agency", "local_date"], name="att_unitday_agency_date")]
+        # No CHECK on the sums: PostgreSQL checks an upsert's proposed row, which for a removal is negative.
+        constraints = [models.UniqueConstraint(fields=["unit", "local_date"], name="att_unitday_one_per_unit_day")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.local_date} {self.days}"
+
+
 class LeaveSource(models.TextChoices):
     REQUEST = "REQUEST", _("Request")
     IMPORT = "IMPORT", _("Imported by HR")

@@ -43,6 +43,7 @@ from __future__ import annotations
 import calendar
 import datetime
 import hashlib
+import importlib
 import io
 import json
 import queue
@@ -1081,7 +1082,11 @@ def seed(
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # every foreign key checked now, not at COMMIT
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         else:
-            for table in (*STRUCTURE_TABLES, *mine):
+            # The triggers that keep the dashboards' unit-day totals were suspended with the others.
+            totals = importlib.import_module("attendance.migrations.0008_unit_day_totals_kept_by_triggers")
+            cursor.execute(totals.fill("WHERE agency_id = %s"), [agency.id])
+            mark("unit-day totals")
+            for table in (*STRUCTURE_TABLES, *mine, "attendance_unitdaytotal"):
                 cursor.execute(f"ANALYZE {table}")
         cursor.execute("DROP TABLE pg_temp.seed_emp, pg_temp.seed_day")
         mark("analyzed")

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from flexwork.approvals.models import ApprovalStatus
 from flexwork.common.calendar import today_in
+from flexwork.common.db import without_jit
 from flexwork.common.exceptions import ApplicationError
 from flexwork.org import scope as org_scope
 from flexwork.org.models import Unit
@@ -75,41 +76,44 @@ SUBTREE = "SELECT id FROM org_unit WHERE agency_id = %(agency)s AND path @> ARRA
 # Today by location; approved leave or official duty takes precedence over a schedule day (docs/rules.md §3):
 # those people count as LEAVE, as in the team calendar and in the coverage by unit (schedules.coverage).
 # Someone on unpaid leave (CLTN) is inactive that day and not counted at all (docs/rules.md §9 "CLTN").
+# Today's leave and check-ins are read as hashed sets (one scan each) and the schedule day by its unique index,
+# never as joins: early in the day the planner's statistics know of no check event for today, and a join it
+# plans for one row compared every employee with every check-in (23 s at 60,000 employees; docs/performance.md).
+TODAY_LEAVE = """SELECT l.employee_id FROM attendance_leaverequest l
+    WHERE l.agency_id = %(agency)s AND l.status = %(approved)s AND %(today)s BETWEEN l.date_from AND l.date_to"""
 HR_TODAY_SQL = f"""
 SELECT u.id AS unit_id, u.code, u.name,
-       CASE WHEN lv.on_leave THEN 'LEAVE' ELSE coalesce(sd.location, 'OFFICE') END AS location,
-       (ce.id IS NOT NULL) AS checked_in, count(*) AS n
+       CASE WHEN e.id IN ({TODAY_LEAVE}) THEN 'LEAVE'
+            ELSE coalesce((SELECT sd.location FROM schedules_scheduleday sd
+                           WHERE sd.employee_id = e.id AND sd.local_date = %(today)s AND sd.cancelled_at IS NULL),
+                          'OFFICE')
+       END AS location,
+       e.id IN (SELECT ce.employee_id FROM attendance_checkevent ce
+                WHERE ce.agency_id = %(agency)s AND ce.local_date = %(today)s AND ce.kind = 'IN') AS checked_in,
+       count(*) AS n
 FROM org_employee e
 JOIN org_unit u ON u.id = e.unit_id
-LEFT JOIN schedules_scheduleday sd
-       ON sd.employee_id = e.id AND sd.local_date = %(today)s AND sd.cancelled_at IS NULL
-LEFT JOIN attendance_checkevent ce ON ce.employee_id = e.id AND ce.local_date = %(today)s AND ce.kind = 'IN'
-CROSS JOIN LATERAL (
-    SELECT count(*) > 0 AS on_leave, coalesce(bool_or(l.kind = 'CLTN'), false) AS inactive
-    FROM attendance_leaverequest l
-    WHERE l.employee_id = e.id AND l.status = %(approved)s AND %(today)s BETWEEN l.date_from AND l.date_to
-) lv
-WHERE e.agency_id = %(agency)s AND e.is_active AND NOT lv.inactive AND e.unit_id IN ({SUBTREE})
+WHERE e.agency_id = %(agency)s AND e.is_active AND e.unit_id IN ({SUBTREE})
+  AND e.id NOT IN ({TODAY_LEAVE} AND l.kind = 'CLTN')
 GROUP BY 1, 2, 3, 4, 5
 ORDER BY u.code
 """
 
+# Trends and compliance read the per-unit, per-day totals that triggers keep from the daily statuses
+# (attendance.models.UnitDayTotal): a few rows per unit and day, whatever the agency's size or the range.
 HR_TRENDS_SQL = f"""
-SELECT to_char(date_trunc('week', d.local_date), 'IYYY-"W"IW') AS week,
-    count(*) FILTER (WHERE d.is_working_day AND (d.absence IS NULL OR d.absence = 'TK')) AS due,
-    count(*) FILTER (WHERE d.check_in_at IS NOT NULL OR d.check_out_at IS NOT NULL) AS present,
-    count(*) FILTER (WHERE d.absence = 'TK') AS tk,
-    count(*) FILTER (WHERE d.location IN ('HOME', 'DESIGNATED', 'OTHER_OFFICE')) AS flexible
-FROM attendance_daystatus d
-WHERE d.agency_id = %(agency)s AND d.local_date BETWEEN %(start)s AND %(end)s AND d.unit_id IN ({SUBTREE})
+SELECT to_char(date_trunc('week', t.local_date), 'IYYY-"W"IW') AS week,
+    sum(t.due) AS due, sum(t.present) AS present, sum(t.tk) AS tk, sum(t.flexible) AS flexible
+FROM attendance_unitdaytotal t
+WHERE t.agency_id = %(agency)s AND t.local_date BETWEEN %(start)s AND %(end)s AND t.unit_id IN ({SUBTREE})
 GROUP BY 1 ORDER BY 1
 """
 
 HR_COMPLIANCE_SQL = f"""
-SELECT u.code, u.name, sum(d.required_minutes) AS required, sum(d.credited_minutes) AS credited,
-    count(*) FILTER (WHERE d.absence = 'TK') AS tk, count(*) FILTER (WHERE d.missing_log) AS missing_logs
-FROM attendance_daystatus d JOIN org_unit u ON u.id = d.unit_id
-WHERE d.agency_id = %(agency)s AND d.local_date BETWEEN %(start)s AND %(end)s AND d.unit_id IN ({SUBTREE})
+SELECT u.code, u.name, sum(t.required_minutes) AS required, sum(t.credited_minutes) AS credited,
+    sum(t.tk) AS tk, sum(t.missing_logs) AS missing_logs
+FROM attendance_unitdaytotal t JOIN org_unit u ON u.id = t.unit_id
+WHERE t.agency_id = %(agency)s AND t.local_date BETWEEN %(start)s AND %(end)s AND t.unit_id IN ({SUBTREE})
 GROUP BY u.code, u.name ORDER BY u.code
 """
 
@@ -157,12 +161,10 @@ w AS (
 ),
 live AS (
     SELECT w.label, w.date_from, w.date_to,
-        count(d.id) FILTER (WHERE d.is_working_day AND (d.absence IS NULL OR d.absence = 'TK')) AS due,
-        count(d.id) FILTER (WHERE d.check_in_at IS NOT NULL OR d.check_out_at IS NOT NULL) AS present,
-        count(d.id) FILTER (WHERE d.absence = 'TK') AS tk
-    FROM w LEFT JOIN attendance_daystatus d
-        ON d.agency_id = %(agency)s AND d.local_date BETWEEN w.date_from AND w.date_to
-       AND d.unit_id IN (SELECT id FROM org_unit WHERE agency_id = %(agency)s AND path @> ARRAY[%(unit)s]::int[])
+        coalesce(sum(t.due), 0) AS due, coalesce(sum(t.present), 0) AS present, coalesce(sum(t.tk), 0) AS tk
+    FROM w LEFT JOIN attendance_unitdaytotal t
+        ON t.agency_id = %(agency)s AND t.local_date BETWEEN w.date_from AND w.date_to
+       AND t.unit_id IN (SELECT id FROM org_unit WHERE agency_id = %(agency)s AND path @> ARRAY[%(unit)s]::int[])
     GROUP BY w.label, w.date_from, w.date_to
 ),
 -- HR's imported "before" baselines (kinds.FWA_SQL): a unit's month without FlexWork daily rows.
@@ -173,9 +175,8 @@ base AS (
         ON w.label = 'before' AND b.agency_id = %(agency)s AND b.month BETWEEN w.date_from AND w.date_to
        AND b.unit_id IN (SELECT id FROM org_unit WHERE agency_id = %(agency)s AND path @> ARRAY[%(unit)s]::int[])
     WHERE NOT EXISTS (
-        SELECT 1 FROM attendance_daystatus d
-        WHERE d.agency_id = %(agency)s AND d.unit_id = b.unit_id
-          AND d.local_date >= b.month AND d.local_date < (b.month + interval '1 month')::date)
+        SELECT 1 FROM attendance_unitdaytotal t
+        WHERE t.unit_id = b.unit_id AND t.local_date >= b.month AND t.local_date < (b.month + interval '1 month')::date)
 )
 SELECT live.label, live.date_from, live.date_to,
     live.due + CASE live.label WHEN 'before' THEN base.due ELSE 0 END AS due,
@@ -270,64 +271,65 @@ def hr_dashboard(*, user, unit_id: int | None = None, date_from=None, date_to=No
         unit = Unit.objects.filter(report_units_q(scope), id=unit_id).first()
     if unit is None:
         raise Http404(_("No such unit."))
-    params = {"agency": scope.agency_id, "unit": unit.id, "start": start, "end": end, "today": today}
-    today_rows = _rows(HR_TODAY_SQL, {**params, "approved": ApprovalStatus.APPROVED.value})
-    pending = _hr_pending(_rows(HR_PENDING_SQL, params))
-    at_risk = _hr_at_risk(params, today)
-    data = {
-        "unit": {"id": unit.id, "code": unit.code, "name": unit.name},
-        "date_from": start,
-        "date_to": end,
-        "today": today,
-        "headline": _headline(
-            today_rows=today_rows,
-            pending=sum(sum(row[b] for b in AGE_BUCKETS) for row in pending),
-            logs_waiting=_rows(HR_LOGS_WAITING_SQL, params)[0]["n"],
-            at_risk=at_risk["count"],
-        ),
-        "at_risk": at_risk,
-        "today_by_location": _hr_today(today_rows),
-        "coverage": _hr_coverage(agency_id=scope.agency_id, rows=today_rows, today=today),
-        "trends": _hr_trends(_rows(HR_TRENDS_SQL, params)),
-        "compliance": [
-            {
-                "code": r["code"],
-                "name": r["name"],
-                "hours_pct": _pct(r["credited"], r["required"]),
-                "tk": r["tk"],
-                "missing_logs": r["missing_logs"],
-            }
-            for r in _rows(HR_COMPLIANCE_SQL, params)
-        ],
-        "pending": pending,
-        "predikat": _hr_predikat(_rows(HR_PREDIKAT_SQL, params)),
-        "fwa": [
-            {
-                "window": r["label"],
-                "date_from": r["date_from"],
-                "date_to": r["date_to"],
-                "attendance_pct": _pct(r["present"], r["due"]),
-                "tk": r["tk"],
-            }
-            for r in _rows(HR_FWA_SQL, params)
-        ],
-        "output": [
-            {"location": r["location"], "entries": r["entries"], "hours": round((r["minutes"] or 0) / 60, 1)}
-            | {"verified": r["verified"]}
-            for r in _rows(HR_OUTPUT_SQL, params)
-        ],
-        "decisions": [
-            {
-                "code": r["code"],
-                "name": r["name"],
-                "approved": r["approved"],
-                "rejected": r["rejected"],
-                "overrides": r["overrides"],
-                "refusal_pct": _pct(r["rejected"], r["approved"] + r["rejected"]),
-            }
-            for r in _rows(HR_DECISIONS_SQL, params)
-        ],
-    }
+    with without_jit():
+        params = {"agency": scope.agency_id, "unit": unit.id, "start": start, "end": end, "today": today}
+        today_rows = _rows(HR_TODAY_SQL, {**params, "approved": ApprovalStatus.APPROVED.value})
+        pending = _hr_pending(_rows(HR_PENDING_SQL, params))
+        at_risk = _hr_at_risk(params, today)
+        data = {
+            "unit": {"id": unit.id, "code": unit.code, "name": unit.name},
+            "date_from": start,
+            "date_to": end,
+            "today": today,
+            "headline": _headline(
+                today_rows=today_rows,
+                pending=sum(sum(row[b] for b in AGE_BUCKETS) for row in pending),
+                logs_waiting=_rows(HR_LOGS_WAITING_SQL, params)[0]["n"],
+                at_risk=at_risk["count"],
+            ),
+            "at_risk": at_risk,
+            "today_by_location": _hr_today(today_rows),
+            "coverage": _hr_coverage(agency_id=scope.agency_id, rows=today_rows, today=today),
+            "trends": _hr_trends(_rows(HR_TRENDS_SQL, params)),
+            "compliance": [
+                {
+                    "code": r["code"],
+                    "name": r["name"],
+                    "hours_pct": _pct(r["credited"], r["required"]),
+                    "tk": r["tk"],
+                    "missing_logs": r["missing_logs"],
+                }
+                for r in _rows(HR_COMPLIANCE_SQL, params)
+            ],
+            "pending": pending,
+            "predikat": _hr_predikat(_rows(HR_PREDIKAT_SQL, params)),
+            "fwa": [
+                {
+                    "window": r["label"],
+                    "date_from": r["date_from"],
+                    "date_to": r["date_to"],
+                    "attendance_pct": _pct(r["present"], r["due"]),
+                    "tk": r["tk"],
+                }
+                for r in _rows(HR_FWA_SQL, params)
+            ],
+            "output": [
+                {"location": r["location"], "entries": r["entries"], "hours": round((r["minutes"] or 0) / 60, 1)}
+                | {"verified": r["verified"]}
+                for r in _rows(HR_OUTPUT_SQL, params)
+            ],
+            "decisions": [
+                {
+                    "code": r["code"],
+                    "name": r["name"],
+                    "approved": r["approved"],
+                    "rejected": r["rejected"],
+                    "overrides": r["overrides"],
+                    "refusal_pct": _pct(r["rejected"], r["approved"] + r["rejected"]),
+                }
+                for r in _rows(HR_DECISIONS_SQL, params)
+            ],
+        }
     cache.set(key, data, CACHE_SECONDS)
     return data
 

@@ -15,7 +15,6 @@ Files reach the storage API only when complete (local disk or S3-compatible stor
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import datetime
 import decimal
@@ -30,9 +29,10 @@ from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
 from django.core.files import File
-from django.db import DatabaseError, connections
+from django.db import connections
 from django.utils.translation import gettext as _
 
+from flexwork.common.db import without_jit
 from flexwork.reports.kinds import KindSpec
 
 NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
@@ -489,16 +489,10 @@ def files_write(
         tempfile.TemporaryFile() as excel_file,
     ):
         writer = _HashingWriter(csv_file)
-        with connections[using].cursor() as cursor:
-            # No JIT for the report's statement: PostgreSQL compiles its ~280 expressions for seconds before it
-            # runs, more than it saves (docs/performance.md, "History and the hot queries"); reset afterwards.
-            cursor.execute("SET jit = off")
-            try:
-                cursor.copy_expert(statement, writer)  # psycopg2, through Django's cursor wrapper
-                rows = max(cursor.rowcount, 0)
-            finally:
-                with contextlib.suppress(DatabaseError):  # an aborted transaction undoes the SET itself
-                    cursor.execute("RESET jit")
+        # No JIT for the report's statement: PostgreSQL compiles its ~280 expressions for seconds before it runs.
+        with without_jit(using), connections[using].cursor() as cursor:
+            cursor.copy_expert(statement, writer)  # psycopg2, through Django's cursor wrapper
+            rows = max(cursor.rowcount, 0)
         on_progress(40)
         csv_file.seek(0)
         reader = csv.reader(io.TextIOWrapper(csv_file, encoding="utf-8", newline=""))

@@ -10,7 +10,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 LOCK := requirements/dev.txt
 export DJANGO_SETTINGS_MODULE ?= flexwork.settings.local
-PYTEST_ARGS ?= --create-db
+PYTEST_ARGS ?= --create-db --durations=25
 # pip says "WARNING: Location … is ignored" for each local index that lacks a package: noise, not an error.
 PIP_QUIET := grep -v '^WARNING: Location' || true
 

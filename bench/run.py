@@ -513,6 +513,7 @@ def _report_bench(personas: dict, kind: str) -> dict:
     from django.db import connection
 
     from bench import floors
+    from flexwork.common.db import REPORT_STATEMENT_SETTINGS
 
     # The check-ins queued one day-status refresh each on the default queue; they are dropped here (the nightly
     # job recomputes every day) so that the report is not measured behind thousands of them.
@@ -551,7 +552,8 @@ def _report_bench(personas: dict, kind: str) -> dict:
     with connection.cursor() as cursor:
         sql = floors.report_copy_sql(cursor, kind=kind, agency_id=personas["agency_id"], scope_unit_id=report.unit_id,
                                      start=report.period_start, end=report.period_end, parameters=report.parameters)  # fmt: skip
-        cursor.execute("SET jit = off")  # as the report runs its statement (flexwork.reports.exports)
+        # as the report runs its statement (flexwork.reports.exports)
+        cursor.execute(" ".join(f"SET {name} = {value};" for name, value in REPORT_STATEMENT_SETTINGS.items()))
         for _ in range(3):
             sink = _Sha()
             t0 = time.perf_counter()

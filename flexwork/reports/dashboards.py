@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from flexwork.approvals.models import ApprovalStatus
 from flexwork.common.calendar import today_in
-from flexwork.common.db import without_jit
+from flexwork.common.db import DASHBOARD_STATEMENT_SETTINGS, statement_settings
 from flexwork.common.exceptions import ApplicationError
 from flexwork.org import scope as org_scope
 from flexwork.org.models import Unit
@@ -271,7 +271,7 @@ def hr_dashboard(*, user, unit_id: int | None = None, date_from=None, date_to=No
         unit = Unit.objects.filter(report_units_q(scope), id=unit_id).first()
     if unit is None:
         raise Http404(_("No such unit."))
-    with without_jit():
+    with statement_settings(DASHBOARD_STATEMENT_SETTINGS):
         params = {"agency": scope.agency_id, "unit": unit.id, "start": start, "end": end, "today": today}
         today_rows = _rows(HR_TODAY_SQL, {**params, "approved": ApprovalStatus.APPROVED.value})
         pending = _hr_pending(_rows(HR_PENDING_SQL, params))

@@ -89,8 +89,12 @@ CALENDAR = """calendar AS (
     WHERE extract(isodow FROM g) <= 5
       AND NOT EXISTS (SELECT 1 FROM org_holiday h WHERE h.agency_id = %(agency)s AND h.date = g::date)
 )"""
+# The daily row is looked for within the period (where every calendar date is): PostgreSQL may read an
+# employee's rows as a whole (a hash anti-join), and the bound keeps that to the period's instead of the
+# year's history (docs/performance.md, "History and the hot queries").
 OPEN_DAYS = """(SELECT count(*) FROM calendar c WHERE c.local_date >= %(today)s OR NOT EXISTS (
-        SELECT 1 FROM attendance_daystatus x WHERE x.employee_id = e.id AND x.local_date = c.local_date)
+        SELECT 1 FROM attendance_daystatus x WHERE x.employee_id = e.id AND x.local_date = c.local_date
+          AND x.local_date BETWEEN %(start)s AND %(end)s)
     ) AS open_days"""
 
 # ---------------------------------------------------------------------------- duties (docs/rules.md §8)

@@ -107,7 +107,7 @@ fuzz: install messages db
 faults: install messages db
 	@DJANGO_SETTINGS_MODULE=flexwork.settings.test FW_FAULTS=1 $(VENV)/bin/pytest tests/reliability/test_faults.py -p no:randomly -s
 
-# Benchmarks at agency scale (docs/performance.md): ≤ 15 minutes, loopback only, its own database flexwork_bench.
+# Benchmarks at agency scale (docs/performance.md): about 17 minutes at 60,000 (bounded by bench/run.py --minutes), loopback only, its own database flexwork_bench.
 bench: install messages static
 	@bench/run.sh $(BENCH_ARGS)
 

@@ -822,6 +822,8 @@ def seed(
                     plans[e.i] = ("OFFICE", None, None, hours, list(month_days))
                 elif draw < 0.60:
                     loc = rng.choices(("HOME", "DESIGNATED", "OTHER_OFFICE"), weights=(85, 10, 5))[0]
+                    if loc == "OTHER_OFFICE" and e.unit.parent is None:
+                        loc = "HOME"  # the root unit's staff have no parent office to work from
                     chosen = []
                     for wdays in weeks.values():
                         k = min(cap, rng.choice((1, 2, 2)), len(wdays))

@@ -513,7 +513,7 @@ def _report_bench(personas: dict, kind: str) -> dict:
     from django.db import connection
 
     from bench import floors
-    from flexwork.common.db import REPORT_STATEMENT_SETTINGS
+    from flexwork.common.db import REPORT_STATEMENT_SETTINGS, statement_settings
 
     # The check-ins queued one day-status refresh each on the default queue; they are dropped here (the nightly
     # job recomputes every day) so that the report is not measured behind thousands of them.
@@ -549,11 +549,10 @@ def _report_bench(personas: dict, kind: str) -> dict:
     csv_seconds = (marks.get(40, marks.get(100)) - t_post) if marks else None
     timings = []
     checksums = set()
-    with connection.cursor() as cursor:
+    # the statement's settings as the report runs it (flexwork.reports.exports)
+    with statement_settings(REPORT_STATEMENT_SETTINGS), connection.cursor() as cursor:
         sql = floors.report_copy_sql(cursor, kind=kind, agency_id=personas["agency_id"], scope_unit_id=report.unit_id,
                                      start=report.period_start, end=report.period_end, parameters=report.parameters)  # fmt: skip
-        # as the report runs its statement (flexwork.reports.exports)
-        cursor.execute(" ".join(f"SET {name} = {value};" for name, value in REPORT_STATEMENT_SETTINGS.items()))
         for _ in range(3):
             sink = _Sha()
             t0 = time.perf_counter()

@@ -197,7 +197,10 @@ class CheckEvent(AgencyOwnedModel):
     class Meta:
         ordering = ["local_date", "kind"]
         indexes = [
-            models.Index(fields=["agency", "local_date"], name="att_check_agency_date"),
+            # Who checked in on a day, read from the index alone (the HR dashboard's today panel).
+            models.Index(
+                fields=["agency", "local_date", "kind"], include=["employee"], name="att_check_agency_day_kind"
+            ),
             models.Index(fields=["unit", "local_date"], name="att_check_unit_date"),
             models.Index(fields=["at"], name="att_check_positions_kept", condition=Q(positions_purged_at__isnull=True)),
             models.Index(fields=["corrected_by"], name="att_check_corrected", condition=Q(corrected_by__isnull=False)),
@@ -303,6 +306,31 @@ class UnitDayTotal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.local_date} {self.days}"
+
+
+class WorkLogDayTotal(models.Model):
+    """The sums of one unit's output logs on one date at one location, as the HR dashboard shows them (output by
+    location, logs waiting for verification): kept by statement triggers on attendance_worklog (migration 0009),
+    never written by the application, like UnitDayTotal."""
+
+    agency = models.ForeignKey("org.Agency", on_delete=models.CASCADE, related_name="+", db_index=False)
+    unit = models.ForeignKey("org.Unit", on_delete=models.CASCADE, related_name="+", db_index=False)
+    local_date = models.DateField()
+    location = models.CharField(max_length=16)
+    entries = models.IntegerField(help_text="Output log entries.")
+    minutes = models.BigIntegerField(help_text="Minutes spent, summed.")
+    verified = models.IntegerField(help_text="Entries verified as matching (SESUAI).")
+    waiting = models.IntegerField(help_text="Entries no supervisor has verified yet.")
+
+    class Meta:
+        indexes = [models.Index(fields=["agency", "local_date"], name="att_logday_agency_date")]
+        # No CHECK on the sums, for the reason UnitDayTotal gives.
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "local_date", "location"], name="att_logday_one_per_unit_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.local_date} {self.location} {self.entries}"
 
 
 class LeaveSource(models.TextChoices):

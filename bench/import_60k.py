@@ -75,6 +75,7 @@ def main() -> None:
 
     from django.db import connection, transaction
 
+    from bench.seed import IMPORT_BIRTH_START
     from flexwork.onboarding import sample, services
     from flexwork.onboarding.models import ImportKind
     from flexwork.org import services as org_services
@@ -83,7 +84,11 @@ def main() -> None:
     started = time.perf_counter()
     units = sample.sample_units(prefix="B")
     positions = [f"JAB{i:02d}" for i in range(1, 11)]
-    rows = sample.sample_employees(count=args.rows, unit_rows=units, position_codes=positions, seed=args.seed)
+    # Births after every seeded NIP's (bench/seed.py): a NIP already held in another agency is refused, and at
+    # 300,000 rows some would collide.
+    rows = sample.sample_employees(
+        count=args.rows, unit_rows=units, position_codes=positions, seed=args.seed, birth_start=IMPORT_BIRTH_START
+    )
     data = sample.to_csv(rows, headers=sample.EMPLOYEE_HEADERS)
     generated = time.perf_counter() - started
     from django.conf import settings

@@ -61,6 +61,7 @@ from flexwork.accounts.tokens import KEY_PREFIX, PREFIX_LENGTH, hash_key
 
 N = "\\N"
 ZONES = {"Asia/Jakarta": ("+07", -6.175, 106.827), "Asia/Makassar": ("+08", -5.147, 119.432)}
+TOTALS_TABLES = ("attendance_unitdaytotal", "attendance_worklogdaytotal")  # kept by triggers (attendance 0008, 0009)
 BIG_TABLES = ("attendance_checkevent", "attendance_daystatus", "schedules_scheduleday", "attendance_worklog")
 STRUCTURE_TABLES = ("org_unit", "org_employee", "accounts_user", "accounts_apitoken", "schedules_arrangementrequest",
                     "attendance_leaverequest", "performance_skp", "performance_rhk", "performance_indicator",
@@ -112,9 +113,13 @@ def previous_month(today: datetime.date) -> tuple[int, int]:
     return first.year, first.month
 
 
+SEEDED_BIRTH_START = datetime.date(1965, 1, 1)
+IMPORT_BIRTH_START = datetime.date(1998, 1, 1)  # bench/import_60k.py's NIPs: born after every seeded one
+
+
 def nip_for(i: int, seed: int) -> str:
     """18 digits, unique per (i, seed) for i < 12,000 × 15: birth date, start year+month, sex, sequence."""
-    birth = datetime.date(1965, 1, 1) + datetime.timedelta(days=i % 12000)
+    birth = SEEDED_BIRTH_START + datetime.timedelta(days=i % 12000)
     return f"{birth:%Y%m%d}{2000 + i // 12000:04d}{seed % 12 + 1:02d}{i % 2 + 1}{seed // 12 % 999 + 1:03d}"
 
 
@@ -1084,11 +1089,12 @@ def seed(
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # every foreign key checked now, not at COMMIT
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         else:
-            # The triggers that keep the dashboards' unit-day totals were suspended with the others.
-            totals = importlib.import_module("attendance.migrations.0008_unit_day_totals_kept_by_triggers")
-            cursor.execute(totals.fill("WHERE agency_id = %s"), [agency.id])
-            mark("unit-day totals")
-            for table in (*STRUCTURE_TABLES, *mine, "attendance_unitdaytotal"):
+            # The triggers that keep the dashboards' totals were suspended with the others.
+            for migration in ("0008_unit_day_totals_kept_by_triggers", "0009_worklog_day_totals_kept_by_triggers"):
+                totals = importlib.import_module(f"attendance.migrations.{migration}")
+                cursor.execute(totals.fill("WHERE agency_id = %s"), [agency.id])
+            mark("dashboard totals")
+            for table in (*STRUCTURE_TABLES, *mine, *TOTALS_TABLES):
                 cursor.execute(f"ANALYZE {table}")
         cursor.execute("DROP TABLE pg_temp.seed_emp, pg_temp.seed_day")
         mark("analyzed")

@@ -97,6 +97,8 @@ class ArrangementRequest(ApprovableModel):
             models.Index(fields=["decider", "status"], name="sched_req_decider_status"),
             models.Index(fields=["recommender", "status"], name="sched_req_recommender_status"),
             models.Index(fields=["status", "first_date"], name="sched_req_status_first"),
+            # The HR dashboard's decisions by unit over a range.
+            models.Index(fields=["agency", "decided_at"], name="sched_req_agency_decided"),
         ]
         constraints = [
             *ApprovableModel.Meta.constraints,

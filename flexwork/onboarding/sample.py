@@ -73,10 +73,11 @@ def sample_employees(
     email_share: float = 0.5,
     domain: str = "example.go.id",
     first_n: int = 0,
+    birth_start: datetime.date = datetime.date(1965, 1, 1),
 ) -> list[list[str]]:
     """`count` valid employee rows in template column order. Every unit gets a head (the first
     rows, parents before children); the head of a unit reports to the head of its parent unit and
-    everybody else to the head of their unit."""
+    everybody else to the head of their unit. The NIPs' birth dates start at `birth_start`."""
     rng = random.Random(seed)
     head_of: dict[str, str] = {}
     rows: list[list[str]] = []
@@ -85,14 +86,14 @@ def sample_employees(
         if len(rows) >= count:
             break
         code, parent = unit[0], unit[2]
-        nip = sample_nip(n, rng=rng)
+        nip = sample_nip(n, rng=rng, birth_start=birth_start)
         head_of[code] = nip
         rows.append(_employee_row(n, nip, code, head_of.get(parent, ""), rng, position_codes, email_share, domain))
         n += 1
     codes = [unit[0] for unit in unit_rows]
     while len(rows) < count:
         code = codes[rng.randrange(len(codes))]
-        nip = sample_nip(n, rng=rng)
+        nip = sample_nip(n, rng=rng, birth_start=birth_start)
         rows.append(_employee_row(n, nip, code, head_of[code], rng, position_codes, email_share, domain))
         n += 1
     return rows

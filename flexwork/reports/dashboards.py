@@ -81,12 +81,15 @@ SUBTREE = "SELECT id FROM org_unit WHERE agency_id = %(agency)s AND path @> ARRA
 # plans for one row compared every employee with every check-in (23 s at 60,000 employees; docs/performance.md).
 TODAY_LEAVE = """SELECT l.employee_id FROM attendance_leaverequest l
     WHERE l.agency_id = %(agency)s AND l.status = %(approved)s AND %(today)s BETWEEN l.date_from AND l.date_to"""
+TODAY_AWAY = """SELECT sd.employee_id FROM schedules_scheduleday sd
+    WHERE sd.agency_id = %%(agency)s AND sd.local_date = %%(today)s AND sd.cancelled_at IS NULL AND sd.location = '%s'"""
 HR_TODAY_SQL = f"""
 SELECT u.id AS unit_id, u.code, u.name,
        CASE WHEN e.id IN ({TODAY_LEAVE}) THEN 'LEAVE'
-            ELSE coalesce((SELECT sd.location FROM schedules_scheduleday sd
-                           WHERE sd.employee_id = e.id AND sd.local_date = %(today)s AND sd.cancelled_at IS NULL),
-                          'OFFICE')
+            WHEN e.id IN ({TODAY_AWAY % "HOME"}) THEN 'HOME'
+            WHEN e.id IN ({TODAY_AWAY % "DESIGNATED"}) THEN 'DESIGNATED'
+            WHEN e.id IN ({TODAY_AWAY % "OTHER_OFFICE"}) THEN 'OTHER_OFFICE'
+            ELSE 'OFFICE'
        END AS location,
        e.id IN (SELECT ce.employee_id FROM attendance_checkevent ce
                 WHERE ce.agency_id = %(agency)s AND ce.local_date = %(today)s AND ce.kind = 'IN') AS checked_in,
@@ -185,12 +188,13 @@ SELECT live.label, live.date_from, live.date_to,
 FROM live CROSS JOIN base ORDER BY live.date_from
 """
 
+# Output and the logs waiting read the per-unit, per-day totals that triggers keep from the output logs
+# (attendance.models.WorkLogDayTotal), as trends and compliance read the daily statuses'.
 HR_OUTPUT_SQL = f"""
-SELECT l.location, count(*) AS entries, sum(l.minutes_spent) AS minutes,
-    count(*) FILTER (WHERE l.verification = 'SESUAI') AS verified
-FROM attendance_worklog l
-WHERE l.agency_id = %(agency)s AND l.local_date BETWEEN %(start)s AND %(end)s AND l.unit_id IN ({SUBTREE})
-GROUP BY l.location ORDER BY l.location
+SELECT t.location, sum(t.entries) AS entries, sum(t.minutes)::bigint AS minutes, sum(t.verified) AS verified
+FROM attendance_worklogdaytotal t
+WHERE t.agency_id = %(agency)s AND t.local_date BETWEEN %(start)s AND %(end)s AND t.unit_id IN ({SUBTREE})
+GROUP BY t.location ORDER BY t.location
 """
 
 HR_DECISIONS_SQL = f"""
@@ -200,16 +204,16 @@ SELECT u.code, u.name,
     count(*) FILTER (WHERE r.override_reason <> '') AS overrides
 FROM schedules_arrangementrequest r
 JOIN org_employee e ON e.id = r.employee_id JOIN org_unit u ON u.id = e.unit_id
-WHERE r.agency_id = %(agency)s AND r.decided_at IS NOT NULL
-  AND (r.decided_at AT TIME ZONE 'UTC')::date BETWEEN %(start)s AND %(end)s AND e.unit_id IN ({SUBTREE})
+WHERE r.agency_id = %(agency)s AND r.decided_at >= %(start)s::date AT TIME ZONE 'UTC'
+  AND r.decided_at < (%(end)s::date + 1) AT TIME ZONE 'UTC' AND e.unit_id IN ({SUBTREE})
 GROUP BY u.code, u.name ORDER BY u.code
 """
 
 
 # Output logs of the unit subtree that no supervisor has verified yet (docs/rules.md §4).
 HR_LOGS_WAITING_SQL = f"""
-SELECT count(*) AS n FROM attendance_worklog l
-WHERE l.agency_id = %(agency)s AND l.verification IS NULL AND l.local_date <= %(today)s AND l.unit_id IN ({SUBTREE})
+SELECT coalesce(sum(t.waiting), 0) AS n FROM attendance_worklogdaytotal t
+WHERE t.agency_id = %(agency)s AND t.local_date <= %(today)s AND t.unit_id IN ({SUBTREE})
 """
 
 
@@ -493,20 +497,43 @@ ORDER BY e.name, i.id
 LIMIT 500
 """
 
-# Current period plans of the unit subtree, for the HR dashboard's at-risk card (docs/rules.md §5).
-HR_PLANS_SQL = f"""
-SELECT e.id AS employee_id, e.name, u.name AS unit_name, i.description, i.direction, pp.period_start,
-       pp.period_end, pp.target_min, r.value AS realised
-FROM performance_periodplan pp
-JOIN performance_indicator i ON i.id = pp.indicator_id
-JOIN performance_rhk rh ON rh.id = i.rhk_id
-JOIN performance_skp s ON s.id = rh.skp_id AND s.status = 'APPROVED'
-JOIN org_employee e ON e.id = s.employee_id AND e.is_active
-JOIN org_unit u ON u.id = e.unit_id
-LEFT JOIN performance_realisation r ON r.period_plan_id = pp.id
-WHERE pp.agency_id = %(agency)s AND %(today)s BETWEEN pp.period_start AND pp.period_end
-  AND i.direction <> 'LOWER' AND e.unit_id IN ({SUBTREE})
-ORDER BY e.name, e.id, i.id
+# The HR dashboard's at-risk card (docs/rules.md §5). The share of a target expected by today depends only on the
+# period's dates (and the holidays in it), so Python works it out once per current period, from HR_PERIODS_SQL,
+# and the database then counts the people with a plan below 80 % of it, in one statement over the subtree's
+# plans: exact arithmetic (realised × days < 0.8 × target × elapsed days), never every plan shipped to Python.
+HR_PERIODS_SQL = """
+WITH p AS (
+    SELECT DISTINCT pp.period_start, pp.period_end FROM performance_periodplan pp
+    WHERE pp.agency_id = %(agency)s AND pp.period_end >= %(today)s AND pp.period_start <= %(today)s
+)
+SELECT p.period_start, p.period_end,
+    ARRAY(SELECT h.date FROM org_holiday h WHERE h.agency_id = %(agency)s
+          AND h.date BETWEEN (SELECT min(period_start) FROM p) AND (SELECT max(period_end) FROM p)) AS holidays
+FROM p
+"""
+
+HR_AT_RISK_SQL = f"""
+WITH share AS (
+    SELECT * FROM unnest(%(period_starts)s::date[], %(period_ends)s::date[], %(elapsed)s::int[], %(days)s::int[])
+        AS x(period_start, period_end, elapsed, days)
+),
+risk AS (
+    SELECT DISTINCT ON (e.name, e.id) e.id AS employee_id, e.name, u.name AS unit_name, i.description,
+        pp.period_start, pp.period_end, pp.target_min, r.value AS realised
+    FROM performance_periodplan pp
+    JOIN share sh ON sh.period_start = pp.period_start AND sh.period_end = pp.period_end
+    JOIN performance_indicator i ON i.id = pp.indicator_id
+    JOIN performance_rhk rh ON rh.id = i.rhk_id
+    JOIN performance_skp s ON s.id = rh.skp_id AND s.status = 'APPROVED'
+    JOIN org_employee e ON e.id = s.employee_id AND e.is_active
+    JOIN org_unit u ON u.id = e.unit_id
+    LEFT JOIN performance_realisation r ON r.period_plan_id = pp.id
+    WHERE pp.agency_id = %(agency)s AND pp.period_end >= %(today)s AND pp.period_start <= %(today)s
+      AND i.direction <> 'LOWER' AND e.unit_id IN ({SUBTREE})
+      AND pp.target_min * sh.elapsed > 0 AND coalesce(r.value, 0) * sh.days < 0.8 * pp.target_min * sh.elapsed
+    ORDER BY e.name, e.id, i.id
+)
+SELECT risk.*, count(*) OVER () AS total FROM risk ORDER BY name, employee_id LIMIT %(shown)s
 """
 
 HR_AT_RISK_SHOWN = 10
@@ -514,45 +541,51 @@ HR_AT_RISK_SHOWN = 10
 
 def _hr_at_risk(params: dict, today: datetime.date) -> dict:
     """People of the subtree with at least one target at risk today (docs/rules.md §5), with the
-    first few of them by name. The expected share of a period depends only on its dates, so it is
-    worked out once per period rather than once per plan."""
+    first few of them by name (each with their first plan at risk)."""
     from performance.calculations import progress
 
-    plans = _rows(HR_PLANS_SQL, params)
-    if not plans:
+    periods = _rows(HR_PERIODS_SQL, params)
+    if not periods:
         return {"count": 0, "rows": []}
-    start = min(p["period_start"] for p in plans)
-    end = max(p["period_end"] for p in plans)
-    holidays = {r["date"] for r in _rows(HOLIDAYS_SQL, params | {"start": start, "end": end})}
-    shares: dict[tuple, Decimal] = {}
-    people: dict[int, dict] = {}
-    for plan in plans:
-        period = (plan["period_start"], plan["period_end"])
-        if period not in shares:
-            # The share of a target expected by `today`, as progress() counts working days.
-            shown = progress(
-                target=Decimal(1),
-                actual=None,
-                on_date=today,
-                period_start=plan["period_start"],
-                period_end=plan["period_end"],
-                holidays=holidays,
-                at_risk_ratio=Decimal("0.8"),
-            )
-            shares[period] = (
-                Decimal(shown.elapsed_days) / Decimal(shown.period_days) if shown.period_days else Decimal(1)
-            )
-        expected = plan["target_min"] * shares[period]
-        realised = plan["realised"] if plan["realised"] is not None else Decimal(0)
-        if expected > 0 and realised < Decimal("0.8") * expected and plan["employee_id"] not in people:
-            people[plan["employee_id"]] = {
-                "name": plan["name"],
-                "unit": plan["unit_name"],
-                "indicator": plan["description"],
-                "realised": plan["realised"],
-                "expected": round(expected, 2),
+    holidays = set(periods[0]["holidays"])
+    shares: dict[tuple, tuple[int, int]] = {}
+    for period in periods:
+        # The share of a target expected by `today`, as progress() counts working days.
+        shown = progress(
+            target=Decimal(1),
+            actual=None,
+            on_date=today,
+            period_start=period["period_start"],
+            period_end=period["period_end"],
+            holidays=holidays,
+            at_risk_ratio=Decimal("0.8"),
+        )
+        elapsed, days = (shown.elapsed_days, shown.period_days) if shown.period_days else (1, 1)
+        shares[(period["period_start"], period["period_end"])] = (elapsed, days)
+    rows = _rows(
+        HR_AT_RISK_SQL,
+        params
+        | {
+            "period_starts": [start for start, _end in shares],
+            "period_ends": [end for _start, end in shares],
+            "elapsed": [elapsed for elapsed, _days in shares.values()],
+            "days": [days for _elapsed, days in shares.values()],
+            "shown": HR_AT_RISK_SHOWN,
+        },
+    )
+    found = []
+    for row in rows:
+        elapsed, days = shares[(row["period_start"], row["period_end"])]
+        found.append(
+            {
+                "name": row["name"],
+                "unit": row["unit_name"],
+                "indicator": row["description"],
+                "realised": row["realised"],
+                "expected": round(row["target_min"] * (Decimal(elapsed) / Decimal(days)), 2),
             }
-    return {"count": len(people), "rows": list(people.values())[:HR_AT_RISK_SHOWN]}
+        )
+    return {"count": rows[0]["total"] if rows else 0, "rows": found}
 
 
 LOGS_TO_VERIFY_SQL = """

@@ -82,3 +82,20 @@ def test_two_months_of_history_by_month(tmp_path):
         cursor.execute("DELETE FROM attendance_leaverequest WHERE agency_id = %s AND date_from < %s",
                        [a, datetime.date(*MONTH, 1)])  # fmt: skip
     assert digest(agency_id=a) == one_digest
+
+
+def test_the_import_benchmark_never_draws_a_nip_the_seeded_agency_holds():
+    """The cost curve imports 300,000 rows beside a seeded agency of 300,000: no NIP of the file may be one the
+    agency holds already (the import refuses those), so the file's births start after every seeded one."""
+    from bench.seed import IMPORT_BIRTH_START, nip_for
+    from flexwork.onboarding import sample
+
+    seeded = {nip_for(i, seed) for seed in (1, 7) for i in range(0, 300_000, 11)}
+    assert max(nip[:8] for nip in seeded) < f"{IMPORT_BIRTH_START:%Y%m%d}"
+    units = sample.sample_units(prefix="B")
+    rows = sample.sample_employees(
+        count=3000, unit_rows=units, position_codes=["JAB01"], first_n=297_000, birth_start=IMPORT_BIRTH_START
+    )
+    drawn = {row[sample.EMPLOYEE_HEADERS.index("nip")] for row in rows}
+    assert len(drawn) == 3000 and not drawn & seeded
+    assert min(drawn)[:8] >= f"{IMPORT_BIRTH_START:%Y%m%d}"

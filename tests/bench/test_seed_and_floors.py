@@ -108,6 +108,27 @@ def _unit_day_totals_from_statuses(agency_id: int) -> list[tuple]:
         return cursor.fetchall()
 
 
+def _log_day_totals(agency_id: int) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT unit_id, local_date, location, entries, minutes, verified, waiting"
+            " FROM attendance_worklogdaytotal WHERE agency_id = %s ORDER BY 1, 2, 3",
+            [agency_id],
+        )
+        return cursor.fetchall()
+
+
+def _log_day_totals_from_logs(agency_id: int) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT unit_id, local_date, location, count(*), sum(minutes_spent), count(*) FILTER (WHERE"
+            " verification = 'SESUAI'), count(*) FILTER (WHERE verification IS NULL)"
+            " FROM attendance_worklog WHERE agency_id = %s GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
+            [agency_id],
+        )
+        return cursor.fetchall()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_fast_load_writes_what_the_checked_load_writes(tmp_path):
     try:
@@ -115,6 +136,7 @@ def test_the_fast_load_writes_what_the_checked_load_writes(tmp_path):
             checked = _seed(tmp_path)
             expected = digest(agency_id=checked.agency_id)
             checked_totals = _unit_day_totals(checked.agency_id)
+            checked_log_totals = _log_day_totals(checked.agency_id)
             raise _Rollback
     except _Rollback:
         pass
@@ -125,6 +147,10 @@ def test_the_fast_load_writes_what_the_checked_load_writes(tmp_path):
     # the dashboards' unit-day totals: kept by triggers in the checked load, filled after the fast one
     assert _unit_day_totals(fast.agency_id) == _unit_day_totals_from_statuses(fast.agency_id) != []
     assert len(_unit_day_totals(fast.agency_id)) == len(checked_totals) > 0
+    # and the output logs' totals, the same way
+    assert checked_log_totals == _log_day_totals_from_logs(checked.agency_id) != []
+    assert _log_day_totals(fast.agency_id) == _log_day_totals_from_logs(fast.agency_id)
+    assert len(_log_day_totals(fast.agency_id)) == len(checked_log_totals)
     assert _schema() == schema
     # the check events came from the second connection, committed with the rest
     assert (

@@ -41,4 +41,5 @@ def test_the_new_measures_have_their_targets():
     assert targets["checkin_p99_ms_during_report"] == ("<=", 150)
     assert targets["checkin_errors_during_report"] == ("==", 0)
     assert targets["pages_p95_ms_max"] == ("<=", 300)
+    assert targets["hr_dashboard_busy_day_max_ms"] == ("<=", 300)
     assert "not measured" in run.table({"employees": 600})

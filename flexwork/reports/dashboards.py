@@ -204,8 +204,8 @@ SELECT u.code, u.name,
     count(*) FILTER (WHERE r.override_reason <> '') AS overrides
 FROM schedules_arrangementrequest r
 JOIN org_employee e ON e.id = r.employee_id JOIN org_unit u ON u.id = e.unit_id
-WHERE r.agency_id = %(agency)s AND r.decided_at >= %(start)s::date AT TIME ZONE 'UTC'
-  AND r.decided_at < (%(end)s::date + 1) AT TIME ZONE 'UTC' AND e.unit_id IN ({SUBTREE})
+WHERE r.agency_id = %(agency)s AND r.decided_at >= %(start)s::date::timestamp AT TIME ZONE 'UTC'
+  AND r.decided_at < (%(end)s::date + 1)::timestamp AT TIME ZONE 'UTC' AND e.unit_id IN ({SUBTREE})
 GROUP BY u.code, u.name ORDER BY u.code
 """
 

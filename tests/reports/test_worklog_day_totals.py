@@ -120,3 +120,25 @@ def test_the_hr_dashboard_reads_output_and_logs_waiting_from_the_totals(org_worl
     )
     assert body["headline"]["logs_waiting"] == 1
     assert {row["location"]: row["verified"] for row in body["output"]}["HOME"] == 2
+
+
+def test_the_decisions_by_unit_count_a_decision_on_the_days_of_the_range_only(org_world, hr_admin_a, client_for):
+    """Decided at 23:59 UTC on the range's last day counts; a minute after midnight UTC the next day does not, nor
+    a minute before the first day."""
+    from schedules.models import ArrangementRequest
+
+    employee = org_world.employee_a.employee
+    for decided in ("2025-03-31T23:59:00+00:00", "2025-04-01T00:01:00+00:00", "2025-02-28T23:59:00+00:00"):
+        ArrangementRequest.objects.create(
+            agency=employee.agency,
+            employee=employee,
+            status="approved",
+            location="HOME",
+            dates=[D(2025, 3, 19)],
+            first_date=D(2025, 3, 19),
+            last_date=D(2025, 3, 19),
+            reason="Menyusun laporan",
+            decided_at=datetime.datetime.fromisoformat(decided),
+        )
+    body = client_for(hr_admin_a).get("/api/v1/dashboard/hr/", {"date_from": "2025-03-01", "date_to": "2025-03-31"})
+    assert sum(row["approved"] for row in body.json()["decisions"]) == 1

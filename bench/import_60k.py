@@ -31,6 +31,21 @@ class Rollback(Exception):
     pass
 
 
+def sample_file(rows: int, seed: int = 42) -> tuple[list, list[str], list]:
+    """The file's units, position codes and employee rows (the import floor of bench/run.py COPYs the same rows).
+    Births after every seeded NIP's (bench/seed.py): a NIP already held in another agency is refused, and at
+    300,000 rows some would collide."""
+    from bench.seed import IMPORT_BIRTH_START
+    from flexwork.onboarding import sample
+
+    units = sample.sample_units(prefix="B")
+    positions = [f"JAB{i:02d}" for i in range(1, 11)]
+    employees = sample.sample_employees(
+        count=rows, unit_rows=units, position_codes=positions, seed=seed, birth_start=IMPORT_BIRTH_START
+    )
+    return units, positions, employees
+
+
 def ensure_database() -> None:
     import psycopg2
     from django.conf import settings
@@ -75,20 +90,13 @@ def main() -> None:
 
     from django.db import connection, transaction
 
-    from bench.seed import IMPORT_BIRTH_START
     from flexwork.onboarding import sample, services
     from flexwork.onboarding.models import ImportKind
     from flexwork.org import services as org_services
     from flexwork.org.models import Employee, EmployeeChange, PositionType
 
     started = time.perf_counter()
-    units = sample.sample_units(prefix="B")
-    positions = [f"JAB{i:02d}" for i in range(1, 11)]
-    # Births after every seeded NIP's (bench/seed.py): a NIP already held in another agency is refused, and at
-    # 300,000 rows some would collide.
-    rows = sample.sample_employees(
-        count=args.rows, unit_rows=units, position_codes=positions, seed=args.seed, birth_start=IMPORT_BIRTH_START
-    )
+    units, positions, rows = sample_file(args.rows, args.seed)
     data = sample.to_csv(rows, headers=sample.EMPLOYEE_HEADERS)
     generated = time.perf_counter() - started
     from django.conf import settings

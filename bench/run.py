@@ -762,20 +762,19 @@ def import_xlsx_bench(rows: int) -> dict:
 
 
 def import_floor(rows: int) -> float:
-    """COPY FROM STDIN of the same 60,000 rows (bench/import_60k.py's generator, same seed) into the same
+    """COPY FROM STDIN of the same rows (bench/import_60k.py's `sample_file`, same seed) into the same
     tables (accounts_user, org_employee), with the same audit rows and every foreign key checked; supervisor
     links and unit ids resolved beforehand (not timed); rolled back."""
     import io
 
     from django.db import connection, transaction
 
-    from flexwork.onboarding import sample, services
+    from bench.import_60k import sample_file
+    from flexwork.onboarding import services
     from flexwork.org import services as org_services
     from flexwork.org.models import Position, PositionType
 
-    units = sample.sample_units(prefix="B")
-    positions = [f"JAB{i:02d}" for i in range(1, 11)]
-    data = sample.sample_employees(count=rows, unit_rows=units, position_codes=positions, seed=42)
+    _units, positions, data = sample_file(rows)
 
     class Rollback(Exception):
         pass

@@ -99,3 +99,19 @@ def test_the_import_benchmark_never_draws_a_nip_the_seeded_agency_holds():
     drawn = {row[sample.EMPLOYEE_HEADERS.index("nip")] for row in rows}
     assert len(drawn) == 3000 and not drawn & seeded
     assert min(drawn)[:8] >= f"{IMPORT_BIRTH_START:%Y%m%d}"
+
+
+def test_the_import_floor_copies_the_rows_the_import_path_imports():
+    """The import's floor (COPY FROM STDIN, bench/run.py) and the import path draw one file: the same rows, with
+    births after every seeded NIP's, so neither collides with the seeded agency at 300,000."""
+    import importlib
+    import inspect
+
+    from bench.seed import IMPORT_BIRTH_START
+
+    import_60k = importlib.import_module("bench.import_60k")
+    run = importlib.import_module("bench.run")
+    _units, _positions, rows = import_60k.sample_file(500)
+    assert rows == import_60k.sample_file(500)[2]
+    assert min(row[0] for row in rows)[:8] >= f"{IMPORT_BIRTH_START:%Y%m%d}"
+    assert "sample_file(rows)" in inspect.getsource(run.import_floor)

@@ -16,12 +16,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db import connection
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from flexwork.org.models import Employee, Role, RoleAssignment, Unit
+from flexwork.org.models import Employee, Role, Unit
 
 EMPLOYEE = "employee"
 SUPERVISOR = "supervisor"
@@ -72,41 +72,35 @@ class UserScope:
 NO_SCOPE = UserScope(user_id=None, agency_id=None, employee_id=None, unit_id=None, roles=frozenset())
 
 
+# Every request asks this, so it is one fixed statement rather than a queryset compiled each time (the compile cost
+# more than the query): the employee of the user, whether they supervise anyone active, their explicit roles in
+# their agency, the units they head, whether one of those is a decision level or the root, and their office zone.
+SCOPE_COLUMNS = (
+    "id", "agency_id", "unit_id", "is_active", "has_reports", "role_names", "headed", "headed_decision",
+    "unit__time_zone", "agency__time_zone",
+)  # fmt: skip
+SCOPE_SQL = """
+SELECT e.id, e.agency_id, e.unit_id, e.is_active,
+    EXISTS (SELECT 1 FROM org_employee r WHERE r.supervisor_id = e.id AND r.is_active) AS has_reports,
+    ARRAY(SELECT ra.role FROM org_roleassignment ra WHERE ra.agency_id = e.agency_id AND ra.user_id = e.user_id),
+    ARRAY(SELECT h.id FROM org_unit h WHERE h.head_id = e.id ORDER BY h.id),
+    EXISTS (SELECT 1 FROM org_unit h WHERE h.head_id = e.id AND (h.is_decision_level OR h.parent_id IS NULL)),
+    u.time_zone, a.time_zone
+FROM org_employee e JOIN org_agency a ON a.id = e.agency_id JOIN org_unit u ON u.id = e.unit_id
+WHERE e.user_id = %s
+"""
+
+
 def scope_for(user) -> UserScope:
     """Roles and reach of `user`, in one query. Pass a UserScope through to avoid repeating it."""
     if isinstance(user, UserScope):
         return user
     if user is None or not getattr(user, "is_authenticated", False):
         return NO_SCOPE
-    row = (
-        Employee.objects.filter(user_id=user.pk)
-        .annotate(
-            has_reports=Exists(Employee.objects.filter(supervisor_id=OuterRef("pk"), is_active=True)),
-            role_names=ArraySubquery(
-                RoleAssignment.objects.filter(user_id=OuterRef("user_id"), agency_id=OuterRef("agency_id")).values(
-                    "role"
-                )
-            ),
-            headed=ArraySubquery(Unit.objects.filter(head_id=OuterRef("pk")).order_by("id").values("id")),
-            # The root's head decides too: for decision-level heads with no level marked above.
-            headed_decision=Exists(
-                Unit.objects.filter(Q(is_decision_level=True) | Q(parent__isnull=True), head_id=OuterRef("pk"))
-            ),
-        )
-        .values(
-            "id",
-            "agency_id",
-            "unit_id",
-            "is_active",
-            "has_reports",
-            "role_names",
-            "headed",
-            "headed_decision",
-            "unit__time_zone",
-            "agency__time_zone",
-        )
-        .first()
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(SCOPE_SQL, [user.pk])
+        found = cursor.fetchone()
+    row = None if found is None else dict(zip(SCOPE_COLUMNS, found, strict=True))
     if row is None:
         # The platform operator is a superuser with no agency (the operator console, flexwork/org/operator_views.py).
         roles = frozenset({PLATFORM_OPERATOR}) if user.is_superuser else frozenset()

@@ -10,43 +10,45 @@ import pytest
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def plans(org_world):
-    """Two people of the A section with an approved SKP whose current period runs from 40 days ago
-    to 40 days ahead (so working days have passed whatever today is): one has realised nothing of a
-    target of 10, the other the whole target."""
+def _person_with_a_plan(w, name, *, realised=None, direction="HIGHER"):
+    """An employee of the A section with an approved SKP whose one current period runs from 40 days ago to
+    40 days ahead (so working days have passed whatever today is), with a target of 10 and `realised` of it."""
     from flexwork.common.calendar import today_in
     from performance.models import PeriodPlan, Realisation
     from tests.org.factories import EmployeeFactory
     from tests.performance.factories import skp_with_indicator
 
-    w = org_world
     today = today_in(w.agency_a.time_zone)
-    people = []
-    for name, realised in (("Sitti Behind", None), ("Rahmat Ontrack", Decimal(10))):
-        employee = EmployeeFactory(
-            agency=w.agency_a, unit=w.sec_a, position=w.position_a, supervisor=w.supervisor_a.employee, name=name
-        )
-        skp = skp_with_indicator(
-            employee_user=employee.user, actor=w.supervisor_a, year=today.year, approve_by=w.supervisor_a
-        )
-        plan = PeriodPlan.objects.filter(indicator__rhk__skp=skp).order_by("period_start").first()
-        PeriodPlan.objects.filter(indicator__rhk__skp=skp).exclude(id=plan.id).delete()
-        PeriodPlan.objects.filter(id=plan.id).update(
-            period_start=today - datetime.timedelta(days=40),
-            period_end=today + datetime.timedelta(days=40),
-            target_min=Decimal(10),
-        )
-        if realised is not None:
-            Realisation.objects.create(
-                agency=w.agency_a,
-                period_plan_id=plan.id,
-                indicator_id=plan.indicator_id,
-                value=realised,
-                entered_by=w.supervisor_a,
-            )
-        people.append(employee)
-    return people
+    employee = EmployeeFactory(
+        agency=w.agency_a, unit=w.sec_a, position=w.position_a, supervisor=w.supervisor_a.employee, name=name
+    )
+    skp = skp_with_indicator(
+        employee_user=employee.user, actor=w.supervisor_a, year=today.year, approve_by=w.supervisor_a,
+        direction=direction,
+    )  # fmt: skip
+    plan = PeriodPlan.objects.filter(indicator__rhk__skp=skp).order_by("period_start").first()
+    PeriodPlan.objects.filter(indicator__rhk__skp=skp).exclude(id=plan.id).delete()
+    PeriodPlan.objects.filter(id=plan.id).update(
+        period_start=today - datetime.timedelta(days=40),
+        period_end=today + datetime.timedelta(days=40),
+        target_min=Decimal(10),
+    )
+    if realised is not None:
+        Realisation.objects.create(
+            agency=w.agency_a, period_plan_id=plan.id, indicator_id=plan.indicator_id, value=realised,
+            entered_by=w.supervisor_a,
+        )  # fmt: skip
+    plan.refresh_from_db()
+    return employee, plan
+
+
+@pytest.fixture
+def plans(org_world):
+    """Two people with a current plan: one has realised nothing of a target of 10, the other the whole target."""
+    return [
+        _person_with_a_plan(org_world, "Sitti Behind")[0],
+        _person_with_a_plan(org_world, "Rahmat Ontrack", realised=Decimal(10))[0],
+    ]
 
 
 def test_hr_sees_who_is_behind_by_name_and_unit(plans, org_world, hr_admin_a, client_for):
@@ -60,6 +62,36 @@ def test_hr_sees_who_is_behind_by_name_and_unit(plans, org_world, hr_admin_a, cl
         "Jumlah laporan yang disusun",
     )
     assert Decimal(str(row["expected"])) > 0
+
+
+def test_the_card_counts_people_not_plans_and_shows_the_first_ten_by_name(org_world, hr_admin_a, client_for):
+    """Eleven people behind, one of them on two indicators: eleven counted, the first ten by name shown, each
+    with their first indicator at risk; someone inactive, or behind on a lower-is-better indicator, is not."""
+    from performance.models import Indicator, PeriodPlan
+
+    w = org_world
+    behind = [_person_with_a_plan(w, f"Pegawai Tertinggal {n:02d}") for n in range(1, 12)]
+    first, plan = behind[0]
+    indicator = plan.indicator
+    second = Indicator.objects.create(
+        agency=w.agency_a, rhk=indicator.rhk, aspect=indicator.aspect, description="Jumlah rapat yang diikuti",
+        target_min=Decimal(10), target_max=Decimal(10), unit="rapat",
+    )  # fmt: skip
+    PeriodPlan.objects.create(
+        agency=w.agency_a, indicator=second, number=1, period_start=plan.period_start, period_end=plan.period_end,
+        target_min=Decimal(10), target_max=Decimal(10),
+    )  # fmt: skip
+    gone, _plan = _person_with_a_plan(w, "Pegawai Nonaktif")
+    gone.is_active = False
+    gone.save(update_fields=["is_active"])
+    _person_with_a_plan(w, "Pegawai Hemat", direction="LOWER")
+
+    body = client_for(hr_admin_a).get("/api/v1/dashboard/hr/", {"unit": w.sec_a.id}).json()
+    assert body["at_risk"]["count"] == 11 and body["headline"]["at_risk"] == 11
+    rows = body["at_risk"]["rows"]
+    assert [row["name"] for row in rows] == [f"Pegawai Tertinggal {n:02d}" for n in range(1, 11)]
+    assert rows[0]["indicator"] == "Jumlah laporan yang disusun"
+    assert all(Decimal(str(row["expected"])) > 0 and row["realised"] is None for row in rows)
 
 
 @pytest.mark.parametrize(

@@ -74,7 +74,8 @@ NO_SCOPE = UserScope(user_id=None, agency_id=None, employee_id=None, unit_id=Non
 
 # Every request asks this, so it is one fixed statement rather than a queryset compiled each time (the compile cost
 # more than the query): the employee of the user, whether they supervise anyone active, their explicit roles in
-# their agency, the units they head, whether one of those is a decision level or the root, and their office zone.
+# their agency, the units they head, whether one of those is a decision level or the root (the root's head decides
+# too, for decision-level heads with no level marked above), and their office zone.
 SCOPE_COLUMNS = (
     "id", "agency_id", "unit_id", "is_active", "has_reports", "role_names", "headed", "headed_decision",
     "unit__time_zone", "agency__time_zone",

@@ -39,6 +39,7 @@ from attendance.models import (
 )
 from flexwork.approvals.models import ApprovalStatus
 from flexwork.common.calendar import is_working_day, now_in, office_date_of, office_today
+from flexwork.common.db import positional_placeholders, prepare_once
 from flexwork.common.exceptions import ApplicationError, ConflictError
 from flexwork.common.services import evidence_attach
 from flexwork.org.models import Agency, AgencyPolicy, Employee, Unit, UnitPolicyOverride
@@ -311,25 +312,6 @@ _CHECK_CONTEXT_PREPARED = (
 )
 
 
-def _dollar(sql: str) -> str:
-    """`%s` placeholders as PREPARE's `$1, $2, …`."""
-    parts = sql.split("%s")
-    return "".join(part + (f"${i}" if i < len(parts) else "") for i, part in enumerate(parts, start=1))
-
-
-def _prepared(cursor, name: str, statement: str) -> None:
-    """PREPARE `statement` as `name` once per connection (PREPARE outlives a rolled-back transaction;
-    a new connection, after a reconnect, prepares again)."""
-    raw = connection.connection
-    done = getattr(connection, "_fw_prepared", None)
-    if done is None or done[0] is not raw:
-        done = (raw, set())
-        connection._fw_prepared = done
-    if name not in done[1]:
-        cursor.execute(f"PREPARE {name} AS {statement}")
-        done[1].add(name)
-
-
 @dataclass(frozen=True)
 class DutyWindow:
     """A published shift as the check path reads it (docs/rules.md §8): instants in seconds since the
@@ -500,7 +482,7 @@ def _check_context(*, user, now: datetime.datetime, kind: str = CheckKind.IN) ->
     data ever disagree on the office date. For a roster employee the check is matched to a duty
     (docs/rules.md §8): its date becomes the duty's and the fence the duty's location."""
     with connection.cursor() as cursor:
-        _prepared(cursor, _CHECK_CONTEXT_NAME, _CHECK_CONTEXT_PREPARED)
+        prepare_once(_CHECK_CONTEXT_NAME, _CHECK_CONTEXT_PREPARED)
         cursor.execute(
             f"EXECUTE {_CHECK_CONTEXT_NAME} (%s, %s, %s, %s)",
             [ApprovalStatus.APPROVED.value, LeaveKind.DINAS_LUAR.value, now, user.pk],
@@ -654,7 +636,7 @@ def attendance_check(
     }
     name, sql = ("fw_check_in", _CHECK_IN_SQL) if kind == CheckKind.IN else ("fw_check_out", _CHECK_OUT_SQL)
     with connection.cursor() as cursor:
-        _prepared(cursor, name, _dollar(sql))
+        prepare_once(name, positional_placeholders(sql))
         cursor.execute(f"EXECUTE {name} ({', '.join(['%s'] * len(_COLUMNS))})", [values[c] for c in _COLUMNS])
         row = cursor.fetchone()
         if row is None:

@@ -24,8 +24,9 @@ from django.views.decorators.http import require_POST
 from rest_framework import exceptions
 
 from attendance.geo import EARTH_RADIUS_M
-from attendance.services import _CHECK_IN_SQL, HOME_FENCE_RADIUS_M, _prepared
+from attendance.services import _CHECK_IN_SQL, HOME_FENCE_RADIUS_M
 from flexwork.accounts.authentication import PersonalTokenAuthentication
+from flexwork.common.db import prepare_once
 
 _auth = PersonalTokenAuthentication()
 
@@ -128,7 +129,7 @@ CROSS JOIN LATERAL (SELECT round(g.metres)::int AS distance, g.metres <= c.f_rad
 def write_floor_insert(*, user_id: int, latitude: float, longitude: float, accuracy_m: float, ip, now):
     """The floor's one statement (prepared once per connection, as the check-in's are): the row's id."""
     with connection.cursor() as cursor:
-        _prepared(cursor, "bench_write_floor", WRITE_FLOOR_SQL)
+        prepare_once("bench_write_floor", WRITE_FLOOR_SQL)
         cursor.execute(
             "EXECUTE bench_write_floor (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
             [now, user_id, f"{latitude:.6f}", f"{longitude:.6f}", latitude, longitude, accuracy_m, ip,

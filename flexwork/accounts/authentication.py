@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
 from flexwork.accounts.tokens import hash_key
+from flexwork.common.db import PreparedStatement
 
 # Writing last_used_at on every call would turn each read into a write; once a few minutes is enough.
 LAST_USED_RESOLUTION = timedelta(minutes=5)
@@ -33,15 +34,21 @@ def _user_fields() -> list[str]:
 
 
 @functools.cache
+def _token_statement() -> PreparedStatement:
+    """Every token call runs it: prepared once per database session."""
+    return PreparedStatement("fw_api_token", _token_sql())
+
+
 def _token_sql() -> str:
     user_columns = ", ".join(f'u."{name}"' for name in _user_fields())
     token_columns = ", ".join(f't."{name}"' for name in _token_fields())
     return f"""
-WITH t AS (SELECT * FROM accounts_apitoken WHERE key_hash = %s),
+WITH t AS (SELECT * FROM accounts_apitoken WHERE key_hash = %(key_hash)s::text),
 touched AS (
-    UPDATE accounts_apitoken a SET last_used_at = %s FROM t JOIN accounts_user owner ON owner.id = t.user_id
-    WHERE a.id = t.id AND owner.is_active AND t.revoked_at IS NULL AND t.expires_at > %s
-      AND (t.last_used_at IS NULL OR t.last_used_at < %s)
+    UPDATE accounts_apitoken a SET last_used_at = %(now)s::timestamptz
+    FROM t JOIN accounts_user owner ON owner.id = t.user_id
+    WHERE a.id = t.id AND owner.is_active AND t.revoked_at IS NULL AND t.expires_at > %(now)s
+      AND (t.last_used_at IS NULL OR t.last_used_at < %(touched_before)s::timestamptz)
     RETURNING a.id
 )
 SELECT {token_columns}, {user_columns}, z.zone FROM t JOIN accounts_user u ON u.id = t.user_id
@@ -77,7 +84,9 @@ class PersonalTokenAuthentication(authentication.BaseAuthentication):
 
         now = timezone.now()
         with connection.cursor() as cursor:
-            cursor.execute(_token_sql(), [hash_key(key), now, now, now - LAST_USED_RESOLUTION])
+            _token_statement().execute(
+                cursor, {"key_hash": hash_key(key), "now": now, "touched_before": now - LAST_USED_RESOLUTION}
+            )
             row = cursor.fetchone()
         if row is None:
             raise exceptions.AuthenticationFailed(_("Invalid token."), code="invalid_token")

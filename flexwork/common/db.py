@@ -1,10 +1,12 @@
-"""Database session settings for the statements that read much (reports, dashboards)."""
+"""Database session settings for the statements that read much (reports, dashboards), and the prepared
+statements of the hot paths."""
 
 from __future__ import annotations
 
 import contextlib
+import re
 
-from django.db import DatabaseError, connections
+from django.db import DatabaseError, connection, connections
 
 # The monthly reports' one statement (docs/performance.md, "History and the hot queries"):
 # - no JIT: PostgreSQL compiles its ~280 expressions for seconds before it runs, more than it saves;
@@ -27,3 +29,52 @@ def statement_settings(values: dict[str, str], using: str = "default"):
     finally:
         with contextlib.suppress(DatabaseError), connections[using].cursor() as cursor:
             cursor.execute(" ".join(f"RESET {name};" for name in values))
+
+
+# The hot paths' fixed statements (the check-in's, the approval queue's) are planned once per database session
+# (prepared statements): planning them cost more than running them, on every call. Needs session-level pooling
+# (a pooler in transaction mode would hand a statement to another session; docs/deployment.md).
+
+
+def positional_placeholders(sql: str) -> str:
+    """`%s` placeholders as PREPARE's `$1, $2, …`."""
+    parts = sql.split("%s")
+    return "".join(part + (f"${i}" if i < len(parts) else "") for i, part in enumerate(parts, start=1))
+
+
+def prepare_once(name: str, statement: str) -> None:
+    """PREPARE `statement` as `name` once per connection of the default database (PREPARE outlives a
+    rolled-back transaction; a new connection, after a reconnect, prepares again). The PREPARE is the
+    connection's setup, like its SETs at connect: it goes on the driver's cursor, outside the queries Django
+    counts, so a request's query count does not depend on whether its connection is new."""
+    connection.ensure_connection()
+    raw = connection.connection
+    done = getattr(connection, "_fw_prepared", None)
+    if done is None or done[0] is not raw:
+        done = (raw, set())
+        connection._fw_prepared = done
+    if name not in done[1]:
+        with raw.cursor() as cursor:
+            cursor.execute(f"PREPARE {name} AS {statement}")
+        done[1].add(name)
+
+
+class PreparedStatement:
+    """A statement with `%(name)s` placeholders, prepared once per connection as `name` and run with EXECUTE.
+    Each placeholder's first use carries its type (`%(me)s::bigint`) where the context does not give it."""
+
+    def __init__(self, name: str, sql: str):
+        self.name = name
+        self.names: list[str] = []
+
+        def number(match: re.Match) -> str:
+            if match.group(1) not in self.names:
+                self.names.append(match.group(1))
+            return f"${self.names.index(match.group(1)) + 1}"
+
+        self.statement = re.sub(r"%\((\w+)\)s", number, sql)
+        self.execute_sql = f"EXECUTE {name} ({', '.join(['%s'] * len(self.names))})"
+
+    def execute(self, cursor, params: dict) -> None:
+        prepare_once(self.name, self.statement)
+        cursor.execute(self.execute_sql, [params[name] for name in self.names])

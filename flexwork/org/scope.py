@@ -21,6 +21,7 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from flexwork.common.db import PreparedStatement
 from flexwork.org.models import Employee, Role, Unit
 
 EMPLOYEE = "employee"
@@ -72,10 +73,11 @@ class UserScope:
 NO_SCOPE = UserScope(user_id=None, agency_id=None, employee_id=None, unit_id=None, roles=frozenset())
 
 
-# Every request asks this, so it is one fixed statement rather than a queryset compiled each time (the compile cost
-# more than the query): the employee of the user, whether they supervise anyone active, their explicit roles in
-# their agency, the units they head, whether one of those is a decision level or the root (the root's head decides
-# too, for decision-level heads with no level marked above), and their office zone.
+# Every request asks this, so it is one fixed statement, prepared once per database session, rather than a queryset
+# compiled each time (the compile cost more than the query): the employee of the user, whether they supervise
+# anyone active, their explicit roles in their agency, the units they head, whether one of those is a decision
+# level or the root (the root's head decides too, for decision-level heads with no level marked above), and their
+# office zone.
 SCOPE_COLUMNS = (
     "id", "agency_id", "unit_id", "is_active", "has_reports", "role_names", "headed", "headed_decision",
     "unit__time_zone", "agency__time_zone",
@@ -88,8 +90,9 @@ SELECT e.id, e.agency_id, e.unit_id, e.is_active,
     EXISTS (SELECT 1 FROM org_unit h WHERE h.head_id = e.id AND (h.is_decision_level OR h.parent_id IS NULL)),
     u.time_zone, a.time_zone
 FROM org_employee e JOIN org_agency a ON a.id = e.agency_id JOIN org_unit u ON u.id = e.unit_id
-WHERE e.user_id = %s
+WHERE e.user_id = %(user)s::bigint
 """
+_SCOPE = PreparedStatement("fw_scope", SCOPE_SQL)
 
 
 def scope_for(user) -> UserScope:
@@ -99,7 +102,7 @@ def scope_for(user) -> UserScope:
     if user is None or not getattr(user, "is_authenticated", False):
         return NO_SCOPE
     with connection.cursor() as cursor:
-        cursor.execute(SCOPE_SQL, [user.pk])
+        _SCOPE.execute(cursor, {"user": user.pk})
         found = cursor.fetchone()
     row = None if found is None else dict(zip(SCOPE_COLUMNS, found, strict=True))
     if row is None:

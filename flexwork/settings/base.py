@@ -134,6 +134,17 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 3
+# The hot paths' prepared statements (flexwork.common.db) keep one generic plan per session. Left to choose,
+# PostgreSQL plans the approval queue's again on every EXECUTE (its generic estimate, the page size unknown, looks
+# dearer than the custom plans), which costs more than running it. Only server-side prepared statements and
+# PL/pgSQL's are planned this way; psycopg2 sends every other query as text, planned each time as before.
+# A pooler that refuses startup options: set DATABASE_PLAN_CACHE_OPTIONS to "" and the same on the database role
+# (docs/deployment.md).
+PLAN_CACHE_OPTIONS = env.str("DATABASE_PLAN_CACHE_OPTIONS", default="-c plan_cache_mode=force_generic_plan")
+if PLAN_CACHE_OPTIONS:
+    DATABASES["default"]["OPTIONS"]["options"] = " ".join(
+        filter(None, [DATABASES["default"]["OPTIONS"].get("options"), PLAN_CACHE_OPTIONS])
+    )
 # A streaming replica, when there is one: report aggregation reads from it, everything else (every
 # write, every page's read) stays on the primary (flexwork.common.db_routers, docs/deployment.md).
 if env.str("DATABASE_REPLICA_URL", default=""):

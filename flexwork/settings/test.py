@@ -3,7 +3,7 @@
 import os
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, STORAGES, env
+from .base import BASE_DIR, PLAN_CACHE_OPTIONS, STORAGES, env
 
 DEBUG = False
 SECRET_KEY = "test-only-not-secret-flexwork-key-0123456789abcdef"
@@ -36,6 +36,7 @@ ALLOWED_HOSTS = ["*"]
 DATABASES = {"default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/flexwork")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DATABASES["default"]["OPTIONS"] = {"options": PLAN_CACHE_OPTIONS} if PLAN_CACHE_OPTIONS else {}
 # Parallel checkouts (or developers) may pick their own test database name.
 DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default="test_flexwork")}
 # A "replica" alias on the same test database (TEST MIRROR: its own connection, nothing created), so

@@ -9,17 +9,20 @@ may act on now), `my_requests_for`, `arrangement_get_for` (+ `arrangement_transi
 from __future__ import annotations
 
 import datetime
+import json
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from flexwork.approvals import services as engine
-from flexwork.approvals.models import PENDING_STATUSES, ApprovalStep, Delegation
+from flexwork.approvals.models import PENDING_STATUSES, ApprovalKind, ApprovalStep, Delegation
 from flexwork.common.calendar import days_between, is_working_day, today_in
+from flexwork.common.db import PreparedStatement
 from flexwork.org import scope as org_scope
 from flexwork.org.models import Employee, Unit
 from flexwork.org.selectors import policy_for
@@ -175,6 +178,156 @@ def approval_queue_q(user) -> Q:
 def approval_queue_for(*, user, filters: dict | None = None) -> QuerySet[ArrangementRequest]:
     """The approval queue (oldest first day first). Filters as `arrangement_list_for`."""
     return arrangement_list_for(user=user, filters={**(filters or {}), "queue": True})
+
+
+# The approval queue as its API lists it unfiltered, a decider's most frequent read: one fixed statement (the
+# condition of approval_queue_q, the page, its total, and the people and places of the page's rows), prepared once
+# per database session, instead of building, compiling and planning the ORM's query, its window count and the
+# people's query on every call.
+# tests/schedules/test_arrangements_api.py checks it against arrangement_list_for.
+APPROVAL_QUEUE_PAGE_SQL = """
+WITH approvers AS (
+    SELECT ARRAY(
+        SELECT %(me)s::bigint
+        UNION
+        SELECT d.delegator_id FROM approvals_delegation d
+        WHERE d.delegate_id = %(me)s AND %(kind)s::text = ANY(d.kinds) AND d.date_from <= %(on)s::date
+          AND d.date_to >= %(on)s AND d.revoked_at IS NULL
+    ) AS ids
+),
+page AS MATERIALIZED (
+    SELECT a.id, a.employee_id, a.status, a.step, a.location, a.other_office_unit_id, a.designated_location_id,
+        a.dates, a.first_date, a.last_date, a.planned_start, a.planned_end, a.reason, a.exception_basis,
+        a.violations, a.recommender_id, a.decider_id, a.escalated_to_id, a.submitted_at, a.created_at,
+        count(*) OVER () AS total
+    FROM schedules_arrangementrequest a
+    WHERE a.agency_id = %(agency)s::bigint AND a.status = ANY(%(pending)s::text[]) AND a.employee_id <> %(me)s
+      AND ((a.step = %(recommend)s::text AND a.recommender_id = ANY((SELECT ids FROM approvers)::bigint[]))
+           OR (a.step = %(decide)s::text AND a.decider_id = ANY((SELECT ids FROM approvers)::bigint[]))
+           OR a.escalated_to_id = ANY((SELECT ids FROM approvers)::bigint[]))
+    ORDER BY a.first_date, a.id
+    LIMIT %(limit)s::bigint OFFSET %(offset)s::bigint
+)
+SELECT p.*, e.nip, e.name, e.unit_id, eu.code, eu.name, rc.nip, rc.name, dc.nip, dc.name, es.nip, es.name,
+    ou.code, ou.name, dl.name
+FROM page p
+JOIN org_employee e ON e.id = p.employee_id
+JOIN org_unit eu ON eu.id = e.unit_id
+LEFT JOIN org_employee rc ON rc.id = p.recommender_id
+LEFT JOIN org_employee dc ON dc.id = p.decider_id
+LEFT JOIN org_employee es ON es.id = p.escalated_to_id
+LEFT JOIN org_unit ou ON ou.id = p.other_office_unit_id
+LEFT JOIN org_designatedlocation dl ON dl.id = p.designated_location_id
+ORDER BY p.first_date, p.id
+"""
+_APPROVAL_QUEUE_PAGE = PreparedStatement("fw_approval_queue_page", APPROVAL_QUEUE_PAGE_SQL)
+
+
+class UnitRef(NamedTuple):
+    id: int
+    code: str
+    name: str
+
+
+class LocationRef(NamedTuple):
+    id: int
+    name: str
+
+
+class QueueItem(NamedTuple):
+    """A request of the approval queue's page, with the attributes the list items read."""
+
+    id: int
+    employee_id: int
+    status: str
+    step: str | None
+    location: str
+    other_office_unit: UnitRef | None
+    designated_location: LocationRef | None
+    dates: list
+    first_date: datetime.date
+    last_date: datetime.date
+    planned_start: datetime.time | None
+    planned_end: datetime.time | None
+    reason: str
+    exception_basis: str | None
+    violations: list
+    recommender_id: int | None
+    decider_id: int | None
+    escalated_to_id: int | None
+    submitted_at: datetime.datetime | None
+    created_at: datetime.datetime
+
+
+def approval_queue_page(*, user, limit: int, offset: int) -> tuple[int | None, list[QueueItem], dict[int, PersonRef]]:
+    """One page of `approval_queue_for(user=user)` unfiltered, in one statement: (the queue's total, the page's
+    requests, their people by id: the employees as arrangement_people_for gives them, the approvers by id, NIP
+    and name). The total is None for an empty page past
+    the start: the caller counts apart."""
+    scope = org_scope.scope_for(user)
+    if scope.agency_id is None or scope.employee_id is None:
+        return 0, [], {}
+    params = {
+        "agency": scope.agency_id,
+        "me": scope.employee_id,
+        "kind": ApprovalKind.ARRANGEMENT.value,
+        "on": today_in(scope.office_time_zone),
+        "pending": [str(status) for status in PENDING_STATUSES],
+        "recommend": ApprovalStep.RECOMMEND.value,
+        "decide": ApprovalStep.DECIDE.value,
+        "limit": limit,
+        "offset": offset,
+    }
+    with connection.cursor() as cursor:
+        _APPROVAL_QUEUE_PAGE.execute(cursor, params)
+        rows = cursor.fetchall()
+    if not rows:
+        return (None if offset else 0), [], {}
+    items, people = [], {}
+    for row in rows:
+        (pk, employee_id, status, step, location, other_office_unit_id, designated_location_id, dates, first_date,
+         last_date, planned_start, planned_end, reason, exception_basis, violations, recommender_id, decider_id,
+         escalated_to_id, submitted_at, created_at, total, nip, name, unit_id, unit_code, unit_name,
+         *approvers, office_code, office_name, location_name) = row  # fmt: skip
+        items.append(
+            QueueItem(
+                id=pk,
+                employee_id=employee_id,
+                status=status,
+                step=step,
+                location=location,
+                other_office_unit=(
+                    None if other_office_unit_id is None else UnitRef(other_office_unit_id, office_code, office_name)
+                ),
+                designated_location=(
+                    None if designated_location_id is None else LocationRef(designated_location_id, location_name)
+                ),
+                dates=dates,
+                first_date=first_date,
+                last_date=last_date,
+                planned_start=planned_start,
+                planned_end=planned_end,
+                reason=reason,
+                exception_basis=exception_basis,
+                # raw jsonb comes as text on Django's connections (JSONField decodes it itself)
+                violations=json.loads(violations) if isinstance(violations, str) else violations,
+                recommender_id=recommender_id,
+                decider_id=decider_id,
+                escalated_to_id=escalated_to_id,
+                submitted_at=submitted_at,
+                created_at=created_at,
+            )
+        )
+        people[employee_id] = PersonRef(employee_id, nip, name, unit_id, unit_code, unit_name)
+        for person_id, (person_nip, person_name) in zip(
+            (recommender_id, decider_id, escalated_to_id),
+            zip(approvers[::2], approvers[1::2], strict=True),
+            strict=True,
+        ):
+            if person_id is not None and person_id not in people:
+                # the list items show an approver's id, NIP and name only
+                people[person_id] = PersonRef(person_id, person_nip, person_name, None, None, None)
+    return total, items, people  # the same total on every row: count(*) OVER ()
 
 
 def my_requests_for(*, user, filters: dict | None = None) -> QuerySet[ArrangementRequest]:

@@ -116,6 +116,28 @@ class CountedLimitOffsetPagination(LimitOffsetPagination):
             self.display_page_controls = True
         return page
 
+    def paginate_approval_queue(self, user, request, view=None):
+        """The same for the unfiltered approval queue, from its fixed statement (selectors.approval_queue_page):
+        the page and its people."""
+        self.request = request
+        self.limit = self.get_limit(request)
+        self.offset = self.get_offset(request)
+        total, page, people = selectors.approval_queue_page(user=user, limit=self.limit, offset=self.offset)
+        self.count = total if total is not None else selectors.approval_queue_for(user=user).count()
+        if self.count > self.limit and self.template is not None:
+            self.display_page_controls = True
+        return page, people
+
+
+def _unfiltered_queue(filters: dict) -> bool:
+    """`queue=true` and no other filter: what the approval queue asks for."""
+    return bool(
+        filters.get("queue")
+        and not filters.get("mine")
+        and filters.get("has_violations") is None
+        and not any(filters.get(name) for name in ("status", "employee", "unit", "location", "date_from", "date_to"))
+    )
+
 
 class ArrangementListApi(BaseApi):
     """Requests in the caller's scope. `queue=true`: what the caller may act on now; `mine=true`: their own."""
@@ -151,10 +173,13 @@ class ArrangementListApi(BaseApi):
         filters.is_valid(raise_exception=True)
         # As get_paginated_response, but the count comes with the page, the people in one more query, and the
         # items without a serializer per row: the queue of a decider answers in a few milliseconds.
-        queryset = selectors.arrangement_list_for(user=scope, filters=filters.validated_data, with_people=False)
         paginator = CountedLimitOffsetPagination()
-        page = paginator.paginate_queryset(queryset, request, view=self)
-        people = selectors.arrangement_people_for(page)
+        if _unfiltered_queue(filters.validated_data):
+            page, people = paginator.paginate_approval_queue(scope, request, view=self)
+        else:
+            queryset = selectors.arrangement_list_for(user=scope, filters=filters.validated_data, with_people=False)
+            page = paginator.paginate_queryset(queryset, request, view=self)
+            people = selectors.arrangement_people_for(page)
         return paginator.get_paginated_response([arrangement_list_item(ar, people) for ar in page])
 
     @extend_schema(

@@ -322,6 +322,81 @@ def test_the_list_items_are_what_their_documented_serializer_gives(
             )
 
 
+def test_the_unfiltered_queue_statement_gives_what_the_filtered_list_gives(
+    employee_a, supervisor_a, unit_head_a, agency_head_a, hr_admin_a, employee_b, org_world, monday
+):
+    """The approval queue's own statement (selectors.approval_queue_page) answers exactly as the general list
+    with `queue=true` would: the same requests in the same order, the same total, the same items, for the
+    step's approver, an active delegate, an escalation target, people with nothing to act on and another agency;
+    expired, revoked and other-kind delegations give nothing."""
+    from django.utils import timezone
+    from rest_framework.renderers import JSONRenderer
+
+    from flexwork.approvals.models import Delegation
+    from flexwork.common.calendar import today_in
+    from schedules import selectors
+    from schedules.apis.serializers import arrangement_list_item
+
+    _many_requests(org_world, 4, monday)
+    designated = LocationFactory(agency=org_world.agency_a)
+    create(employee_a, days(monday + datetime.timedelta(weeks=1), 0), submit=False)  # a draft: in no queue
+    other_office = create(
+        employee_a, days(monday + datetime.timedelta(weeks=1), 1), location="OTHER_OFFICE",
+        other_office_unit=org_world.hr_unit_a,
+    )  # fmt: skip
+    create(
+        employee_a, days(monday + datetime.timedelta(weeks=2), 2), location="DESIGNATED",
+        designated_location_id=designated.id,
+    )  # fmt: skip
+    ArrangementRequest.objects.filter(id=other_office.id).update(
+        step="DECIDE", status="recommended", planned_start=datetime.time(7, 30), planned_end=datetime.time(16, 5),
+        violations=[{"code": "COVERAGE_UNIT_SHARE", "severity": "soft", "message": "Lebih dari batas",
+                     "source": "kebijakan", "dates": [str(monday + datetime.timedelta(weeks=1, days=1))]}],
+    )  # fmt: skip
+    escalated = create(employee_a, days(monday + datetime.timedelta(weeks=3), 3))
+    ArrangementRequest.objects.filter(id=escalated.id).update(escalated_to=agency_head_a.employee)
+    today = today_in("Asia/Makassar")
+    for delegate, kinds, date_from, date_to, revoked in (
+        (hr_admin_a, ["arrangement"], today - datetime.timedelta(days=1), today + datetime.timedelta(days=1), False),
+        (employee_a, ["arrangement"], today - datetime.timedelta(days=9), today - datetime.timedelta(days=2), False),
+        (employee_a, ["arrangement"], today, today, True),
+        (employee_a, ["leave"], today, today, False),
+    ):
+        Delegation.objects.create(
+            agency=org_world.agency_a, delegator=unit_head_a.employee, delegate=delegate.employee, kinds=kinds,
+            date_from=date_from, date_to=date_to, revoked_at=timezone.now() if revoked else None,
+        )  # fmt: skip
+
+    def listed(user, limit, offset):
+        queryset = selectors.arrangement_list_for(user=user, filters={"queue": True}, with_people=False)
+        page = list(queryset[offset : offset + limit])
+        people = selectors.arrangement_people_for(page)
+        return queryset.count(), [arrangement_list_item(ar, people) for ar in page]
+
+    def stated(user, limit, offset):
+        total, page, people = selectors.approval_queue_page(user=user, limit=limit, offset=offset)
+        return total, [arrangement_list_item(ar, people) for ar in page]
+
+    sizes = {}
+    for user in (supervisor_a, unit_head_a, hr_admin_a, agency_head_a, employee_a, employee_b):
+        for limit, offset in ((50, 0), (2, 0), (2, 2)):
+            for zone in ("Asia/Makassar", "UTC"):
+                with timezone.override(zone):
+                    expected_total, expected = listed(user, limit, offset)
+                    if offset and not expected:
+                        continue
+                    total, items = stated(user, limit, offset)
+                    assert total == expected_total, (user.username, limit, offset)
+                    assert JSONRenderer().render(items) == JSONRenderer().render(expected), (user.username, zone)
+        sizes[user.username] = listed(user, 50, 0)[0]
+
+    # the others' four, employee_a's designated one and the escalated one (still at its recommendation)
+    assert sizes[supervisor_a.username] == 6
+    assert sizes[unit_head_a.username] == sizes[hr_admin_a.username] == 1  # the recommended one, and its delegate
+    assert sizes[agency_head_a.username] == 1  # the escalated one
+    assert sizes[employee_a.username] == sizes[employee_b.username] == 0
+
+
 def test_the_list_counts_past_its_last_page(client_for, supervisor_a, org_world, monday):
     _many_requests(org_world, 3, monday)
     client = client_for(supervisor_a)

@@ -321,9 +321,12 @@ class Bulk:
     }  # fmt: skip
 
     def ed(self, needed: set[str], month: int | None = None) -> str:
-        """Employee × working day, in employee then day order: the day's place, hours, fence, leave, the check
+        """Employee × working day, in day then employee order: the day's place, hours, fence, leave, the check
         times (seconds after local midnight, NULL when missing) with their accuracy and distance, and the number
-        of output logs (NULL when none is due); only the `needed` columns are kept."""
+        of output logs (NULL when none is due); only the `needed` columns are kept. The inserts write the rows in
+        that order, as an agency does (a day's check-ins, statuses and output logs together): a day's rows then
+        sit on a few thousand pages, not one page per employee (the HR dashboard's today panel reads today's
+        check-ins: 59,000 pages read in employee order, 3,100 in day order)."""
         u = self.u
         key = "((e.m * 1000003 + e.i)::bigint * 64 + d.j)"  # month 0 (the benchmark's month): e.i × 64 + j
 
@@ -375,6 +378,7 @@ class Bulk:
               ELSE (p.en + floor(p.uom * 46)) * 60 + floor(p.uos * 60) END)::int AS out_s,
         NOT p.leave AND (p.ua < 0.012 OR (p.ua < 0.017 AND p.uo < 0.015)) AS tk
     ) t
+    ORDER BY d.g, e.i
 )"""
 
     def _flags(self, acc: str, dist: str) -> str:

@@ -5,6 +5,7 @@ transitions. Each body: parse input → selector (404 out of scope) → service 
 from __future__ import annotations
 
 from django.db.models import Count, Window
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
@@ -180,7 +181,8 @@ class ArrangementListApi(BaseApi):
             queryset = selectors.arrangement_list_for(user=scope, filters=filters.validated_data, with_people=False)
             page = paginator.paginate_queryset(queryset, request, view=self)
             people = selectors.arrangement_people_for(page)
-        return paginator.get_paginated_response([arrangement_list_item(ar, people) for ar in page])
+        zone = timezone.get_current_timezone()
+        return paginator.get_paginated_response([arrangement_list_item(ar, people, zone) for ar in page])
 
     @extend_schema(
         operation_id="arrangements_create",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
@@ -139,7 +140,12 @@ class ArrangementListItemSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
-_DATETIME = serializers.DateTimeField()  # its to_representation: the active time zone, "Z" for UTC
+def _instant(value, zone) -> str | None:
+    """As DateTimeField's output (ISO 8601 in the active time zone, "Z" for UTC), for a zone read once per page."""
+    if value is None:
+        return None
+    text = value.astimezone(zone).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 def _ref(obj, *names: str) -> dict | None:
@@ -175,10 +181,11 @@ def _violation(v: dict) -> dict:
     }
 
 
-def arrangement_list_item(ar, people: dict) -> dict:
+def arrangement_list_item(ar, people: dict, zone=None) -> dict:
     """ArrangementListItemSerializer's output for `ar`, built directly: nested serializers per row cost more
-    than the page's queries. `people`: selectors.arrangement_people_for. tests/schedules/
-    test_arrangements_api.py checks it against the serializer."""
+    than the page's queries. `people`: selectors.arrangement_people_for; `zone`: the active time zone, read once
+    for a page (default: read now). tests/schedules/test_arrangements_api.py checks it against the serializer."""
+    zone = zone or timezone.get_current_timezone()
     employee = people[ar.employee_id]
     return {
         "id": ar.id,
@@ -200,8 +207,8 @@ def arrangement_list_item(ar, people: dict) -> dict:
         "recommender": _person(people.get(ar.recommender_id)),
         "decider": _person(people.get(ar.decider_id)),
         "escalated_to": _person(people.get(ar.escalated_to_id)),
-        "submitted_at": None if ar.submitted_at is None else _DATETIME.to_representation(ar.submitted_at),
-        "created_at": _DATETIME.to_representation(ar.created_at),
+        "submitted_at": _instant(ar.submitted_at, zone),
+        "created_at": _instant(ar.created_at, zone),
     }
 
 

@@ -36,7 +36,8 @@ ALLOWED_HOSTS = ["*"]
 DATABASES = {"default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/flexwork")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-DATABASES["default"]["OPTIONS"] = {"options": PLAN_CACHE_OPTIONS} if PLAN_CACHE_OPTIONS else {}
+if PLAN_CACHE_OPTIONS:  # as in production: one generic plan per prepared statement (settings/base.py)
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = PLAN_CACHE_OPTIONS
 # Parallel checkouts (or developers) may pick their own test database name.
 DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default="test_flexwork")}
 # A "replica" alias on the same test database (TEST MIRROR: its own connection, nothing created), so

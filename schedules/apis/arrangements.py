@@ -172,8 +172,9 @@ class ArrangementListApi(BaseApi):
         scope = org_scope.require_agency(request.user)
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
-        # As get_paginated_response, but the count comes with the page, the people in one more query, and the
-        # items without a serializer per row: the queue of a decider answers in a few milliseconds.
+        # As get_paginated_response, but the count comes with the page, the people in one more query (the unfiltered
+        # queue: page, count and people in one prepared statement), and the items without a serializer per row: the
+        # queue of a decider answers in a few milliseconds.
         paginator = CountedLimitOffsetPagination()
         if _unfiltered_queue(filters.validated_data):
             page, people = paginator.paginate_approval_queue(scope, request, view=self)

@@ -20,7 +20,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from flexwork.approvals.models import ApprovalStatus
-from flexwork.common.calendar import today_in
+from flexwork.common.calendar import today_in, zone
 from flexwork.common.db import DASHBOARD_STATEMENT_SETTINGS, statement_settings
 from flexwork.common.exceptions import ApplicationError
 from flexwork.org import scope as org_scope
@@ -124,15 +124,15 @@ HR_PENDING_SQL = f"""
 SELECT kind, CASE WHEN age <= 1 THEN '0-1' WHEN age <= 3 THEN '2-3' WHEN age <= 7 THEN '4-7' ELSE '8+' END AS bucket,
        count(*) AS n
 FROM (
-    SELECT 'arrangement' AS kind, %(today)s::date - (r.submitted_at AT TIME ZONE 'UTC')::date AS age
+    SELECT 'arrangement' AS kind, %(today)s::date - (r.submitted_at AT TIME ZONE %(zone)s)::date AS age
     FROM schedules_arrangementrequest r JOIN org_employee e ON e.id = r.employee_id
     WHERE r.agency_id = %(agency)s AND r.status IN ('submitted', 'recommended') AND e.unit_id IN ({SUBTREE})
     UNION ALL
-    SELECT 'leave', %(today)s::date - (r.submitted_at AT TIME ZONE 'UTC')::date
+    SELECT 'leave', %(today)s::date - (r.submitted_at AT TIME ZONE %(zone)s)::date
     FROM attendance_leaverequest r JOIN org_employee e ON e.id = r.employee_id
     WHERE r.agency_id = %(agency)s AND r.status IN ('submitted', 'recommended') AND e.unit_id IN ({SUBTREE})
     UNION ALL
-    SELECT 'correction', %(today)s::date - (r.submitted_at AT TIME ZONE 'UTC')::date
+    SELECT 'correction', %(today)s::date - (r.submitted_at AT TIME ZONE %(zone)s)::date
     FROM attendance_attendancecorrection r JOIN org_employee e ON e.id = r.employee_id
     WHERE r.agency_id = %(agency)s AND r.status IN ('submitted', 'recommended') AND e.unit_id IN ({SUBTREE})
 ) x GROUP BY 1, 2
@@ -204,8 +204,8 @@ SELECT u.code, u.name,
     count(*) FILTER (WHERE r.override_reason <> '') AS overrides
 FROM schedules_arrangementrequest r
 JOIN org_employee e ON e.id = r.employee_id JOIN org_unit u ON u.id = e.unit_id
-WHERE r.agency_id = %(agency)s AND r.decided_at >= %(start)s::date::timestamp AT TIME ZONE 'UTC'
-  AND r.decided_at < (%(end)s::date + 1)::timestamp AT TIME ZONE 'UTC' AND e.unit_id IN ({SUBTREE})
+WHERE r.agency_id = %(agency)s AND r.decided_at >= %(start)s::date::timestamp AT TIME ZONE %(zone)s
+  AND r.decided_at < (%(end)s::date + 1)::timestamp AT TIME ZONE %(zone)s AND e.unit_id IN ({SUBTREE})
 GROUP BY u.code, u.name ORDER BY u.code
 """
 
@@ -276,7 +276,15 @@ def hr_dashboard(*, user, unit_id: int | None = None, date_from=None, date_to=No
     if unit is None:
         raise Http404(_("No such unit."))
     with statement_settings(DASHBOARD_STATEMENT_SETTINGS):
-        params = {"agency": scope.agency_id, "unit": unit.id, "start": start, "end": end, "today": today}
+        # Days as the viewer's office counts them (docs/rules.md §1): a request's age and a decision's day.
+        params = {
+            "agency": scope.agency_id,
+            "unit": unit.id,
+            "start": start,
+            "end": end,
+            "today": today,
+            "zone": zone(scope.office_time_zone).key,
+        }
         today_rows = _rows(HR_TODAY_SQL, {**params, "approved": ApprovalStatus.APPROVED.value})
         pending = _hr_pending(_rows(HR_PENDING_SQL, params))
         at_risk = _hr_at_risk(params, today)

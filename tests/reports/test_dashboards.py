@@ -128,3 +128,38 @@ def test_hr_coverage_today_is_the_team_calendars_and_leaves_people_on_leave_out(
     leave = by_location["LEAVE"]
     assert leave["checked_in"] + leave["not_yet"] == 1 and leave["label"] != "LEAVE"
     assert by_location["HOME"]["checked_in"] + by_location["HOME"]["not_yet"] == 2
+
+
+def test_hr_pending_ages_and_decisions_count_days_in_the_viewers_office_zone(org_world, hr_admin_a, client_for):
+    """Agency A counts in WITA (UTC+8), where 06:00 is 22:00 UTC the day before (docs/rules.md §1): a request
+    submitted yesterday morning is 0–1 days old, and a decision belongs to the day it was made there."""
+    import datetime
+    from zoneinfo import ZoneInfo
+
+    from flexwork.common.calendar import today_in
+    from schedules.models import ArrangementRequest
+
+    wita = ZoneInfo("Asia/Makassar")
+    today = today_in("Asia/Makassar")
+    day = datetime.timedelta(days=1)
+    planned = today + 30 * day
+
+    def at(date, hour):
+        return datetime.datetime.combine(date, datetime.time(hour), tzinfo=wita)
+
+    def request(**fields):
+        ArrangementRequest.objects.create(
+            agency=org_world.agency_a, employee=org_world.employee_a.employee, location="HOME", dates=[planned],
+            first_date=planned, last_date=planned, reason="Menyusun laporan", **fields,
+        )  # fmt: skip
+
+    decided_on = today - 3 * day
+    request(status="submitted", step="RECOMMEND", submitted_at=at(today - day, 6))  # 2 days old by the UTC date
+    request(status="approved", decided_at=at(decided_on, 6))  # the day before, by the UTC date
+    request(status="rejected", decided_at=at(decided_on + day, 5))  # still decided_on, by the UTC date
+
+    body = client_for(hr_admin_a).get("/api/v1/dashboard/hr/", {"date_from": decided_on, "date_to": decided_on}).json()
+
+    arrangements = next(row for row in body["pending"] if row["kind"] == "arrangement")
+    assert (arrangements["0-1"], arrangements["2-3"]) == (1, 0)
+    assert [(row["code"], row["approved"], row["rejected"]) for row in body["decisions"]] == [("A-SEC", 1, 0)]

@@ -51,7 +51,11 @@ def prepare_once(name: str, statement: str) -> None:
     raw = connection.connection
     done = getattr(connection, "_fw_prepared", None)
     if done is None or done[0] is not raw:
-        done = (raw, set())
+        # A session not seen yet: start from what it holds (nothing, for a new one), so that a PREPARE is never
+        # repeated on it (a repeated one fails, and with it the transaction).
+        with raw.cursor() as cursor:
+            cursor.execute("SELECT name FROM pg_prepared_statements")
+            done = (raw, {row[0] for row in cursor.fetchall()})
         connection._fw_prepared = done
     if name not in done[1]:
         with raw.cursor() as cursor:

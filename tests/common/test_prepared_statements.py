@@ -39,11 +39,24 @@ def test_it_is_prepared_once_per_connection_and_again_on_a_new_one(org_world):
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE name = %s", [STATEMENT.name])
         assert cursor.fetchone()[0] == 1
-    # the same connection object after a reconnect (a new session has none of the old statements)
+
+
+def test_a_session_it_has_not_seen_is_read_first_and_never_prepared_twice(org_world):
+    """As after a reconnect: the helper no longer knows the session, which holds this statement but not another
+    one; the first is used as it is, the second prepared, and the other hot statements stay usable."""
+    from flexwork.org.scope import scope_for
+
+    _codes(org_world.agency_a.id, "")
+    scope_for(org_world.hr_admin_a)  # the scope's statement too
+    other = PreparedStatement("fw_test_unit_names", "SELECT u.name FROM org_unit u WHERE u.id = %(unit)s::bigint")
     connection._fw_prepared = (object(), set())
-    with connection.cursor() as cursor:
-        cursor.execute(f"DEALLOCATE {STATEMENT.name}")
+
     assert _codes(org_world.agency_a.id, "A-ROOT") == ["A-DIV", "A-HR", "A-SEC"]
+    with connection.cursor() as cursor:
+        other.execute(cursor, {"unit": org_world.sec_a.id})
+        assert cursor.fetchone()[0] == org_world.sec_a.name
+    assert scope_for(org_world.hr_admin_a).agency_id == org_world.agency_a.id
+    assert {STATEMENT.name, other.name, "fw_scope"} <= connection._fw_prepared[1]
 
 
 def test_connections_keep_one_generic_plan_for_the_prepared_statements(org_world):

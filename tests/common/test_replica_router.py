@@ -176,7 +176,11 @@ def test_a_replica_url_adds_the_replica_alias_with_the_primarys_connection_setti
     assert primary["ATOMIC_REQUESTS"] is True
     assert replica["CONN_MAX_AGE"] == primary["CONN_MAX_AGE"]
     assert replica["CONN_HEALTH_CHECKS"] is True
-    assert replica["OPTIONS"] == {"connect_timeout": 3, "sslmode": "require"}
+    assert replica["OPTIONS"] == {
+        "connect_timeout": 3,
+        "options": "-c plan_cache_mode=force_generic_plan",
+        "sslmode": "require",
+    }
     assert replica["TEST"]["MIRROR"] == "default"
     assert found["routers"] == [ROUTER]
 

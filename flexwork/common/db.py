@@ -77,7 +77,9 @@ class PreparedStatement:
             return f"${self.names.index(match.group(1)) + 1}"
 
         self.statement = re.sub(r"%\((\w+)\)s", number, sql)
-        self.execute_sql = f"EXECUTE {name} ({', '.join(['%s'] * len(self.names))})"
+        self.execute_sql = (
+            f"EXECUTE {name} ({', '.join(['%s'] * len(self.names))})" if self.names else f"EXECUTE {name}"
+        )
 
     def execute(self, cursor, params: dict) -> None:
         prepare_once(self.name, self.statement)

@@ -30,6 +30,13 @@ def test_a_statement_answers_with_its_named_parameters_each_once(org_world):
     assert _codes(org_world.agency_b.id, "") == ["B-ROOT"]
 
 
+def test_a_statement_without_parameters_runs_too(org_world):
+    plain = PreparedStatement("fw_test_agency_count", "SELECT count(*) FROM org_agency")
+    with connection.cursor() as cursor:
+        plain.execute(cursor, {})
+        assert cursor.fetchone()[0] >= 2
+
+
 def test_it_is_prepared_once_per_connection_and_again_on_a_new_one(org_world):
     _codes(org_world.agency_a.id, "")
     with CaptureQueriesContext(connection) as ctx:

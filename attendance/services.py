@@ -39,7 +39,7 @@ from attendance.models import (
 )
 from flexwork.approvals.models import ApprovalStatus
 from flexwork.common.calendar import is_working_day, now_in, office_date_of, office_today
-from flexwork.common.db import positional_placeholders, prepare_once
+from flexwork.common.db import PreparedStatement, positional_placeholders, prepare_once
 from flexwork.common.exceptions import ApplicationError, ConflictError
 from flexwork.common.services import evidence_attach
 from flexwork.org.models import Agency, AgencyPolicy, Employee, Unit, UnitPolicyOverride
@@ -244,7 +244,7 @@ SELECT e.id, e.agency_id, e.unit_id, e.supervisor_id, e.home_latitude, e.home_lo
   ) AS max_accuracy_m,
   EXISTS (
     SELECT 1 FROM attendance_leaverequest l
-    WHERE l.employee_id = e.id AND l.status = %(approved)s AND l.kind = %(duty)s
+    WHERE l.employee_id = e.id AND l.status = %(approved)s::text AND l.kind = %(duty)s::text
       AND l.date_from <= d.local_date AND l.date_to >= d.local_date
   ) AS on_duty,
   s.location, s.dl_id, s.dl_name, s.dl_latitude, s.dl_longitude, s.dl_radius_m,
@@ -252,7 +252,7 @@ SELECT e.id, e.agency_id, e.unit_id, e.supervisor_id, e.home_latitude, e.home_lo
   r.early_attach_hours, r.duties,
   EXISTS (
     SELECT 1 FROM attendance_leaverequest l
-    WHERE l.employee_id = e.id AND l.status = %(approved)s AND l.kind = 'CLTN'
+    WHERE l.employee_id = e.id AND l.status = %(approved)s::text AND l.kind = 'CLTN'
       AND l.date_from <= d.local_date AND l.date_to >= d.local_date
   ) AS unpaid_leave
 FROM org_employee e
@@ -293,7 +293,7 @@ LEFT JOIN LATERAL (
     ) AS duties
   WHERE u.work_week <> 'MON_FRI'
 ) r ON TRUE
-WHERE e.user_id = %(user_id)s AND e.is_active
+WHERE e.user_id = %(user_id)s::integer AND e.is_active
 ORDER BY e.name, e.id
 LIMIT 1
 """
@@ -303,13 +303,7 @@ LIMIT 1
 # database session (prepared statements): planning the context query cost several times what running it
 # does, on every check. Needs session-level pooling (a pooler in transaction mode would hand a statement
 # to another session; docs/deployment.md).
-_CHECK_CONTEXT_NAME = "fw_check_context"
-_CHECK_CONTEXT_PREPARED = (
-    _CHECK_CONTEXT_SQL.replace("%(approved)s", "$1::text")
-    .replace("%(duty)s", "$2::text")
-    .replace("%(now)s", "$3::timestamptz")
-    .replace("%(user_id)s", "$4::integer")
-)
+_CHECK_CONTEXT = PreparedStatement("fw_check_context", _CHECK_CONTEXT_SQL)
 
 
 @dataclass(frozen=True)
@@ -482,10 +476,14 @@ def _check_context(*, user, now: datetime.datetime, kind: str = CheckKind.IN) ->
     data ever disagree on the office date. For a roster employee the check is matched to a duty
     (docs/rules.md §8): its date becomes the duty's and the fence the duty's location."""
     with connection.cursor() as cursor:
-        prepare_once(_CHECK_CONTEXT_NAME, _CHECK_CONTEXT_PREPARED)
-        cursor.execute(
-            f"EXECUTE {_CHECK_CONTEXT_NAME} (%s, %s, %s, %s)",
-            [ApprovalStatus.APPROVED.value, LeaveKind.DINAS_LUAR.value, now, user.pk],
+        _CHECK_CONTEXT.execute(
+            cursor,
+            {
+                "approved": ApprovalStatus.APPROVED.value,
+                "duty": LeaveKind.DINAS_LUAR.value,
+                "now": now,
+                "user_id": user.pk,
+            },
         )
         row = cursor.fetchone()
     if row is None:

@@ -262,8 +262,7 @@ class QueueItem(NamedTuple):
 def approval_queue_page(*, user, limit: int, offset: int) -> tuple[int | None, list[QueueItem], dict[int, PersonRef]]:
     """One page of `approval_queue_for(user=user)` unfiltered, in one statement: (the queue's total, the page's
     requests, their people by id: the employees as arrangement_people_for gives them, the approvers by id, NIP
-    and name). The total is None for an empty page past
-    the start: the caller counts apart."""
+    and name). The total is None for an empty page past the start: the caller counts apart."""
     scope = org_scope.scope_for(user)
     if scope.agency_id is None or scope.employee_id is None:
         return 0, [], {}

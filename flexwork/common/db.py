@@ -31,9 +31,10 @@ def statement_settings(values: dict[str, str], using: str = "default"):
             cursor.execute(" ".join(f"RESET {name};" for name in values))
 
 
-# The hot paths' fixed statements (the check-in's, the approval queue's) are planned once per database session
-# (prepared statements): planning them cost more than running them, on every call. Needs session-level pooling
-# (a pooler in transaction mode would hand a statement to another session; docs/deployment.md).
+# The hot paths' fixed statements (the check-in's, the token lookup, the request scope, the approval queue's) are
+# planned once per database session (prepared statements): planning them cost more than running them, on every
+# call. Needs session-level pooling (a pooler in transaction mode would hand a statement to another session;
+# docs/deployment.md).
 
 
 def positional_placeholders(sql: str) -> str:

@@ -37,7 +37,7 @@ def test_a_statement_without_parameters_runs_too(org_world):
         assert cursor.fetchone()[0] >= 2
 
 
-def test_it_is_prepared_once_per_connection_and_again_on_a_new_one(org_world):
+def test_it_is_prepared_once_per_connection(org_world):
     _codes(org_world.agency_a.id, "")
     with CaptureQueriesContext(connection) as ctx:
         _codes(org_world.agency_a.id, "")

@@ -520,13 +520,19 @@ SELECT p.period_start, p.period_end,
 FROM p
 """
 
+# Each period's share arrives as two whole numbers per period (4 × elapsed days and 5 × the period's days), so that
+# "realised × days < 0.8 × target × elapsed" is one comparison of two products per plan, exact in numeric: 0.8 is
+# 4/5. The plans at risk are found once (MATERIALIZED); the people are counted by id, and only the first few by
+# name are sorted (a top-N over the people, not a sort of every plan at risk by name).
 HR_AT_RISK_SQL = f"""
 WITH share AS (
-    SELECT * FROM unnest(%(period_starts)s::date[], %(period_ends)s::date[], %(elapsed)s::int[], %(days)s::int[])
+    SELECT x.period_start, x.period_end, (4 * x.elapsed)::numeric AS expected, (5 * x.days)::numeric AS whole
+    FROM unnest(%(period_starts)s::date[], %(period_ends)s::date[], %(elapsed)s::int[], %(days)s::int[])
         AS x(period_start, period_end, elapsed, days)
+    WHERE x.elapsed > 0
 ),
-risk AS (
-    SELECT DISTINCT ON (e.name, e.id) e.id AS employee_id, e.name, u.name AS unit_name, i.description,
+risk AS MATERIALIZED (
+    SELECT e.id AS employee_id, e.name, e.unit_id, i.id AS indicator_id, i.description,
         pp.period_start, pp.period_end, pp.target_min, r.value AS realised
     FROM performance_periodplan pp
     JOIN share sh ON sh.period_start = pp.period_start AND sh.period_end = pp.period_end
@@ -534,14 +540,19 @@ risk AS (
     JOIN performance_rhk rh ON rh.id = i.rhk_id
     JOIN performance_skp s ON s.id = rh.skp_id AND s.status = 'APPROVED'
     JOIN org_employee e ON e.id = s.employee_id AND e.is_active
-    JOIN org_unit u ON u.id = e.unit_id
     LEFT JOIN performance_realisation r ON r.period_plan_id = pp.id
     WHERE pp.agency_id = %(agency)s AND pp.period_end >= %(today)s AND pp.period_start <= %(today)s
       AND i.direction <> 'LOWER' AND e.unit_id IN ({SUBTREE})
-      AND pp.target_min * sh.elapsed > 0 AND coalesce(r.value, 0) * sh.days < 0.8 * pp.target_min * sh.elapsed
-    ORDER BY e.name, e.id, i.id
+      AND pp.target_min > 0 AND coalesce(r.value, 0) * sh.whole < pp.target_min * sh.expected
+),
+shown AS (
+    SELECT employee_id, name FROM risk GROUP BY employee_id, name ORDER BY name, employee_id LIMIT %(shown)s
 )
-SELECT risk.*, count(*) OVER () AS total FROM risk ORDER BY name, employee_id LIMIT %(shown)s
+SELECT DISTINCT ON (shown.name, shown.employee_id) shown.employee_id, shown.name, u.name AS unit_name,
+    risk.description, risk.period_start, risk.period_end, risk.target_min, risk.realised,
+    (SELECT count(DISTINCT employee_id) FROM risk) AS total
+FROM shown JOIN risk ON risk.employee_id = shown.employee_id JOIN org_unit u ON u.id = risk.unit_id
+ORDER BY shown.name, shown.employee_id, risk.indicator_id
 """
 
 HR_AT_RISK_SHOWN = 10

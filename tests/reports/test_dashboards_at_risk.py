@@ -94,6 +94,44 @@ def test_the_card_counts_people_not_plans_and_shows_the_first_ten_by_name(org_wo
     assert all(Decimal(str(row["expected"])) > 0 and row["realised"] is None for row in rows)
 
 
+def test_the_threshold_is_the_rules_to_the_hundredth(org_world, hr_admin_a, client_for):
+    """Realised a hundredth either side of 80 % of what is expected by today: the card agrees with the rule's own
+    calculation (performance.calculations.progress) on each, so the statement's whole-number arithmetic is exact."""
+    from decimal import ROUND_CEILING, ROUND_FLOOR
+
+    from flexwork.common.calendar import today_in
+    from flexwork.org.models import Holiday
+    from performance.calculations import progress
+
+    w = org_world
+    _employee, plan = _person_with_a_plan(w, "Batas Acuan")
+    today = today_in(w.agency_a.time_zone)
+    holidays = set(
+        Holiday.objects.filter(agency=w.agency_a, date__range=(plan.period_start, plan.period_end)).values_list(
+            "date", flat=True
+        )
+    )
+
+    def rule(value):
+        return progress(
+            target=plan.target_min, actual=value, on_date=today, period_start=plan.period_start,
+            period_end=plan.period_end, holidays=holidays, at_risk_ratio=Decimal("0.8"),
+        )  # fmt: skip
+
+    threshold = Decimal("0.8") * rule(None).expected
+    below = threshold.quantize(Decimal("0.01"), rounding=ROUND_FLOOR)
+    above = threshold.quantize(Decimal("0.01"), rounding=ROUND_CEILING)
+    values = {"Batas Kurang": below - Decimal("0.01"), "Batas Bawah": below, "Batas Atas": above}
+    for name, value in values.items():
+        _person_with_a_plan(w, name, realised=value)
+    expected_names = sorted(["Batas Acuan"] + [name for name, value in values.items() if rule(value).at_risk])
+    assert "Batas Kurang" in expected_names and "Batas Atas" not in expected_names
+
+    body = client_for(hr_admin_a).get("/api/v1/dashboard/hr/", {"unit": w.sec_a.id}).json()
+    assert [row["name"] for row in body["at_risk"]["rows"]] == expected_names
+    assert body["at_risk"]["count"] == len(expected_names)
+
+
 @pytest.mark.parametrize(
     ("language", "heading", "tile"),
     [

@@ -210,8 +210,9 @@ class PeriodPlan(AgencyOwnedModel):
 
     class Meta:
         ordering = ["indicator_id", "period_start"]
-        # The agency's current and coming periods (the HR dashboard's at-risk card), not its whole history.
-        indexes = [models.Index(fields=["agency", "period_end"], name="perf_plan_agency_end")]
+        # The agency's current and coming periods (the HR dashboard's at-risk card), not its whole history; with
+        # the start, the card finds its few distinct periods by skipping through the index (HR_PERIODS_SQL).
+        indexes = [models.Index(fields=["agency", "period_end", "period_start"], name="perf_plan_agency_end_start")]
         constraints = [
             models.CheckConstraint(condition=Q(target_min__lte=F("target_max")), name="perf_plan_range_ordered"),
             models.CheckConstraint(condition=Q(period_end__gte=F("period_start")), name="perf_plan_period_ordered"),

@@ -509,11 +509,20 @@ LIMIT 500
 # period's dates (and the holidays in it), so Python works it out once per current period, from HR_PERIODS_SQL,
 # and the database then counts the people with a plan below 80 % of it, in one statement over the subtree's
 # plans: exact arithmetic (realised × days < 0.8 × target × elapsed days), never every plan shipped to Python.
+# The agency's distinct periods that end today or later are a few dozen among 100,000s of plans: they are found
+# by skipping from one to the next through the (agency, end, start) index, not by reading every plan.
 HR_PERIODS_SQL = """
-WITH p AS (
-    SELECT DISTINCT pp.period_start, pp.period_end FROM performance_periodplan pp
-    WHERE pp.agency_id = %(agency)s AND pp.period_end >= %(today)s AND pp.period_start <= %(today)s
-)
+WITH RECURSIVE coming AS (
+    (SELECT pp.period_end, pp.period_start FROM performance_periodplan pp
+     WHERE pp.agency_id = %(agency)s AND pp.period_end >= %(today)s ORDER BY pp.period_end, pp.period_start LIMIT 1)
+    UNION ALL
+    SELECT next.period_end, next.period_start FROM coming, LATERAL (
+        SELECT pp.period_end, pp.period_start FROM performance_periodplan pp
+        WHERE pp.agency_id = %(agency)s AND (pp.period_end, pp.period_start) > (coming.period_end, coming.period_start)
+        ORDER BY pp.period_end, pp.period_start LIMIT 1
+    ) next
+),
+p AS MATERIALIZED (SELECT period_start, period_end FROM coming WHERE period_start <= %(today)s)
 SELECT p.period_start, p.period_end,
     ARRAY(SELECT h.date FROM org_holiday h WHERE h.agency_id = %(agency)s
           AND h.date BETWEEN (SELECT min(period_start) FROM p) AND (SELECT max(period_end) FROM p)) AS holidays
@@ -522,8 +531,9 @@ FROM p
 
 # Each period's share arrives as two whole numbers per period (4 × elapsed days and 5 × the period's days), so that
 # "realised × days < 0.8 × target × elapsed" is one comparison of two products per plan, exact in numeric: 0.8 is
-# 4/5. The plans at risk are found once (MATERIALIZED); the people are counted by id, and only the first few by
-# name are sorted (a top-N over the people, not a sort of every plan at risk by name).
+# 4/5. The plans at risk are found once (MATERIALIZED) as ids and names only, so that their 50,000 rows at 60,000
+# employees stay in memory; the people are counted once, only the first few by name are sorted (a top-N over the
+# people, not a sort of every plan at risk by name), and only their plans are read again for the text shown.
 HR_AT_RISK_SQL = f"""
 WITH share AS (
     SELECT x.period_start, x.period_end, (4 * x.elapsed)::numeric AS expected, (5 * x.days)::numeric AS whole
@@ -532,8 +542,7 @@ WITH share AS (
     WHERE x.elapsed > 0
 ),
 risk AS MATERIALIZED (
-    SELECT e.id AS employee_id, e.name, e.unit_id, i.id AS indicator_id, i.description,
-        pp.period_start, pp.period_end, pp.target_min, r.value AS realised
+    SELECT e.id AS employee_id, e.name, e.unit_id, i.id AS indicator_id, pp.id AS plan_id
     FROM performance_periodplan pp
     JOIN share sh ON sh.period_start = pp.period_start AND sh.period_end = pp.period_end
     JOIN performance_indicator i ON i.id = pp.indicator_id
@@ -545,13 +554,18 @@ risk AS MATERIALIZED (
       AND i.direction <> 'LOWER' AND e.unit_id IN ({SUBTREE})
       AND pp.target_min > 0 AND coalesce(r.value, 0) * sh.whole < pp.target_min * sh.expected
 ),
-shown AS (
-    SELECT employee_id, name FROM risk GROUP BY employee_id, name ORDER BY name, employee_id LIMIT %(shown)s
-)
+people AS (
+    SELECT employee_id, name, unit_id, count(*) OVER () AS total FROM risk GROUP BY employee_id, name, unit_id
+),
+shown AS (SELECT * FROM people ORDER BY name, employee_id LIMIT %(shown)s)
 SELECT DISTINCT ON (shown.name, shown.employee_id) shown.employee_id, shown.name, u.name AS unit_name,
-    risk.description, risk.period_start, risk.period_end, risk.target_min, risk.realised,
-    (SELECT count(DISTINCT employee_id) FROM risk) AS total
-FROM shown JOIN risk ON risk.employee_id = shown.employee_id JOIN org_unit u ON u.id = risk.unit_id
+    i.description, pp.period_start, pp.period_end, pp.target_min, r.value AS realised, shown.total
+FROM shown
+JOIN risk ON risk.employee_id = shown.employee_id
+JOIN org_unit u ON u.id = shown.unit_id
+JOIN performance_periodplan pp ON pp.id = risk.plan_id
+JOIN performance_indicator i ON i.id = risk.indicator_id
+LEFT JOIN performance_realisation r ON r.period_plan_id = pp.id
 ORDER BY shown.name, shown.employee_id, risk.indicator_id
 """
 

@@ -10,9 +10,10 @@ import pytest
 pytestmark = pytest.mark.django_db
 
 
-def _person_with_a_plan(w, name, *, realised=None, direction="HIGHER"):
-    """An employee of the A section with an approved SKP whose one current period runs from 40 days ago to
-    40 days ahead (so working days have passed whatever today is), with a target of 10 and `realised` of it."""
+def _person_with_a_plan(w, name, *, realised=None, direction="HIGHER", days=(-40, 40)):
+    """An employee of the A section with an approved SKP whose one period runs from 40 days ago to 40 days ahead
+    (so working days have passed whatever today is; `days` moves its bounds, as days from today), with a target
+    of 10 and `realised` of it."""
     from flexwork.common.calendar import today_in
     from performance.models import PeriodPlan, Realisation
     from tests.org.factories import EmployeeFactory
@@ -29,8 +30,8 @@ def _person_with_a_plan(w, name, *, realised=None, direction="HIGHER"):
     plan = PeriodPlan.objects.filter(indicator__rhk__skp=skp).order_by("period_start").first()
     PeriodPlan.objects.filter(indicator__rhk__skp=skp).exclude(id=plan.id).delete()
     PeriodPlan.objects.filter(id=plan.id).update(
-        period_start=today - datetime.timedelta(days=40),
-        period_end=today + datetime.timedelta(days=40),
+        period_start=today + datetime.timedelta(days=days[0]),
+        period_end=today + datetime.timedelta(days=days[1]),
         target_min=Decimal(10),
     )
     if realised is not None:
@@ -92,6 +93,23 @@ def test_the_card_counts_people_not_plans_and_shows_the_first_ten_by_name(org_wo
     assert [row["name"] for row in rows] == [f"Pegawai Tertinggal {n:02d}" for n in range(1, 11)]
     assert rows[0]["indicator"] == "Jumlah laporan yang disusun"
     assert all(Decimal(str(row["expected"])) > 0 and row["realised"] is None for row in rows)
+
+
+def test_every_current_period_counts_and_no_other(org_world, hr_admin_a, client_for):
+    """Plans of periods with other bounds (a semester, a month, a period clipped to a late SKP) are each judged
+    against their own share of the target; a period that ended yesterday or starts tomorrow is not current."""
+    w = org_world
+    _person_with_a_plan(w, "Ani Semester")
+    _person_with_a_plan(w, "Budi Bulanan", days=(-25, 5))
+    _person_with_a_plan(w, "Citra Selesai", days=(-40, -1))
+    _person_with_a_plan(w, "Dedi Berikutnya", days=(1, 40))
+
+    body = client_for(hr_admin_a).get("/api/v1/dashboard/hr/", {"unit": w.sec_a.id}).json()
+    assert body["at_risk"]["count"] == 2
+    rows = {row["name"]: Decimal(str(row["expected"])) for row in body["at_risk"]["rows"]}
+    assert list(rows) == ["Ani Semester", "Budi Bulanan"]
+    # Most of the month has passed, under half of the longer period: each its own expected share of 10.
+    assert rows["Budi Bulanan"] > rows["Ani Semester"] > 0
 
 
 def test_the_threshold_is_the_rules_to_the_hundredth(org_world, hr_admin_a, client_for):

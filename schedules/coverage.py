@@ -146,56 +146,20 @@ def directives_for(*, agency_id: int, units: Iterable[Unit], date_from, date_to)
     return [d for d in found if any(directive_reaches(d, unit) for unit in units)]
 
 
-def coverage_for(
-    *,
+def _read_leave_and_away(
     agency_id: int,
-    unit_ids: Collection[int],
+    units: Mapping[int, Unit],
     date_from: datetime.date,
     date_to: datetime.date,
-    holidays: Mapping[datetime.date, str] | Collection[datetime.date] | None = None,
-    directives: list[Directive] | None = None,
-    shares: Mapping[int, int] | None = None,
-    exclude_employee_id: int | None = None,
-) -> Coverage:
-    """Coverage of each unit of `unit_ids` (of the agency) for each day of [date_from, date_to].
-
-    `holidays` (a set of dates, or dates → names), `directives` and `shares` (unit id → coverage share)
-    are read when not given; a caller that has them already passes them. `exclude_employee_id` leaves
-    that person out of `away` (the rule check counts the requester as the "+1")."""
-    dates = list(days_between(date_from, date_to))
-    units = {
-        unit.id: unit
-        for unit in Unit.objects.filter(agency_id=agency_id, id__in=list(unit_ids))
-        .select_related("policy_override")
-        # A count per unit by its index, not a join of every member grouped by every unit column (a sort of the
-        # whole agency: 110 ms at 60,000 employees).
-        .annotate(
-            active_members=Coalesce(
-                Subquery(
-                    Employee.objects.filter(unit_id=OuterRef("pk"), is_active=True)
-                    .order_by()
-                    .values("unit_id")
-                    .annotate(n=Count("id"))
-                    .values("n")
-                ),
-                0,
-            )
-        )
-    }
-    if holidays is None:
-        holidays = dict(
-            Holiday.objects.filter(agency_id=agency_id, date__range=(date_from, date_to)).values_list("date", "name")
-        )
-    names = dict(holidays) if isinstance(holidays, Mapping) else dict.fromkeys(holidays, "")
-    if directives is None:
-        directives = directives_for(agency_id=agency_id, units=units.values(), date_from=date_from, date_to=date_to)
-    if shares is None:
-        agency_share = AgencyPolicy.objects.values_list("coverage_share_percent", flat=True).get(agency_id=agency_id)
-        shares = {unit.id: unit_share_percent(unit, agency_share) for unit in units.values()}
-
-    # Approved leave of the units' active members: who, which kind, which days (one query).
-    leave: dict[tuple[int, datetime.date], str] = {}
-    on_leave: dict[int, Counter] = defaultdict(Counter)
+    exclude_employee_id: int | None,
+    leave: dict[tuple[int, datetime.date], str],
+    on_leave: dict[int, Counter],
+    inactive: dict[int, Counter],
+    away: dict[int, Counter],
+) -> None:
+    """Fills `leave`, `on_leave`, `inactive` and `away` for the units' active members over the range: the
+    approved leave (who, which kind, which days), then the approved days away of those not on leave (one query
+    each)."""
     rows = (
         approved_leave()
         .filter(
@@ -209,7 +173,6 @@ def coverage_for(
         .values_list("employee_id", "employee__unit_id", "kind", "date_from", "date_to")
     )
     # docs/rules.md §9 "CLTN": someone on unpaid leave is inactive, out of the headcount, not "on leave".
-    inactive: dict[int, Counter] = defaultdict(Counter)
     for employee_id, unit_id, kind, first, last in rows:
         for day in days_between(max(first, date_from), min(last, date_to)):
             if (employee_id, day) not in leave:
@@ -237,9 +200,73 @@ def coverage_for(
     )
     if exclude_employee_id is not None:
         away_rows = away_rows.exclude(employee_id=exclude_employee_id)
-    away: dict[int, Counter] = defaultdict(Counter)
     for row in away_rows.order_by().values("employee__unit_id", "local_date").annotate(n=Count("id")):
         away[row["employee__unit_id"]][row["local_date"]] = row["n"]
+
+
+def coverage_for(
+    *,
+    agency_id: int,
+    unit_ids: Collection[int],
+    date_from: datetime.date,
+    date_to: datetime.date,
+    holidays: Mapping[datetime.date, str] | Collection[datetime.date] | None = None,
+    directives: list[Directive] | None = None,
+    shares: Mapping[int, int] | None = None,
+    exclude_employee_id: int | None = None,
+    counted: Mapping[int, tuple[int, int, int]] | None = None,
+) -> Coverage:
+    """Coverage of each unit of `unit_ids` (of the agency) for each day of [date_from, date_to].
+
+    `holidays` (a set of dates, or dates → names), `directives` and `shares` (unit id → coverage share)
+    are read when not given; a caller that has them already passes them. `exclude_employee_id` leaves
+    that person out of `away` (the rule check counts the requester as the "+1"). `counted` gives, for a
+    range of one day, each unit's (headcount, on leave, away) as the caller has already counted them by the
+    rules above (the HR dashboard's today panel, in its own statement): they are not read again, and the
+    coverage's `leave` is then left empty."""
+    dates = list(days_between(date_from, date_to))
+    if counted is not None and len(dates) != 1:
+        raise ValueError("counted coverage is for a range of one day")
+    found_units = Unit.objects.filter(agency_id=agency_id, id__in=list(unit_ids)).select_related("policy_override")
+    if counted is None:
+        # A count per unit by its index, not a join of every member grouped by every unit column (a sort of the
+        # whole agency: 110 ms at 60,000 employees).
+        found_units = found_units.annotate(
+            active_members=Coalesce(
+                Subquery(
+                    Employee.objects.filter(unit_id=OuterRef("pk"), is_active=True)
+                    .order_by()
+                    .values("unit_id")
+                    .annotate(n=Count("id"))
+                    .values("n")
+                ),
+                0,
+            )
+        )
+    units = {unit.id: unit for unit in found_units}
+    if holidays is None:
+        holidays = dict(
+            Holiday.objects.filter(agency_id=agency_id, date__range=(date_from, date_to)).values_list("date", "name")
+        )
+    names = dict(holidays) if isinstance(holidays, Mapping) else dict.fromkeys(holidays, "")
+    if directives is None:
+        directives = directives_for(agency_id=agency_id, units=units.values(), date_from=date_from, date_to=date_to)
+    if shares is None:
+        agency_share = AgencyPolicy.objects.values_list("coverage_share_percent", flat=True).get(agency_id=agency_id)
+        shares = {unit.id: unit_share_percent(unit, agency_share) for unit in units.values()}
+
+    leave: dict[tuple[int, datetime.date], str] = {}
+    on_leave: dict[int, Counter] = defaultdict(Counter)
+    inactive: dict[int, Counter] = defaultdict(Counter)
+    away: dict[int, Counter] = defaultdict(Counter)
+    if counted is None:
+        members = {unit.id: unit.active_members for unit in units.values()}
+        _read_leave_and_away(agency_id, units, date_from, date_to, exclude_employee_id, leave, on_leave, inactive, away)
+    else:
+        [day] = dates
+        members = {}
+        for unit_id in units:
+            members[unit_id], on_leave[unit_id][day], away[unit_id][day] = counted.get(unit_id, (0, 0, 0))
 
     days: dict[int, list[DayCoverage]] = {}
     for unit in units.values():
@@ -247,7 +274,7 @@ def coverage_for(
         unit_directives = [d for d in directives if directive_reaches(d, unit)]
         entries = []
         for day in dates:
-            headcount = unit.active_members - inactive[unit.id][day]
+            headcount = members[unit.id] - inactive[unit.id][day]
             active = headcount - on_leave[unit.id][day]
             covering = [d for d in unit_directives if d.date_from <= day <= d.date_to]
             if covering:

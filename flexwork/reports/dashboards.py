@@ -373,12 +373,27 @@ def _hr_coverage(*, agency_id: int, rows: list[dict], today: datetime.date) -> l
 
     units = {r["unit_id"]: (r["code"], r["name"]) for r in rows}  # the units with people, by code
     present: dict[int, int] = {}
+    # The today statement has counted each unit's people by the coverage's own rules (leave first, those on
+    # unpaid leave left out): headcount, on leave, away.
+    counted: dict[int, list[int]] = {}
     for r in rows:
+        counts = counted.setdefault(r["unit_id"], [0, 0, 0])
+        counts[0] += r["n"]
+        if r["location"] == "LEAVE":
+            counts[1] += r["n"]
+        elif r["location"] != "OFFICE":
+            counts[2] += r["n"]
         if r["checked_in"] and r["location"] == "OFFICE":
             present[r["unit_id"]] = present.get(r["unit_id"], 0) + r["n"]
     if not units:
         return []
-    coverage = coverage_for(agency_id=agency_id, unit_ids=list(units), date_from=today, date_to=today)
+    coverage = coverage_for(
+        agency_id=agency_id,
+        unit_ids=list(units),
+        date_from=today,
+        date_to=today,
+        counted={unit_id: tuple(counts) for unit_id, counts in counted.items()},
+    )
     found = []
     for unit_id, (code, name) in units.items():
         day = coverage.days[unit_id][0]

@@ -11,9 +11,9 @@ MARCH = {"date_from": "2025-03-01", "date_to": "2025-03-31"}
 def test_hr_dashboard_cold_then_warm(march, hr_admin_a, client_for, django_assert_num_queries):
     client = client_for(hr_admin_a)
     # Savepoint, scope, unit, JIT off, 8 one-query panels, the logs awaiting verification, the current
-    # period plans (at risk), coverage by unit (units with headcount, holidays, directives, agency share,
-    # leave, away), JIT reset, release: whatever the agency's size.
-    with django_assert_num_queries(22):
+    # period plans (at risk), coverage by unit (units, holidays, directives, agency share; the people counted
+    # by the today panel's statement), JIT reset, release: whatever the agency's size.
+    with django_assert_num_queries(20):
         cold = client.get("/api/v1/dashboard/hr/", MARCH)
     assert cold.status_code == 200
     body = cold.json()
@@ -128,6 +128,65 @@ def test_hr_coverage_today_is_the_team_calendars_and_leaves_people_on_leave_out(
     leave = by_location["LEAVE"]
     assert leave["checked_in"] + leave["not_yet"] == 1 and leave["label"] != "LEAVE"
     assert by_location["HOME"]["checked_in"] + by_location["HOME"]["not_yet"] == 2
+
+
+def test_hr_coverage_counts_what_the_rule_check_counts_for_every_unit(org_world, hr_admin_a, client_for):
+    """The dashboard takes each unit's headcount, leave and days away from its today statement; they are the
+    numbers schedules.coverage reads for the rule check: unpaid leave (CLTN) out of the headcount, leave over
+    a day away, every place away from the office, a cancelled day and someone inactive not counted."""
+    from django.utils import timezone
+
+    from attendance.models import LeaveKind, LeaveRequest
+    from flexwork.approvals.models import ApprovalStatus
+    from flexwork.common.calendar import today_in
+    from flexwork.org.models import Unit
+    from schedules.coverage import coverage_for
+    from schedules.models import ScheduleDay
+    from tests.org.factories import EmployeeFactory
+
+    w = org_world
+    today = today_in(w.agency_a.time_zone)
+    people = {
+        unit: [EmployeeFactory(agency=w.agency_a, unit=unit, position=w.position_a) for _ in range(6)]
+        for unit in (w.sec_a, w.div_a)
+    }
+    sec, div = people[w.sec_a], people[w.div_a]
+    for person, kind in ((sec[0], LeaveKind.CT), (sec[1], LeaveKind.CLTN), (div[0], LeaveKind.CS)):
+        LeaveRequest.objects.create(
+            agency=w.agency_a, employee=person, kind=kind, date_from=today, date_to=today,
+            status=ApprovalStatus.APPROVED,
+        )  # fmt: skip
+    days = [
+        (sec[0], "HOME", None), (sec[2], "HOME", None), (sec[3], "DESIGNATED", None),
+        (sec[4], "HOME", timezone.now()), (div[1], "OTHER_OFFICE", None), (div[2], "HOME", None),
+    ]  # fmt: skip
+    for person, location, cancelled in days:
+        ScheduleDay.objects.create(
+            agency=w.agency_a, employee=person, local_date=today, location=location, unit=person.unit,
+            cancelled_at=cancelled, other_office_unit=w.hr_unit_a if location == "OTHER_OFFICE" else None,
+        )  # fmt: skip
+    div[3].is_active = False
+    div[3].save(update_fields=["is_active"])
+    ScheduleDay.objects.create(agency=w.agency_a, employee=div[3], local_date=today, location="HOME", unit=w.div_a)
+
+    body = client_for(hr_admin_a).get("/api/v1/dashboard/hr/").json()
+    shown = {row["code"]: row for row in body["coverage"]}
+    expected = coverage_for(
+        agency_id=w.agency_a.id, unit_ids=list(Unit.objects.filter(agency=w.agency_a).values_list("id", flat=True)),
+        date_from=today, date_to=today,
+    )  # fmt: skip
+    assert {(shown[w.sec_a.code]["headcount"], shown[w.sec_a.code]["on_leave"], shown[w.sec_a.code]["away"])} == {
+        (expected.days[w.sec_a.id][0].headcount, 1, 2)
+    }
+    for unit_id, [day] in expected.days.items():
+        unit = expected.units[unit_id]
+        if unit.code not in shown:
+            assert day.headcount == 0
+            continue
+        row = shown[unit.code]
+        assert (row["headcount"], row["on_leave"], row["away"], row["allowed_away"], row["warning"]) == (
+            day.headcount, day.on_leave, day.away, day.allowed_away, day.warning,
+        ), unit.code  # fmt: skip
 
 
 def test_hr_pending_ages_and_decisions_count_days_in_the_viewers_office_zone(org_world, hr_admin_a, client_for):

@@ -94,7 +94,8 @@ def test_the_list_runs_a_fixed_number_of_queries(client_for, employee_a, django_
     client = client_for(employee_a)
     for count in (1, 5):
         while WorkLog.objects.count() < count:
-            client.post("/api/v1/worklogs/", entry_body(), format="json")
+            created = client.post("/api/v1/worklogs/", entry_body(), format="json")
+            assert created.status_code == 201, created.json()
         with django_assert_num_queries(5):  # SAVEPOINT, the caller's scope, count, page, RELEASE
             assert client.get("/api/v1/worklogs/").json()["count"] == count
 

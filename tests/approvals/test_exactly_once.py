@@ -45,6 +45,8 @@ def draft(kind: str, user):
     today = office_today(emp(user))
     if kind == "leave":
         start = today + datetime.timedelta(days=14)
+        while start.isoweekday() > 4:  # it and the day after are working days, whatever today is
+            start += datetime.timedelta(days=1)
         return request_services.leave_request_create(
             user=user, kind="CT", date_from=start, date_to=start + datetime.timedelta(days=1), submit=False
         )

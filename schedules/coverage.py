@@ -152,14 +152,14 @@ def _read_leave_and_away(
     date_from: datetime.date,
     date_to: datetime.date,
     exclude_employee_id: int | None,
-    leave: dict[tuple[int, datetime.date], str],
-    on_leave: dict[int, Counter],
-    inactive: dict[int, Counter],
-    away: dict[int, Counter],
-) -> None:
-    """Fills `leave`, `on_leave`, `inactive` and `away` for the units' active members over the range: the
-    approved leave (who, which kind, which days), then the approved days away of those not on leave (one query
-    each)."""
+) -> tuple[dict[tuple[int, datetime.date], str], dict[int, Counter], dict[int, Counter], dict[int, Counter]]:
+    """The units' active members over the range: (leave: (employee, day) → kind, on leave, inactive, away), the
+    last three per unit and day. The approved leave (who, which kind, which days), then the approved days away
+    of those not on leave (one query each)."""
+    leave: dict[tuple[int, datetime.date], str] = {}
+    on_leave: dict[int, Counter] = defaultdict(Counter)
+    inactive: dict[int, Counter] = defaultdict(Counter)
+    away: dict[int, Counter] = defaultdict(Counter)
     rows = (
         approved_leave()
         .filter(
@@ -202,6 +202,7 @@ def _read_leave_and_away(
         away_rows = away_rows.exclude(employee_id=exclude_employee_id)
     for row in away_rows.order_by().values("employee__unit_id", "local_date").annotate(n=Count("id")):
         away[row["employee__unit_id"]][row["local_date"]] = row["n"]
+    return leave, on_leave, inactive, away
 
 
 def coverage_for(
@@ -255,15 +256,14 @@ def coverage_for(
         agency_share = AgencyPolicy.objects.values_list("coverage_share_percent", flat=True).get(agency_id=agency_id)
         shares = {unit.id: unit_share_percent(unit, agency_share) for unit in units.values()}
 
-    leave: dict[tuple[int, datetime.date], str] = {}
-    on_leave: dict[int, Counter] = defaultdict(Counter)
-    inactive: dict[int, Counter] = defaultdict(Counter)
-    away: dict[int, Counter] = defaultdict(Counter)
     if counted is None:
         members = {unit.id: unit.active_members for unit in units.values()}
-        _read_leave_and_away(agency_id, units, date_from, date_to, exclude_employee_id, leave, on_leave, inactive, away)
+        leave, on_leave, inactive, away = _read_leave_and_away(
+            agency_id, units, date_from, date_to, exclude_employee_id
+        )
     else:
         [day] = dates
+        leave, on_leave, inactive, away = {}, defaultdict(Counter), defaultdict(Counter), defaultdict(Counter)
         members = {}
         for unit_id in units:
             members[unit_id], on_leave[unit_id][day], away[unit_id][day] = counted.get(unit_id, (0, 0, 0))
